@@ -1,0 +1,7 @@
+"""`python -m statustrack`: the same as the `statustrack` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,358 @@
+"""Loading a log directory: records are read, checked and built into a `Log`.
+
+Every problem in every file is collected in one pass and raised together as
+`LogInvalid`; a log either loads whole or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pendulum
+
+from .dates import Interval, parse_edtf
+from .errors import DateError, LogInvalid, Problem
+from .events import FORMAT_VERSION, KINDS, Event, SourceRef, ref_fields
+from .parse import Raw, log_files, read_file
+from .registry import LEVELS, Actor, Place, Registry, Source
+from .validate import check_events
+
+__all__ = ["ENV_VAR", "Log", "default_log_path", "load_log"]
+
+ENV_VAR = "STATUSTRACK_LOG"
+ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
+_MAX_TEXT = 4000
+_COMMON = {"id", "kind", "date", "effective", "sources", "recorded", "note", "replaces"}
+
+#: Upcasters: UPCAST[n] turns a version-n record into a version-(n+1) record.
+UPCAST: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+@attrs.frozen
+class Log:
+    """A loaded, valid log: its settings, registry and events in log order."""
+
+    name: str
+    timezone: str
+    format: int
+    root: str
+    registry: Registry
+    events: tuple[Event, ...]
+    where: Mapping[str, tuple[str, int | None]] = attrs.field(repr=False)
+    cache: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False)
+
+    def event(self, ident: str) -> Event:
+        """The event with id `ident`."""
+        for event in self.events:
+            if event.id == ident:
+                return event
+        raise KeyError(ident)
+
+
+def default_log_path() -> Path:
+    """The log to read when none is named: $STATUSTRACK_LOG, else the shipped log."""
+    if env := os.environ.get(ENV_VAR):
+        return Path(env)
+    return Path(str(resources.files("statustrack") / "data" / "events"))
+
+
+class _Checker:
+    """Collects problems while converting raw records; one per file, line and event."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, raw: Raw, field: str | None, message: str, hint: str) -> None:
+        ident = raw.fields.get("id") if raw.table == "event" else None
+        line = raw.line_of(field) if field else raw.line
+        self.problems.append(Problem(raw.file, line, ident if isinstance(ident, str) else None,
+                                     message, hint))
+
+
+def _text(ck: _Checker, raw: Raw, field: str, *, optional: bool = False) -> str | None:
+    value = raw.fields.get(field)
+    if value is None:
+        if not optional:
+            ck.add(raw, None, f"missing field {field!r}", f"add {field} = \"...\"")
+        return None
+    if not isinstance(value, str):
+        ck.add(raw, field, f"field {field!r} must be a string, got {type(value).__name__}",
+               f"write {field} = \"...\" in double quotes")
+        return None
+    if not value.strip():
+        ck.add(raw, field, f"field {field!r} is empty", f"give {field} a value or leave it out")
+        return None
+    if len(value) > _MAX_TEXT:
+        ck.add(raw, field, f"field {field!r} is {len(value)} characters long (at most {_MAX_TEXT})",
+               "shorten it; long explanations belong in the docs")
+        return None
+    if any(ord(c) < 32 and c not in "\t\n" or ord(c) == 127 for c in value):
+        ck.add(raw, field, f"field {field!r} contains a control character",
+               "remove the control character")
+        return None
+    return value
+
+
+def _ident(ck: _Checker, raw: Raw) -> str | None:
+    ident = _text(ck, raw, "id")
+    if ident is not None and not ID.fullmatch(ident):
+        ck.add(raw, "id", f"id {ident!r} is not a valid id",
+               "use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit")
+        return None
+    return ident
+
+
+def _date(ck: _Checker, raw: Raw, field: str, tz: str, *, optional: bool = False) -> Interval | None:
+    text = _text(ck, raw, field, optional=optional)
+    if text is None:
+        return None
+    try:
+        return parse_edtf(text, tz)
+    except DateError as e:
+        ck.add(raw, field, f"field {field!r}: {e}", "write the date in one of the accepted forms")
+        return None
+
+
+def _unknown(ck: _Checker, raw: Raw, allowed: set[str]) -> None:
+    for field in raw.fields:
+        if field not in allowed:
+            ck.add(raw, field, f"unknown field {field!r} in [[{raw.table}]]",
+                   f"remove it or use one of: {', '.join(sorted(allowed))}")
+
+
+def _aliases(ck: _Checker, raw: Raw) -> tuple[str, ...]:
+    value = raw.fields.get("aliases", [])
+    if not isinstance(value, list) or not all(isinstance(a, str) and a.strip() for a in value):
+        ck.add(raw, "aliases", "field 'aliases' must be a list of non-empty strings",
+               "write aliases = [\"...\", \"...\"]")
+        return ()
+    return tuple(value)
+
+
+def _settings(ck: _Checker, records: list[Raw], root: str) -> tuple[str, str, int] | None:
+    tables = [r for r in records if r.table == "log"]
+    if not tables:
+        ck.problems.append(Problem(root, None, None, "no [log] table found",
+                                   "add log.toml with [log] format = 1 and timezone = \"Area/City\""))
+        return None
+    for extra in tables[1:]:
+        ck.add(extra, None, f"a second [log] table (the first is in {tables[0].file})",
+               "keep one [log] table per log")
+    raw = tables[0]
+    _unknown(ck, raw, {"format", "name", "timezone"})
+    version = raw.fields.get("format")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        ck.add(raw, "format", "field 'format' must be a positive whole number",
+               f"write format = {FORMAT_VERSION}")
+        return None
+    if version > FORMAT_VERSION:
+        ck.add(raw, "format", f"log format {version} is newer than this statustrack reads ({FORMAT_VERSION})",
+               "upgrade statustrack")
+        return None
+    tz = _text(ck, raw, "timezone")
+    if tz is None:
+        return None
+    try:
+        pendulum.timezone(tz)
+    except Exception:  # pendulum raises several types for an unknown zone
+        ck.add(raw, "timezone", f"unknown time zone {tz!r}", "use an IANA name such as \"Asia/Baku\"")
+        return None
+    name = _text(ck, raw, "name", optional=True) or Path(root).name
+    return name, tz, version
+
+
+def _registry(ck: _Checker, records: list[Raw]) -> Registry:
+    sources: dict[str, Source] = {}
+    places: dict[str, Place] = {}
+    actors: dict[str, Actor] = {}
+    seen: dict[str, Raw] = {}
+    parents: list[tuple[Raw, str, dict[str, Any]]] = []
+    for raw in records:
+        if raw.table not in ("source", "place", "actor"):
+            continue
+        ident = _ident(ck, raw)
+        if ident is None:
+            continue
+        if ident in seen:
+            first = seen[ident]
+            ck.add(raw, "id", f"id {ident!r} is already defined ({first.table} at {first.file}:{first.line})",
+                   "define each id once in the whole log")
+            continue
+        seen[ident] = raw
+        note = _text(ck, raw, "note", optional=True)
+        if raw.table == "source":
+            _unknown(ck, raw, {"id", "title", "url", "language", "captured", "note"})
+            title, url = _text(ck, raw, "title"), _text(ck, raw, "url")
+            language = _text(ck, raw, "language", optional=True) or ""
+            captured = _text(ck, raw, "captured", optional=True)
+            if title and url:
+                sources[ident] = Source(ident, title, url, language, captured, note)
+        elif raw.table == "place":
+            _unknown(ck, raw, {"id", "name", "kind", "aliases", "part_of", "note"})
+            name, kind = _text(ck, raw, "name"), _text(ck, raw, "kind")
+            part_of = _text(ck, raw, "part_of", optional=True)
+            if name and kind:
+                places[ident] = Place(ident, name, kind, _aliases(ck, raw), part_of, note)
+                if part_of:
+                    parents.append((raw, part_of, places))
+        else:
+            _unknown(ck, raw, {"id", "name", "level", "aliases", "part_of", "note"})
+            name, level = _text(ck, raw, "name"), _text(ck, raw, "level")
+            part_of = _text(ck, raw, "part_of", optional=True)
+            if level is not None and level not in LEVELS:
+                ck.add(raw, "level", f"unknown level {level!r}", f"use one of: {', '.join(LEVELS)}")
+                level = None
+            if name and level:
+                actors[ident] = Actor(ident, name, level, _aliases(ck, raw), part_of, note)
+                if part_of:
+                    parents.append((raw, part_of, actors))
+    for raw, parent, table in parents:
+        if parent not in table:
+            what = "place" if table is places else "actor"
+            ck.add(raw, "part_of", f"part_of names unknown {what} {parent!r}",
+                   f"define a [[{what}]] with id {parent!r} or fix the id")
+    return Registry(sources, places, actors)
+
+
+def _ref(ck: _Checker, raw: Raw, field: str, value: str, holds: str, reg: Registry) -> bool:
+    tables = {"place": (reg.places,), "actor": (reg.actors,), "party": (reg.places, reg.actors)}[holds]
+    if any(value in t for t in tables):
+        return True
+    known = reg.resolve(value) & set().union(*tables)
+    what = "place or actor" if holds == "party" else holds
+    if known:
+        ck.add(raw, field, f"{field!r} names {value!r}, an alias, not an id",
+               f"use the id {sorted(known)[0]!r}")
+    else:
+        ck.add(raw, field, f"unknown {what} {value!r} in field {field!r}",
+               f"define a [[{'place' if holds == 'place' else 'actor'}]] with id {value!r} or fix the id")
+    return False
+
+
+def _sources(ck: _Checker, raw: Raw, reg: Registry) -> tuple[SourceRef, ...] | None:
+    value = raw.fields.get("sources")
+    if value is None or value == []:
+        ck.add(raw, None, "no sources: every event needs at least one",
+               "add sources = [{ id = \"<source id>\", at = \"<where in it>\" }]")
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        ck.add(raw, "sources", "field 'sources' must be a list of tables",
+               "write sources = [{ id = \"<source id>\", at = \"<where in it>\" }]")
+        return None
+    refs = []
+    for entry in value:
+        ident, at = entry.get("id"), entry.get("at", "")
+        extra = set(entry) - {"id", "at"}
+        if extra:
+            ck.add(raw, "sources", f"unknown key {sorted(extra)[0]!r} in a source reference",
+                   "a source reference has only id and at")
+            return None
+        if not isinstance(ident, str) or not isinstance(at, str):
+            ck.add(raw, "sources", "a source reference needs a string id (and an optional string at)",
+                   "write { id = \"<source id>\", at = \"<where in it>\" }")
+            return None
+        if ident not in reg.sources:
+            ck.add(raw, "sources", f"unknown source {ident!r}",
+                   f"add a [[source]] with id {ident!r} to the registry or fix the id")
+            return None
+        refs.append(SourceRef(ident, at))
+    return tuple(refs)
+
+
+def _event(ck: _Checker, raw: Raw, reg: Registry, tz: str) -> Event | None:
+    before = len(ck.problems)
+    ident = _ident(ck, raw)
+    kind = raw.fields.get("kind")
+    if kind is None:
+        ck.add(raw, None, "missing field 'kind'", f"add kind = one of: {', '.join(KINDS)}")
+        return None
+    if kind not in KINDS:
+        ck.add(raw, "kind", f"unknown kind {kind!r}", f"use one of: {', '.join(KINDS)}")
+        return None
+    cls = KINDS[kind]
+    specific = ref_fields(cls)
+    _unknown(ck, raw, _COMMON | {name for name, _ in specific})
+    values: dict[str, Any] = {
+        "id": ident,
+        "date": _date(ck, raw, "date", tz),
+        "effective": _date(ck, raw, "effective", tz, optional=True),
+        "recorded": _date(ck, raw, "recorded", tz, optional=True),
+        "note": _text(ck, raw, "note", optional=True),
+        "replaces": _text(ck, raw, "replaces", optional=True),
+        "sources": _sources(ck, raw, reg),
+    }
+    for name, attribute in specific:
+        holds, optional = attribute.metadata["holds"], attribute.metadata["optional"]
+        if holds == "actors":
+            value = raw.fields.get(name)
+            if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+                ck.add(raw, name if name in raw.fields else None,
+                       f"field {name!r} must be a non-empty list of actor ids", f"write {name} = [\"id\", ...]")
+                continue
+            if all([_ref(ck, raw, name, v, "actor", reg) for v in value]):
+                values[attribute.alias] = tuple(value)
+            continue
+        text = _text(ck, raw, name, optional=optional)
+        if text is None:
+            values[attribute.alias] = None
+            continue
+        if isinstance(holds, tuple) and text not in holds:
+            ck.add(raw, name, f"field {name!r} is {text!r}", f"use one of: {', '.join(holds)}")
+            continue
+        if holds in ("place", "actor", "party") and not _ref(ck, raw, name, text, holds, reg):
+            continue
+        values[attribute.alias] = text
+    if len(ck.problems) > before:
+        return None
+    return cls(**values)
+
+
+def _upcast(records: list[Raw], version: int) -> list[Raw]:
+    for step in range(version, FORMAT_VERSION):
+        records = [attrs.evolve(r, fields=UPCAST[step](r.fields)) if r.table == "event" else r
+                   for r in records]
+    return records
+
+
+def load_log(path: str | os.PathLike[str] | None = None) -> Log:
+    """Load and validate the log at `path` (default: `default_log_path()`).
+
+    Raises `LogInvalid` listing every problem found.
+    """
+    root = Path(path) if path is not None else default_log_path()
+    shown = str(path) if path is not None else "events"
+    if not root.is_dir():
+        raise LogInvalid([Problem(str(root), None, None, "no such log directory",
+                                  f"point --log or ${ENV_VAR} at a directory holding log.toml")])
+    ck = _Checker()
+    records: list[Raw] = []
+    for file in log_files(root):
+        name = f"{shown.rstrip('/')}/{file.relative_to(root).as_posix()}"
+        found, problems = read_file(file, name)
+        records.extend(found)
+        ck.problems.extend(problems)
+    settings = _settings(ck, records, shown)
+    if settings is None:
+        raise LogInvalid(ck.problems)
+    name, tz, version = settings
+    records = _upcast(records, version)
+    reg = _registry(ck, records)
+    built: list[tuple[Event, Raw]] = []
+    for raw in records:
+        if raw.table == "event":
+            event = _event(ck, raw, reg, tz)
+            if event is not None:
+                built.append((event, raw))
+    all_ids = frozenset(r.fields["id"] for r in records if r.table == "event" and isinstance(r.fields.get("id"), str))
+    ck.problems.extend(check_events(built, reg, all_ids))
+    if ck.problems:
+        raise LogInvalid(ck.problems)
+    events = tuple(e for e, _ in built)
+    where = {e.id: (raw.file, raw.line) for e, raw in built}
+    return Log(name, tz, version, shown, reg, events, where)

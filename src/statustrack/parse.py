@@ -1,0 +1,154 @@
+"""Reading log files into raw records, each with the file and line it came from.
+
+This is the edge: bytes in, plain dicts out, every failure a `Problem` naming the file
+and line. Nothing here knows what an event means.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import Problem
+
+__all__ = ["TABLES", "Raw", "log_files", "read_file"]
+
+TABLES = ("source", "place", "actor", "event")
+_HEADER = re.compile(r"^\s*\[\[\s*(\w+)\s*\]\]\s*(?:#.*)?$")
+_LOG_HEADER = re.compile(r"^\s*\[\s*log\s*\]\s*(?:#.*)?$")
+_TOML_LINE = re.compile(r"at line (\d+)")
+
+
+@attrs.frozen
+class Raw:
+    """One record as written: its table (`log`, `source`, `place`, `actor` or `event`),
+    its fields, and where it stands. `lines` maps field names to their line numbers."""
+
+    table: str
+    fields: dict[str, Any] = attrs.field(eq=False)
+    file: str
+    line: int | None
+    lines: dict[str, int] = attrs.field(factory=dict, eq=False)
+
+    def line_of(self, field: str) -> int | None:
+        """The line a field is written on, or the record's own line."""
+        return self.lines.get(field, self.line)
+
+
+def log_files(root: Path) -> list[Path]:
+    """Every TOML and JSON Lines file below `root`, in a fixed order (by relative path)."""
+    found = [p for p in root.rglob("*") if p.suffix in (".toml", ".jsonl") and p.is_file()]
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def _decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        return None, Problem(name, line, None, f"not UTF-8 text ({e.reason} at byte {e.start})",
+                             "save the file as UTF-8")
+
+
+def _field_lines(lines: list[str], first: int, last: int) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for number in range(first, last + 1):
+        match = re.match(r"\s*([A-Za-z0-9_-]+)\s*=", lines[number - 1])
+        if match and match[1] not in found:
+            found[match[1]] = number
+    return found
+
+
+def _read_toml(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        match = _TOML_LINE.search(str(e))
+        line = int(match[1]) if match else None
+        reason = str(e).split(" (at ")[0]
+        return [], [Problem(name, line, None, f"not valid TOML: {reason}",
+                            "fix the TOML syntax (strings in double quotes, one key per line)")]
+    lines = text.splitlines()
+    headers: list[tuple[int, str]] = []
+    for number, content in enumerate(lines, start=1):
+        if (match := _HEADER.match(content)) is not None:
+            headers.append((number, match[1]))
+        elif _LOG_HEADER.match(content):
+            headers.append((number, "log"))
+    records: list[Raw] = []
+    problems: list[Problem] = []
+    for key, value in document.items():
+        if key == "log":
+            if not isinstance(value, dict):
+                problems.append(Problem(name, None, None, "'log' must be a table",
+                                        "write it as a [log] table"))
+                continue
+            where = [n for n, t in headers if t == "log"]
+            line = where[0] if where else None
+            records.append(Raw("log", value, name, line,
+                               _field_lines(lines, line, _block_end(headers, line, len(lines))) if line else {}))
+            continue
+        if key not in TABLES:
+            problems.append(Problem(name, None, None, f"unknown table {key!r}",
+                                    f"use only [log], {', '.join(f'[[{t}]]' for t in TABLES)}"))
+            continue
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            problems.append(Problem(name, None, None, f"{key!r} must be written as [[{key}]] tables",
+                                    f"start each entry with a [[{key}]] line"))
+            continue
+        where = [n for n, t in headers if t == key]
+        for index, fields in enumerate(value):
+            line = where[index] if index < len(where) else None
+            spans = _field_lines(lines, line, _block_end(headers, line, len(lines))) if line else {}
+            records.append(Raw(key, fields, name, line, spans))
+    return records, problems
+
+
+def _block_end(headers: list[tuple[int, str]], line: int, total: int) -> int:
+    later = [n for n, _ in headers if n > line]
+    return (later[0] - 1) if later else total
+
+
+def _read_jsonl(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
+    records: list[Raw] = []
+    problems: list[Problem] = []
+    for number, content in enumerate(text.splitlines(), start=1):
+        if not content.strip():
+            continue
+        try:
+            fields = json.loads(content)
+        except (json.JSONDecodeError, RecursionError) as e:
+            reason = e.msg if isinstance(e, json.JSONDecodeError) else "nested too deeply"
+            problems.append(Problem(name, number, None, f"not valid JSON: {reason}",
+                                    "write one JSON object per line"))
+            continue
+        if not isinstance(fields, dict):
+            problems.append(Problem(name, number, None, "a JSON Lines entry must be an object",
+                                    "write one event object per line"))
+            continue
+        records.append(Raw("event", fields, name, number))
+    return records, problems
+
+
+def read_file(path: Path, name: str) -> tuple[list[Raw], list[Problem]]:
+    """Read one log file (`name` is how problems refer to it)."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return [], [Problem(name, None, None, f"cannot read file ({e.strerror})",
+                            "check the path and its permissions")]
+    text, problem = _decode(data, name)
+    if text is None:
+        return [], [problem] if problem else []
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return [], [Problem(name, line, None, "contains a NUL character",
+                            "remove the binary data; a log file is text")]
+    if path.suffix == ".jsonl":
+        return _read_jsonl(text, name)
+    return _read_toml(text, name)

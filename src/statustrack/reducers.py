@@ -1,0 +1,177 @@
+"""One small pure function per event kind: the facts an event sets.
+
+A reducer never reads the state: what an event says does not depend on what came
+before, so a state is a fold that lets each event's facts replace older facts with the
+same key. Reducers receive the registry only to name things.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import attrs
+
+from .events import (
+    Blockade, Capture, Ceasefire, Claim, Declaration, Decree, Deployment, Event, Handover,
+    Offensive, Office, Officeholder, Recognition, Relation, Resolution, Retraction, Statement,
+    War,
+)
+from .facts import Fact
+from .registry import Registry
+
+__all__ = ["PENDING", "STANCE_LABELS", "announced", "facts_of"]
+
+PENDING = "@pending"
+
+STANCE_LABELS = {
+    "recognizes": "recognizes independence",
+    "calls-for-recognition": "calls for recognition",
+    "supports-self-determination": "supports self-determination",
+    "affirms-territorial-integrity": "affirms Azerbaijan's territorial integrity",
+    "rejected-recognition": "rejected a recognition motion",
+    "rejected-territorial-integrity": "rejected a territorial-integrity motion",
+    "does-not-recognize": "does not recognize independence",
+}
+
+
+@attrs.frozen
+class _Says:
+    aspect: str
+    subject: str
+    subject_name: str
+    value: str
+    detail: tuple[tuple[str, str], ...] = ()
+
+
+@functools.singledispatch
+def _says(event: Event, reg: Registry) -> tuple[_Says, ...]:
+    msg = f"no reducer for event kind {type(event).__name__}"
+    raise TypeError(msg)
+
+
+@_says.register
+def _(e: Declaration, reg: Registry) -> tuple[_Says, ...]:
+    detail = (("by", e.by),) if e.by else ()
+    return (_Says("status", e.polity, reg.name(e.polity), e.status, detail),)
+
+
+@_says.register
+def _(e: Decree, reg: Registry) -> tuple[_Says, ...]:
+    detail = (("issuer", e.issuer),) + ((("annuls", e.annuls),) if e.annuls else ())
+    return (_Says("status", e.polity, reg.name(e.polity), e.status, detail),)
+
+
+@_says.register
+def _(e: Claim, reg: Registry) -> tuple[_Says, ...]:
+    name = f"{reg.name(e.polity)}, per {reg.name(e.party)}"
+    return (_Says("status", f"{e.polity}/{e.party}", name, e.position, (("party", e.party),)),)
+
+
+@_says.register
+def _(e: War, reg: Registry) -> tuple[_Says, ...]:
+    parties = ", ".join(e.parties)
+    return (_Says("conflict", e.theatre, reg.name(e.theatre), f"war: {e.name}", (("parties", parties),)),)
+
+
+@_says.register
+def _(e: Offensive, reg: Registry) -> tuple[_Says, ...]:
+    value = f"offensive by {reg.name(e.by)}: {e.name}"
+    return (_Says("conflict", e.theatre, reg.name(e.theatre), value, (("by", e.by),)),)
+
+
+@_says.register
+def _(e: Ceasefire, reg: Registry) -> tuple[_Says, ...]:
+    value = f"ceasefire: {e.name}"
+    return (_Says("conflict", e.theatre, reg.name(e.theatre), value, (("ends", e.ends),)),)
+
+
+@_says.register
+def _(e: Blockade, reg: Registry) -> tuple[_Says, ...]:
+    value = f"blockaded by {reg.name(e.by)}" if e.state == "imposed" else f"blockade by {reg.name(e.by)} lifted"
+    return (_Says("conflict", e.place, reg.name(e.place), value, (("by", e.by), ("state", e.state))),)
+
+
+@_says.register
+def _(e: Deployment, reg: Registry) -> tuple[_Says, ...]:
+    where = reg.name(e.place)
+    value = f"deployed in {where}" if e.state == "deployed" else f"withdrawn from {where}"
+    if e.strength:
+        value = f"{value} ({e.strength})"
+    return (_Says("conflict", e.force, reg.name(e.force), value, (("place", e.place), ("state", e.state))),)
+
+
+@_says.register
+def _(e: Capture, reg: Registry) -> tuple[_Says, ...]:
+    detail = (("holder", e.by), ("how", "capture")) + ((("from", e.from_),) if e.from_ else ())
+    return (_Says("control", e.place, reg.name(e.place), reg.name(e.by), detail),)
+
+
+@_says.register
+def _(e: Handover, reg: Registry) -> tuple[_Says, ...]:
+    detail = (("holder", e.to), ("how", "handover"), ("from", e.from_))
+    return (_Says("control", e.place, reg.name(e.place), reg.name(e.to), detail),)
+
+
+@_says.register
+def _(e: Recognition, reg: Registry) -> tuple[_Says, ...]:
+    detail = (("stance", e.stance), ("level", reg.level(e.actor) or ""))
+    if e.instrument:
+        detail += (("instrument", e.instrument),)
+    return (_Says("recognition", e.actor, reg.name(e.actor), STANCE_LABELS[e.stance], detail),)
+
+
+@_says.register
+def _(e: Resolution, reg: Registry) -> tuple[_Says, ...]:
+    name = f"{reg.name(e.body)} {e.ref}"
+    return (_Says("resolution", f"{e.body}:{e.ref}", name, e.summary, (("body", e.body),)),)
+
+
+@_says.register
+def _(e: Statement, reg: Registry) -> tuple[_Says, ...]:
+    ref = e.ref or e.date.text
+    name = f"{reg.name(e.actor)}: {ref}"
+    return (_Says("resolution", f"{e.actor}:{ref}", name, e.summary, (("actor", e.actor),)),)
+
+
+@_says.register
+def _(e: Office, reg: Registry) -> tuple[_Says, ...]:
+    return (_Says("office", e.place, reg.name(e.place), e.state, (("polity", e.polity),)),)
+
+
+@_says.register
+def _(e: Officeholder, reg: Registry) -> tuple[_Says, ...]:
+    return (_Says("officeholder", e.post, e.post, e.person, (("polity", e.polity),)),)
+
+
+@_says.register
+def _(e: Relation, reg: Registry) -> tuple[_Says, ...]:
+    name = f"{reg.name(e.a)} ~ {reg.name(e.b)}"
+    value = e.type if e.state == "established" else f"{e.type} ended"
+    detail = (("type", e.type), ("state", e.state))
+    return (_Says("relation", f"{e.type}:{e.a}~{e.b}", name, value, detail),)
+
+
+@_says.register
+def _(e: Retraction, reg: Registry) -> tuple[_Says, ...]:
+    return ()
+
+
+def facts_of(event: Event, reg: Registry) -> tuple[Fact, ...]:
+    """The facts `event` sets once it takes effect."""
+    when = event.takes_effect
+    return tuple(
+        Fact(s.aspect, s.subject, s.subject_name, s.value, when.text, when, event.id,
+             event.sources, s.detail)
+        for s in _says(event, reg)
+    )
+
+
+def announced(event: Event, reg: Registry) -> tuple[Fact, ...]:
+    """The pending facts an event with a later `effective` sets from its `date`."""
+    assert event.effective is not None
+    return tuple(
+        Fact(s.aspect, s.subject + PENDING, f"{s.subject_name} (pending)",
+             f"{s.value}, effective {event.effective.text}", event.date.text, event.date,
+             event.id, event.sources, s.detail + (("effective", event.effective.text),))
+        for s in _says(event, reg)
+    )

@@ -1,0 +1,117 @@
+"""Checks across events: ids, references between events, dates that make sense, order.
+
+Pure: takes built events with the raw records they came from, returns problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .errors import Problem
+from .events import Ceasefire, Decree, Event, Offensive, Retraction, War
+from .parse import Raw
+from .registry import Registry
+from .state import timeline
+
+__all__ = ["check_events"]
+
+
+def _problem(raw: Raw, field: str | None, message: str, hint: str) -> Problem:
+    ident = raw.fields.get("id")
+    return Problem(raw.file, raw.line_of(field) if field else raw.line,
+                   ident if isinstance(ident, str) else None, message, hint)
+
+
+def _links(event: Event) -> list[tuple[str, str]]:
+    links = []
+    if event.replaces:
+        links.append(("replaces", event.replaces))
+    if isinstance(event, Retraction):
+        links.append(("retracts", event.retracts))
+    if isinstance(event, Ceasefire):
+        links.append(("ends", event.ends))
+    if isinstance(event, Decree) and event.annuls:
+        links.append(("annuls", event.annuls))
+    return links
+
+
+def check_events(built: Sequence[tuple[Event, Raw]], reg: Registry,
+                 all_ids: frozenset[str] = frozenset()) -> list[Problem]:
+    """Every problem that involves more than one event, or an event's dates together."""
+    problems: list[Problem] = []
+    by_id: dict[str, tuple[Event, Raw]] = {}
+    for event, raw in built:
+        if event.id in by_id:
+            first = by_id[event.id][1]
+            problems.append(_problem(raw, "id", f"duplicate id (first used at {first.file}:{first.line})",
+                                     "give this event a new id; ids are permanent and unique"))
+            continue
+        if event.id in reg.sources or event.id in reg.places or event.id in reg.actors:
+            problems.append(_problem(raw, "id", "id is already used by a registry entry",
+                                     "give the event an id of its own"))
+        by_id[event.id] = (event, raw)
+        if event.effective is not None and event.effective.start < event.date.start:
+            problems.append(_problem(raw, "effective",
+                                     f"effective {event.effective.text} starts before date {event.date.text}",
+                                     "an event cannot take effect before it happens: fix one of the dates"))
+    known = set(by_id) | set(all_ids)
+    for event, raw in by_id.values():
+        for field, target in _links(event):
+            if target == event.id:
+                problems.append(_problem(raw, field, f"{field} names the event itself",
+                                         "name another event's id"))
+            elif target not in known:
+                problems.append(_problem(raw, field, f"{field} names unknown event {target!r}",
+                                         "name the id of an event in the log"))
+        if isinstance(event, Ceasefire) and event.ends in by_id:
+            ended = by_id[event.ends][0]
+            if not isinstance(ended, (War, Offensive)):
+                problems.append(_problem(raw, "ends", f"a ceasefire with no war to end: {event.ends!r} is a {ended.kind}",
+                                         "name the war or offensive event this ceasefire ends"))
+            elif ended.theatre != event.theatre:
+                problems.append(_problem(raw, "ends", f"ends a war in {ended.theatre!r}, not in {event.theatre!r}",
+                                         "name a war of the same theatre"))
+            elif ended.takes_effect.start > event.takes_effect.start:
+                problems.append(_problem(raw, "ends", f"ends {event.ends!r}, which starts after the ceasefire",
+                                         "check both dates"))
+    problems.extend(_cycles(by_id))
+    if not problems:
+        problems.extend(_ambiguous_order(built, reg))
+    return problems
+
+
+def _cycles(by_id: dict[str, tuple[Event, Raw]]) -> list[Problem]:
+    problems = []
+    for start, (event, raw) in by_id.items():
+        seen = {start}
+        current = event
+        while True:
+            targets = [t for f, t in _links(current) if f in ("replaces", "retracts")]
+            if not targets or targets[0] not in by_id:
+                break
+            if targets[0] in seen:
+                problems.append(_problem(raw, None, "retractions and corrections form a cycle",
+                                         "a correction or retraction must name an older event"))
+                break
+            seen.add(targets[0])
+            current = by_id[targets[0]][0]
+    return problems
+
+
+def _ambiguous_order(built: Sequence[tuple[Event, Raw]], reg: Registry) -> list[Problem]:
+    """Two events in different files changing one fact from one instant have no order."""
+    raws = {e.id: raw for e, raw in built}
+    problems = []
+    seen: dict[tuple[object, tuple[str, str]], tuple[Event, Raw]] = {}
+    for step in timeline((e for e, _ in built), reg):
+        for key in step.keys:
+            slot = (step.instant, key)
+            if slot in seen and seen[slot][1].file != raws[step.event.id].file:
+                other, other_raw = seen[slot]
+                problems.append(_problem(
+                    raws[step.event.id], "date",
+                    f"changes {key[0]} of {key[1]!r} from the same instant as {other.id!r} "
+                    f"in {other_raw.file}, so their order is undefined",
+                    "put both events in one file (file order decides) or give one a more precise date"))
+            seen.setdefault(slot, (step.event, raws[step.event.id]))
+    return problems
