@@ -52,7 +52,7 @@ def _grouped(items: Sequence[Any], aspect: Callable[[Any], str], headers: Sequen
     blocks = []
     for name, group in groupby(items, key=aspect):
         table = tabulate([row(i) for i in group], headers=headers, tablefmt="simple",
-                         maxcolwidths=list(widths))
+                         maxcolwidths=list(widths), disable_numparse=True)
         blocks.append(name + "\n" + "\n".join("  " + line for line in table.splitlines()))
     return "\n\n".join(blocks)
 
@@ -70,8 +70,8 @@ def render_answer(answer: Answer, fmt: str, log_name: str, tz: str) -> str:
     head = f"{log_name} at {answer.at} ({tz}{known})"
     if not answer.facts:
         return f"{head}\n\nno facts in force.\n"
-    body = _grouped(answer.facts, lambda f: f.aspect, ["subject", "value", "since", "event"],
-                    lambda f: [f.subject_name, f.value, _since(f), f.event], [20, 28, 12, 20])
+    body = _grouped(answer.facts, lambda f: f.aspect, ["subject", "value (event)", "since"],
+                    lambda f: [f.subject_name, f"{f.value}\n({f.event})", _since(f)], [18, 32, 22])
     legend = f"\n\n{_LEGEND}" if any(f.certainty == "possible" for f in answer.facts) else ""
     return f"{head}\n\n{body}{legend}\n"
 
@@ -100,9 +100,10 @@ def render_diff(result: Diff, fmt: str, log_name: str, tz: str) -> str:
     head = f"{log_name}: changes from {result.from_} to {result.to} ({tz}{known})"
     if not result.changes:
         return f"{head}\n\nno changes.\n"
-    body = _grouped(result.changes, lambda c: c.aspect, ["subject", "before", "after", "events"],
-                    lambda c: [c.subject_name, _brief(c.before), _brief(c.after), "\n".join(c.events)],
-                    [18, 20, 20, 22])
+    body = _grouped(result.changes, lambda c: c.aspect, ["subject", "before", "after (events)"],
+                    lambda c: [c.subject_name, _brief(c.before),
+                               _brief(c.after) + "".join(f"\n({e})" for e in c.events)],
+                    [20, 24, 30])
     possible = any(f is not None and f.certainty == "possible" for c in result.changes for f in (c.before, c.after))
     legend = f"\n\n{_LEGEND}" if possible else ""
     return f"{head}\n\n{body}{legend}\n"

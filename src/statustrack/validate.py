@@ -87,7 +87,7 @@ def _cycles(by_id: dict[str, tuple[Event, Raw]]) -> list[Problem]:
         current = event
         while True:
             targets = [t for f, t in _links(current) if f in ("replaces", "retracts")]
-            if not targets or targets[0] not in by_id:
+            if not targets or targets[0] not in by_id or targets[0] == start:
                 break
             if targets[0] in seen:
                 problems.append(_problem(raw, None, "retractions and corrections form a cycle",

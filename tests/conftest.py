@@ -1,0 +1,79 @@
+"""Shared fixtures: the mini log, a way to build throwaway logs, and a CLI runner."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, settings
+
+from statustrack.cli import main
+
+MINI = Path(__file__).parent / "data" / "mini"
+
+settings.register_profile("ci", max_examples=200, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=50, deadline=None)
+settings.register_profile("deep", max_examples=10_000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@attrs.frozen
+class Run:
+    """What a CLI run printed and returned."""
+
+    status: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str) -> Run:
+    """Run the statustrack command line in-process and capture its output."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            status = main(list(args))
+        except SystemExit as e:  # argparse usage errors
+            status = int(e.code or 0)
+    return Run(status, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def cli() -> Callable[..., Run]:
+    """The CLI runner."""
+    return run_cli
+
+
+@pytest.fixture
+def mini() -> Path:
+    """The mini test log."""
+    return MINI
+
+
+@pytest.fixture
+def make_log(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
+    """Write a log directory from {relative path: text} on top of the mini log's registry."""
+
+    def make(files: dict[str, str], *, base: bool = True) -> Path:
+        root = tmp_path / "log"
+        if base:
+            for rel in ("log.toml", "registry/registry.toml"):
+                target = root / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text((MINI / rel).read_text(encoding="utf-8"), encoding="utf-8")
+        for rel, text in files.items():
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                target.write_bytes(text)
+            else:
+                target.write_text(text, encoding="utf-8")
+        return root
+
+    return make
