@@ -326,7 +326,7 @@ def load_log(path: str | os.PathLike[str] | None = None) -> Log:
     Raises `LogInvalid` listing every problem found.
     """
     root = Path(path) if path is not None else default_log_path()
-    shown = str(path) if path is not None else "events"
+    shown = str(path) if path is not None else os.environ.get(ENV_VAR) or "events"
     if not root.is_dir():
         raise LogInvalid([Problem(str(root), None, None, "no such log directory",
                                   f"point --log or ${ENV_VAR} at a directory holding log.toml")])

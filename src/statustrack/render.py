@@ -19,7 +19,7 @@ __all__ = ["FORMATS", "fact_json", "render_answer", "render_diff", "render_probl
 
 FORMATS = ("table", "json", "csv")
 _POSSIBLE = "?"
-_LEGEND = f"{_POSSIBLE} possible: the event's date straddles the query instant, so it may not yet hold."
+_LEGEND = f"{_POSSIBLE} possible: the event's date straddles this instant; it may not hold yet."
 
 
 def fact_json(fact: Fact) -> dict[str, Any]:
@@ -128,7 +128,8 @@ def render_rows(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str,
         return _dumps({key: [dict(zip(headers, r, strict=True)) for r in rows]})
     if fmt == "csv":
         return _csv(list(headers), ([str(v) for v in r] for r in rows))
-    return tabulate(rows, headers=headers, tablefmt="simple") + "\n"
+    widths = [None] * (len(headers) - 1) + [44]
+    return tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=widths, disable_numparse=True) + "\n"
 
 
 def _sources(fact: Fact) -> str:

@@ -11,22 +11,21 @@ __all__ = ["source_summary"]
 
 
 def source_summary(log: Log) -> tuple[list[str], list[list[object]]]:
-    """Rows of (source, title, events, events per aspect) and a final row of unsourced events.
+    """One row per source: its id, how many events cite it, and how many per aspect.
 
-    An event counts once per source it cites; its aspects are those of the facts it sets.
+    A last row counts the events that cite no source (the loader refuses them, so it
+    reads 0 for any log that loads). An event's aspects are those of the facts it sets.
     """
     per_source: dict[str, Counter[str]] = {s: Counter() for s in log.registry.sources}
-    unsourced = []
+    unsourced = [e.id for e in log.events if not e.sources]
     for event in log.events:
-        if not event.sources:
-            unsourced.append(event.id)
         aspects = {f.aspect for f in facts_of(event, log.registry)} or {event.kind}
         for ref in {s.id for s in event.sources}:
-            per_source[ref]["events"] += 1
-            for aspect in aspects:
-                per_source[ref][aspect] += 1
-    columns = sorted({k for c in per_source.values() for k in c if k != "events"})
-    headers = ["source", "events", *columns]
-    rows: list[list[object]] = [[s, c["events"], *(c[a] for a in columns)] for s, c in per_source.items()]
-    rows.append(["(no source)", len(unsourced), *("" for _ in columns)])
-    return headers, rows
+            per_source[ref].update(aspects)
+            per_source[ref]["(events)"] += 1
+    rows: list[list[object]] = [
+        [ident, counts["(events)"], ", ".join(f"{a} {n}" for a, n in sorted(counts.items()) if a != "(events)")]
+        for ident, counts in per_source.items()
+    ]
+    rows.append(["(no source)", len(unsourced), " ".join(unsourced)])
+    return ["source", "events", "by aspect"], rows
