@@ -33,14 +33,21 @@ _INSTANT = re.compile(
 )
 
 
-@attrs.frozen(order=False)
+@attrs.frozen(order=False, repr=False)
 class Interval:
-    """The instants an EDTF text may denote: `start` to `end`, both included, in UTC."""
+    """The instants an EDTF text may denote: `start` to `end`, both included, in UTC.
+
+    Its repr is the call that makes it, so a failing example prints as runnable Python.
+    """
 
     text: str
     start: pendulum.DateTime
     end: pendulum.DateTime
     precision: str  # "instant", "day", "month", "year", "open"
+    tz: str = "UTC"
+
+    def __repr__(self) -> str:
+        return f"parse_edtf({self.text!r}, {self.tz!r})"
 
     def certain_by(self, instant: pendulum.DateTime) -> bool:
         """True when every instant this date may mean lies on or before `instant`."""
@@ -114,7 +121,7 @@ def parse_edtf(text: str, tz: str) -> Interval:
         raise _fail(repr(text), "a date must be written as a string")
     if "/" not in text:
         start, end, precision = _bounds(text, text, tz)
-        return Interval(text, start, end, precision)
+        return Interval(text, start, end, precision, tz)
     if text.count("/") != 1:
         raise _fail(text, "an interval has exactly one '/'")
     left, right = text.split("/")
@@ -124,7 +131,7 @@ def parse_edtf(text: str, tz: str) -> Interval:
         raise _fail(text, "an interval needs at least one end")
     if end < start:
         raise _fail(text, "the interval ends before it starts")
-    return Interval(text, start, end, "open")
+    return Interval(text, start, end, "open", tz)
 
 
 def parse_when(text: str, tz: str) -> pendulum.DateTime:
