@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
+
 from hypothesis import strategies as st
 
 from statustrack import events as ev
@@ -120,3 +122,33 @@ def log_of(items: list[ev.Event]) -> Log:
 def logs(max_size: int = 12) -> st.SearchStrategy[Log]:
     """Whole valid logs."""
     return event_lists(max_size).map(log_of)
+
+
+def stamp(items: list[ev.Event]) -> list[ev.Event]:
+    """The same events, each recorded one minute after the one before it (from 2025-01-01)."""
+    return [attrs.evolve(e, recorded=parse_edtf(f"2025-01-01T{i // 60:02d}:{i % 60:02d}Z", TZ))
+            for i, e in enumerate(items)]
+
+
+def record_stamps() -> st.SearchStrategy[str]:
+    """A record-time query: some minute of the stamps `stamp` gives."""
+    return st.integers(0, 30).map(lambda i: f"2025-01-01T{i // 60:02d}:{i % 60:02d}Z")
+
+
+def retraction(ident: str, target: str) -> ev.Retraction:
+    """A retraction of `target`."""
+    return ev.Retraction(id=ident, date=parse_edtf("2024-12-31", TZ), sources=(SOURCES[0],),
+                         retracts=target, reason="test")
+
+
+@st.composite
+def logs_with_undo(draw: st.DrawFn, max_size: int = 10) -> list[ev.Event]:
+    """Events, then retractions and corrections of some of them (never of each other)."""
+    items = draw(event_lists(max_size))
+    extra: list[ev.Event] = []
+    for target in draw(st.lists(st.sampled_from([e.id for e in items]), unique=True)) if items else []:
+        if draw(st.booleans()):
+            extra.append(retraction(f"r-{target}", target))
+        else:
+            extra.append(attrs.evolve(draw(events(f"c-{target}")), replaces=target))
+    return items + extra

@@ -98,4 +98,4 @@ def test_fact_keeps_source_precision_and_provenance() -> None:
     assert (fact.since, fact.event, fact.sources) == ("2024-01-01", "d", SRC)
     pending = announced(e, REG)[0]
     assert (pending.subject, pending.value, pending.since) == (
-        "nkr@pending", "dissolved, effective 2024-01-01", "2023-09-28")
+        "nkr@pending:d", "dissolved, effective 2024-01-01", "2023-09-28")

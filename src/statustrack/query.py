@@ -101,7 +101,7 @@ def _seen_at(fact: Fact, instant: pendulum.DateTime) -> Fact:
 def _order(facts: Iterable[Fact]) -> tuple[Fact, ...]:
     rank = {a: i for i, a in enumerate(ASPECTS)}
     return tuple(sorted(facts, key=lambda f: (rank.get(f.aspect, len(rank)), f.aspect,
-                                               f.subject.endswith(PENDING), f.subject_name.casefold(), f.subject)))
+                                               PENDING in f.subject, f.subject_name.casefold(), f.subject)))
 
 
 def _wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | None):  # noqa: ANN202
@@ -121,8 +121,9 @@ def _wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | N
         if aspects and fact.aspect not in aspects:
             return False
         if ids:
-            parts = {fact.subject.removesuffix(PENDING)} | {v for _, v in fact.detail}
-            parts |= set(fact.subject.removesuffix(PENDING).replace("~", "/").replace(":", "/").split("/"))
+            subject = fact.subject.split(PENDING)[0]
+            parts = {subject} | {v for _, v in fact.detail}
+            parts |= set(subject.replace("~", "/").replace(":", "/").split("/"))
             return bool(parts & ids)
         return True
 

@@ -167,10 +167,14 @@ def facts_of(event: Event, reg: Registry) -> tuple[Fact, ...]:
 
 
 def announced(event: Event, reg: Registry) -> tuple[Fact, ...]:
-    """The pending facts an event with a later `effective` sets from its `date`."""
+    """The pending facts an event with a later `effective` sets from its `date`.
+
+    Each is keyed by the event too (`<subject>@pending:<event id>`), so two events pending
+    on one subject are both on record, and each clears only its own when it takes effect.
+    """
     assert event.effective is not None
     return tuple(
-        Fact(s.aspect, s.subject + PENDING, f"{s.subject_name} (pending)",
+        Fact(s.aspect, f"{s.subject}{PENDING}:{event.id}", f"{s.subject_name} (pending)",
              f"{s.value}, effective {event.effective.text}", event.date.text, event.date,
              event.id, event.sources, s.detail + (("effective", event.effective.text),))
         for s in _says(event, reg)
