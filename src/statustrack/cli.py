@@ -9,12 +9,18 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from textwrap import dedent
 
 from . import __version__
 from .errors import LogInvalid, StatustrackError
 from .facts import ASPECTS
-from .log import ENV_VAR, Log, load_log
+from .errors import Problem
+from .events import KINDS, ref_fields
+from .ledger import read_ledger, verify
+from .log import ENV_VAR, Log, default_log_path, load_log
+from .parse import Raw, read_text
+from .store import DEFAULT_TARGET, record, seal
 from .query import at, diff
 from .render import FORMATS, render_answer, render_diff, render_problems, render_rows
 from .report import source_summary
@@ -78,6 +84,40 @@ def _parser() -> argparse.ArgumentParser:
           statustrack validate
           statustrack validate --log my-region/events --format json
         """)
+    p = command("record", "Append events to the log: validated first, atomic, sealed.", """
+        Events come from a TOML file of [[event]] tables, a JSON Lines file, standard
+        input (-), or flags. Each new event is stamped `recorded`; re-recording an
+        identical event does nothing; --expect-last refuses if the log moved on.
+
+        examples:
+          statustrack record new-events.toml
+          statustrack record - < new-events.jsonl
+          statustrack record --id 2024-x --kind statement --date 2024-02 \\
+              --set actor=azerbaijan --set summary="..." --source 004_ff0a7b95bcfc4415@lead
+          statustrack record fix.toml --expect-last 2020-11-08-shusha-captured
+        """)
+    p.add_argument("file", nargs="?", metavar="FILE", help="a .toml or .jsonl file of events, or - for stdin")
+    p.add_argument("--to", default=DEFAULT_TARGET, metavar="FILE",
+                   help=f"the .jsonl file of the log to append to (default: {DEFAULT_TARGET})")
+    p.add_argument("--expect-last", metavar="ID", help="refuse unless this is the last recorded event")
+    for flag in ("id", "kind", "date", "effective", "note", "replaces"):
+        p.add_argument(f"--{flag}", metavar=flag.upper(), help=f"the event's {flag} (building one event by flags)")
+    p.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                   help="a kind-specific field (repeatable; a list field takes commas)")
+    p.add_argument("--source", action="append", default=[], metavar="ID[@WHERE]",
+                   help="a source id and where in it (repeatable)")
+    command("verify", "Check that no recorded event was edited, deleted, moved or reordered.", """
+        Compares the log with its sealed ledger (ledger.sha256, a hash chain of every
+        recorded event) and names each event that differs, and each not yet sealed.
+
+        examples:
+          statustrack verify
+          statustrack verify --log my-region/events
+        """)
+    command("seal", "Add events not yet in the ledger to it, after review.", """
+        examples:
+          statustrack seal
+        """)
     command("sources", "Count events per source and per aspect; list events without a source.", """
         examples:
           statustrack sources
@@ -104,6 +144,8 @@ def _run(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(render_problems((), args.format))
         return EXIT_OK
+    if args.command in ("record", "verify", "seal"):
+        return _write_command(args)
     log = _load(args)
     if args.command == "at":
         answer = at(log, args.when, known_at=args.known_at, aspects=args.aspect, subjects=args.subject)
@@ -114,6 +156,68 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "sources":
         headers, rows = source_summary(log)
         sys.stdout.write(render_rows(headers, rows, args.format, "sources"))
+    return EXIT_OK
+
+
+def _flag_event(args: argparse.Namespace) -> list[Raw]:
+    fields: dict[str, object] = {k: getattr(args, k) for k in ("id", "kind", "date", "effective", "note", "replaces")
+                                 if getattr(args, k) is not None}
+    lists = {name for cls in KINDS.values() for name, a in ref_fields(cls) if a.metadata["holds"] == "actors"}
+    for item in args.set:
+        name, sep, value = item.partition("=")
+        if not sep:
+            msg = f"--set takes FIELD=VALUE, got {item!r}"
+            raise StatustrackError(msg)
+        fields[name] = value.split(",") if name in lists else value
+    fields["sources"] = [dict(zip(("id", "at"), s.split("@", 1), strict=False)) for s in args.source]
+    return [Raw("event", fields, "(flags)", None)]
+
+
+def _input_events(args: argparse.Namespace) -> list[Raw]:
+    if args.file is None:
+        return _flag_event(args)
+    if args.file == "-":
+        text, name = sys.stdin.read(), "(stdin)"
+    else:
+        try:
+            text, name = Path(args.file).read_text(encoding="utf-8"), args.file
+        except (OSError, UnicodeDecodeError) as e:
+            msg = f"cannot read {args.file}: {e}"
+            raise StatustrackError(msg) from e
+    suffix = ".jsonl" if name.endswith(".jsonl") or text.lstrip().startswith("{") else ".toml"
+    raws, problems = read_text(text, name, suffix)
+    if problems:
+        raise LogInvalid(problems)
+    others = [r for r in raws if r.table != "event"]
+    if others:
+        raise LogInvalid([Problem(name, r.line, None, f"record takes only events, not [[{r.table}]]",
+                                  "add registry entries by editing the registry files") for r in others])
+    if not raws:
+        raise StatustrackError(f"{name}: no events to record")
+    return raws
+
+
+def _write_command(args: argparse.Namespace) -> int:
+    root = Path(args.log) if args.log else default_log_path()
+    if args.command == "record":
+        done = record(args.log, _input_events(args), target=args.to, expect_last=args.expect_last)
+        for ident in done.appended:
+            sys.stdout.write(f"recorded {ident} in {done.target}\n")
+        for ident in done.unchanged:
+            sys.stdout.write(f"already recorded {ident}: nothing to do\n")
+    elif args.command == "seal":
+        ids = seal(args.log)
+        sys.stdout.write(f"sealed {len(ids)} events\n")
+    else:
+        log = load_log(args.log)
+        seals, problems = read_ledger(root, log.root)
+        problems += verify(log, seals)
+        if problems:
+            sys.stderr.write(render_problems(problems, "table"))
+            return EXIT_INVALID
+        head = seals[-1].chain[:16] if seals else "-"
+        sys.stdout.write(f"verified: {len(seals)} events sealed, none edited, deleted, moved or reordered "
+                         f"(chain head {head})\n")
     return EXIT_OK
 
 

@@ -8,6 +8,7 @@ instant is itself. `../D` starts at the beginning of time, `D/..` never ends.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import attrs
@@ -111,6 +112,7 @@ def _bounds(part: str, whole: str, tz: str) -> tuple[pendulum.DateTime, pendulum
     return _plain_bounds(part, whole, tz)
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_edtf(text: str, tz: str) -> Interval:
     """Parse an EDTF text into the interval it denotes, plain dates being days in `tz`.
 

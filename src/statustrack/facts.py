@@ -24,7 +24,9 @@ class Fact:
     `since` is the date text the fact took effect from, at its source's precision;
     `interval` is the instants that date may mean, from which `certainty` is worked out
     at query time: `certain` once the whole interval lies on or before the query instant,
-    `possible` while it straddles it. `detail` holds aspect-specific extra fields.
+    `possible` while it straddles it; a possible fact names in `otherwise` the value that
+    holds if it has not happened yet. `detail` holds aspect-specific extra fields;
+    `previous` links to the fact it replaced in the replay.
     """
 
     aspect: str
@@ -37,6 +39,17 @@ class Fact:
     sources: tuple[SourceRef, ...]
     detail: tuple[tuple[str, str], ...] = ()
     certainty: str = "certain"
+    otherwise: str | None = None
+    otherwise_event: str | None = None
+    previous: Fact | None = attrs.field(default=None, eq=False, repr=False)
+
+    def settled_before(self, instant: object) -> Fact | None:
+        """The latest earlier fact on this key that is certain by `instant`: what holds
+        if this (possible) fact has not happened yet."""
+        earlier = self.previous
+        while earlier is not None and not earlier.interval.certain_by(instant):
+            earlier = earlier.previous
+        return earlier
 
     @property
     def key(self) -> Key:

@@ -19,15 +19,16 @@ import pendulum
 from .dates import Interval, parse_edtf
 from .errors import DateError, LogInvalid, Problem
 from .events import FORMAT_VERSION, KINDS, Event, SourceRef, ref_fields
-from .parse import Raw, log_files, read_file
+from .parse import Raw, log_files, read_file, read_text
 from .registry import LEVELS, Actor, Place, Registry, Source
 from .validate import check_events
 
-__all__ = ["ENV_VAR", "Log", "default_log_path", "load_log"]
+__all__ = ["ENV_VAR", "Log", "build_events", "default_log_path", "load_log"]
 
 ENV_VAR = "STATUSTRACK_LOG"
 ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _MAX_TEXT = 4000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _COMMON = {"id", "kind", "date", "effective", "sources", "recorded", "note", "replaces"}
 
 #: Upcasters: UPCAST[n] turns a version-n record into a version-(n+1) record.
@@ -45,6 +46,7 @@ class Log:
     registry: Registry
     events: tuple[Event, ...]
     where: Mapping[str, tuple[str, int | None]] = attrs.field(repr=False)
+    paths: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     cache: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     def event(self, ident: str) -> Event:
@@ -92,7 +94,7 @@ def _text(ck: _Checker, raw: Raw, field: str, *, optional: bool = False) -> str 
         ck.add(raw, field, f"field {field!r} is {len(value)} characters long (at most {_MAX_TEXT})",
                "shorten it; long explanations belong in the docs")
         return None
-    if any(ord(c) < 32 and c not in "\t\n" or ord(c) == 127 for c in value):
+    if _CONTROL.search(value):
         ck.add(raw, field, f"field {field!r} contains a control character",
                "remove the control character")
         return None
@@ -313,6 +315,14 @@ def _event(ck: _Checker, raw: Raw, reg: Registry, tz: str) -> Event | None:
     return cls(**values)
 
 
+def build_events(raws: list[Raw], log: Log) -> tuple[list[Event], list[Problem]]:
+    """Check and build raw event records against `log`'s registry and time zone, alone
+    (cross-event checks need the whole log: see `load_log(..., overlay=...)`)."""
+    ck = _Checker()
+    built = [_event(ck, raw, log.registry, log.timezone) for raw in raws]
+    return [e for e in built if e is not None], ck.problems
+
+
 def _upcast(records: list[Raw], version: int) -> list[Raw]:
     for step in range(version, FORMAT_VERSION):
         records = [attrs.evolve(r, fields=UPCAST[step](r.fields)) if r.table == "event" else r
@@ -320,10 +330,12 @@ def _upcast(records: list[Raw], version: int) -> list[Raw]:
     return records
 
 
-def load_log(path: str | os.PathLike[str] | None = None) -> Log:
+def load_log(path: str | os.PathLike[str] | None = None, *, overlay: Mapping[str, str] | None = None) -> Log:
     """Load and validate the log at `path` (default: `default_log_path()`).
 
-    Raises `LogInvalid` listing every problem found.
+    `overlay` maps file paths relative to the log to texts read instead of the files
+    (files it names that do not exist are added): how a write is validated before it
+    touches the disk. Raises `LogInvalid` listing every problem found.
     """
     root = Path(path) if path is not None else default_log_path()
     shown = str(path) if path is not None else os.environ.get(ENV_VAR) or "events"
@@ -332,9 +344,14 @@ def load_log(path: str | os.PathLike[str] | None = None) -> Log:
                                   f"point --log or ${ENV_VAR} at a directory holding log.toml")])
     ck = _Checker()
     records: list[Raw] = []
-    for file in log_files(root):
-        name = f"{shown.rstrip('/')}/{file.relative_to(root).as_posix()}"
-        found, problems = read_file(file, name)
+    overlay = dict(overlay or {})
+    rels = {file.relative_to(root).as_posix(): file for file in log_files(root)}
+    for rel in sorted(rels.keys() | overlay.keys()):
+        name = f"{shown.rstrip('/')}/{rel}"
+        if rel in overlay:
+            found, problems = read_text(overlay[rel], name, Path(rel).suffix)
+        else:
+            found, problems = read_file(rels[rel], name)
         records.extend(found)
         ck.problems.extend(problems)
     settings = _settings(ck, records, shown)
@@ -355,4 +372,6 @@ def load_log(path: str | os.PathLike[str] | None = None) -> Log:
         raise LogInvalid(ck.problems)
     events = tuple(e for e, _ in built)
     where = {e.id: (raw.file, raw.line) for e, raw in built}
-    return Log(name, tz, version, shown, reg, events, where)
+    prefix = f"{shown.rstrip('/')}/"
+    paths = {e.id: raw.file.removeprefix(prefix) for e, raw in built}
+    return Log(name, tz, version, shown, reg, events, where, paths)

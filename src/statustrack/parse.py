@@ -16,7 +16,7 @@ import attrs
 
 from .errors import Problem
 
-__all__ = ["TABLES", "Raw", "log_files", "read_file"]
+__all__ = ["TABLES", "Raw", "log_files", "read_file", "read_text"]
 
 TABLES = ("source", "place", "actor", "event")
 _HEADER = re.compile(r"^\s*\[\[\s*(\w+)\s*\]\]\s*(?:#.*)?$")
@@ -145,10 +145,15 @@ def read_file(path: Path, name: str) -> tuple[list[Raw], list[Problem]]:
     text, problem = _decode(data, name)
     if text is None:
         return [], [problem] if problem else []
+    return read_text(text, name, path.suffix)
+
+
+def read_text(text: str, name: str, suffix: str) -> tuple[list[Raw], list[Problem]]:
+    """Read the text of one log file; `suffix` (.toml or .jsonl) says which kind."""
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         return [], [Problem(name, line, None, "contains a NUL character",
                             "remove the binary data; a log file is text")]
-    if path.suffix == ".jsonl":
+    if suffix == ".jsonl":
         return _read_jsonl(text, name)
     return _read_toml(text, name)

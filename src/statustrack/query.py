@@ -12,11 +12,10 @@ import pendulum
 
 from .dates import parse_when
 from .errors import QueryError
-from .events import Event, Retraction
 from .facts import ASPECTS, Fact, Key
 from .log import Log
 from .reducers import PENDING
-from .state import EMPTY, State, Step, replay, timeline
+from .state import EMPTY, State, Step, counted_events, replay, timeline
 
 __all__ = ["Answer", "Change", "Diff", "at", "counted_events", "diff", "resolve_when", "steps_for"]
 
@@ -61,30 +60,6 @@ def resolve_when(log: Log, text: str) -> pendulum.DateTime:
         raise QueryError(str(e)) from e
 
 
-def counted_events(events: Sequence[Event], known_at: pendulum.DateTime | None = None) -> tuple[Event, ...]:
-    """The events that count, in log order: recorded by `known_at`, not retracted, not replaced.
-
-    A retraction or correction that is itself retracted no longer counts, so the event it
-    named counts again.
-    """
-    known = [e for e in events if known_at is None or e.recorded is None or e.recorded.end <= known_at]
-    by_id = {e.id: e for e in known}
-    undone: dict[str, list[str]] = {}
-    for e in known:
-        target = e.retracts if isinstance(e, Retraction) else e.replaces
-        if target is not None:
-            undone.setdefault(target, []).append(e.id)
-    memo: dict[str, bool] = {}
-
-    def counts(ident: str) -> bool:
-        if ident not in memo:
-            memo[ident] = False  # a cycle counts as nothing; validation refuses cycles
-            memo[ident] = not any(counts(u) for u in undone.get(ident, ()) if u in by_id)
-        return memo[ident]
-
-    return tuple(e for e in known if counts(e.id) and not isinstance(e, Retraction))
-
-
 def steps_for(log: Log, known_at: pendulum.DateTime | None = None) -> tuple[Step, ...]:
     """The timeline of the events that count at record time `known_at` (cached per log)."""
     key = ("steps", known_at)
@@ -94,8 +69,11 @@ def steps_for(log: Log, known_at: pendulum.DateTime | None = None) -> tuple[Step
 
 
 def _seen_at(fact: Fact, instant: pendulum.DateTime) -> Fact:
-    certainty = "certain" if fact.interval.certain_by(instant) else "possible"
-    return fact if fact.certainty == certainty else attrs.evolve(fact, certainty=certainty)
+    if fact.interval.certain_by(instant):
+        return fact
+    before = fact.settled_before(instant)
+    return attrs.evolve(fact, certainty="possible", otherwise=before.value if before else None,
+                        otherwise_event=before.event if before else None)
 
 
 def _order(facts: Iterable[Fact]) -> tuple[Fact, ...]:

@@ -34,6 +34,9 @@ def fact_json(fact: Fact) -> dict[str, Any]:
         "event": fact.event,
         "sources": [{"id": s.id, "at": s.at} for s in fact.sources],
     }
+    if fact.certainty == "possible":
+        out["otherwise"] = fact.otherwise
+        out["otherwise_event"] = fact.otherwise_event
     for key, value in fact.detail:
         out.setdefault(key, value)
     return out
@@ -71,9 +74,15 @@ def render_answer(answer: Answer, fmt: str, log_name: str, tz: str) -> str:
     if not answer.facts:
         return f"{head}\n\nno facts in force.\n"
     body = _grouped(answer.facts, lambda f: f.aspect, ["subject", "value (event)", "since"],
-                    lambda f: [f.subject_name, f"{f.value}\n({f.event})", _since(f)], [18, 32, 22])
+                    lambda f: [f.subject_name, f"{f.value}{_otherwise(f)}\n({f.event})", _since(f)], [18, 32, 22])
     legend = f"\n\n{_LEGEND}" if any(f.certainty == "possible" for f in answer.facts) else ""
     return f"{head}\n\n{body}{legend}\n"
+
+
+def _otherwise(fact: Fact) -> str:
+    if fact.certainty != "possible" or fact.otherwise is None:
+        return ""
+    return f"; if not yet: {fact.otherwise}"
 
 
 def _brief(fact: Fact | None) -> str:

@@ -14,12 +14,12 @@ from types import MappingProxyType
 import attrs
 import pendulum
 
-from .events import Event
+from .events import Event, Retraction
 from .facts import Fact, Key
 from .reducers import announced, facts_of
 from .registry import Registry
 
-__all__ = ["State", "Step", "EMPTY", "replay", "timeline"]
+__all__ = ["EMPTY", "State", "Step", "counted_events", "replay", "timeline"]
 
 
 @attrs.frozen
@@ -36,6 +36,30 @@ class Step:
     def keys(self) -> frozenset[Key]:
         """Every key this step touches."""
         return frozenset(self.clears) | {f.key for f in self.sets}
+
+
+def counted_events(events: Sequence[Event], known_at: pendulum.DateTime | None = None) -> tuple[Event, ...]:
+    """The events that count, in log order: recorded by `known_at`, not retracted, not replaced.
+
+    A retraction or correction that is itself retracted no longer counts, so the event it
+    named counts again.
+    """
+    known = [e for e in events if known_at is None or e.recorded is None or e.recorded.end <= known_at]
+    by_id = {e.id: e for e in known}
+    undone: dict[str, list[str]] = {}
+    for e in known:
+        target = e.retracts if isinstance(e, Retraction) else e.replaces
+        if target is not None:
+            undone.setdefault(target, []).append(e.id)
+    memo: dict[str, bool] = {}
+
+    def counts(ident: str) -> bool:
+        if ident not in memo:
+            memo[ident] = False  # a cycle counts as nothing; validation refuses cycles
+            memo[ident] = not any(counts(u) for u in undone.get(ident, ()) if u in by_id)
+        return memo[ident]
+
+    return tuple(e for e in known if counts(e.id) and not isinstance(e, Retraction))
 
 
 def timeline(events: Iterable[Event], reg: Registry) -> tuple[Step, ...]:
@@ -88,5 +112,5 @@ def replay(steps: Sequence[Step], upto: pendulum.DateTime, start: State = EMPTY)
         for key in step.clears:
             facts.pop(key, None)
         for fact in step.sets:
-            facts[fact.key] = fact
+            facts[fact.key] = attrs.evolve(fact, previous=facts.get(fact.key))
     return State(upto, facts)

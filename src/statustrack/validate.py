@@ -11,7 +11,7 @@ from .errors import Problem
 from .events import Ceasefire, Decree, Event, Offensive, Retraction, War
 from .parse import Raw
 from .registry import Registry
-from .state import timeline
+from .state import counted_events, timeline
 
 __all__ = ["check_events"]
 
@@ -99,11 +99,14 @@ def _cycles(by_id: dict[str, tuple[Event, Raw]]) -> list[Problem]:
 
 
 def _ambiguous_order(built: Sequence[tuple[Event, Raw]], reg: Registry) -> list[Problem]:
-    """Two events in different files changing one fact from one instant have no order."""
+    """Two events in different files changing one fact from one instant have no order.
+
+    Only events that count are compared, so a correction may keep the date of the
+    event it replaces."""
     raws = {e.id: raw for e, raw in built}
     problems = []
     seen: dict[tuple[object, tuple[str, str]], tuple[Event, Raw]] = {}
-    for step in timeline((e for e, _ in built), reg):
+    for step in timeline(counted_events([e for e, _ in built]), reg):
         for key in step.keys:
             slot = (step.instant, key)
             if slot in seen and seen[slot][1].file != raws[step.event.id].file:
