@@ -7,6 +7,7 @@ which the loader uses to check and convert raw records at the edge.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, ClassVar
 
 import attrs
@@ -262,6 +263,7 @@ KINDS: dict[str, type[Event]] = {
 }
 
 
+@functools.cache
 def ref_fields(cls: type[Event]) -> tuple[tuple[str, attrs.Attribute], ...]:
     """The kind-specific fields of `cls` as (name in the log, attribute) pairs."""
     base = {a.name for a in attrs.fields(Event)}

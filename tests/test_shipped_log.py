@@ -1,0 +1,85 @@
+"""Key dates of the shipped Nagorno-Karabakh log, pinned: what the sources say, at their precision."""
+
+from __future__ import annotations
+
+import pytest
+
+from statustrack.log import load_log
+from statustrack.query import at
+
+LOG = load_log()
+
+
+def fact(when: str, aspect: str, subject: str):  # noqa: ANN201
+    """The one fact of `aspect` about `subject` (an id) at `when`, or None."""
+    found = [f for f in at(LOG, when, aspects=[aspect]).facts if f.subject == subject]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize(("when", "aspect", "subject", "value", "certainty"), [
+    ("1923-07-08", "status", "artsakh", "autonomous oblast within the Azerbaijan SSR, centre Khankendi", "certain"),
+    ("1991-09-03", "status", "artsakh", "Nagorno-Karabakh Republic proclaimed", "certain"),
+    ("1991-11-30", "status", "artsakh/azerbaijan",
+     "autonomous oblast abolished by Azerbaijan; area under direct Azerbaijani rule", "certain"),
+    ("1994-05-12", "conflict", "nagorno-karabakh", "ceasefire: 1994 general ceasefire between Armenia and Azerbaijan",
+     "certain"),
+    ("1994-05-12", "control", "shusha", "Artsakh (NKAO/NKR)", "certain"),
+    ("1994-05-12", "control", "shahumyan", "Azerbaijan", "certain"),
+    ("2020-11-09T23:00+04:00", "conflict", "nagorno-karabakh", "war: Second Nagorno-Karabakh War", "certain"),
+    ("2020-11-10", "conflict", "nagorno-karabakh", "ceasefire: trilateral statement of Azerbaijan, Armenia and Russia",
+     "certain"),
+    ("2020-11-10T00:30+03:00", "conflict", "nagorno-karabakh",
+     "ceasefire: trilateral statement of Azerbaijan, Armenia and Russia", "certain"),
+    ("2020-11-10", "control", "shusha", "Azerbaijan", "certain"),
+    ("2020-11-10", "control", "hadrut", "Azerbaijan", "certain"),
+    ("2020-11-10", "control", "kalbajar", "Artsakh (NKAO/NKR)", "certain"),
+    ("2020-11-10", "control", "aghdam", "Artsakh (NKAO/NKR)", "certain"),
+    ("2020-11-20", "control", "aghdam", "Azerbaijan", "certain"),
+    ("2020-11-25", "control", "kalbajar", "Azerbaijan", "certain"),
+    ("2020-12-01", "control", "lachin", "Azerbaijan", "certain"),
+    ("2006-12-31", "recognition", "abkhazia", "recognizes independence", "certain"),
+    ("2006-12-01", "recognition", "transnistria", "recognizes independence", "certain"),
+    ("2006-11-30", "recognition", "transnistria", "recognizes independence", "possible"),
+    ("2012-10-15", "recognition", "new-south-wales", "recognizes independence", "possible"),
+    ("2012-11-01", "recognition", "new-south-wales", "recognizes independence", "certain"),
+    ("2024-01-01", "status", "artsakh", "dissolved by decree: institutions disbanded, republic ceases to exist",
+     "certain"),
+])
+def test_pinned(when: str, aspect: str, subject: str, value: str, certainty: str) -> None:
+    """The shipped log answers as its sources do, with their precision."""
+    found = fact(when, aspect, subject)
+    assert found is not None, f"no {aspect} fact about {subject} at {when}"
+    assert (found.value, found.certainty) == (value, certainty)
+
+
+def test_lachin_not_yet_handed_over_on_the_ceasefire_day() -> None:
+    """On 2020-11-10 Lachin's hand-over (002 dates it only to November) is possible, Artsakh holding it otherwise."""
+    lachin = fact("2020-11-10", "control", "lachin")
+    assert (lachin.value, lachin.certainty, lachin.otherwise) == ("Azerbaijan", "possible", "Artsakh (NKAO/NKR)")
+
+
+def test_dissolution_pending_between_decree_and_effect() -> None:
+    """The 2023-09-28 decree shows as pending until it takes effect on 2024-01-01."""
+    pending = [f for f in at(LOG, "2023-10-01", aspects=["status"]).facts if "@pending" in f.subject]
+    assert "2023-09-28-shahramanyan-dissolution-decree" in {f.event for f in pending}
+    assert not [f for f in at(LOG, "2024-01-01", aspects=["status"]).facts if "@pending" in f.subject]
+
+
+def test_unsc_resolutions_on_record() -> None:
+    """The four 1993 Security Council resolutions are on record by the end of 1993."""
+    subjects = {f.subject for f in at(LOG, "1993-12-31", aspects=["resolution"]).facts}
+    assert {f"un-security-council:{n}" for n in ("822", "853", "874", "884")} <= subjects
+
+
+def test_every_event_has_a_known_source() -> None:
+    """No event lacks a source, and every source it cites is in the registry."""
+    for event in LOG.events:
+        assert event.sources, event.id
+        assert all(s.id in LOG.registry.sources for s in event.sources), event.id
+
+
+def test_any_spelling_finds_stepanakert() -> None:
+    """Stepanakert answers to Khankendi and its Chinese name."""
+    for name in ("Khankendi", "斯捷潘納克特", "Stepanakert"):
+        assert [f.subject for f in at(LOG, "2020-11-10", aspects=["control"], subjects=[name]).facts] == ["stepanakert"]
