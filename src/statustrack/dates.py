@@ -27,10 +27,10 @@ ACCEPTED = (
     "between 1991-09-02/2001-07-04, or an instant 2020-11-10T00:00+03:00"
 )
 
-_PLAIN = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?")
+_PLAIN = re.compile(r"(?P<y>[0-9]{4})(?:-(?P<m>[0-9]{2})(?:-(?P<d>[0-9]{2}))?)?")
 _INSTANT = re.compile(
-    r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})T(?P<H>\d{2}):(?P<M>\d{2})"
-    r"(?::(?P<S>\d{2})(?:\.(?P<f>\d{1,6}))?)?(?P<z>Z|[+-]\d{2}:\d{2})?"
+    r"(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})T(?P<H>[0-9]{2}):(?P<M>[0-9]{2})"
+    r"(?::(?P<S>[0-9]{2})(?:\.(?P<f>[0-9]{1,6}))?)?(?P<z>Z|[+-][0-9]{2}:[0-9]{2})?"
 )
 
 
@@ -67,29 +67,38 @@ def _fail(text: str, why: str) -> DateError:
     return DateError(msg)
 
 
+def _local_midnight(day: dt.date, tz: str, clamp: pendulum.DateTime) -> pendulum.DateTime:
+    """The first instant of `day` in `tz`, in UTC; `clamp` where that falls outside years 1-9999."""
+    try:
+        return pendulum.datetime(day.year, day.month, day.day, tz=tz).in_tz("UTC")
+    except (OverflowError, ValueError):
+        return clamp
+
+
 def _plain_bounds(text: str, whole: str, tz: str) -> tuple[pendulum.DateTime, pendulum.DateTime, str]:
     match = _PLAIN.fullmatch(text)
     if match is None:
         raise _fail(whole, "not an EDTF date")
-    year, month, day = match["y"], match["m"], match["d"]
+    year, month, day = int(match["y"]), match["m"], match["d"]
     try:
         if day is not None:
-            first = dt.date(int(year), int(month), int(day))
-            after, precision = first + dt.timedelta(days=1), "day"
+            first = dt.date(year, int(month), int(day))
+            precision, after = "day", (year, int(month), int(day) + 1)
         elif month is not None:
-            first = dt.date(int(year), int(month), 1)
-            after = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-            precision = "month"
+            first = dt.date(year, int(month), 1)
+            precision, after = "month", (year + first.month // 12, first.month % 12 + 1, 1)
         else:
-            first = dt.date(int(year), 1, 1)
-            after, precision = dt.date(first.year + 1, 1, 1), "year"
+            first = dt.date(year, 1, 1)
+            precision, after = "year", (year + 1, 1, 1)
     except ValueError as e:
         raise _fail(whole, f"no such day ({e})") from e
-    start = pendulum.datetime(first.year, first.month, first.day, tz=tz).in_tz("UTC")
-    if after.year > 9999:
+    start = _local_midnight(first, tz, BEGINNING)
+    try:
+        following = dt.date(*after) if precision != "day" else first + dt.timedelta(days=1)
+    except (ValueError, OverflowError):
         return start, END, precision
-    end = pendulum.datetime(after.year, after.month, after.day, tz=tz).in_tz("UTC") - _TICK
-    return start, end, precision
+    next_start = _local_midnight(following, tz, END)
+    return start, (END if next_start is END else next_start - _TICK), precision
 
 
 def _instant(text: str, whole: str) -> pendulum.DateTime:
@@ -102,7 +111,10 @@ def _instant(text: str, whole: str) -> pendulum.DateTime:
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as e:
         raise _fail(whole, f"no such instant ({e})") from e
-    return pendulum.instance(moment).in_tz("UTC")
+    try:
+        return pendulum.instance(moment).in_tz("UTC")
+    except (OverflowError, ValueError) as e:
+        raise _fail(whole, "out of range (years 0001 to 9999 in UTC)") from e
 
 
 def _bounds(part: str, whole: str, tz: str) -> tuple[pendulum.DateTime, pendulum.DateTime, str]:

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import attrs
 
-__all__ = ["DateError", "LogInvalid", "Problem", "QueryError", "StatustrackError"]
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters and line separators escaped, so it prints on one line."""
+    return _UNPRINTABLE.sub(lambda m: repr(m[0])[1:-1], text)
+
+__all__ = ["DateError", "LogInvalid", "Problem", "QueryError", "StatustrackError", "printable"]
 
 
 class StatustrackError(Exception):
@@ -32,7 +41,7 @@ class Problem:
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         who = f" event {self.event}:" if self.event else ""
-        return f"{where}:{who} {self.message}; {self.hint}"
+        return printable(f"{where}:{who} {self.message}; {self.hint}")
 
 
 class LogInvalid(StatustrackError):

@@ -122,9 +122,10 @@ def _date(ck: _Checker, raw: Raw, field: str, tz: str, *, optional: bool = False
 
 
 def _unknown(ck: _Checker, raw: Raw, allowed: set[str]) -> None:
+    table = "[log]" if raw.table == "log" else f"[[{raw.table}]]"
     for field in raw.fields:
         if field not in allowed:
-            ck.add(raw, field, f"unknown field {field!r} in [[{raw.table}]]",
+            ck.add(raw, field, f"unknown field {field!r} in {table}",
                    f"remove it or use one of: {', '.join(sorted(allowed))}")
 
 
@@ -134,11 +135,16 @@ def _aliases(ck: _Checker, raw: Raw) -> tuple[str, ...]:
         ck.add(raw, "aliases", "field 'aliases' must be a list of non-empty strings",
                "write aliases = [\"...\", \"...\"]")
         return ()
+    if any(_CONTROL.search(a) for a in value):
+        ck.add(raw, "aliases", "field 'aliases' contains a control character", "remove the control character")
+        return ()
     return tuple(value)
 
 
 def _settings(ck: _Checker, records: list[Raw], root: str) -> tuple[str, str, int] | None:
     tables = [r for r in records if r.table == "log"]
+    if tables and not all(r.valid for r in tables):
+        return None
     if not tables:
         ck.problems.append(Problem(root, None, None, "no [log] table found",
                                    "add log.toml with [log] format = 1 and timezone = \"Area/City\""))
@@ -169,7 +175,7 @@ def _settings(ck: _Checker, records: list[Raw], root: str) -> tuple[str, str, in
     return name, tz, version
 
 
-def _registry(ck: _Checker, records: list[Raw]) -> Registry:
+def _registry(ck: _Checker, records: list[Raw], tz: str) -> Registry:
     sources: dict[str, Source] = {}
     places: dict[str, Place] = {}
     actors: dict[str, Actor] = {}
@@ -193,6 +199,8 @@ def _registry(ck: _Checker, records: list[Raw]) -> Registry:
             title, url = _text(ck, raw, "title"), _text(ck, raw, "url")
             language = _text(ck, raw, "language", optional=True) or ""
             captured = _text(ck, raw, "captured", optional=True)
+            if captured is not None and _date(ck, raw, "captured", tz) is None:
+                continue
             if title and url:
                 sources[ident] = Source(ident, title, url, language, captured, note)
         elif raw.table == "place":
@@ -215,10 +223,20 @@ def _registry(ck: _Checker, records: list[Raw]) -> Registry:
                 if part_of:
                     parents.append((raw, part_of, actors))
     for raw, parent, table in parents:
-        if parent not in table:
-            what = "place" if table is places else "actor"
+        what = "place" if table is places else "actor"
+        if parent == raw.fields["id"]:
+            ck.add(raw, "part_of", f"part_of names the {what} itself", f"name another {what}'s id")
+        elif parent not in table:
             ck.add(raw, "part_of", f"part_of names unknown {what} {parent!r}",
                    f"define a [[{what}]] with id {parent!r} or fix the id")
+        else:
+            seen, current = {raw.fields["id"]}, parent
+            while current is not None and current not in seen:
+                seen.add(current)
+                current = table[current].part_of if current in table else None
+            if current == raw.fields["id"]:
+                ck.add(raw, "part_of", f"part_of forms a cycle through {parent!r}",
+                       "a place or actor cannot be part of itself, directly or not")
     return Registry(sources, places, actors)
 
 
@@ -259,6 +277,9 @@ def _sources(ck: _Checker, raw: Raw, reg: Registry) -> tuple[SourceRef, ...] | N
             ck.add(raw, "sources", "a source reference needs a string id (and an optional string at)",
                    "write { id = \"<source id>\", at = \"<where in it>\" }")
             return None
+        if _CONTROL.search(ident) or _CONTROL.search(at):
+            ck.add(raw, "sources", "field 'sources' contains a control character", "remove the control character")
+            return None
         if ident not in reg.sources:
             ck.add(raw, "sources", f"unknown source {ident!r}",
                    f"add a [[source]] with id {ident!r} to the registry or fix the id")
@@ -273,6 +294,10 @@ def _event(ck: _Checker, raw: Raw, reg: Registry, tz: str) -> Event | None:
     kind = raw.fields.get("kind")
     if kind is None:
         ck.add(raw, None, "missing field 'kind'", f"add kind = one of: {', '.join(KINDS)}")
+        return None
+    if not isinstance(kind, str):
+        ck.add(raw, "kind", f"field 'kind' must be a string, got {type(kind).__name__}",
+               "write kind = \"...\" in double quotes")
         return None
     if kind not in KINDS:
         ck.add(raw, "kind", f"unknown kind {kind!r}", f"use one of: {', '.join(KINDS)}")
@@ -359,7 +384,7 @@ def load_log(path: str | os.PathLike[str] | None = None, *, overlay: Mapping[str
         raise LogInvalid(ck.problems)
     name, tz, version = settings
     records = _upcast(records, version)
-    reg = _registry(ck, records)
+    reg = _registry(ck, records, tz)
     built: list[tuple[Event, Raw]] = []
     for raw in records:
         if raw.table == "event":

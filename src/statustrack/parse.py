@@ -21,7 +21,9 @@ __all__ = ["TABLES", "Raw", "log_files", "read_file", "read_text"]
 TABLES = ("source", "place", "actor", "event")
 _HEADER = re.compile(r"^\s*\[\[\s*(\w+)\s*\]\]\s*(?:#.*)?$")
 _LOG_HEADER = re.compile(r"^\s*\[\s*log\s*\]\s*(?:#.*)?$")
-_TOML_LINE = re.compile(r"at line (\d+)")
+_TOML_LINE = re.compile(r"at line ([0-9]+)")
+_KEY = re.compile(r"\s*(?:([A-Za-z0-9_-]+)|\"([^\"]+)\"|'([^']+)')\s*=")
+_TOML_HINT = "fix the TOML syntax (strings in double quotes, one key per line)"
 
 
 @attrs.frozen
@@ -34,6 +36,7 @@ class Raw:
     file: str
     line: int | None
     lines: dict[str, int] = attrs.field(factory=dict, eq=False)
+    valid: bool = True
 
     def line_of(self, field: str) -> int | None:
         """The line a field is written on, or the record's own line."""
@@ -55,13 +58,40 @@ def _decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
                              "save the file as UTF-8")
 
 
-def _field_lines(lines: list[str], first: int, last: int) -> dict[str, int]:
+def _field_lines(lines: list[str], first: int, last: int, inside: set[int]) -> dict[str, int]:
     found: dict[str, int] = {}
     for number in range(first, last + 1):
-        match = re.match(r"\s*([A-Za-z0-9_-]+)\s*=", lines[number - 1])
-        if match and match[1] not in found:
-            found[match[1]] = number
+        if number in inside:
+            continue
+        match = _KEY.match(lines[number - 1])
+        if match:
+            key = next(g for g in match.groups() if g is not None)
+            found.setdefault(key, number)
     return found
+
+
+def _string_lines(lines: list[str]) -> set[int]:
+    """Line numbers that begin inside a multi-line string (whose text is not TOML)."""
+    inside: set[int] = set()
+    quote: str | None = None
+    for number, content in enumerate(lines, start=1):
+        if quote is not None:
+            inside.add(number)
+        position = 0
+        while True:
+            if quote is None:
+                starts = [(content.find(q, position), q) for q in ('"""', "'''")]
+                starts = [(i, q) for i, q in starts if i >= 0 and "#" not in content[position:i]]
+                if not starts:
+                    break
+                index, quote = min(starts)
+                position = index + 3
+            else:
+                index = content.find(quote, position)
+                if index < 0:
+                    break
+                position, quote = index + 3, None
+    return inside
 
 
 def _read_toml(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
@@ -71,11 +101,18 @@ def _read_toml(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
         match = _TOML_LINE.search(str(e))
         line = int(match[1]) if match else None
         reason = str(e).split(" (at ")[0]
-        return [], [Problem(name, line, None, f"not valid TOML: {reason}",
-                            "fix the TOML syntax (strings in double quotes, one key per line)")]
-    lines = text.splitlines()
+        return [], [Problem(name, line, None, f"not valid TOML: {reason}", _TOML_HINT)]
+    except RecursionError:
+        return [], [Problem(name, None, None, "not valid TOML: nested too deeply", _TOML_HINT)]
+    except ValueError as e:
+        reason = "a number has more than 4300 digits" if "digits" in str(e) else str(e)
+        return [], [Problem(name, None, None, f"not valid TOML: {reason}", _TOML_HINT)]
+    lines = text.split("\n")
+    inside = _string_lines(lines)
     headers: list[tuple[int, str]] = []
     for number, content in enumerate(lines, start=1):
+        if number in inside:
+            continue
         if (match := _HEADER.match(content)) is not None:
             headers.append((number, match[1]))
         elif _LOG_HEADER.match(content):
@@ -85,13 +122,15 @@ def _read_toml(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
     for key, value in document.items():
         if key == "log":
             if not isinstance(value, dict):
-                problems.append(Problem(name, None, None, "'log' must be a table",
+                top = _field_lines(lines, 1, headers[0][0] - 1 if headers else len(lines), inside)
+                problems.append(Problem(name, top.get("log"), None, "'log' must be a table",
                                         "write it as a [log] table"))
+                records.append(Raw("log", {}, name, top.get("log"), {}, valid=False))
                 continue
             where = [n for n, t in headers if t == "log"]
             line = where[0] if where else None
             records.append(Raw("log", value, name, line,
-                               _field_lines(lines, line, _block_end(headers, line, len(lines))) if line else {}))
+                               _field_lines(lines, line, _block_end(headers, line, len(lines)), inside) if line else {}))
             continue
         if key not in TABLES:
             problems.append(Problem(name, None, None, f"unknown table {key!r}",
@@ -104,7 +143,7 @@ def _read_toml(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
         where = [n for n, t in headers if t == key]
         for index, fields in enumerate(value):
             line = where[index] if index < len(where) else None
-            spans = _field_lines(lines, line, _block_end(headers, line, len(lines))) if line else {}
+            spans = _field_lines(lines, line, _block_end(headers, line, len(lines)), inside) if line else {}
             records.append(Raw(key, fields, name, line, spans))
     return records, problems
 
@@ -114,16 +153,38 @@ def _block_end(headers: list[tuple[int, str]], line: int, total: int) -> int:
     return (later[0] - 1) if later else total
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in fields:
+            raise _DuplicateKey(key)
+        fields[key] = value
+    return fields
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
 def _read_jsonl(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
     records: list[Raw] = []
     problems: list[Problem] = []
-    for number, content in enumerate(text.splitlines(), start=1):
+    for number, content in enumerate(text.split("\n"), start=1):
         if not content.strip():
             continue
         try:
-            fields = json.loads(content)
-        except (json.JSONDecodeError, RecursionError) as e:
-            reason = e.msg if isinstance(e, json.JSONDecodeError) else "nested too deeply"
+            fields = json.loads(content, object_pairs_hook=_unique_keys)
+        except json.JSONDecodeError as e:
+            reason = e.msg
+        except _DuplicateKey as e:
+            reason = f"duplicate key {e.args[0]!r}"
+        except RecursionError:
+            reason = "nested too deeply"
+        except ValueError as e:
+            reason = "a number has more than 4300 digits" if "digits" in str(e) else str(e)
+        else:
+            reason = None
+        if reason is not None:
             problems.append(Problem(name, number, None, f"not valid JSON: {reason}",
                                     "write one JSON object per line"))
             continue
@@ -150,6 +211,9 @@ def read_file(path: Path, name: str) -> tuple[list[Raw], list[Problem]]:
 
 def read_text(text: str, name: str, suffix: str) -> tuple[list[Raw], list[Problem]]:
     """Read the text of one log file; `suffix` (.toml or .jsonl) says which kind."""
+    if text.startswith("\ufeff"):
+        return [], [Problem(name, 1, None, "starts with a byte order mark (BOM)",
+                            "save the file as UTF-8 without a BOM")]
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         return [], [Problem(name, line, None, "contains a NUL character",

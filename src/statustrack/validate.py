@@ -63,7 +63,7 @@ def check_events(built: Sequence[tuple[Event, Raw]], reg: Registry,
             elif target not in known:
                 problems.append(_problem(raw, field, f"{field} names unknown event {target!r}",
                                          "name the id of an event in the log"))
-        if isinstance(event, Ceasefire) and event.ends in by_id:
+        if isinstance(event, Ceasefire) and event.ends in by_id and event.ends != event.id:
             ended = by_id[event.ends][0]
             if not isinstance(ended, (War, Offensive)):
                 problems.append(_problem(raw, "ends", f"a ceasefire with no war to end: {event.ends!r} is a {ended.kind}",
@@ -87,7 +87,7 @@ def _cycles(by_id: dict[str, tuple[Event, Raw]]) -> list[Problem]:
         current = event
         while True:
             targets = [t for f, t in _links(current) if f in ("replaces", "retracts")]
-            if not targets or targets[0] not in by_id or targets[0] == start:
+            if not targets or targets[0] not in by_id or targets[0] == current.id:
                 break
             if targets[0] in seen:
                 problems.append(_problem(raw, None, "retractions and corrections form a cycle",
