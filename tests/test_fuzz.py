@@ -3,9 +3,9 @@
 Each example copies the mini log into a fresh temporary directory (function-scoped
 fixtures are not reset between Hypothesis examples) and adds or replaces one file.
 
-Two bugs the fuzzers find are open (see `KNOWN_BUGS`); the fuzzers step over them so
-that they guard against every other failure, and `test_known_bugs_are_fixed` fails
-(strict xfail) as soon as both are fixed, to say that the step-over can go.
+The fuzzers found two bugs, fixed in 9ff4a26 and kept in test_bad_inputs_more.py ("kind is a
+list", "newline in an id"): a `kind` that is a list crashed, and an invalid id holding a
+line break split its problem over two lines.
 """
 
 from __future__ import annotations
@@ -15,25 +15,17 @@ import re
 import shutil
 import tempfile
 import tomllib
-import traceback
 from pathlib import Path
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from statustrack.errors import LogInvalid, Problem
+from statustrack.errors import LogInvalid
 from statustrack.log import load_log
 
 MINI = Path(__file__).parent / "data" / "mini"
 EVENTS = (MINI / "events.toml").read_text(encoding="utf-8")
 REGISTRY = (MINI / "registry" / "registry.toml").read_text(encoding="utf-8")
-
-#: Open bugs the fuzzers find, each also an xfail in test_bad_inputs_more.py.
-KNOWN_BUGS = {
-    "kind is a list": "a `kind` that is a list or table crashes with TypeError (unhashable type) in log._event",
-    "newline in an id": "an invalid id is printed raw as the event label, so a line break in it splits the problem",
-}
 
 #: Pieces of text that matter to TOML, JSON, EDTF and the loader, so inserted text often means something.
 TOKENS = (
@@ -50,19 +42,7 @@ TOKENS = (
 MUTATIONS = ("delete", "duplicate", "replace", "insert", "overwrite", "swap", "truncate")
 
 
-def _known_crash(error: Exception) -> bool:
-    """True for the open crash on a `kind` that is a list or table (KNOWN_BUGS["kind is a list"])."""
-    last = traceback.extract_tb(error.__traceback__)[-1]
-    return isinstance(error, TypeError) and "unhashable type" in str(error) and last.name == "_event"
-
-
-def _known_split(problem: Problem) -> bool:
-    """True when only the raw event label breaks the problem's line (KNOWN_BUGS["newline in an id"])."""
-    text = str(Problem(problem.file, problem.line, None, problem.message, problem.hint))
-    return problem.event is not None and text.splitlines() == [text]
-
-
-def _load(files: dict[str, str | bytes], *, step_over_known_bugs: bool = True) -> None:
+def _load(files: dict[str, str | bytes]) -> None:
     """Load a copy of the mini log with `files` (relative path: content) written over it.
 
     Passes when the log loads or is refused with `LogInvalid` whose every problem is one
@@ -72,18 +52,15 @@ def _load(files: dict[str, str | bytes], *, step_over_known_bugs: bool = True) -
         root = Path(tmp) / "log"
         shutil.copytree(MINI, root)
         for rel, content in files.items():
-            (root / rel).write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+            data = content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass")
+            (root / rel).write_bytes(data)  # a lone surrogate becomes bytes that are not UTF-8
         try:
             load_log(root)
         except LogInvalid as e:
             assert e.problems, "LogInvalid without any problem"
             for problem in e.problems:
                 text = str(problem)
-                if text.splitlines() != [text] and not (step_over_known_bugs and _known_split(problem)):
-                    pytest.fail(f"problem is not exactly one line: {text!r}")
-        except Exception as e:
-            if not (step_over_known_bugs and _known_crash(e)):
-                raise
+                assert text.splitlines() == [text], f"problem is not exactly one line: {text!r}"
 
 
 def _inserted() -> st.SearchStrategy[str]:
@@ -197,13 +174,3 @@ def test_any_value_in_a_json_field(index: int, field: str, value: object) -> Non
     """Any JSON value in any field of a JSON Lines event loads or is refused with one-line problems, never a crash."""
     entry = {**EVENT_TABLES[index], "id": "fuzz", field: value}
     _load({"fuzz.jsonl": json.dumps(entry, ensure_ascii=False) + "\n"})
-
-
-@pytest.mark.xfail(strict=True, reason="; ".join(KNOWN_BUGS.values()))
-@pytest.mark.parametrize("name", list(KNOWN_BUGS))
-def test_known_bugs_are_fixed(name: str) -> None:
-    """Each bug the fuzzers step over still fails; when it is fixed, drop it from KNOWN_BUGS."""
-    field = {"kind is a list": 'kind = ["declaration"]', "newline in an id": 'id = "1923\\u2028oblast"'}[name]
-    key = field.split(" ")[0]
-    text = re.sub(rf"^{key} = .*$", field, EVENTS, count=1, flags=re.MULTILINE)
-    _load({"events.toml": text}, step_over_known_bugs=False)

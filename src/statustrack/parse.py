@@ -22,7 +22,9 @@ TABLES = ("source", "place", "actor", "event")
 _HEADER = re.compile(r"^\s*\[\[\s*(\w+)\s*\]\]\s*(?:#.*)?$")
 _LOG_HEADER = re.compile(r"^\s*\[\s*log\s*\]\s*(?:#.*)?$")
 _TOML_LINE = re.compile(r"at line ([0-9]+)")
-_KEY = re.compile(r"\s*(?:([A-Za-z0-9_-]+)|\"([^\"]+)\"|'([^']+)')\s*=")
+_PART = r"""(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
+# A key line: its first part (bare, "quoted" or 'literal'), any dotted parts, then "=".
+_KEY = re.compile(rf"""\s*(?:([A-Za-z0-9_-]+)|"([^"]+)"|'([^']+)')\s*(?:\.\s*{_PART}\s*)*=""")
 _TOML_HINT = "fix the TOML syntax (strings in double quotes, one key per line)"
 
 
@@ -71,26 +73,45 @@ def _field_lines(lines: list[str], first: int, last: int, inside: set[int]) -> d
 
 
 def _string_lines(lines: list[str]) -> set[int]:
-    """Line numbers that begin inside a multi-line string (whose text is not TOML)."""
+    """Line numbers that begin inside a multi-line string (whose text is not TOML).
+
+    A small scanner over TOML's four string forms and its comments, so that quotes inside
+    a one-line string or a comment never open a multi-line string.
+    """
     inside: set[int] = set()
-    quote: str | None = None
+    closing: str | None = None  # the delimiter that ends the multi-line string we are in
     for number, content in enumerate(lines, start=1):
-        if quote is not None:
+        if closing is not None:
             inside.add(number)
-        position = 0
-        while True:
-            if quote is None:
-                starts = [(content.find(q, position), q) for q in ('"""', "'''")]
-                starts = [(i, q) for i, q in starts if i >= 0 and "#" not in content[position:i]]
-                if not starts:
-                    break
-                index, quote = min(starts)
-                position = index + 3
+        i = 0
+        while i < len(content):
+            if closing is not None:
+                if closing == '"""' and content[i] == "\\":
+                    i += 2
+                elif content.startswith(closing, i):
+                    i += 3
+                    while i < len(content) and content[i] == closing[0]:
+                        i += 1  # up to two more quotes belong to the string's text
+                    closing = None
+                else:
+                    i += 1
+                continue
+            char = content[i]
+            if char == "#":
+                break
+            if content.startswith(('"""', "'''"), i):
+                closing = content[i:i + 3]
+                i += 3
+            elif char == '"':
+                i += 1
+                while i < len(content) and content[i] != '"':
+                    i += 2 if content[i] == "\\" else 1
+                i += 1
+            elif char == "'":
+                end = content.find("'", i + 1)
+                i = len(content) if end < 0 else end + 1
             else:
-                index = content.find(quote, position)
-                if index < 0:
-                    break
-                position, quote = index + 3, None
+                i += 1
     return inside
 
 
