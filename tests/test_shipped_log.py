@@ -53,10 +53,19 @@ def test_pinned(when: str, aspect: str, subject: str, value: str, certainty: str
     assert (found.value, found.certainty) == (value, certainty)
 
 
+def fact_known_at(when: str, known_at: str, aspect: str, subject: str):  # noqa: ANN201
+    """As `fact`, but as the log stood at `known_at`."""
+    found = [f for f in at(LOG, when, known_at=known_at, aspects=[aspect]).facts if f.subject == subject]
+    return found[0] if found else None
+
+
 def test_lachin_not_yet_handed_over_on_the_ceasefire_day() -> None:
-    """On 2020-11-10 Lachin's hand-over (002 dates it only to November) is possible, Artsakh holding it otherwise."""
+    """On 2020-11-10 Artsakh still holds Lachin; before the 2026-11-23 retraction the log read 002 as a November hand-over."""
     lachin = fact("2020-11-10", "control", "lachin")
-    assert (lachin.value, lachin.certainty, lachin.otherwise) == ("Azerbaijan", "possible", "Artsakh (NKAO/NKR)")
+    assert (lachin.value, lachin.certainty) == ("Artsakh (NKAO/NKR)", "certain")
+    before = fact_known_at("2020-11-10", "2026-11-22", "control", "lachin")
+    assert (before.value, before.certainty, before.otherwise) == ("Azerbaijan", "possible", "Artsakh (NKAO/NKR)")
+    assert fact("2020-11-30", "control", "lachin").value == "Artsakh (NKAO/NKR)"
 
 
 def test_dissolution_pending_between_decree_and_effect() -> None:
