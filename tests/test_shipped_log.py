@@ -45,6 +45,13 @@ def fact(when: str, aspect: str, subject: str):  # noqa: ANN201
     ("2012-11-01", "recognition", "new-south-wales", "recognizes independence", "certain"),
     ("2024-01-01", "status", "artsakh", "dissolved by decree: institutions disbanded, republic ceases to exist",
      "certain"),
+    # From the source audit of 2026-11-23:
+    ("2015-01-01", "recognition", "united-states", "does not recognize independence", "certain"),
+    ("2009-06-01", "recognition", "united-states", "affirms Azerbaijan's territorial integrity", "certain"),
+    ("2005-01-01", "recognition", "european-union", "does not recognize independence", "certain"),
+    ("2022-06-01", "status", "artsakh/armenia",
+     "leadership signals it is ready to recognize NK as part of Azerbaijan", "possible"),
+    ("2019-04-24", "recognition", "colorado-house-of-representatives", "recognizes independence", "certain"),
 ])
 def test_pinned(when: str, aspect: str, subject: str, value: str, certainty: str) -> None:
     """The shipped log answers as its sources do, with their precision."""
