@@ -2,12 +2,15 @@
 
 A block is marked by a line `<!-- transcript -->` followed by a fenced block whose
 first line is `$ statustrack ...`. Refresh them with `python -m tests.test_readme`.
+The README's recording walk-through (blocks marked `<!-- example: record -->`) is run
+as written, in a scratch directory.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
+import shutil
 import sys
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from .conftest import run_cli
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = (ROOT / "README.md", ROOT / "docs" / "transcripts.md")
 BLOCK = re.compile(r"<!-- transcript -->\n```text\n\$ (statustrack [^\n]*)\n(.*?)```\n", re.DOTALL)
+EXAMPLE = re.compile(r"<!-- example: record -->\n```sh\n(.*?)```\n", re.DOTALL)
 
 
 def _output(command: str) -> str:
@@ -40,6 +44,41 @@ def test_docs_have_transcripts() -> None:
     """The README and docs/transcripts.md carry transcripts of at and diff."""
     commands = {c for _, c, _ in _blocks()}
     assert {"statustrack at 2020-11-10", "statustrack diff 2020-09-26 2020-11-10"} <= commands
+
+
+def _example_commands() -> list[list[str]]:
+    """The commands of the README's recording walk-through, in order, as argument lists."""
+    commands: list[list[str]] = []
+    for block in EXAMPLE.findall((ROOT / "README.md").read_text(encoding="utf-8")):
+        for line in block.replace("\\\n", " ").splitlines():
+            words = shlex.split(line, comments=True)
+            while words:
+                cut = words.index("&&") if "&&" in words else len(words)
+                commands.append(words[:cut])
+                words = words[cut + 1:]
+    return commands
+
+
+def test_recording_walk_through(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Record, correct, retract and --known-at behave as the README says, run as written."""
+    monkeypatch.chdir(tmp_path)
+    stamps: list[str] = []
+    outputs: list[str] = []
+    commands = _example_commands()
+    assert sum(c[:2] == ["statustrack", "record"] for c in commands) == 4
+    for command in commands:
+        if command[:3] == ["cp", "-r", "events"]:
+            shutil.copytree(ROOT / "events", tmp_path / command[3])
+            continue
+        assert command[0] == "statustrack", command
+        result = run_cli(*[stamps[0] if word == "T1" else word for word in command[1:]])
+        assert result.status == 0, (command, result.err)
+        stamps += re.findall(r"^recorded \S+ in \S+ at (\S+)$", result.out, re.MULTILINE)
+        outputs.append(result.out)
+    corrected, as_at_t1, withdrawn = outputs[3], outputs[4], outputs[-1]  # after seal, record, record
+    assert "Azerbaijan; if not yet: Artsakh" in corrected and "Russia" not in corrected
+    assert "Russia; if not yet: Artsakh" in as_at_t1 and "2020-11 ?" in as_at_t1
+    assert "Artsakh (NKAO/NKR)" in withdrawn and "2020-11-aghdam" not in withdrawn
 
 
 def _refresh() -> None:

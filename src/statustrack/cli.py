@@ -202,7 +202,7 @@ def _write_command(args: argparse.Namespace) -> int:
     if args.command == "record":
         done = record(args.log, _input_events(args), target=args.to, expect_last=args.expect_last)
         for ident in done.appended:
-            sys.stdout.write(f"recorded {ident} in {done.target}\n")
+            sys.stdout.write(f"recorded {ident} in {done.target} at {done.stamp}\n")
         for ident in done.unchanged:
             sys.stdout.write(f"already recorded {ident}: nothing to do\n")
     elif args.command == "seal":

@@ -39,11 +39,13 @@ class Conflict(StatustrackError):
 
 @attrs.frozen
 class Recorded:
-    """What a `record` call did: ids appended, ids already recorded identically."""
+    """What a `record` call did: ids appended, ids already recorded identically, and the
+    `recorded` stamp the appended events carry (None when nothing was appended)."""
 
     appended: tuple[str, ...]
     unchanged: tuple[str, ...]
     target: str
+    stamp: str | None = None
 
 
 @contextmanager
@@ -141,7 +143,7 @@ def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: 
         file.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(file, after.encode("utf-8"))
         _append_ledger(root, seals, [(e, target) for e in fresh])
-        return Recorded(tuple(e.id for e in fresh), tuple(unchanged), target)
+        return Recorded(tuple(e.id for e in fresh), tuple(unchanged), target, stamp.text)
 
 
 def _append_ledger(root: Path, seals: Sequence, events: Sequence) -> None:
