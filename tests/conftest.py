@@ -77,3 +77,15 @@ def make_log(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
         return root
 
     return make
+
+
+@pytest.fixture
+def validate_files(make_log: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
+    """Write a throwaway log from {relative path: text} and run `validate --log log` beside it."""
+
+    def validate(files: dict[str, str | bytes]) -> Run:
+        root = make_log(files)
+        monkeypatch.chdir(root.parent)
+        return run_cli("validate", "--log", "log")
+
+    return validate

@@ -9,6 +9,8 @@ import pytest
 
 from statustrack.events import KINDS
 
+from .conftest import Run
+
 GOOD = '''
 [[event]]
 id = "e1"
@@ -139,12 +141,9 @@ CORPUS: list[tuple[str, dict[str, str | bytes], str]] = [
 
 
 @pytest.mark.parametrize(("files", "expected"), [c[1:] for c in CORPUS], ids=[c[0] for c in CORPUS])
-def test_bad_input(make_log: Callable[..., Path], cli: Callable[..., object], files: dict[str, str],
-                   expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_input(validate_files: Callable[..., Run], files: dict[str, str | bytes], expected: str) -> None:
     """A broken log is refused with exactly the expected one-line problem and exit status 2."""
-    root = make_log(files)
-    monkeypatch.chdir(root.parent)
-    result = cli("validate", "--log", "log")
+    result = validate_files(files)
     assert (result.status, result.out, result.err) == (2, "", expected + "\n")
 
 

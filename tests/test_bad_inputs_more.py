@@ -16,6 +16,7 @@ import pytest
 
 from statustrack.dates import ACCEPTED
 
+from .conftest import Run
 from .test_bad_inputs import CORPUS as FIRST_CORPUS
 
 
@@ -341,12 +342,9 @@ FOUND: list[tuple[str, dict[str, str | bytes], str, str]] = [
     [pytest.param(files, expected, id=name) for name, files, expected in CORPUS]
     + [pytest.param(files, expected, id=name) for name, files, expected, _ in FOUND],
 )
-def test_bad_input(make_log: Callable[..., Path], cli: Callable[..., object], files: dict[str, str | bytes],
-                   expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_input(validate_files: Callable[..., Run], files: dict[str, str | bytes], expected: str) -> None:
     """A broken log is refused with exactly the expected one-line problems and exit status 2."""
-    root = make_log(files)
-    monkeypatch.chdir(root.parent)
-    result = cli("validate", "--log", "log")
+    result = validate_files(files)
     assert (result.status, result.out, result.err) == (2, "", expected + "\n")
 
 

@@ -10,9 +10,9 @@ from statustrack.query import at
 LOG = load_log()
 
 
-def fact(when: str, aspect: str, subject: str):  # noqa: ANN201
-    """The one fact of `aspect` about `subject` (an id) at `when`, or None."""
-    found = [f for f in at(LOG, when, aspects=[aspect]).facts if f.subject == subject]
+def fact(when: str, aspect: str, subject: str, known_at: str | None = None):  # noqa: ANN201
+    """The one fact of `aspect` about `subject` (an id) at `when`, as recorded by `known_at`, or None."""
+    found = [f for f in at(LOG, when, known_at=known_at, aspects=[aspect]).facts if f.subject == subject]
     assert len(found) <= 1
     return found[0] if found else None
 
@@ -60,17 +60,11 @@ def test_pinned(when: str, aspect: str, subject: str, value: str, certainty: str
     assert (found.value, found.certainty) == (value, certainty)
 
 
-def fact_known_at(when: str, known_at: str, aspect: str, subject: str):  # noqa: ANN201
-    """As `fact`, but as the log stood at `known_at`."""
-    found = [f for f in at(LOG, when, known_at=known_at, aspects=[aspect]).facts if f.subject == subject]
-    return found[0] if found else None
-
-
 def test_lachin_not_yet_handed_over_on_the_ceasefire_day() -> None:
     """On 2020-11-10 Artsakh still holds Lachin; before the 2026-11-23 retraction the log read 002 as a November hand-over."""
     lachin = fact("2020-11-10", "control", "lachin")
     assert (lachin.value, lachin.certainty) == ("Artsakh (NKAO/NKR)", "certain")
-    before = fact_known_at("2020-11-10", "2026-11-22", "control", "lachin")
+    before = fact("2020-11-10", "control", "lachin", known_at="2026-11-22")
     assert (before.value, before.certainty, before.otherwise) == ("Azerbaijan", "possible", "Artsakh (NKAO/NKR)")
     assert fact("2020-11-30", "control", "lachin").value == "Artsakh (NKAO/NKR)"
 
