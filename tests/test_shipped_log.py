@@ -93,3 +93,88 @@ def test_any_spelling_finds_stepanakert() -> None:
     """Stepanakert answers to Khankendi and its Chinese name."""
     for name in ("Khankendi", "斯捷潘納克特", "Stepanakert"):
         assert [f.subject for f in at(LOG, "2020-11-10", aspects=["control"], subjects=[name]).facts] == ["stepanakert"]
+
+
+# From the audit of 004's U.S. table (issue 13, branch data-us):
+
+@pytest.mark.parametrize(("when", "subject", "value", "event"), [
+    # The six nameless 'rejected a bill recognizing Azerbaijani territorial integrity' entries.
+    ("2014-02-13", "hawaii-house-of-representatives", "rejected a territorial-integrity motion",
+     "2014-02-12-hawaii-house-committee-rejects-pro-azerbaijan-resolutions"),
+    ("2016-02-18", "idaho-house-of-representatives", "rejected a territorial-integrity motion",
+     "2016-02-17-idaho-house-committee-kills-pro-azerbaijan-resolution"),
+    ("2014-04-03", "mississippi-senate", "rejected a territorial-integrity motion",
+     "2014-04-02-mississippi-senate-resolution-dies-in-committee"),
+    ("2014-02-26", "south-dakota-house-of-representatives", "rejected a territorial-integrity motion",
+     "2014-02-24-south-dakota-house-rejects-pro-azerbaijan-resolution"),
+    ("2014-03-27", "tennessee-house-of-representatives", "rejected a territorial-integrity motion",
+     "2014-03-25-tennessee-house-committee-rejects-pro-azerbaijan-resolution"),
+    ("2014-03-01", "wyoming-house-of-representatives", "rejected a territorial-integrity motion",
+     "2014-02-wyoming-house-votes-down-pro-azerbaijan-resolution"),
+    # The Senate that rejected a recognition bill, and the June 2021 recognition.
+    ("2016-03-12", "hawaii-senate", "rejected a recognition motion",
+     "2016-03-11-hawaii-senate-rejects-recognition-resolutions"),
+    ("2021-07-01", "new-jersey-senate", "recognizes independence", "2021-06-30-new-jersey-senate-recognizes-artsakh"),
+    # California: 004's May reading for the state; the August vote was the Senate's.
+    ("2014-06-30", "california", "recognizes independence", "2014-05-california-recognizes-per-004"),
+    ("2014-05-09", "california-state-assembly", "recognizes independence",
+     "2014-05-08-california-assembly-recognizes-artsakh"),
+    ("2014-08-28", "california-state-senate", "recognizes independence", "2014-08-27-california-senate-recognizes-artsakh"),
+    ("2016-03-30", "hawaii-house-of-representatives", "recognizes independence", "2016-03-29-hawaii-house-recognizes-artsakh"),
+])
+def test_us_table_rows(when: str, subject: str, value: str, event: str) -> None:
+    """Each identified row of 004's U.S. table answers with its stance, certain, the day after."""
+    found = fact(when, "recognition", subject)
+    assert found is not None, f"no recognition fact about {subject} at {when}"
+    assert (found.value, found.certainty, found.event) == (value, "certain", event)
+
+
+def test_us_rows_not_before_their_day() -> None:
+    """A chamber's stance does not show before the page's day (or range) begins."""
+    assert fact("2014-02-11", "recognition", "hawaii-house-of-representatives") is None
+    assert fact("2014-08-26", "recognition", "california-state-senate") is None
+    assert fact("2021-06-29", "recognition", "new-jersey-senate") is None
+    assert fact("2014-04-30", "recognition", "california") is None
+    assert fact("2014-02-24", "recognition", "south-dakota-house-of-representatives").certainty == "possible"
+
+
+def test_california_august_vote_is_the_senates() -> None:
+    """The state-level August 2014 event was corrected to the Senate; the state reads as 004 has it from May."""
+    assert fact("2014-09-01", "recognition", "california").event == "2014-05-california-recognizes-per-004"
+    before = fact("2014-09-01", "recognition", "california", known_at="2026-11-30")
+    assert before.event == "2014-08-california-recognizes-per-004"
+
+
+def test_maine_receded_per_004() -> None:
+    """004's Maine row: recognized on 10 April 2013, receded on 30 April; the chambers' votes stand."""
+    assert fact("2013-04-20", "recognition", "maine").value == "recognizes independence"
+    receded = fact("2013-05-01", "recognition", "maine")
+    assert (receded.value, receded.certainty, receded.event) == (
+        "withdrew its recognition", "certain", "2013-04-30-maine-recedes-per-004")
+    for chamber in ("maine-house-of-representatives", "maine-senate"):
+        assert fact("2013-05-01", "recognition", chamber).value == "recognizes independence"
+
+
+@pytest.mark.parametrize(("when", "subject", "account", "other"), [
+    # 004 reads Rhode Island's and Massachusetts's 2012 resolutions as recognitions; the others as calls.
+    ("2012-06-01", "rhode-island-house-of-representatives", "2012-05-rhode-island-house-recognizes-per-004",
+     "2012-05-17-rhode-island-house-calls-for-recognition-incl-000"),
+    ("2012-09-01", "massachusetts-house-of-representatives", "2012-08-massachusetts-house-recognizes-per-004",
+     "2012-08-06-massachusetts-house-calls-for-recognition"),
+    # The Georgia House vote: 2 March (AFA, 004's month) or 3 March (karabakh.it).
+    ("2016-03-04", "georgia-house-of-representatives", "2016-03-03-georgia-house-recognizes-per-karabakh-it-account",
+     "2016-03-02-georgia-house-recognizes-artsakh"),
+    # Idaho's HCR 37: killed 17 February 2016 (ANCA-WR) or March 2016 (004).
+    ("2016-04-01", "idaho-house-of-representatives", "2016-03-idaho-house-rejects-pro-azerbaijan-per-004",
+     "2016-02-17-idaho-house-committee-kills-pro-azerbaijan-resolution"),
+])
+def test_disagreeing_accounts_both_on_record(when: str, subject: str, account: str, other: str) -> None:
+    """Each account is its own event, linked to the other by account_of, and the answer comes from one of them."""
+    events = {e.id: e for e in LOG.events}
+    assert events[account].account_of == other
+    assert events[account].sources and events[other].sources
+    assert {s.id for s in events[account].sources} != {s.id for s in events[other].sources}
+    found = fact(when, "recognition", subject)
+    assert found is not None
+    assert found.certainty == "certain"
+    assert found.event in {account, other}
