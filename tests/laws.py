@@ -213,3 +213,21 @@ def check_upcast(log: Log, when: str) -> None:
             answers.append({k: (f.value, f.since, f.certainty, f.event) for k, f in facts(loaded, when).items()})
         assert answers[0] == answers[1]
         assert answers[1] == {k: (f.value, f.since, f.certainty, f.event) for k, f in facts(log, when).items()}
+
+
+def check_history(log: Log, when: str) -> None:
+    """10. History: versions (and runs) of one key never overlap; the versions holding at D
+    are exactly the replayed state at D."""
+    from statustrack.history import runs_of, versions
+
+    steps = steps_for(log)
+    table = versions(steps)
+    q = resolve_when(log, when)
+    assert {v.key: v.fact for v in table if v.holds_at(q)} == dict(state_at(log, q).facts)
+    for group in (table, runs_of(table)):
+        last: dict[Key, object] = {}
+        for item in group:
+            end = last.get(item.key)
+            if item.key in last:
+                assert end is not None and end <= item.valid_from, item
+            last[item.key] = item.valid_to

@@ -177,3 +177,9 @@ def test_pending_keys_apart(log: Log, when: str) -> None:
 def test_upcast(log: Log, when: str) -> None:
     """Law 11: a format 1 log and the same log written in format 2 answer alike."""
     laws.check_upcast(log, when)
+
+
+@given(logs_with_undo(), query_dates())
+def test_history(items: list[ev.Event], when: str) -> None:
+    """Law 10: history's versions never overlap per key, and those holding at D are at(D)."""
+    laws.check_history(log_of(items), when)
