@@ -160,26 +160,34 @@ def test_maine_receded_per_004() -> None:
         assert fact("2013-05-01", "recognition", chamber).value == "recognizes independence"
 
 
-@pytest.mark.parametrize(("when", "subject", "account", "other"), [
+@pytest.mark.parametrize(("when", "subject", "account", "other", "disputed", "since"), [
     # 004 reads Rhode Island's and Massachusetts's 2012 resolutions as recognitions; the others as calls.
     ("2012-06-01", "rhode-island-house-of-representatives", "2012-05-rhode-island-house-recognizes-per-004",
-     "2012-05-17-rhode-island-house-calls-for-recognition-incl-000"),
+     "2012-05-17-rhode-island-house-calls-for-recognition-incl-000", True, "2012-05"),
     ("2012-09-01", "massachusetts-house-of-representatives", "2012-08-massachusetts-house-recognizes-per-004",
-     "2012-08-06-massachusetts-house-calls-for-recognition"),
+     "2012-08-06-massachusetts-house-calls-for-recognition", True, "2012-08"),
     # The Georgia House vote: 2 March (AFA, 004's month) or 3 March (karabakh.it).
     ("2016-03-04", "georgia-house-of-representatives", "2016-03-03-georgia-house-recognizes-per-karabakh-it-account",
-     "2016-03-02-georgia-house-recognizes-artsakh"),
+     "2016-03-02-georgia-house-recognizes-artsakh", False, "2016-03-02"),
     # Idaho's HCR 37: killed 17 February 2016 (ANCA-WR) or March 2016 (004).
     ("2016-04-01", "idaho-house-of-representatives", "2016-03-idaho-house-rejects-pro-azerbaijan-per-004",
-     "2016-02-17-idaho-house-committee-kills-pro-azerbaijan-resolution"),
+     "2016-02-17-idaho-house-committee-kills-pro-azerbaijan-resolution", False, "2016-02-17"),
 ])
-def test_disagreeing_accounts_both_on_record(when: str, subject: str, account: str, other: str) -> None:
-    """Each account is its own event, linked to the other by account_of, and the answer comes from one of them."""
+def test_disagreeing_accounts_both_shown(when: str, subject: str, account: str, other: str, disputed: bool,
+                                         since: str) -> None:
+    """Each account is its own event, linked by account_of; the answer shows both, since the earliest."""
     events = {e.id: e for e in LOG.events}
     assert events[account].account_of == other
-    assert events[account].sources and events[other].sources
     assert {s.id for s in events[account].sources} != {s.id for s in events[other].sources}
     found = fact(when, "recognition", subject)
     assert found is not None
     assert found.certainty == "certain"
-    assert found.event in {account, other}
+    assert {found.event} | {s.event for s in found.supports} == {account, other}
+    assert (found.disputed, found.since) == (disputed, since)
+
+
+def test_rhode_island_shows_recognition_and_call() -> None:
+    """On 2012-06-01 the Rhode Island House reads as both: a recognition per 004, a call per 001, 000 and the bill."""
+    found = fact("2012-06-01", "recognition", "rhode-island-house-of-representatives")
+    assert "recognizes independence" in found.value
+    assert "calls for recognition" in found.value
