@@ -158,6 +158,19 @@ class _Registry:
         self.posts = [f"{post} of Polity {i}" for i in range(len(self.polities)) for post in POSTS]
 
 
+class _Random(random.Random):
+    """Seeded, and faster than `random.Random` at the few draws the generator makes."""
+
+    def choice(self, seq):  # type: ignore[no-untyped-def, override]
+        return seq[int(self.random() * len(seq))]
+
+    def randrange(self, stop):  # type: ignore[no-untyped-def, override]
+        return int(self.random() * stop)
+
+    def randint(self, a, b):  # type: ignore[no-untyped-def, override]
+        return a + int(self.random() * (b - a + 1))
+
+
 def _dates(first: dt.date, last: dt.date) -> list[str]:
     return [(first + dt.timedelta(days=d)).isoformat() for d in range((last - first).days + 1)]
 
@@ -172,6 +185,7 @@ class _Generator:
         self.kinds = rng.choices(kinds, weights, k=4096)
         self.holder = {p: rng.choice(reg.holders) for p in reg.place_ids}
         self.wars: dict[str, tuple[str, int]] = {}  # theatre -> (war or offensive id, its day index)
+        self.source_ids = [source["id"] for source in reg.sources]
         self.recent: deque[dict[str, Any]] = deque(maxlen=4000)  # events a correction or retraction may name
 
     def _day(self, index: int) -> int:
@@ -200,13 +214,11 @@ class _Generator:
         return text
 
     def _sources(self) -> list[dict[str, str]]:
-        refs = []
-        for source in self.rng.sample(self.reg.sources, self.rng.choice((1, 1, 1, 2))):
-            ref = {"id": source["id"]}
-            if self.rng.random() < 0.8:
-                ref["at"] = f"p. {self.rng.randint(1, 400)}"
-            refs.append(ref)
-        return refs
+        rng, ids = self.rng, self.source_ids
+        first = int(rng.random() * len(ids))
+        chosen = [ids[first]] if rng.random() < 0.75 else [ids[first], ids[(first + 1 + rng.randrange(len(ids) - 1)) % len(ids)]]
+        return [{"id": ident, "at": f"p. {rng.randint(1, 400)}"} if rng.random() < 0.8 else {"id": ident}
+                for ident in chosen]
 
     def _fields(self, kind: str, day: int, ident: str) -> dict[str, Any]:  # noqa: C901, PLR0911, PLR0912
         rng, reg = self.rng, self.reg
@@ -288,6 +300,7 @@ class _Generator:
             record["id"] = ident
             self._correct(record)
             record["replaces"] = target["id"]
+            record = _ordered(record)
         else:
             kind = self.kinds[index % len(self.kinds)]
             if kind == "ceasefire" and not self.wars:
@@ -308,7 +321,7 @@ class _Generator:
             self.recent.append(record)
         if rng.random() < NOTE_SHARE:
             record["note"] = f"Synthetic note for {ident}: {rng.choice(SUMMARIES)}."
-        return _ordered(record)
+        return record
 
     def _correct(self, record: dict[str, Any]) -> None:
         """Change a copied record's value (or date) as a correction would."""
@@ -343,16 +356,20 @@ def _ordered(record: dict[str, Any]) -> dict[str, Any]:
     return head | middle | tail
 
 
+_LINE = json.JSONEncoder(ensure_ascii=False).encode
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _digest(record: dict[str, Any]) -> str:
-    canonical = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """The ledger's digest of an event: SHA-256 of its record as canonical JSON (statustrack.ledger)."""
+    return hashlib.sha256(_CANONICAL(record).encode("utf-8")).hexdigest()
 
 
 def generate(out: Path, count: int, *, seed: int = 1, events: str = "jsonl", fmt: int | None = None,
              ledger: bool = True) -> Path:
     """Write a log of `count` events to the directory `out` (created; must be empty or absent)."""
     fmt = _current_format() if fmt is None else fmt
-    rng = random.Random(seed)
+    rng = _Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     if any(out.iterdir()):
         msg = f"{out} is not empty"
@@ -375,7 +392,7 @@ def generate(out: Path, count: int, *, seed: int = 1, events: str = "jsonl", fmt
         for index in range(count):
             record = gen.event(index)
             if events == "jsonl":
-                chunk.append(json.dumps(record, ensure_ascii=False) + "\n")
+                chunk.append(_LINE(record) + "\n")
             else:
                 chunk.append("[[event]]\n" + "".join(f"{k} = {_toml(v)}\n" for k, v in record.items()) + "\n")
             if ledger:
