@@ -310,8 +310,10 @@ class _Generator:
                 self.days[index * (len(self.days) - 1) // max(1, self.count - 1)] if kind == "ceasefire"
                 else self._date(day))
             record = {"id": ident, "kind": kind, "date": text}
-            if kind not in ("war", "offensive", "ceasefire", "statement") and rng.random() < EFFECTIVE_LATER:
-                record["effective"] = self.days[min(len(self.days) - 1, day + rng.randint(2, 120))]  # after any instant of `day`
+            last = len(self.days) - 1
+            if kind not in ("war", "offensive", "ceasefire", "statement") and day + 2 <= last \
+                    and rng.random() < EFFECTIVE_LATER:  # two days on: after any instant of `day`
+                record["effective"] = self.days[min(last, day + rng.randint(2, 120))]
             record.update(self._fields(kind, day, ident))
         record["sources"] = self._sources()
         if record["kind"] == "retraction" or "replaces" in record:
