@@ -20,54 +20,17 @@ from .dates import BEGINNING, Interval, parse_edtf
 from .errors import DateError, LogInvalid, Problem
 from .events import ENDABLE, FORMAT_VERSION, KINDS, SPAN_KINDS, Event, SourceRef, ref_fields
 from .parse import Raw, log_files, read_file, read_text
+from .logmodel import ENV_VAR, Log, default_log_path
 from .registry import LEVELS, Actor, Place, Registry, Source
 from .validate import check_events
 
 __all__ = ["ENV_VAR", "Log", "build_events", "default_log_path", "load_log"]
 
-ENV_VAR = "STATUSTRACK_LOG"
 ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _MAX_TEXT = 4000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _COMMON = {"id", "kind", "date", "effective", "sources", "recorded", "note", "replaces", "account_of"}
 
-
-
-@attrs.frozen
-class Log:
-    """A loaded, valid log: its settings, registry and events in log order.
-
-    `horizon` is the span the log covers (None: unbounded); `polity` the id of the
-    actor the log is about (what a recognition recognizes), if the log names one.
-    """
-
-    name: str
-    timezone: str
-    format: int
-    root: str
-    registry: Registry
-    events: tuple[Event, ...]
-    where: Mapping[str, tuple[str, int | None]] = attrs.field(repr=False)
-    paths: Mapping[str, str] = attrs.field(factory=dict, repr=False)
-    cache: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False)
-    horizon: Interval | None = None
-    polity: str | None = None
-
-    def event(self, ident: str) -> Event:
-        """The event with id `ident`."""
-        if "by_id" not in self.cache:
-            self.cache["by_id"] = {e.id: e for e in self.events}
-        try:
-            return self.cache["by_id"][ident]
-        except KeyError:
-            raise KeyError(ident) from None
-
-
-def default_log_path() -> Path:
-    """The log to read when none is named: $STATUSTRACK_LOG, else the shipped log."""
-    if env := os.environ.get(ENV_VAR):
-        return Path(env)
-    return Path(str(resources.files("statustrack") / "data" / "events"))
 
 
 class _Checker:
@@ -460,8 +423,8 @@ def bound_open_start(event: Event, settings: Settings, reg: Registry) -> Event:
         entry = reg.entry(ident)
         if entry is not None and entry.existed is not None:
             floors.append(entry.existed.start)
-    if not floors:
-        return event
+    if not floors or max(floors) > event.date.end:
+        return event  # nothing to bound, or a date before the floor: check_floor reports it
     return attrs.evolve(event, date=event.date.bounded_below(max(floors)))
 
 
@@ -504,12 +467,16 @@ def load_log(path: str | os.PathLike[str] | None = None, *, overlay: Mapping[str
             if event is not None:
                 built.append((bound_open_start(event, settings, reg), raw))
     all_ids = frozenset(r.fields["id"] for r in records if r.table == "event" and isinstance(r.fields.get("id"), str))
-    ck.problems.extend(check_events(built, reg, all_ids))
+    steps: list[Any] = []
+    ck.problems.extend(check_events(built, reg, all_ids, steps))
     if ck.problems:
         raise LogInvalid(ck.problems)
     events = tuple(e for e, _ in built)
     where = {e.id: (raw.file, raw.line) for e, raw in built}
     prefix = f"{shown.rstrip('/')}/"
     paths = {e.id: raw.file.removeprefix(prefix) for e, raw in built}
-    return Log(settings.name, tz, version, shown, reg, events, where, paths,
-               horizon=settings.horizon, polity=settings.polity)
+    log = Log(settings.name, tz, version, shown, reg, events, where, paths,
+              horizon=settings.horizon, polity=settings.polity)
+    if steps:
+        log.cache[("steps", None)] = tuple(steps)  # validation built the timeline: keep it
+    return log
