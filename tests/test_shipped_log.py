@@ -164,3 +164,22 @@ def test_every_cited_source_has_an_address() -> None:
             source = LOG.registry.sources.get(ref.id)
             assert source is not None, (event.id, ref.id)
             assert source.url.strip(), (event.id, ref.id)
+
+
+def test_the_republic_existed_from_proclamation_to_dissolution() -> None:
+    """Artsakh's existed span runs from the 1991-09-02 proclamation to 2024-01-01 (002, 004), and no
+    open-start event names the actor: its floor would wrongly move an oblast-era event past 1991."""
+    import tomllib
+    from pathlib import Path
+
+    existed = LOG.registry.actors["artsakh"].existed
+    assert existed is not None
+    assert existed.is_span and existed.until is not None
+    assert (existed.start.in_tz("Asia/Baku").date().isoformat(),
+            existed.until.start.in_tz("Asia/Baku").date().isoformat()) == ("1991-09-02", "2024-01-01")
+    root = Path(__file__).parent.parent / "events"
+    for path in root.glob("*.toml"):
+        for raw in tomllib.loads(path.read_text(encoding="utf-8")).get("event", []):
+            if str(raw.get("date", "")).startswith(("[..", "../")):
+                named = [v for v in raw.values() if v == "artsakh" or (isinstance(v, list) and "artsakh" in v)]
+                assert not named, (path.name, raw["id"])
