@@ -397,7 +397,12 @@ def build_events(raws: list[Raw], log: Log) -> tuple[list[Event], list[Problem]]
     ck = _Checker()
     settings = Settings(log.name, log.timezone, log.format, log.horizon, log.polity)
     built = [_event(ck, raw, log.registry, log.timezone, log.format) for raw in raws]
-    built = [bound_open_start(e, settings, log.registry) if e is not None else None for e in built]
+    for position, (event, raw) in enumerate(zip(built, raws, strict=True)):
+        if event is not None:
+            bounded, problem = bound_open_start(event, settings, log.registry)
+            if problem:
+                ck.add(raw, "date", problem, "check the date, or what the event names")
+            built[position] = None if problem else bounded
     return [e for e in built if e is not None], ck.problems
 
 
@@ -411,21 +416,26 @@ def _named(event: Event) -> list[str]:
     return ids
 
 
-def bound_open_start(event: Event, settings: Settings, reg: Registry) -> Event:
+def bound_open_start(event: Event, settings: Settings, reg: Registry) -> tuple[Event, str | None]:
     """`event` with an open start (`[..D]`, `../D`) bounded below: nothing is possible before
     the log's horizon, nor before what it names existed (a recognition names the log's polity).
-    """
+
+    Returns the event, and a problem when the bound lies after the date's end (the event
+    would have happened before what it names existed)."""
     if event.date.start != BEGINNING:
-        return event
-    floors = [settings.horizon.start] if settings.horizon is not None else []
+        return event, None
+    floors = [(settings.horizon.start, "the log's horizon")] if settings.horizon is not None else []
     named = _named(event) + ([settings.polity] if event.kind == "recognition" and settings.polity else [])
     for ident in named:
         entry = reg.entry(ident)
         if entry is not None and entry.existed is not None:
-            floors.append(entry.existed.start)
-    if not floors or max(floors) > event.date.end:
-        return event  # nothing to bound, or a date before the floor: check_floor reports it
-    return attrs.evolve(event, date=event.date.bounded_below(max(floors)))
+            floors.append((entry.existed.start, f"{ident!r} (existed {entry.existed.edtf})"))
+    if not floors:
+        return event, None
+    floor, why = max(floors, key=lambda f: f[0])
+    if floor > event.date.end:
+        return event, f"dated {event.date.edtf}, before {why} began"
+    return attrs.evolve(event, date=event.date.bounded_below(floor)), None
 
 
 def load_log(path: str | os.PathLike[str] | None = None, *, overlay: Mapping[str, str] | None = None) -> Log:
@@ -465,7 +475,11 @@ def load_log(path: str | os.PathLike[str] | None = None, *, overlay: Mapping[str
         if raw.table == "event":
             event = _event(ck, raw, reg, tz, version)
             if event is not None:
-                built.append((bound_open_start(event, settings, reg), raw))
+                event, problem = bound_open_start(event, settings, reg)
+                if problem:
+                    ck.add(raw, "date", problem, "check the date, or what the event names")
+                    continue
+                built.append((event, raw))
     all_ids = frozenset(r.fields["id"] for r in records if r.table == "event" and isinstance(r.fields.get("id"), str))
     steps: list[Any] = []
     ck.problems.extend(check_events(built, reg, all_ids, steps))
