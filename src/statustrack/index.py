@@ -175,7 +175,7 @@ CREATE VIRTUAL TABLE version_spans USING rtree(id, lo, hi);
 CREATE TABLE changes (aspect TEXT NOT NULL, subject TEXT NOT NULL, pending INTEGER NOT NULL,
     instant INTEGER NOT NULL, events TEXT NOT NULL);
 CREATE INDEX versions_by_key ON versions (aspect, subject, pending, valid_from);
-CREATE INDEX changes_by_key ON changes (aspect, subject, pending, instant);
+CREATE INDEX changes_by_instant ON changes (instant);
 """
 
 
@@ -254,6 +254,7 @@ class Index:
     def __init__(self, db: sqlite3.Connection, meta: dict[str, Any]) -> None:
         self.db = db
         self.meta = meta
+        self._decoded: dict[tuple[int, bool], tuple[Key, Fact]] = {}  # facts read once per process
 
     def registry(self) -> Registry:
         """The log's registry, as it was when the index was built."""
@@ -276,26 +277,31 @@ class Index:
         q = micros(instant)
         seconds = q / 1e6
         rows = self.db.execute(
-            "SELECT v.fact, f.previous, f.body, v.certain_from FROM version_spans s "
-            "JOIN versions v ON v.id = s.id JOIN facts f ON f.id = v.fact "
+            "SELECT v.fact, v.certain_from FROM version_spans s JOIN versions v ON v.id = s.id "
             "WHERE s.lo <= ? AND s.hi >= ? AND v.valid_from <= ? AND (v.valid_to IS NULL OR v.valid_to > ?)",
             (seconds, seconds, q, q)).fetchall()
         found: dict[Key, Fact] = {}
-        for _fact_id, previous, body, certain_from in rows:
+        decoded = self._decoded
+        for fact_id, certain_from in rows:
             # a possible fact needs what held before it; a certain one does not look back
-            fact = decode(body, self._chain(previous) if certain_from > q else None)
-            found[fact.key] = fact
+            possible = certain_from > q
+            entry = decoded.get((fact_id, possible))
+            if entry is None:
+                previous, body = self.db.execute("SELECT previous, body FROM facts WHERE id = ?", (fact_id,)).fetchone()
+                fact = decode(body, self._chain(previous) if possible else None)
+                entry = decoded[(fact_id, possible)] = (fact.key, fact)
+            found[entry[0]] = entry[1]
         return found
 
-    def causes(self, key: Key, lo: pendulum.DateTime, hi: pendulum.DateTime) -> list[str]:
-        """The events of the steps in (lo, hi] that changed the fact of `key`, in order."""
-        ids: list[str] = []
-        for (events,) in self.db.execute(
-                "SELECT events FROM changes WHERE aspect = ? AND subject = ? AND pending = ? "
-                "AND instant > ? AND instant <= ? ORDER BY rowid",
-                (key.aspect, key.subject, int(key.pending), micros(lo), micros(hi))):
+    def causes(self, lo: pendulum.DateTime, hi: pendulum.DateTime) -> dict[Key, list[str]]:
+        """For each key, the events of the steps in (lo, hi] that changed its fact, in order."""
+        found: dict[Key, list[str]] = {}
+        for aspect, subject, pending, events in self.db.execute(
+                "SELECT aspect, subject, pending, events FROM changes WHERE instant > ? AND instant <= ? "
+                "ORDER BY instant, rowid", (micros(lo), micros(hi))):
+            ids = found.setdefault(Key(aspect, subject, bool(pending)), [])
             ids.extend(i for i in json.loads(events) if i not in ids)
-        return ids
+        return found
 
     def close(self) -> None:
         """Close the database."""

@@ -108,9 +108,11 @@ def seen_at(fact: Fact, instant: pendulum.DateTime) -> Fact:
                         otherwise_event=before.event if before else None)
 
 
+_RANK = {a: i for i, a in enumerate(ASPECTS)}
+
+
 def _rank(fact: Fact) -> tuple:
-    rank = {a: i for i, a in enumerate(ASPECTS)}
-    return (rank.get(fact.aspect, len(rank)), fact.aspect, fact.pending, fact.subject_name.casefold(), fact.subject)
+    return (_RANK.get(fact.aspect, len(_RANK)), fact.aspect, fact.pending, fact.subject_name.casefold(), fact.subject)
 
 
 def order(facts: Iterable[Fact]) -> tuple[Fact, ...]:
@@ -211,14 +213,13 @@ def diff(log: Log, from_: str, to: str, *, known_at: str | None = None,
     lo, hi = sorted((resolve_when(log, from_), resolve_when(log, to)))
     record = resolve_when(log, known_at) if known_at else None
     index = log.cache.get("index") if record is None else None
-    causes = _causes(log, lo, hi, record) if index is None else None
+    causes = _causes(log, lo, hi, record) if index is None else index.causes(lo, hi)
     changes = []
     for key in sorted(before.keys() | after.keys()):
         old, new = before.get(key), after.get(key)
         if old == new:
             continue
-        found = causes.get(key) if causes is not None else index.causes(key, lo, hi)
-        ids = found or [f.event for f in (new, old) if f is not None][:1]
+        ids = causes.get(key) or [f.event for f in (new, old) if f is not None][:1]
         shown = new or old
         assert shown is not None
         changes.append(Change(key.aspect, key.subject, shown.subject_name, old, new, tuple(ids), key.pending))
