@@ -35,7 +35,7 @@ from ..history import versions
 from ..log import Log
 from ..query import _rank, resolve_when, steps_for, wanted
 from ..render import fact_json
-from .map import control_places, place_labels, projection
+from .map import control_places, place_labels, positions, projection
 from .palette import KIND_COLOURS, palette_for
 from .timeline import chart, render_svg, span_of, runs_for
 
@@ -168,7 +168,8 @@ def payload(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequenc
         shown = {dict(v.fact.about).get("place") for v in kept if v.key.aspect == "control"}
         places = tuple(p for p in places if p.id in shown)
     project = projection(places)
-    drawn = [(p, *project(p.lat, p.lon)) for p in places if p.lat is not None and p.lon is not None]
+    points = positions(places, project)
+    drawn = [(p, *points[p.id]) for p in places if p.id in points]
     drawn.sort(key=lambda item: (item[2], item[1]))
     labels = place_labels([(p.name, x, y) for p, x, y in drawn])
     place_rows = []

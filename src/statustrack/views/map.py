@@ -22,7 +22,8 @@ from .palette import NO_HOLDER, Palette, Swatch, palette_for
 from .svg import Node, element
 from .timeline import FONT, runs_for
 
-__all__ = ["Marker", "Projection", "control_map", "control_places", "projection", "render_map_svg"]
+__all__ = ["Marker", "Projection", "control_map", "control_places", "place_labels", "positions", "projection",
+           "render_map_svg"]
 
 MAP_W = 760
 PAD = 60
@@ -69,6 +70,23 @@ def projection(places: Sequence[Place], width: float = MAP_W) -> Projection:
         south, north = south - extra, north + extra
         inner_h = inner_w * 0.4
     return Projection(west, east, south, north, width, inner_h + 2 * PAD)
+
+
+def positions(places: Sequence[Place], project: Projection) -> dict[str, tuple[float, float]]:
+    """Where each place with coordinates is drawn; a place on top of an earlier one (a town and
+    its district) moves 12 px aside, so both stay visible."""
+    out: dict[str, tuple[float, float]] = {}
+    for place in places:
+        if place.lat is None or place.lon is None:
+            continue
+        x, y = project(place.lat, place.lon)
+        turn = 0
+        while any(abs(x - ox) < 6 and abs(y - oy) < 6 for ox, oy in out.values()) and turn < 8:
+            angle = math.pi / 4 * turn
+            x, y = round(x + 12 * math.cos(angle), 2), round(y + 12 * math.sin(angle), 2)
+            turn += 1
+        out[place.id] = (x, y)
+    return out
 
 
 def control_places(log: Log) -> tuple[Place, ...]:
@@ -121,9 +139,10 @@ def control_map(log: Log, when: str, *, known_at: str | None = None, subjects: S
     if subjects:
         places = tuple(p for p in places if p.id in facts)
     project = projection(places)
+    points = positions(places, project)
     markers = []
     for place in places:
-        x, y = project(place.lat, place.lon) if place.lat is not None and place.lon is not None else (None, None)
+        x, y = points.get(place.id, (None, None))
         fact = facts.get(place.id)
         if fact is None:
             markers.append(Marker(place, x, y, None, "#dddddd", None, None, None))

@@ -22,8 +22,9 @@ __all__ = ["BAND_KINDS", "KIND_COLOURS", "NO_HOLDER", "Palette", "Swatch", "pale
 # Okabe-Ito, then further distinct hues: readable for the common colour-vision deficiencies.
 HOLDER_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7", "#56b4e9", "#8c564b",
                   "#f0e442", "#7f7f7f", "#17becf", "#bcbd22", "#9467bd")
-KIND_COLOURS = {"war": "#c0392b", "offensive": "#e67e22", "ceasefire": "#27ae60", "blockade": "#8e44ad",
-                "deployment": "#2980b9"}
+# Conflict kinds stay clear of the holder colours: dark red war, brick offensive, pale ceasefire.
+KIND_COLOURS = {"war": "#7f0000", "offensive": "#c2524a", "ceasefire": "#d9f0d3", "blockade": "#762a83",
+                "deployment": "#92c5de"}
 VALUE_COLOURS = ("#8dd3c7", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5", "#bc80bd",
                  "#ccebc5", "#ffed6f")
 OTHER = "#999999"

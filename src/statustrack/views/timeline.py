@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import attrs
 import pendulum
 
-from ..dates import parse_edtf
+from ..dates import BEGINNING, END, parse_edtf
 from ..errors import QueryError
 from ..facts import ASPECTS
 from ..history import Run, runs_of, versions
@@ -99,7 +99,7 @@ def span_of(log: Log, runs: Sequence[Run]) -> tuple[pendulum.DateTime, pendulum.
     if horizon is not None:
         end = horizon.until.end if horizon.until is not None else horizon.end
         return horizon.start, end
-    instants = [r.valid_from for r in runs] + [r.valid_to for r in runs if r.valid_to is not None]
+    instants = [t for r in runs for t in (r.valid_from, r.valid_to) if t is not None and BEGINNING < t < END]
     if not instants:
         now = pendulum.now("UTC")
         return now.subtract(years=1), now
@@ -328,5 +328,5 @@ def _legend(root: Node, c: Chart, y: float) -> None:
                           stroke_width="0.6", stroke_dasharray="2 1" if pending else None, **style))
         if hatched:
             entry.add(element("rect", x=x, y=yy, width=18.0, height=12.0, fill="url(#possible)"))
-        name = label if len(label) <= 34 else label[:33] + "…"
+        name = label if len(label) <= 40 else label[:39] + "…"
         entry.add(element("text", name, x=x + 24, y=yy + 10))
