@@ -393,7 +393,7 @@
     state.when = when;
     state.shown = entries;
     slider.value = String(when.day);
-    if (document.activeElement !== box) box.value = when.label;
+    box.value = when.label;
     box.classList.remove("bad");
     instantNote.textContent = "= " + new Date(Math.floor(when.t / 1000)).toISOString().replace(".999Z", "Z") + " UTC";
     var beforeSig = null;
@@ -472,6 +472,7 @@
     when: function () { return state.when; },
     facts: function () { return state.shown.map(function (e) { return e.fact; }); },
     factsAt: function (text) { var w = parseWhen(text); return w ? entriesAt(w.t).map(function (e) { return e.fact; }) : null; },
+    dayIndex: function (text) { var w = parseWhen(text); return w ? w.day : null; },
     dayEnd: function (text) { var w = parseWhen(text); return w ? w.t : null; },
     marker: function (id) { var m = markers[id]; return m ? { holder: m.g.getAttribute("data-holder"), colour: m.g.getAttribute("data-colour"), certainty: m.g.getAttribute("data-certainty") } : null; }
   };
