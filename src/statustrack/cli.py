@@ -194,7 +194,12 @@ def _run(args: argparse.Namespace) -> int:
         return _write_command(args)
     if args.command in ("timeline", "map", "html"):
         return _picture(args)
-    log = _load(args)
+    if args.command in ("at", "diff") and not args.known_at:
+        from .index import load_indexed
+
+        log = load_indexed(args.log)
+    else:
+        log = _load(args)
     if args.command == "at":
         answer = at(log, args.when, known_at=args.known_at, aspects=args.aspect, subjects=args.subject)
         if answer.outside:

@@ -151,8 +151,9 @@ def at(log: Log, when: str, *, known_at: str | None = None, aspects: Sequence[st
     instant = resolve_when(log, when)
     record = resolve_when(log, known_at) if known_at else None
     keep = wanted(log, aspects, subjects)
-    state = state_at(log, instant, record)
-    facts = order(seen_at(f, instant) for f in state.facts.values() if keep(f))
+    index = log.cache.get("index") if record is None else None
+    held = index.facts_at(instant).values() if index is not None else state_at(log, instant, record).facts.values()
+    facts = order(seen_at(f, instant) for f in held if keep(f))
     return Answer(when, known_at, instant, facts, outside_horizon(log, instant, when))
 
 
@@ -182,13 +183,15 @@ def diff(log: Log, from_: str, to: str, *, known_at: str | None = None,
     after = {f.key: f for f in at(log, to, known_at=known_at, aspects=aspects, subjects=subjects).facts}
     lo, hi = sorted((resolve_when(log, from_), resolve_when(log, to)))
     record = resolve_when(log, known_at) if known_at else None
-    causes = _causes(log, lo, hi, record)
+    index = log.cache.get("index") if record is None else None
+    causes = _causes(log, lo, hi, record) if index is None else None
     changes = []
     for key in sorted(before.keys() | after.keys()):
         old, new = before.get(key), after.get(key)
         if old == new:
             continue
-        ids = causes.get(key) or [f.event for f in (new, old) if f is not None][:1]
+        found = causes.get(key) if causes is not None else index.causes(key, lo, hi)
+        ids = found or [f.event for f in (new, old) if f is not None][:1]
         shown = new or old
         assert shown is not None
         changes.append(Change(key.aspect, key.subject, shown.subject_name, old, new, tuple(ids), key.pending))
