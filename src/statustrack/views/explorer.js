@@ -197,6 +197,9 @@
   function buildMap() {
     var root = document.getElementById("map");
     var W = D.map.width, H = D.map.height;
+    if (!D.places.length) {
+      root.appendChild(el("p", "muted", "No place of this log has coordinates yet, so there is no map: the places are listed with their holders."));
+    }
     var s = svg("svg", { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img", "aria-label": "map of control" });
     D.places.forEach(function (p) {
       var g = svg("g", { "class": "place", "data-place": p.id });
@@ -210,7 +213,7 @@
       s.appendChild(g);
       markers[p.id] = { g: g, ring: ring, dot: dot, label: label, title: title, name: p.name };
     });
-    root.appendChild(s);
+    if (D.places.length) root.appendChild(s);
     var unplaced = el("p", null);
     unplaced.id = "unplaced";
     root.appendChild(unplaced);
@@ -266,7 +269,12 @@
       unplaced.appendChild(el("strong", null, "Not on the map (no coordinates): "));
       D.unplaced.forEach(function (id, i) {
         var e = control[id];
-        var span = el("span", "t unplaced", (i ? "; " : "") + D.place_info[id].name + ": " + (e ? holderName(e.fact.holder) + (e.fact.certainty === "possible" ? " ?" : "") : "no record"));
+        var span = el("span", "unplaced");
+        var sw = el("span", "swatch");
+        sw.style.background = e ? holderColour(e.fact.certainty === "possible" ? e.otherwiseHolder : e.fact.holder) : "#dddddd";
+        if (e && e.fact.certainty === "possible") sw.style.borderStyle = "dashed";
+        span.appendChild(sw);
+        span.appendChild(el("span", "t", D.place_info[id].name + ": " + (e ? holderName(e.fact.holder) + (e.fact.certainty === "possible" ? " ?" : "") : "no record")));
         span.setAttribute("data-place", id);
         span.setAttribute("data-holder", e ? (e.fact.holder || "") : "");
         span.addEventListener("click", function () { showPlace(id); });
@@ -395,7 +403,9 @@
     slider.value = String(when.day);
     box.value = when.label;
     box.classList.remove("bad");
-    instantNote.textContent = "= " + new Date(Math.floor(when.t / 1000)).toISOString().replace(".999Z", "Z") + " UTC";
+    var micro = String(((when.t % 1000000) + 1000000) % 1000000);
+    while (micro.length < 6) micro = "0" + micro;
+    instantNote.textContent = "instant: " + new Date(Math.floor(when.t / 1000)).toISOString().slice(0, 19) + "." + micro + "Z";
     var beforeSig = null;
     if (before) beforeSig = before.sig;
     renderFacts(entries, beforeSig);

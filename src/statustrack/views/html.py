@@ -105,6 +105,12 @@ def _chain(fact: Fact, valid_from: pendulum.DateTime) -> list[list[Any]]:
     return chain
 
 
+def _named(log: Log, text: str) -> str:
+    """A place or actor id with its name (`Azerbaijan (azerbaijan)`); other text as it is."""
+    entry = log.registry.entry(text)
+    return f"{entry.name} ({text})" if entry is not None and entry.name != text else text
+
+
 def _event_json(log: Log, ident: str) -> dict[str, Any] | None:
     event = next((e for e in log.events if e.id == ident), None)
     if event is None:
@@ -119,7 +125,8 @@ def _event_json(log: Log, ident: str) -> dict[str, Any] | None:
         value = getattr(event, field.name)
         if field.name in common or value is None or value == ():
             continue
-        fields[field.name] = ", ".join(map(str, value)) if isinstance(value, tuple | list) else str(value)
+        items = value if isinstance(value, tuple | list) else (value,)
+        fields[field.name.rstrip("_")] = ", ".join(_named(log, str(v)) for v in items)
     out["fields"] = fields
     for name in ("replaces", "account_of"):
         if getattr(event, name):

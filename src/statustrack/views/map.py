@@ -81,7 +81,7 @@ def positions(places: Sequence[Place], project: Projection) -> dict[str, tuple[f
             continue
         x, y = project(place.lat, place.lon)
         turn = 0
-        while any(abs(x - ox) < 6 and abs(y - oy) < 6 for ox, oy in out.values()) and turn < 8:
+        while any(math.hypot(x - ox, y - oy) < 12 for ox, oy in out.values()) and turn < 8:
             angle = math.pi / 4 * turn
             x, y = round(x + 12 * math.cos(angle), 2), round(y + 12 * math.sin(angle), 2)
             turn += 1
