@@ -236,6 +236,9 @@ def render_svg(c: Chart) -> str:
     pattern = defs.add(element("pattern", id="possible", patternUnits="userSpaceOnUse", width=6, height=6,
                                patternTransform="rotate(45)"))
     pattern.add(element("rect", width=3, height=6, fill="#ffffff", fill_opacity="0.6"))
+    dark = defs.add(element("pattern", id="possible-dark", patternUnits="userSpaceOnUse", width=6, height=6,
+                            patternTransform="rotate(45)"))
+    dark.add(element("rect", width=2, height=6, fill="#000000", fill_opacity="0.35"))
     root.add(element("rect", width=WIDTH, height=height, fill="#ffffff"))
     root.add(element("text", c.title, x=10, y=20, font_size=14, font_weight="bold"))
     if c.band:
@@ -300,7 +303,8 @@ def _draw(parent: Node, c: Chart, bar: Bar, y: float, h: float, cls: str) -> Non
     rect.add(element("title", _title(bar, c.tz)))
     if bar.possible_end is not None and cls != "pending":
         px1 = c.x(bar.possible_end)
-        group.add(element("rect", x=x0, y=y, width=max(px1 - x0, 1.0), height=h, fill="url(#possible)",
+        hatch = "url(#possible)" if _ink(bar.swatch.colour) == "#ffffff" else "url(#possible-dark)"
+        group.add(element("rect", x=x0, y=y, width=max(px1 - x0, 1.0), height=h, fill=hatch,
                           class_="possible", data_from=iso(bar.start), data_to=iso(bar.possible_end)))
     if cls != "pending" and len(bar.label) * CHAR_W + 8 < width:
         group.add(element("text", bar.label, x=x0 + 4, y=y + h / 2 + 4, fill=_ink(bar.swatch.colour),
