@@ -12,18 +12,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from textwrap import dedent
 
+from typing import TYPE_CHECKING
+
 from . import __version__
-from .errors import LogInvalid, StatustrackError
+from .errors import LogInvalid, Problem, StatustrackError
 from .facts import ASPECTS
-from .errors import Problem
-from .events import KINDS, ref_fields
-from .ledger import read_ledger, verify
-from .log import ENV_VAR, Log, default_log_path, load_log
-from .parse import Raw, read_text
-from .store import DEFAULT_TARGET, record, seal
 from .query import at, diff
 from .render import FORMATS, render_answer, render_diff, render_problems, render_rows
-from .report import source_summary
+
+if TYPE_CHECKING:
+    from .logmodel import Log
+    from .parse import Raw
+
+# Imported by the commands that need them, so that `at` with a current index loads no
+# more than it uses: log (the loader), parse, store, ledger, report, events.
+ENV_VAR = "STATUSTRACK_LOG"
+DEFAULT_TARGET = "recorded.jsonl"
 
 __all__ = ["main"]
 
@@ -173,6 +177,8 @@ def _picture_commands(commands: argparse._SubParsersAction, query: argparse.Argu
 
 
 def _load(args: argparse.Namespace) -> Log:
+    from .log import load_log
+
     return load_log(args.log)
 
 
@@ -209,12 +215,17 @@ def _run(args: argparse.Namespace) -> int:
         result = diff(log, args.from_, args.to, known_at=args.known_at, aspects=args.aspect, subjects=args.subject)
         sys.stdout.write(render_diff(result, args.format, log.name, log.timezone))
     elif args.command == "sources":
+        from .report import source_summary
+
         headers, rows = source_summary(log)
         sys.stdout.write(render_rows(headers, rows, args.format, "sources"))
     return EXIT_OK
 
 
 def _flag_event(args: argparse.Namespace) -> list[Raw]:
+    from .events import KINDS, ref_fields
+    from .parse import Raw
+
     fields: dict[str, object] = {k: getattr(args, k) for k in ("id", "kind", "date", "effective", "note", "replaces")
                                  if getattr(args, k) is not None}
     lists = {name for cls in KINDS.values() for name, a in ref_fields(cls) if a.metadata["holds"] == "actors"}
@@ -229,6 +240,8 @@ def _flag_event(args: argparse.Namespace) -> list[Raw]:
 
 
 def _input_events(args: argparse.Namespace) -> list[Raw]:
+    from .parse import read_text
+
     if args.file is None:
         return _flag_event(args)
     if args.file == "-":
@@ -253,6 +266,10 @@ def _input_events(args: argparse.Namespace) -> list[Raw]:
 
 
 def _write_command(args: argparse.Namespace) -> int:
+    from .ledger import read_ledger, verify
+    from .log import default_log_path, load_log
+    from .store import record, seal
+
     root = Path(args.log) if args.log else default_log_path()
     if args.command == "record":
         done = record(args.log, _input_events(args), target=args.to, expect_last=args.expect_last)

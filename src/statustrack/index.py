@@ -27,9 +27,8 @@ import attrs
 import pendulum
 
 from .dates import Interval
-from .events import SourceRef
 from .facts import Fact, Key, Support
-from .registry import Actor, Place, Registry, Source
+from .registry import Actor, Place, Registry, Source, SourceRef
 
 __all__ = ["INDEX_NAME", "SCHEMA", "Index", "build", "code_version", "index_path", "manifest", "open_current"]
 
@@ -343,7 +342,7 @@ def open_current(root: Path, path: Path) -> Index | None:
 
 
 def _root(path: str | os.PathLike[str] | None) -> tuple[Path, bool]:
-    from .log import ENV_VAR, default_log_path
+    from .logmodel import ENV_VAR, default_log_path
 
     if path is not None:
         return Path(path), False
@@ -360,8 +359,7 @@ def load_indexed(path: str | os.PathLike[str] | None = None) -> Any:
     anything that needs the events). If the index cannot be written, the log is loaded
     and answers come from the replay, as they would anyway.
     """
-    from .log import ENV_VAR, Log, load_log
-    from .query import steps_for
+    from .logmodel import ENV_VAR, Log
 
     root, shipped = _root(path)
     shown = str(path) if path is not None else os.environ.get(ENV_VAR) or "events"
@@ -372,6 +370,9 @@ def load_indexed(path: str | os.PathLike[str] | None = None) -> Any:
             meta = index.meta
             return Log(meta["name"], meta["timezone"], meta["format"], shown, index.registry(), (), {},
                        cache={"index": index}, horizon=_uninterval(meta["horizon"]), polity=meta["polity"])
+    from .log import load_log
+    from .query import steps_for
+
     key = current_key(root) if root.is_dir() else None
     log = load_log(path)
     assert key is not None

@@ -10,9 +10,8 @@ import attrs
 
 if TYPE_CHECKING:
     from .dates import Interval
-    from .events import SourceRef
 
-__all__ = ["LEVELS", "Actor", "Place", "Registry", "Source", "fold"]
+__all__ = ["LEVELS", "Actor", "Place", "Registry", "Source", "SourceRef", "fold"]
 
 LEVELS = (
     "un-member", "non-un-state", "polity", "un-body", "international-body", "parliament",
@@ -26,6 +25,14 @@ def fold(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.replace("-", " ").replace("_", " ").split())
+
+
+@attrs.frozen
+class SourceRef:
+    """Where a fact comes from: a source id from the registry and where in it."""
+
+    id: str
+    at: str = ""
 
 
 @attrs.frozen
