@@ -74,16 +74,16 @@ def projection(places: Sequence[Place], width: float = MAP_W) -> Projection:
 
 def positions(places: Sequence[Place], project: Projection) -> dict[str, tuple[float, float]]:
     """Where each place with coordinates is drawn; a place on top of an earlier one (a town and
-    its district) moves 12 px aside, so both stay visible."""
+    its district) moves 18 px aside, so both stay visible."""
     out: dict[str, tuple[float, float]] = {}
     for place in places:
         if place.lat is None or place.lon is None:
             continue
         x, y = project(place.lat, place.lon)
         turn = 0
-        while any(math.hypot(x - ox, y - oy) < 12 for ox, oy in out.values()) and turn < 8:
+        while any(math.hypot(x - ox, y - oy) < 18 for ox, oy in out.values()) and turn < 8:
             angle = math.pi / 4 * turn
-            x, y = round(x + 12 * math.cos(angle), 2), round(y + 12 * math.sin(angle), 2)
+            x, y = round(x + 18 * math.cos(angle), 2), round(y + 18 * math.sin(angle), 2)
             turn += 1
         out[place.id] = (x, y)
     return out
