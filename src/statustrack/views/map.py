@@ -166,11 +166,11 @@ def _boxes_overlap(a: tuple[float, float, float, float], b: tuple[float, float, 
 
 
 def place_labels(points: Sequence[tuple[str, float, float]], char_w: float = 6.6) -> list[tuple[float, float, str]]:
-    """Greedy label placement: right of the point, else left, below or above, avoiding earlier labels.
+    """Greedy label placement: right of the point, else left, below or above, avoiding markers and earlier labels.
 
     Returns (x, y, text-anchor) per point, in the given order.
     """
-    taken: list[tuple[float, float, float, float]] = []
+    taken: list[tuple[float, float, float, float]] = [(x - 9, y - 9, x + 9, y + 9) for _, x, y in points]
     out = []
     for name, x, y in points:
         w = len(name) * char_w
