@@ -42,6 +42,10 @@ class Swatch:
     colour: str
 
 
+#: The colour of a place whose holder the sources' accounts disagree on (both are named on the bar).
+DISPUTED = "#9e9e9e"
+
+
 def _hashed(text: str, colours: tuple[str, ...]) -> str:
     digest = hashlib.sha256(text.encode("utf-8")).digest()
     return colours[int.from_bytes(digest[:4], "big") % len(colours)]
@@ -65,6 +69,9 @@ class Palette:
 
     def swatch(self, fact: Fact) -> Swatch:
         """What colours `fact`: its holder (control), its event's kind (conflict), else its value."""
+        if fact.aspect == "control" and fact.disputed:
+            holders = " / ".join(dict.fromkeys(s.value for s in fact.supports if s.role == "account"))
+            return Swatch("disputed", "disputed", f"{holders} (accounts differ)", DISPUTED)
         if fact.aspect == "control":
             holder = dict(fact.detail).get("holder", "")
             return Swatch("holder", holder, self.registry.name(holder), self.holder(holder))
@@ -75,7 +82,9 @@ class Palette:
 
     def legend(self, swatches: Iterable[Swatch]) -> tuple[Swatch, ...]:
         """The distinct swatches among `swatches`: holders in palette order, then kinds, then values."""
-        groups = {"holder": 0, "kind": 1, "value": 2}
+        groups = {"holder": 0, "disputed": 1, "kind": 2, "value": 3}
+        swatches = [Swatch(s.group, s.ident, "holder differs by account", s.colour) if s.group == "disputed" else s
+                    for s in swatches]
         order = {h: i for i, h in enumerate(self.holders)}
         unique = {(s.group, s.ident): s for s in swatches}
         return tuple(sorted(unique.values(), key=lambda s: (groups[s.group], order.get(s.ident, len(order)),
