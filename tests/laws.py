@@ -231,3 +231,11 @@ def check_history(log: Log, when: str) -> None:
             if item.key in last:
                 assert end is not None and end <= item.valid_from, item
             last[item.key] = item.valid_to
+
+
+def check_sweep(log: Log, whens: list[str]) -> None:
+    """A sweep over dates (one pass, each state continued from the last) answers each date as at does."""
+    from statustrack.query import sweep
+
+    for answer in sweep(log, whens):
+        assert answer.facts == at(log, answer.at).facts

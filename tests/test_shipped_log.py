@@ -268,3 +268,92 @@ def test_mkrtchyan_election_day_kept_as_three_accounts() -> None:
 def test_foreign_leaders_the_sources_name(when: str, post: str, holder: str) -> None:
     """The signatories of the November 2020 statement, and the 2010 president of Armenia (not 004's 'Armen Sarkissian')."""
     assert _holder(when, post) == (holder, "certain")
+
+# --- Coordinates and addresses (issue 13) ----------------------------------------------
+
+# The region's box: Nagorno-Karabakh, the seven districts around it and the old Shahumyan
+# district all lie within it (their seats run from 39.07N Zangilan to 40.42N Shaumyanovsk
+# and from 46.04E Kalbajar to 47.14E Fuzuli).
+REGION_BOX = ((38.8, 40.6), (45.5, 47.6))
+# Places abroad: the cities that hosted Artsakh's representative offices.
+ABROAD = {"yerevan", "sydney", "berlin", "paris", "moscow", "beirut", "washington-dc"}
+# Places no page gives a point for (docs/known-gaps-data-geo.md): never a made-up one.
+WITHOUT_COORDINATES = {"martakert-east", "martuni-east"}
+
+
+def _inside(place, box) -> bool:  # noqa: ANN001
+    (south, north), (west, east) = box
+    return south <= place.lat <= north and west <= place.lon <= east
+
+
+def test_every_place_has_sourced_coordinates_in_its_box() -> None:
+    """Region places lie in the region's box, places abroad outside it, each point from a registered page."""
+    import math
+    from pathlib import Path
+
+    places = LOG.registry.places
+    assert ABROAD <= set(places)
+    missing = {p.id for p in places.values() if p.lat is None or p.lon is None}
+    assert missing == WITHOUT_COORDINATES
+    gaps = (Path(__file__).parent.parent / "docs" / "known-gaps-data-geo.md").read_text(encoding="utf-8")
+    assert all(ident in gaps for ident in WITHOUT_COORDINATES)
+    for place in places.values():
+        if place.id in WITHOUT_COORDINATES:
+            assert place.located is None, place.id
+            continue
+        assert math.isfinite(place.lat) and math.isfinite(place.lon), place.id
+        assert -90 <= place.lat <= 90 and -180 <= place.lon <= 180, place.id
+        assert _inside(place, REGION_BOX) != (place.id in ABROAD), place.id
+        assert place.located is not None, place.id
+        source = LOG.registry.sources.get(place.located.id)
+        assert source is not None and source.url.strip(), (place.id, place.located.id)
+        assert place.located.at.strip(), place.id
+
+
+def test_representative_points_follow_their_seats() -> None:
+    """A district stands at its seat and the Kashatagh province at its capital, Berdzor (Lachin town)."""
+    places = LOG.registry.places
+    lachin_town = (places["lachin-town"].lat, places["lachin-town"].lon)
+    assert (places["lachin"].lat, places["lachin"].lon) == lachin_town
+    assert (places["kashatagh"].lat, places["kashatagh"].lon) == lachin_town
+    assert abs(places["lachin-corridor"].lat - lachin_town[0]) < 0.05
+    assert (places["nagorno-karabakh"].lat, places["nagorno-karabakh"].lon) == (
+        places["stepanakert"].lat, places["stepanakert"].lon)
+
+
+def test_kashatagh_is_a_province_not_lachin() -> None:
+    """'Kashatagh' names Artsakh's province (Lachin, Qubadli, Zangilan), no longer Lachin district; Berdzor stays Lachin's."""
+    assert LOG.registry.resolve("Kashatagh") == {"kashatagh"}
+    assert LOG.registry.resolve("Քաշաթաղ") == {"kashatagh"}
+    assert LOG.registry.resolve("Кашатаг") == {"kashatagh"}
+    assert LOG.registry.places["kashatagh"].kind == "province"
+    assert "lachin" in LOG.registry.resolve("Berdzor")
+    assert "kashatagh" not in LOG.registry.resolve("Lachin")
+
+
+def test_every_cited_source_has_an_address() -> None:
+    """Every source any event cites is in the registry with a non-empty url."""
+    for event in LOG.events:
+        for ref in event.sources:
+            source = LOG.registry.sources.get(ref.id)
+            assert source is not None, (event.id, ref.id)
+            assert source.url.strip(), (event.id, ref.id)
+
+
+def test_the_republic_existed_from_proclamation_to_dissolution() -> None:
+    """Artsakh's existed span runs from the 1991-09-02 proclamation to 2024-01-01 (002, 004), and no
+    open-start event names the actor: its floor would wrongly move an oblast-era event past 1991."""
+    import tomllib
+    from pathlib import Path
+
+    existed = LOG.registry.actors["artsakh"].existed
+    assert existed is not None
+    assert existed.is_span and existed.until is not None
+    assert (existed.start.in_tz("Asia/Baku").date().isoformat(),
+            existed.until.start.in_tz("Asia/Baku").date().isoformat()) == ("1991-09-02", "2024-01-01")
+    root = Path(__file__).parent.parent / "events"
+    for path in root.glob("*.toml"):
+        for raw in tomllib.loads(path.read_text(encoding="utf-8")).get("event", []):
+            if str(raw.get("date", "")).startswith(("[..", "../")):
+                named = [v for v in raw.values() if v == "artsakh" or (isinstance(v, list) and "artsakh" in v)]
+                assert not named, (path.name, raw["id"])

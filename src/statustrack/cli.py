@@ -12,18 +12,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from textwrap import dedent
 
+from typing import TYPE_CHECKING
+
 from . import __version__
-from .errors import LogInvalid, StatustrackError
+from .errors import LogInvalid, Problem, StatustrackError
 from .facts import ASPECTS
-from .errors import Problem
-from .events import KINDS, ref_fields
-from .ledger import read_ledger, verify
-from .log import ENV_VAR, Log, default_log_path, load_log
-from .parse import Raw, read_text
-from .store import DEFAULT_TARGET, record, seal
 from .query import at, diff
 from .render import FORMATS, render_answer, render_diff, render_problems, render_rows
-from .report import source_summary
+
+if TYPE_CHECKING:
+    from .logmodel import Log
+    from .parse import Raw
+
+# Imported by the commands that need them, so that `at` with a current index loads no
+# more than it uses: log (the loader), parse, store, ledger, report, events.
+ENV_VAR = "STATUSTRACK_LOG"
+DEFAULT_TARGET = "recorded.jsonl"
 
 __all__ = ["main"]
 
@@ -123,10 +127,58 @@ def _parser() -> argparse.ArgumentParser:
           statustrack sources
           statustrack sources --format csv
         """)
+    _picture_commands(commands, query)
     return parser
 
 
+def _picture_commands(commands: argparse._SubParsersAction, query: argparse.ArgumentParser) -> None:
+    """The commands that draw: timeline, map and html (each imports its drawing code itself)."""
+    picture = argparse.ArgumentParser(add_help=False)
+    picture.add_argument("--log", metavar="DIR",
+                         help=f"the log directory (default: ${ENV_VAR}, else the shipped log)")
+
+    def command(name: str, summary: str, example: str, suffixes: str) -> argparse.ArgumentParser:
+        p = commands.add_parser(name, help=summary, description=summary, parents=[picture, query],
+                                formatter_class=argparse.RawDescriptionHelpFormatter, epilog=dedent(example).strip())
+        p.add_argument("-o", "--output", required=True, metavar="FILE", help=f"the file to write ({suffixes})")
+        return p
+
+    p = command("timeline", "Draw every value run as a bar on one row per subject, coloured by value.", """
+        Control is coloured by holder, with the same legend as the map; hatching marks
+        the span in which a run may not have begun yet, a thin dashed bar a pending
+        fact; the conflict's wars and ceasefires run as a band on top. PNG is drawn by
+        headless Chromium (Debian's chromium package).
+
+        examples:
+          statustrack timeline --aspect control -o control.svg
+          statustrack timeline --aspect control --from 2020-09 --to 2020-12 -o autumn-2020.png
+          statustrack timeline --subject Shusha --subject Lachin -o two.svg
+        """, ".svg or .png")
+    p.add_argument("--from", dest="from_", metavar="DATE", help="start the chart at this date (default: the log's horizon)")
+    p.add_argument("--to", metavar="DATE", help="end the chart at this date (default: the log's horizon)")
+    p = command("map", "Draw who controls each place on a date, at the places' coordinates.", """
+        Offline: points and labels, no tiles and no outlines. A dashed ring marks a
+        holder that is only possible at that date; places without coordinates are
+        listed beside the map.
+
+        examples:
+          statustrack map 2020-11-10 -o map.svg
+          statustrack map 1994-05-12 -o map-1994.png
+        """, ".svg or .png")
+    p.add_argument("when", metavar="DATE", help="a day (2020-11-10), month, year or instant")
+    command("html", "Write a self-contained HTML explorer: date slider, map, facts, timeline.", """
+        One file with its data, script and styles inline: it opens from disk and makes
+        no network request. The date lives in the URL: explorer.html#2020-11-10.
+
+        examples:
+          statustrack html -o explorer.html
+          statustrack html --aspect control --aspect conflict -o war.html
+        """, ".html")
+
+
 def _load(args: argparse.Namespace) -> Log:
+    from .log import load_log
+
     return load_log(args.log)
 
 
@@ -146,6 +198,8 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command in ("record", "verify", "seal"):
         return _write_command(args)
+    if args.command in ("timeline", "map", "html"):
+        return _picture(args)
     if args.command in ("at", "diff") and not args.known_at:
         from .index import load_indexed
 
@@ -161,12 +215,17 @@ def _run(args: argparse.Namespace) -> int:
         result = diff(log, args.from_, args.to, known_at=args.known_at, aspects=args.aspect, subjects=args.subject)
         sys.stdout.write(render_diff(result, args.format, log.name, log.timezone))
     elif args.command == "sources":
+        from .report import source_summary
+
         headers, rows = source_summary(log)
         sys.stdout.write(render_rows(headers, rows, args.format, "sources"))
     return EXIT_OK
 
 
 def _flag_event(args: argparse.Namespace) -> list[Raw]:
+    from .events import KINDS, ref_fields
+    from .parse import Raw
+
     fields: dict[str, object] = {k: getattr(args, k) for k in ("id", "kind", "date", "effective", "note", "replaces")
                                  if getattr(args, k) is not None}
     lists = {name for cls in KINDS.values() for name, a in ref_fields(cls) if a.metadata["holds"] == "actors"}
@@ -181,6 +240,8 @@ def _flag_event(args: argparse.Namespace) -> list[Raw]:
 
 
 def _input_events(args: argparse.Namespace) -> list[Raw]:
+    from .parse import read_text
+
     if args.file is None:
         return _flag_event(args)
     if args.file == "-":
@@ -205,6 +266,10 @@ def _input_events(args: argparse.Namespace) -> list[Raw]:
 
 
 def _write_command(args: argparse.Namespace) -> int:
+    from .ledger import read_ledger, verify
+    from .log import default_log_path, load_log
+    from .store import record, seal
+
     root = Path(args.log) if args.log else default_log_path()
     if args.command == "record":
         done = record(args.log, _input_events(args), target=args.to, expect_last=args.expect_last)
@@ -225,6 +290,55 @@ def _write_command(args: argparse.Namespace) -> int:
         head = seals[-1].chain[:16] if seals else "-"
         sys.stdout.write(f"verified: {len(seals)} events sealed, none edited, deleted, moved or reordered "
                          f"(chain head {head})\n")
+    return EXIT_OK
+
+
+def _timeline(args: argparse.Namespace, log: Log) -> tuple[str, tuple[int, int]]:
+    from .views.svg import size_of
+    from .views.timeline import chart, render_svg
+
+    drawn = chart(log, aspects=args.aspect, subjects=args.subject, from_=args.from_, to=args.to,
+                  known_at=args.known_at)
+    svg = render_svg(drawn)
+    return svg, size_of(svg)
+
+
+def _map(args: argparse.Namespace, log: Log) -> tuple[str, tuple[int, int]]:
+    from .views.map import control_map, render_map_svg
+    from .views.svg import size_of
+
+    if args.aspect and "control" not in args.aspect:
+        raise StatustrackError("the map shows control: leave out --aspect or include --aspect control")
+    svg = render_map_svg(control_map(log, args.when, known_at=args.known_at, subjects=args.subject))
+    return svg, size_of(svg)
+
+
+def _html(args: argparse.Namespace, log: Log) -> tuple[str, tuple[int, int]]:
+    from .views.html import explorer
+
+    return explorer(log, aspects=args.aspect, subjects=args.subject, known_at=args.known_at), (0, 0)
+
+
+def _picture(args: argparse.Namespace) -> int:
+    """timeline, map, html: draw, then write the file (PNG through headless Chromium)."""
+    suffix = Path(args.output).suffix.lower()
+    allowed = (".html", ".htm") if args.command == "html" else (".svg", ".png")
+    if suffix not in allowed:
+        raise StatustrackError(f"{args.command} writes {' or '.join(allowed)} files, not {args.output!r}")
+    log = _load(args)
+    draw = {"timeline": _timeline, "map": _map, "html": _html}[args.command]
+    text, size = draw(args, log)
+    out = Path(args.output)
+    if suffix == ".png":
+        from .views.png import svg_to_png
+
+        svg_to_png(text, size, out)
+    else:
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as e:
+            raise StatustrackError(f"cannot write {out}: {e}") from e
+    sys.stdout.write(f"wrote {out}\n")
     return EXIT_OK
 
 

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import attrs
 
 from .dates import Interval
+from .registry import SourceRef
 
 __all__ = [
     "FORMAT_VERSION", "KINDS", "STANCES", "RELATION_TYPES", "Event", "SourceRef",
@@ -41,14 +42,6 @@ def _is(what: Any, *, optional: bool = False) -> Any:
     if optional:
         return attrs.field(default=None, metadata={"holds": what, "optional": True})
     return attrs.field(metadata={"holds": what, "optional": False})
-
-
-@attrs.frozen
-class SourceRef:
-    """Where a fact comes from: a source id from the registry and where in it."""
-
-    id: str
-    at: str = ""
 
 
 @attrs.frozen(kw_only=True)

@@ -12,7 +12,7 @@ import attrs
 import pendulum
 
 from .dates import Interval
-from .events import SourceRef
+from .registry import SourceRef
 
 __all__ = ["ASPECTS", "Fact", "Key", "Support"]
 

@@ -27,9 +27,8 @@ import attrs
 import pendulum
 
 from .dates import Interval
-from .events import SourceRef
 from .facts import Fact, Key, Support
-from .registry import Actor, Place, Registry, Source
+from .registry import Actor, Place, Registry, Source, SourceRef
 
 __all__ = ["INDEX_NAME", "SCHEMA", "Index", "build", "code_version", "index_path", "manifest", "open_current"]
 
@@ -176,7 +175,7 @@ CREATE VIRTUAL TABLE version_spans USING rtree(id, lo, hi);
 CREATE TABLE changes (aspect TEXT NOT NULL, subject TEXT NOT NULL, pending INTEGER NOT NULL,
     instant INTEGER NOT NULL, events TEXT NOT NULL);
 CREATE INDEX versions_by_key ON versions (aspect, subject, pending, valid_from);
-CREATE INDEX changes_by_key ON changes (aspect, subject, pending, instant);
+CREATE INDEX changes_by_instant ON changes (instant);
 """
 
 
@@ -255,6 +254,7 @@ class Index:
     def __init__(self, db: sqlite3.Connection, meta: dict[str, Any]) -> None:
         self.db = db
         self.meta = meta
+        self._decoded: dict[tuple[int, bool], tuple[Key, Fact]] = {}  # facts read once per process
 
     def registry(self) -> Registry:
         """The log's registry, as it was when the index was built."""
@@ -277,26 +277,31 @@ class Index:
         q = micros(instant)
         seconds = q / 1e6
         rows = self.db.execute(
-            "SELECT v.fact, f.previous, f.body, v.certain_from FROM version_spans s "
-            "JOIN versions v ON v.id = s.id JOIN facts f ON f.id = v.fact "
+            "SELECT v.fact, v.certain_from FROM version_spans s JOIN versions v ON v.id = s.id "
             "WHERE s.lo <= ? AND s.hi >= ? AND v.valid_from <= ? AND (v.valid_to IS NULL OR v.valid_to > ?)",
             (seconds, seconds, q, q)).fetchall()
         found: dict[Key, Fact] = {}
-        for _fact_id, previous, body, certain_from in rows:
+        decoded = self._decoded
+        for fact_id, certain_from in rows:
             # a possible fact needs what held before it; a certain one does not look back
-            fact = decode(body, self._chain(previous) if certain_from > q else None)
-            found[fact.key] = fact
+            possible = certain_from > q
+            entry = decoded.get((fact_id, possible))
+            if entry is None:
+                previous, body = self.db.execute("SELECT previous, body FROM facts WHERE id = ?", (fact_id,)).fetchone()
+                fact = decode(body, self._chain(previous) if possible else None)
+                entry = decoded[(fact_id, possible)] = (fact.key, fact)
+            found[entry[0]] = entry[1]
         return found
 
-    def causes(self, key: Key, lo: pendulum.DateTime, hi: pendulum.DateTime) -> list[str]:
-        """The events of the steps in (lo, hi] that changed the fact of `key`, in order."""
-        ids: list[str] = []
-        for (events,) in self.db.execute(
-                "SELECT events FROM changes WHERE aspect = ? AND subject = ? AND pending = ? "
-                "AND instant > ? AND instant <= ? ORDER BY rowid",
-                (key.aspect, key.subject, int(key.pending), micros(lo), micros(hi))):
+    def causes(self, lo: pendulum.DateTime, hi: pendulum.DateTime) -> dict[Key, list[str]]:
+        """For each key, the events of the steps in (lo, hi] that changed its fact, in order."""
+        found: dict[Key, list[str]] = {}
+        for aspect, subject, pending, events in self.db.execute(
+                "SELECT aspect, subject, pending, events FROM changes WHERE instant > ? AND instant <= ? "
+                "ORDER BY instant, rowid", (micros(lo), micros(hi))):
+            ids = found.setdefault(Key(aspect, subject, bool(pending)), [])
             ids.extend(i for i in json.loads(events) if i not in ids)
-        return ids
+        return found
 
     def close(self) -> None:
         """Close the database."""
@@ -343,7 +348,7 @@ def open_current(root: Path, path: Path) -> Index | None:
 
 
 def _root(path: str | os.PathLike[str] | None) -> tuple[Path, bool]:
-    from .log import ENV_VAR, default_log_path
+    from .logmodel import ENV_VAR, default_log_path
 
     if path is not None:
         return Path(path), False
@@ -360,8 +365,7 @@ def load_indexed(path: str | os.PathLike[str] | None = None) -> Any:
     anything that needs the events). If the index cannot be written, the log is loaded
     and answers come from the replay, as they would anyway.
     """
-    from .log import ENV_VAR, Log, load_log
-    from .query import steps_for
+    from .logmodel import ENV_VAR, Log
 
     root, shipped = _root(path)
     shown = str(path) if path is not None else os.environ.get(ENV_VAR) or "events"
@@ -372,6 +376,9 @@ def load_indexed(path: str | os.PathLike[str] | None = None) -> Any:
             meta = index.meta
             return Log(meta["name"], meta["timezone"], meta["format"], shown, index.registry(), (), {},
                        cache={"index": index}, horizon=_uninterval(meta["horizon"]), polity=meta["polity"])
+    from .log import load_log
+    from .query import steps_for
+
     key = current_key(root) if root.is_dir() else None
     log = load_log(path)
     assert key is not None

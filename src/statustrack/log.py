@@ -20,54 +20,17 @@ from .dates import BEGINNING, Interval, parse_edtf
 from .errors import DateError, LogInvalid, Problem
 from .events import ENDABLE, FORMAT_VERSION, KINDS, SPAN_KINDS, Event, SourceRef, ref_fields
 from .parse import Raw, log_files, read_file, read_text
+from .logmodel import ENV_VAR, Log, default_log_path
 from .registry import LEVELS, Actor, Place, Registry, Source
 from .validate import check_events
 
 __all__ = ["ENV_VAR", "Log", "build_events", "default_log_path", "load_log"]
 
-ENV_VAR = "STATUSTRACK_LOG"
 ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _MAX_TEXT = 4000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _COMMON = {"id", "kind", "date", "effective", "sources", "recorded", "note", "replaces", "account_of"}
 
-
-
-@attrs.frozen
-class Log:
-    """A loaded, valid log: its settings, registry and events in log order.
-
-    `horizon` is the span the log covers (None: unbounded); `polity` the id of the
-    actor the log is about (what a recognition recognizes), if the log names one.
-    """
-
-    name: str
-    timezone: str
-    format: int
-    root: str
-    registry: Registry
-    events: tuple[Event, ...]
-    where: Mapping[str, tuple[str, int | None]] = attrs.field(repr=False)
-    paths: Mapping[str, str] = attrs.field(factory=dict, repr=False)
-    cache: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False)
-    horizon: Interval | None = None
-    polity: str | None = None
-
-    def event(self, ident: str) -> Event:
-        """The event with id `ident`."""
-        if "by_id" not in self.cache:
-            self.cache["by_id"] = {e.id: e for e in self.events}
-        try:
-            return self.cache["by_id"][ident]
-        except KeyError:
-            raise KeyError(ident) from None
-
-
-def default_log_path() -> Path:
-    """The log to read when none is named: $STATUSTRACK_LOG, else the shipped log."""
-    if env := os.environ.get(ENV_VAR):
-        return Path(env)
-    return Path(str(resources.files("statustrack") / "data" / "events"))
 
 
 class _Checker:
@@ -434,7 +397,12 @@ def build_events(raws: list[Raw], log: Log) -> tuple[list[Event], list[Problem]]
     ck = _Checker()
     settings = Settings(log.name, log.timezone, log.format, log.horizon, log.polity)
     built = [_event(ck, raw, log.registry, log.timezone, log.format) for raw in raws]
-    built = [bound_open_start(e, settings, log.registry) if e is not None else None for e in built]
+    for position, (event, raw) in enumerate(zip(built, raws, strict=True)):
+        if event is not None:
+            bounded, problem = bound_open_start(event, settings, log.registry)
+            if problem:
+                ck.add(raw, "date", problem, "check the date, or what the event names")
+            built[position] = None if problem else bounded
     return [e for e in built if e is not None], ck.problems
 
 
@@ -448,21 +416,26 @@ def _named(event: Event) -> list[str]:
     return ids
 
 
-def bound_open_start(event: Event, settings: Settings, reg: Registry) -> Event:
+def bound_open_start(event: Event, settings: Settings, reg: Registry) -> tuple[Event, str | None]:
     """`event` with an open start (`[..D]`, `../D`) bounded below: nothing is possible before
     the log's horizon, nor before what it names existed (a recognition names the log's polity).
-    """
+
+    Returns the event, and a problem when the bound lies after the date's end (the event
+    would have happened before what it names existed)."""
     if event.date.start != BEGINNING:
-        return event
-    floors = [settings.horizon.start] if settings.horizon is not None else []
+        return event, None
+    floors = [(settings.horizon.start, "the log's horizon")] if settings.horizon is not None else []
     named = _named(event) + ([settings.polity] if event.kind == "recognition" and settings.polity else [])
     for ident in named:
         entry = reg.entry(ident)
         if entry is not None and entry.existed is not None:
-            floors.append(entry.existed.start)
+            floors.append((entry.existed.start, f"{ident!r} (existed {entry.existed.edtf})"))
     if not floors:
-        return event
-    return attrs.evolve(event, date=event.date.bounded_below(max(floors)))
+        return event, None
+    floor, why = max(floors, key=lambda f: f[0])
+    if floor > event.date.end:
+        return event, f"dated {event.date.edtf}, before {why} began"
+    return attrs.evolve(event, date=event.date.bounded_below(floor)), None
 
 
 def load_log(path: str | os.PathLike[str] | None = None, *, overlay: Mapping[str, str] | None = None) -> Log:
@@ -502,14 +475,22 @@ def load_log(path: str | os.PathLike[str] | None = None, *, overlay: Mapping[str
         if raw.table == "event":
             event = _event(ck, raw, reg, tz, version)
             if event is not None:
-                built.append((bound_open_start(event, settings, reg), raw))
+                event, problem = bound_open_start(event, settings, reg)
+                if problem:
+                    ck.add(raw, "date", problem, "check the date, or what the event names")
+                    continue
+                built.append((event, raw))
     all_ids = frozenset(r.fields["id"] for r in records if r.table == "event" and isinstance(r.fields.get("id"), str))
-    ck.problems.extend(check_events(built, reg, all_ids))
+    steps: list[Any] = []
+    ck.problems.extend(check_events(built, reg, all_ids, steps))
     if ck.problems:
         raise LogInvalid(ck.problems)
     events = tuple(e for e, _ in built)
     where = {e.id: (raw.file, raw.line) for e, raw in built}
     prefix = f"{shown.rstrip('/')}/"
     paths = {e.id: raw.file.removeprefix(prefix) for e, raw in built}
-    return Log(settings.name, tz, version, shown, reg, events, where, paths,
-               horizon=settings.horizon, polity=settings.polity)
+    log = Log(settings.name, tz, version, shown, reg, events, where, paths,
+              horizon=settings.horizon, polity=settings.polity)
+    if steps:
+        log.cache[("steps", None)] = tuple(steps)  # validation built the timeline: keep it
+    return log

@@ -5,7 +5,8 @@ All pure functions of a `Log`; the CLI calls them by the same names.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
@@ -13,10 +14,12 @@ import pendulum
 from .dates import parse_when
 from .errors import QueryError
 from .facts import ASPECTS, Fact, Key
-from .log import Log
-from .state import EMPTY, State, Step, apply, counted_events, replay, timeline
+from .logmodel import Log
 
-__all__ = ["Answer", "Change", "Diff", "at", "counted_events", "diff", "resolve_when", "steps_for"]
+if TYPE_CHECKING:
+    from .state import State, Step
+
+__all__ = ["Answer", "Change", "Diff", "at", "diff", "resolve_when", "steps_for", "sweep"]
 
 
 @attrs.frozen
@@ -88,9 +91,11 @@ def outside_horizon(log: Log, instant: pendulum.DateTime, when: str) -> str | No
 
 def steps_for(log: Log, known_at: pendulum.DateTime | None = None) -> tuple[Step, ...]:
     """The timeline of the events that count at record time `known_at` (cached per log)."""
+    from . import state
+
     key = ("steps", known_at)
     if key not in log.cache:
-        log.cache[key] = timeline(counted_events(log.events, known_at), log.registry)
+        log.cache[key] = state.timeline(state.counted_events(log.events, known_at), log.registry)
     return log.cache[key]
 
 
@@ -103,9 +108,11 @@ def seen_at(fact: Fact, instant: pendulum.DateTime) -> Fact:
                         otherwise_event=before.event if before else None)
 
 
+_RANK = {a: i for i, a in enumerate(ASPECTS)}
+
+
 def _rank(fact: Fact) -> tuple:
-    rank = {a: i for i, a in enumerate(ASPECTS)}
-    return (rank.get(fact.aspect, len(rank)), fact.aspect, fact.pending, fact.subject_name.casefold(), fact.subject)
+    return (_RANK.get(fact.aspect, len(_RANK)), fact.aspect, fact.pending, fact.subject_name.casefold(), fact.subject)
 
 
 def order(facts: Iterable[Fact]) -> tuple[Fact, ...]:
@@ -140,9 +147,11 @@ def wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | No
 
 
 def state_at(log: Log, instant: pendulum.DateTime, known_at: pendulum.DateTime | None = None,
-             start: State = EMPTY) -> State:
+             start: State | None = None) -> State:
     """The replayed state at `instant`, continuing from `start` when given."""
-    return replay(steps_for(log, known_at), instant, start)
+    from .state import EMPTY, replay
+
+    return replay(steps_for(log, known_at), instant, start or EMPTY)
 
 
 def at(log: Log, when: str, *, known_at: str | None = None, aspects: Sequence[str] | None = None,
@@ -157,9 +166,29 @@ def at(log: Log, when: str, *, known_at: str | None = None, aspects: Sequence[st
     return Answer(when, known_at, instant, facts, outside_horizon(log, instant, when))
 
 
+def sweep(log: Log, whens: Sequence[str], *, known_at: str | None = None,
+          aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None) -> Iterator[Answer]:
+    """The answers of `at` for each date of `whens` (in any order), in one pass over the
+    timeline: the state at the first date, then only the steps up to each next one, as a
+    date slider or a daily export walks it."""
+    from .state import EMPTY, replay
+
+    record = resolve_when(log, known_at) if known_at else None
+    keep = wanted(log, aspects, subjects)
+    steps = steps_for(log, record)
+    state = EMPTY
+    for when in sorted(whens, key=lambda w: resolve_when(log, w)):
+        instant = resolve_when(log, when)
+        state = replay(steps, instant, state)
+        facts = order(seen_at(f, instant) for f in state.facts.values() if keep(f))
+        yield Answer(when, known_at, instant, facts, outside_horizon(log, instant, when))
+
+
 def _causes(log: Log, lo: pendulum.DateTime, hi: pendulum.DateTime,
             record: pendulum.DateTime | None) -> dict[Key, list[str]]:
     """For each key, the events of the steps in (lo, hi] that changed its fact."""
+    from .state import apply, replay
+
     steps = steps_for(log, record)
     facts = dict(replay(steps, lo).facts)
     causes: dict[Key, list[str]] = {}
@@ -184,14 +213,13 @@ def diff(log: Log, from_: str, to: str, *, known_at: str | None = None,
     lo, hi = sorted((resolve_when(log, from_), resolve_when(log, to)))
     record = resolve_when(log, known_at) if known_at else None
     index = log.cache.get("index") if record is None else None
-    causes = _causes(log, lo, hi, record) if index is None else None
+    causes = _causes(log, lo, hi, record) if index is None else index.causes(lo, hi)
     changes = []
     for key in sorted(before.keys() | after.keys()):
         old, new = before.get(key), after.get(key)
         if old == new:
             continue
-        found = causes.get(key) if causes is not None else index.causes(key, lo, hi)
-        ids = found or [f.event for f in (new, old) if f is not None][:1]
+        ids = causes.get(key) or [f.event for f in (new, old) if f is not None][:1]
         shown = new or old
         assert shown is not None
         changes.append(Change(key.aspect, key.subject, shown.subject_name, old, new, tuple(ids), key.pending))

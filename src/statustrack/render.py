@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
 from typing import Any
@@ -97,12 +98,18 @@ def _cell(fact: Fact) -> str:
     return "\n".join(lines)
 
 
+def _wrap(text: str, width: int) -> str:
+    """`text` wrapped to `width` columns, line by line (what tabulate's maxcolwidths does, faster)."""
+    return "\n".join(line for part in text.split("\n")
+                     for line in (textwrap.wrap(part, width, break_long_words=True, break_on_hyphens=True) or [""]))
+
+
 def _grouped(items: Sequence[Any], aspect: Callable[[Any], str], headers: Sequence[str],
              row: Callable[[Any], Sequence[str]], widths: Sequence[int]) -> str:
     blocks = []
     for name, group in groupby(items, key=aspect):
-        table = tabulate([row(i) for i in group], headers=headers, tablefmt="simple",
-                         maxcolwidths=list(widths), disable_numparse=True)
+        rows = [[_wrap(cell, width) for cell, width in zip(row(i), widths, strict=True)] for i in group]
+        table = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
         blocks.append(name + "\n" + "\n".join("  " + line for line in table.splitlines()))
     return "\n\n".join(blocks)
 
