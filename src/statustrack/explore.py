@@ -367,7 +367,7 @@ def subjects(log: Log, *, aspects: Sequence[str] | None = None) -> tuple[Subject
             continue
         fact = items[-1].fact
         kind = {"officeholder": "post", "status": "claim" if "/" in subject else "polity",
-                "relation": "tie", "resolution": "resolution or statement"}.get(fact.aspect, fact.aspect)
+                "relation": "tie", "resolution": "resolution"}.get(fact.aspect, fact.aspect)
         entries[subject] = SubjectEntry(fact.subject_name, subject, kind, (fact.aspect,), len(items), 0, ())
     return tuple(sorted(entries.values(), key=lambda e: (e.name.casefold(), e.ident)))
 

@@ -43,7 +43,8 @@ def instant_text(instant: pendulum.DateTime | None) -> str | None:
     """An instant as fixed-width ISO 8601 UTC text (`2020-11-07T20:00:00.000000Z`), or None."""
     if instant is None:
         return None
-    return instant.in_tz("UTC").strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    u = instant.in_tz("UTC")
+    return f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}.{u.microsecond:06d}Z"
 
 
 def detail_columns(items: Sequence[Period]) -> tuple[str, ...]:

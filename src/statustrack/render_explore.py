@@ -119,8 +119,8 @@ def render_history(log: Log, result: History, fmt: str) -> str:
         for period in group:
             lines += _run_lines(log, period)
         blocks.append("\n".join(lines))
-    legend = ("Dates are as the sources give them; {h}: still in force at the log's end.\n"
-              "`statustrack show EVENT` gives an event's note and its sources' titles and addresses.").format(h=HOLDS)
+    legend = (f"Dates are as the sources give them; {HOLDS}: still in force at the log's end.\n"
+              "`statustrack show EVENT` shows an event, its note and its sources (titles, addresses).")
     return f"{head}\n\n" + "\n\n".join(blocks) + f"\n\n{legend}\n"
 
 
@@ -173,7 +173,9 @@ def render_why(log: Log, result: Why, fmt: str) -> str:
     for r in result.reasons:
         f = r.fact
         mark = " (possible)" if f.certainty == "possible" else ""
-        lines = [f"{f.subject_name}: {f.value}{mark}", f"  since {f.since}, until {_to(r.period)}"]
+        if f.pending and f.effective is not None:
+            mark += f" [pending: takes effect {f.effective}]"
+        lines = _wrap(f"{f.subject_name}: {f.value}{mark}", "", hang="  ") + [f"  since {f.since}, until {_to(r.period)}"]
         lines.append(f"  event: {r.event.id} ({r.event.kind}, dated {r.event.date}"
                      + (f", effective {r.event.effective}" if r.event.effective else "") + ")")
         if r.event.note:
@@ -240,11 +242,11 @@ def render_show(log: Log, result: Shown, fmt: str) -> str:
         lines.append(f"sealed: ledger line {result.seal.line}, but the event differs (statustrack verify)")
     if result.runs:
         lines.append("facts:")
-        rows = [[r.role, f"{r.period.fact.aspect}: {r.period.fact.subject_name}", r.period.fact.value,
-                 _from(r.period), _to(r.period)] for r in result.runs]
-        table = tabulate(rows, headers=["role", "subject", "value", "from", "to"], tablefmt="simple",
-                         maxcolwidths=[13, 20, 20, 10, 10], disable_numparse=True)
-        lines += ["  " + line for line in table.splitlines()]
+        for r in result.runs:
+            f = r.period.fact
+            role = "announced (pending)" if f.pending else r.role
+            lines += _wrap(f"{role}: {f.aspect} of {f.subject_name}: {f.value}, {_from(r.period)} -> {_to(r.period)}",
+                           "  ", hang="    ")
     else:
         lines.append("facts: none in force at any time")
     return "\n".join(lines) + "\n"
@@ -270,7 +272,7 @@ def render_subjects(entries: Sequence[SubjectEntry], fmt: str) -> str:
         lines += _wrap(f"{name:<30} {e.what:<19} {runs:>4}  {', '.join(e.aspects)}", "", hang=" " * 57)
         if e.aliases:
             lines += _wrap("also: " + "; ".join(e.aliases), "    ", hang="  ")
-    legend = "runs: value runs of its own facts (+ those of its parts: --subject gives them when it has none)"
+    legend = "runs: value runs of its own facts (+N: of its parts, which --subject gives\nwhen it has none of its own, or with --with-parts)"
     return "\n".join(lines) + f"\n\n{legend}\n"
 
 
