@@ -120,7 +120,7 @@ def render_history(log: Log, result: History, fmt: str) -> str:
             lines += _run_lines(log, period)
         blocks.append("\n".join(lines))
     legend = (f"Dates are as the sources give them; {HOLDS}: still in force at the log's end.\n"
-              "`statustrack show EVENT` shows an event, its note and its sources (titles, addresses).")
+              "`statustrack show EVENT` shows an event, its note and its sources.")
     return f"{head}\n\n" + "\n\n".join(blocks) + f"\n\n{legend}\n"
 
 
