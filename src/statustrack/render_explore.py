@@ -109,7 +109,7 @@ def render_history(log: Log, result: History, fmt: str) -> str:
     if fmt == "csv":
         return rows_csv(*table_of(log, result.periods))
     known = f", as recorded by {result.known_at}" if result.known_at else ""
-    head = f"{log.name}: history of {result.subject} ({log.timezone}{known})"
+    head = "\n".join(_wrap(f"{log.name}: history of {result.subject} ({log.timezone}{known})", "", hang="  "))
     if not result.periods:
         return f"{head}\n\nno facts.\n"
     blocks = []
@@ -164,11 +164,13 @@ def render_why(log: Log, result: Why, fmt: str) -> str:
                       r.before.fact.since if r.before else "", r.before.fact.event if r.before else "",
                       " ".join(c.ref.id for c in r.sources)] for r in result.reasons))
     known = f", as recorded by {result.known_at}" if result.known_at else ""
-    head = f"{log.name}: why {result.aspect} of {result.subject} at {result.at} ({log.timezone}{known})"
+    head = "\n".join(_wrap(f"{log.name}: why {result.aspect} of {result.subject} at {result.at} "
+                           f"({log.timezone}{known})", "", hang="  "))
     if not result.reasons:
         later = (f"; the first begins {result.first.fact.since}: {result.first.fact.value} "
                  f"({result.first.fact.event})") if result.first else ""
-        return f"{head}\n\nno {result.aspect} fact about {result.subject} is in force{later}.\n"
+        text = f"no {result.aspect} fact about {result.subject} is in force{later}."
+        return f"{head}\n\n" + "\n".join(_wrap(text, "")) + "\n"
     blocks = []
     for r in result.reasons:
         f = r.fact
@@ -215,7 +217,7 @@ def render_show(log: Log, result: Shown, fmt: str) -> str:
         return _csv(["field", "value"], ([k, json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v]
                                          for k, v in result.record.items()))
     where = f"{result.file}:{result.line}" if result.line else result.file
-    lines = [f"{e.id}  ({e.kind}, {where})"]
+    lines = _wrap(f"{e.id}  ({e.kind}, {where})", "", hang="  ")
     for key, value in result.record.items():
         if key in ("id", "kind", "sources", "note"):
             continue
@@ -295,7 +297,8 @@ def render_summary(log: Log, result: Diff, fmt: str) -> str:
     if fmt == "csv":
         return _csv(["aspect", *kinds], ([a, *(str(c[k]) for k in kinds)] for a, c in counts.items()))
     known = f", as recorded by {result.known_at}" if result.known_at else ""
-    head = f"{log.name}: changes from {result.from_} to {result.to} ({log.timezone}{known})"
+    head = "\n".join(_wrap(f"{log.name}: changes from {result.from_} to {result.to} ({log.timezone}{known})", "",
+                           hang="  "))
     if not counts:
         return f"{head}\n\nno changes.\n"
     width = max(len(a) for a in counts)
