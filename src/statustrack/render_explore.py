@@ -136,6 +136,18 @@ def _cited_lines(items: Sequence[Cited], indent: str = "  ") -> list[str]:
     return lines
 
 
+def _fit(lines: Sequence[str]) -> list[str]:
+    """Lines longer than 80 columns wrapped at spaces, keeping their indent."""
+    out: list[str] = []
+    for line in lines:
+        if len(line) <= 80:
+            out.append(line)
+        else:
+            indent = line[: len(line) - len(line.lstrip())]
+            out += _wrap(line.strip(), indent, hang="  ")
+    return out
+
+
 def _wrap(text: str, indent: str, width: int = 80, hang: str = "") -> list[str]:
     """`text` wrapped to `width` at spaces only (ids and addresses stay whole), indented;
     continuation lines get `hang` more."""
@@ -196,7 +208,7 @@ def render_why(log: Log, result: Why, fmt: str) -> str:
             lines.append("  before: nothing on record")
         if r.decides:
             lines += _wrap(f"what decides it: {r.decides}", "  ")
-        blocks.append("\n".join(lines))
+        blocks.append("\n".join(_fit(lines)))
     return f"{head}\n\n" + "\n\n".join(blocks) + "\n"
 
 
@@ -251,7 +263,7 @@ def render_show(log: Log, result: Shown, fmt: str) -> str:
                            "  ", hang="    ")
     else:
         lines.append("facts: none in force at any time")
-    return "\n".join(lines) + "\n"
+    return "\n".join(_fit(lines)) + "\n"
 
 
 def render_subjects(entries: Sequence[SubjectEntry], fmt: str) -> str:
