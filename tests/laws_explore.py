@@ -14,7 +14,7 @@ from pathlib import Path
 
 from statustrack import dates
 from statustrack.explore import history, periods
-from statustrack.export import export
+from statustrack.exporting import export
 from statustrack.facts import Key
 from statustrack.log import Log
 from statustrack.query import at, diff, resolve_when, state_at

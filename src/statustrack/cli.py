@@ -307,7 +307,7 @@ def _subjects(args: argparse.Namespace) -> int:
 
 
 def _export_command(command: Callable[..., argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
-    from .export import EXPORT_FORMATS
+    from .exporting import EXPORT_FORMATS
     log_only = argparse.ArgumentParser(add_help=False)
     log_only.add_argument("--log", metavar="DIR", help=f"the log directory (default: ${ENV_VAR}, else the shipped log)")
     p = command("export", "Export the whole replayed history: one row per value run (docs/export.md).", """
@@ -326,7 +326,7 @@ def _export_command(command: Callable[..., argparse.ArgumentParser], common: arg
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export import export, export_text
+    from .exporting import export, export_text
     log = _load(args)
     if args.output in (None, "-"):
         sys.stdout.write(export_text(log, args.format, known_at=args.known_at))

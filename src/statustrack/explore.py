@@ -24,7 +24,7 @@ from .ledger import Seal, digest, read_ledger
 from .log import ENV_VAR, Log, default_log_path
 from .query import ASPECTS, _rank, outside_horizon, resolve_when, seen_at, steps_for, wanted
 from .reducers import ID_ROLES
-from .registry import Source
+from .registry import Source, fold
 from .state import counted_events
 from .writer import event_record
 
@@ -201,16 +201,20 @@ def _decides(log: Log, fact: Fact, period: Period, instant: pendulum.DateTime) -
 def why(log: Log, aspect: str, subject: str, when: str, *, known_at: str | None = None) -> Why:
     """Why `aspect` of `subject` is what it is at `when`: the fact in force, the event and
     sources behind it (with titles and addresses), the value before it, and, if the fact is
-    only possible, what decides it.
+    only possible, what decides it. When some facts have `subject` itself as their subject,
+    only those are explained (not, say, every party's claim about it).
 
         >>> from statustrack import load_log, why
-        >>> why(load_log(), "control", "Shusha", "2020-11-07").reasons[0].fact.value
-        'Artsakh (NKAO/NKR)'
+        >>> why(load_log(), "control", "Shusha", "2020-11-07").reasons[0].before.fact.value
+        'Azerbaijan SSR'
     """
     instant = resolve_when(log, when)
     record = _record(log, known_at)
     keep = wanted(log, [aspect], [subject])
     table = [p for p in periods(log, record) if keep(p.fact)]
+    ids, folded = log.registry.resolve(subject), fold(subject)
+    exact = [p for p in table if p.key.subject in ids or folded in (fold(p.key.subject), fold(p.fact.subject_name))]
+    table = exact or table  # "status of Artsakh" is its own status, not every party's claim about it
     reasons = []
     for period in _order([p for p in table if p.holds_at(instant)]):
         chain = [p for p in table if p.key == period.key and p.valid_from < period.valid_from]
@@ -279,8 +283,8 @@ def show(log: Log, ident: str) -> Shown:
     and what it corrects, retracts or gives an account of, and whether it is sealed.
 
         >>> from statustrack import load_log, show
-        >>> show(load_log(), "2020-11-08-shusha-captured-by-azerbaijan").event.kind
-        'capture'
+        >>> show(load_log(), "2020-11-10-lachin-corridor-to-russian-peacekeepers").event.kind
+        'handover'
     """
     try:
         event = log.event(ident)

@@ -12,7 +12,7 @@ from typing import Any
 from tabulate import tabulate
 
 from .explore import Cited, History, Period, Shown, SubjectEntry, Why
-from .export import rows_csv, table_of
+from .exporting import rows_csv, table_of
 from .facts import Fact
 from .log import Log
 from .query import Diff
@@ -193,7 +193,7 @@ def render_why(log: Log, result: Why, fmt: str) -> str:
         lines.append(f"  event: {r.event.id} ({r.event.kind}, dated {r.event.date}"
                      + (f", effective {r.event.effective}" if r.event.effective else "") + ")")
         if r.event.note:
-            lines += _wrap(f"note: {r.event.note}", "  ")
+            lines += _wrap(f"note: {r.event.note}", "  ", hang="  ")
         accounts = [s for s in f.supports if s.role == "account" and s.event != f.event]
         for s in accounts:
             lines.append(f"  account: {s.value}, {s.since} ({s.event})")
