@@ -24,7 +24,6 @@ from .store import DEFAULT_TARGET, record, seal
 from .query import at, diff, resolve_when
 from .render import FORMATS, render_answer, render_diff, render_problems, render_rows
 from .registry import LEVELS
-from .render_explore import render_sources, render_summary
 from .report import source_summary
 
 __all__ = ["main"]
@@ -174,12 +173,14 @@ def _run(args: argparse.Namespace) -> int:
         result = diff(log, args.from_, args.to, known_at=args.known_at, aspects=args.aspect, subjects=args.subject,
                       **_filters(args))
         if args.summary:
+            from .render_explore import render_summary
             sys.stdout.write(render_summary(log, result, args.format))
         else:
             sys.stdout.write(render_diff(result, args.format, log.name, log.timezone))
         if args.exit_code and result.changes:
             return EXIT_CHANGES
     elif args.command == "sources":
+        from .render_explore import render_sources
         headers, rows = source_summary(log)
         sys.stdout.write(render_sources(headers, rows, args.format))
     return EXIT_OK
