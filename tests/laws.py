@@ -218,7 +218,7 @@ def check_upcast(log: Log, when: str) -> None:
 def check_history(log: Log, when: str) -> None:
     """10. History: versions (and runs) of one key never overlap; the versions holding at D
     are exactly the replayed state at D."""
-    from statustrack.history import runs_of, versions
+    from statustrack.runs import runs_of, versions
 
     steps = steps_for(log)
     table = versions(steps)

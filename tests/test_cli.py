@@ -77,7 +77,9 @@ def test_json_shapes() -> None:
     (["at", "May 2012"], "statustrack: error: invalid date 'May 2012': not an EDTF date; accepted: a day 2020-11-10, "
      "a month 2012-05, a year 2012, or an instant 2020-11-10T00:00+03:00\n"),
     (["at", "2020-11-10", "--subject", "Atlantis"],
-     "statustrack: error: no place or actor is called 'Atlantis'; try an id, a name or an alias from the registry\n"),
+     "statustrack: error: no place, actor or subject is called 'Atlantis' (statustrack subjects lists them)\n"),
+    (["at", "2020-11-10", "--subject", "Shusa"], "statustrack: error: no place, actor or subject is called 'Shusa'; "
+     "did you mean 'Shusha' or 'Şuşa' or 'Shushi'? (statustrack subjects lists them)\n"),
     (["diff", "2020-02-30", "2020-11-10"], "statustrack: error: invalid date '2020-02-30': no such day (day is out "
      "of range for month); accepted: a day 2020-11-10, a month 2012-05, a year 2012, or an instant "
      "2020-11-10T00:00+03:00\n"),

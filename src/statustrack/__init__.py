@@ -5,6 +5,10 @@ Load a log, then ask what held on a date and according to whom::
     >>> from statustrack import load_log, at
     >>> answer = at(load_log(), "2020-11-10")
 
+Explore the record as the CLI does, by the same names: `history` (every value a subject
+held), `show` (an event as recorded), `why` (one fact on a date, explained), `subjects`
+(what can be asked about) and `export` (the whole history, one row per value run).
+
 The names below are imported when first used, so that `statustrack at` pays only for
 what it needs.
 """
@@ -26,8 +30,9 @@ _WHERE = {
     "Log": "logmodel", "default_log_path": "log", "load_log": "log",
     "Answer": "query", "Change": "query", "Diff": "query", "at": "query", "diff": "query", "sweep": "query",
     "counted_events": "state", "State": "state", "replay": "state", "timeline": "state",
-    "Version": "history", "Run": "history", "versions": "history", "runs_of": "history",
+    "Version": "runs", "Run": "runs", "versions": "runs", "runs_of": "runs",
     "load_indexed": "index",
+    "history": "explore", "show": "explore", "subjects": "explore", "why": "explore", "export": "exporting",
 }
 
 __all__ = sorted(_WHERE)

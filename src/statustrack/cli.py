@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from textwrap import dedent
 
@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .errors import LogInvalid, Problem, StatustrackError
 from .facts import ASPECTS
-from .query import at, diff
+from .facts import STANCES
+from .query import at, diff, resolve_when
+from .registry import LEVELS
 from .render import FORMATS, render_answer, render_diff, render_problems, render_rows
 
 if TYPE_CHECKING:
@@ -31,7 +33,7 @@ DEFAULT_TARGET = "recorded.jsonl"
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_INVALID, EXIT_INTERNAL = 0, 2, 3
+EXIT_OK, EXIT_CHANGES, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="only facts about this place or actor, by id, name or any alias (repeatable)")
     query.add_argument("--known-at", metavar="T",
                        help="replay only what the log had recorded by T (a date or instant)")
+    _filter_options(query)
 
     parser = argparse.ArgumentParser(
         prog="statustrack",
@@ -55,9 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"statustrack {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, summary: str, example: str) -> argparse.ArgumentParser:
+    def command(name: str, summary: str, example: str,
+                parents: Sequence[argparse.ArgumentParser] | None = None) -> argparse.ArgumentParser:
+        if parents is None:
+            parents = [common] + ([query] if name in ("at", "diff") else [])
         return commands.add_parser(
-            name, help=summary, description=summary, parents=[common] + ([query] if name in ("at", "diff") else []),
+            name, help=summary, description=summary, parents=list(parents),
             formatter_class=argparse.RawDescriptionHelpFormatter, epilog=dedent(example).strip())
 
     p = command("at", "Show every fact in force on a date or at an instant.", """
@@ -79,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
         """)
     p.add_argument("from_", metavar="FROM", help="the earlier date or instant")
     p.add_argument("to", metavar="TO", help="the later date or instant")
+    p.add_argument("--summary", action="store_true",
+                   help="only counts of facts added, changed and ended per aspect (like git diff --stat)")
+    p.add_argument("--exit-code", action="store_true", help="exit with status 1 when there are changes")
 
     command("validate", "Check a log: every file, every event, every reference.", """
         Prints each problem on one line (file:line: event id: what is wrong; what to do)
@@ -122,12 +131,16 @@ def _parser() -> argparse.ArgumentParser:
         examples:
           statustrack seal
         """)
-    command("sources", "Count events per source and per aspect; list events without a source.", """
+    command("sources", "List every source: title, address, events citing it, per aspect.", """
+        Counts leave out retracted and replaced events (shown under `undone`).
+
         examples:
           statustrack sources
-          statustrack sources --format csv
+          statustrack sources --format json
         """)
     _picture_commands(commands, query)
+    for add in (_history_command, _show_command, _why_command, _subjects_command, _export_command):
+        add(command, common)
     return parser
 
 
@@ -200,6 +213,8 @@ def _run(args: argparse.Namespace) -> int:
         return _write_command(args)
     if args.command in ("timeline", "map", "html"):
         return _picture(args)
+    if getattr(args, "handler", None) is not None:
+        return args.handler(args)
     if args.command in ("at", "diff") and not args.known_at:
         from .index import load_indexed
 
@@ -207,18 +222,180 @@ def _run(args: argparse.Namespace) -> int:
     else:
         log = _load(args)
     if args.command == "at":
-        answer = at(log, args.when, known_at=args.known_at, aspects=args.aspect, subjects=args.subject)
+        answer = at(log, args.when, known_at=args.known_at, aspects=args.aspect, subjects=args.subject,
+                    **_filters(args))
         if answer.outside:
             sys.stderr.write(f"statustrack: note: {answer.outside}\n")
+        if not answer.facts and (args.aspect or args.subject or args.level or args.stance):
+            _note_first(log, args, answer.instant)
         sys.stdout.write(render_answer(answer, args.format, log.name, log.timezone))
     elif args.command == "diff":
-        result = diff(log, args.from_, args.to, known_at=args.known_at, aspects=args.aspect, subjects=args.subject)
-        sys.stdout.write(render_diff(result, args.format, log.name, log.timezone))
+        result = diff(log, args.from_, args.to, known_at=args.known_at, aspects=args.aspect, subjects=args.subject,
+                      **_filters(args))
+        if args.summary:
+            from .render_explore import render_summary
+            sys.stdout.write(render_summary(log, result, args.format))
+        else:
+            sys.stdout.write(render_diff(result, args.format, log.name, log.timezone))
+        if args.exit_code and result.changes:
+            return EXIT_CHANGES
     elif args.command == "sources":
+        from .render_explore import render_sources
         from .report import source_summary
 
         headers, rows = source_summary(log)
-        sys.stdout.write(render_rows(headers, rows, args.format, "sources"))
+        sys.stdout.write(render_sources(headers, rows, args.format))
+    return EXIT_OK
+
+
+# --- Exploring the record: each command's options and handler together. ---
+
+def _filter_options(parser: argparse.ArgumentParser) -> None:
+    """--with-parts, --level and --stance (query.wanted's filters)."""
+    parser.add_argument("--with-parts", action="store_true",
+                        help="with --subject: include the facts of its parts (a country's states, a state's chambers)")
+    parser.add_argument("--level", action="append", choices=LEVELS, metavar="LEVEL",
+                        help=f"only facts naming an actor of this level (repeatable): {', '.join(LEVELS)}")
+    parser.add_argument("--stance", action="append", choices=STANCES, metavar="STANCE",
+                        help=f"only recognition facts with this stance (repeatable): {', '.join(STANCES)}")
+
+
+def _filters(args: argparse.Namespace) -> dict[str, object]:
+    return {"with_parts": args.with_parts, "levels": args.level, "stances": args.stance}
+
+
+def _note_first(log: Log, args: argparse.Namespace, instant: object) -> None:
+    """When a filter finds nothing at a date but the log has such facts later, say when they begin."""
+    from .explore import first_in_filter
+    from .query import wanted
+    keep = wanted(log, args.aspect, args.subject, **_filters(args))
+    record = resolve_when(log, args.known_at) if args.known_at else None
+    first = first_in_filter(log, instant, keep, record)  # type: ignore[arg-type]
+    if first is not None:
+        what = " or ".join(args.aspect) if args.aspect else "such"
+        sys.stderr.write(f"statustrack: note: the log records no {what} facts"
+                         + (f" about {' or '.join(args.subject)}" if args.subject else "")
+                         + f" before {first.fact.since} (first: {first.fact.subject_name}: {first.fact.value}, "
+                         f"{first.fact.event})\n")
+
+
+def _history_command(command: Callable[..., argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    p = command("history", "Show every value a subject held, run by run, with events and sources.", """
+        One row per value run: from, to (as the sources date them), the value and the
+        events behind it (accounts that differ side by side), and the sources.
+
+        examples:
+          statustrack history Kalbajar --aspect control
+          statustrack history "President of Artsakh" --format json
+          statustrack history Maine --format csv
+        """, [common])
+    p.add_argument("subject", metavar="SUBJECT", help="a place, actor or subject as the output prints it")
+    p.add_argument("--aspect", action="append", choices=ASPECTS, metavar="ASPECT", help="only this aspect (repeatable)")
+    p.add_argument("--known-at", metavar="T", help="as the log stood at record time T")
+    _filter_options(p)
+    p.set_defaults(handler=_history)
+
+
+def _history(args: argparse.Namespace) -> int:
+    from .explore import history
+    from .render_explore import render_history
+    log = _load(args)
+    result = history(log, args.subject, aspects=args.aspect, known_at=args.known_at, **_filters(args))
+    sys.stdout.write(render_history(log, result, args.format))
+    return EXIT_OK
+
+
+def _show_command(command: Callable[..., argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    p = command("show", "Show one event as recorded: fields, note, sources, the facts it set, its seal.", """
+        examples:
+          statustrack show 2023-09-28-dissolution-decree-signed
+          statustrack show 2020-11-08-shusha-captured-by-azerbaijan --format json
+        """, [common])
+    p.add_argument("event", metavar="EVENT_ID", help="the event's id")
+    p.set_defaults(handler=_show)
+
+
+def _show(args: argparse.Namespace) -> int:
+    from .explore import show
+    from .render_explore import render_show
+    log = _load(args)
+    sys.stdout.write(render_show(log, show(log, args.event), args.format))
+    return EXIT_OK
+
+
+def _why_command(command: Callable[..., argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    p = command("why", "Explain one fact on a date: the event and sources behind it, and the value before.", """
+        examples:
+          statustrack why control Shusha 2020-11-07
+          statustrack why officeholder "President of Artsakh" 2010
+          statustrack why recognition "New South Wales" 2012-05-15 --format json
+        """, [common])
+    p.add_argument("aspect", metavar="ASPECT", choices=ASPECTS, help=f"one of: {', '.join(ASPECTS)}")
+    p.add_argument("subject", metavar="SUBJECT", help="a place, actor or subject as the output prints it")
+    p.add_argument("when", metavar="DATE", help="a day, month, year or instant")
+    p.add_argument("--known-at", metavar="T", help="as the log stood at record time T")
+    p.set_defaults(handler=_why)
+
+
+def _why(args: argparse.Namespace) -> int:
+    from .explore import why
+    from .render_explore import render_why
+    log = _load(args)
+    result = why(log, args.aspect, args.subject, args.when, known_at=args.known_at)
+    if result.outside:
+        sys.stderr.write(f"statustrack: note: {result.outside}\n")
+    sys.stdout.write(render_why(log, result, args.format))
+    return EXIT_OK
+
+
+def _subjects_command(command: Callable[..., argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    p = command("subjects", "List what --subject can name: places, actors, posts, claims, with aliases.", """
+        A place or actor with no facts of its own lists its parts' runs (+N parts);
+        `--subject` on it gives them.
+
+        examples:
+          statustrack subjects --aspect officeholder
+          statustrack subjects --format csv
+        """, [common])
+    p.add_argument("--aspect", action="append", choices=ASPECTS, metavar="ASPECT", help="only this aspect (repeatable)")
+    p.set_defaults(handler=_subjects)
+
+
+def _subjects(args: argparse.Namespace) -> int:
+    from .explore import subjects
+    from .render_explore import render_subjects
+    log = _load(args)
+    sys.stdout.write(render_subjects(subjects(log, aspects=args.aspect), args.format))
+    return EXIT_OK
+
+
+def _export_command(command: Callable[..., argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    from .exporting import EXPORT_FORMATS
+    log_only = argparse.ArgumentParser(add_help=False)
+    log_only.add_argument("--log", metavar="DIR", help=f"the log directory (default: ${ENV_VAR}, else the shipped log)")
+    p = command("export", "Export the whole replayed history: one row per value run (docs/export.md).", """
+        CSV and JSON Lines go to standard output without -o; SQLite and Parquet need a
+        file. Parquet needs the optional extra: pip install 'statustrack[parquet]'.
+
+        examples:
+          statustrack export --format sqlite -o nk.db
+          statustrack export --format csv -o nk.csv
+          statustrack export --format parquet -o nk.parquet
+        """, [log_only])
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="csv", help="csv (default), jsonl, sqlite or parquet")
+    p.add_argument("-o", "--output", metavar="FILE", help="the file to write (replaced whole)")
+    p.add_argument("--known-at", metavar="T", help="as the log stood at record time T")
+    p.set_defaults(handler=_export)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .exporting import export, export_text
+    log = _load(args)
+    if args.output in (None, "-"):
+        sys.stdout.write(export_text(log, args.format, known_at=args.known_at))
+        return EXIT_OK
+    count = export(log, args.output, args.format, known_at=args.known_at)
+    sys.stderr.write(f"exported {count} runs to {args.output}\n")
     return EXIT_OK
 
 

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import attrs
 
 from .dates import Interval
+from .facts import STANCES
 from .registry import SourceRef
 
 __all__ = [
@@ -26,11 +27,6 @@ __all__ = [
 
 FORMAT_VERSION = 2
 
-STANCES = (
-    "recognizes", "calls-for-recognition", "supports-self-determination",
-    "affirms-territorial-integrity", "rejected-recognition",
-    "rejected-territorial-integrity", "does-not-recognize", "withdrew-recognition",
-)
 RELATION_TYPES = (
     "twinning", "friendship", "cooperation", "friendship-group", "visa-free",
     "membership", "declaration",

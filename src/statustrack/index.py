@@ -188,7 +188,7 @@ def _iso(value: int | None) -> str | None:
 def build(log: Any, steps: Sequence[Any], path: Path, key: dict[str, Any]) -> None:
     """Write the index of `log` (its timeline `steps`) to `path`, atomically: a reader sees
     the old file or the new one, never half of one; two builders leave one good index."""
-    from .history import Run, runs_of, sweep, versions  # noqa: F401 - Run documents the shape
+    from .runs import Run, runs_of, sweep, versions  # noqa: F401 - Run documents the shape
 
     table = versions(steps)
     ids: dict[int, int] = {}
@@ -226,9 +226,13 @@ def build(log: Any, steps: Sequence[Any], path: Path, key: dict[str, Any]) -> No
         db = sqlite3.connect(temporary)
         try:
             db.executescript(_DDL)
+            from .query import catalogue
+
+            own, names = catalogue(log)
             meta = {**key, "name": log.name, "timezone": log.timezone, "format": log.format,
                     "horizon": _interval(log.horizon), "polity": log.polity,
-                    "registry": json.loads(_registry_json(log.registry))}
+                    "registry": json.loads(_registry_json(log.registry)),
+                    "catalogue": [sorted(own), names]}
             db.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v, ensure_ascii=False))
                                                              for k, v in meta.items()])
             db.executemany("INSERT INTO facts VALUES (?, ?, ?)", nodes)
@@ -374,8 +378,10 @@ def load_indexed(path: str | os.PathLike[str] | None = None) -> Any:
         index = open_current(root, where)
         if index is not None:
             meta = index.meta
+            own, names = meta["catalogue"]
             return Log(meta["name"], meta["timezone"], meta["format"], shown, index.registry(), (), {},
-                       cache={"index": index}, horizon=_uninterval(meta["horizon"]), polity=meta["polity"])
+                       cache={"index": index, "catalogue": (frozenset(own), names)},
+                       horizon=_uninterval(meta["horizon"]), polity=meta["polity"])
     from .log import load_log
     from .query import steps_for
 

@@ -5,16 +5,18 @@ All pure functions of a `Log`; the CLI calls them by the same names.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
 
 from .dates import parse_when
 from .errors import QueryError
-from .facts import ASPECTS, Fact, Key
+from .facts import ASPECTS, ID_ROLES, Fact, Key
 from .logmodel import Log
+from .registry import LEVELS, fold
 
 if TYPE_CHECKING:
     from .state import State, Step
@@ -120,28 +122,104 @@ def order(facts: Iterable[Fact]) -> tuple[Fact, ...]:
     return tuple(sorted(facts, key=_rank))
 
 
-def wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | None) -> Callable[[Fact], bool]:
-    """A filter keeping facts of `aspects` about `subjects` (any spelling of a place or actor).
+def catalogue(log: Log) -> tuple[frozenset[str], dict[str, str]]:
+    """The place and actor ids some counted fact names in its own fields, and every subject
+    the output prints (folded subject and subject name -> as printed), cached per log."""
+    if "catalogue" not in log.cache:
+        from .reducers import facts_of
+        from .state import counted_events
 
-    A fact is about a place or actor when one of its structured fields names it or
-    something it is part of; no subject string is taken apart.
-    """
-    for aspect in aspects or ():
-        if aspect not in ASPECTS:
-            msg = f"unknown aspect {aspect!r}; use one of: {', '.join(ASPECTS)}"
+        own: set[str] = set()
+        names: dict[str, str] = {}
+        for event in counted_events(log.events):
+            for fact in facts_of(event, log.registry):
+                own.update(v for role, v in fact.about if role in ID_ROLES)
+                names.setdefault(fold(fact.subject_name), fact.subject_name)
+                names.setdefault(fold(fact.subject), fact.subject)
+        log.cache["catalogue"] = (frozenset(own), names)
+    return log.cache["catalogue"]
+
+
+def _did_you_mean(log: Log, spelling: str) -> str:
+    """`; did you mean ...?` with the nearest names, aliases and subjects, or ``."""
+    known = {**log.registry.spellings(), **catalogue(log)[1]}
+    close = difflib.get_close_matches(fold(spelling), list(known), n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join(repr(known[c]) for c in close)}?" if close else ""
+
+
+def _check_choice(what: str, given: Sequence[str] | None, allowed: Sequence[str]) -> None:
+    for item in given or ():
+        if item not in allowed:
+            close = difflib.get_close_matches(item, list(allowed), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            msg = f"unknown {what} {item!r}; {hint}use one of: {', '.join(allowed)}"
             raise QueryError(msg)
-    ids: set[str] = set()
+
+
+def wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | None, *,
+           with_parts: bool = False, levels: Sequence[str] | None = None,
+           stances: Sequence[str] | None = None) -> Callable[[Fact], bool]:
+    """A filter keeping facts of `aspects` about `subjects`, by actors of `levels`, with `stances`.
+
+    A subject is any spelling of a place or actor (id, name or alias), or a subject as the
+    output prints it ("President of Artsakh", "Artsakh, per Azerbaijan"), compared case-
+    and accent-folded. A place or actor matches the facts that name it in their own
+    fields; its parts' facts (what is `part_of` it, at any depth) are included when it has
+    no facts of its own, or always with `with_parts`. `levels` keeps facts that name an
+    actor of one of those levels; `stances` keeps recognition facts with one of those
+    stances. No subject string is taken apart.
+    """
+    _check_choice("aspect", aspects, ASPECTS)
+    _check_choice("level", levels, LEVELS)
+    if stances:
+        from .events import STANCES
+
+        _check_choice("stance", stances, STANCES)
+    own, names = catalogue(log) if subjects else (frozenset(), {})
+    direct: set[str] = set()
+    whole: set[str] = set()
+    texts: set[str] = set()
     for spelling in subjects or ():
         found = log.registry.resolve(spelling)
-        if not found:
-            msg = f"no place or actor is called {spelling!r}; try an id, a name or an alias from the registry"
+        folded = fold(spelling)
+        if folded in names:
+            texts.add(folded)
+        elif not found:
+            msg = (f"no place, actor or subject is called {spelling!r}{_did_you_mean(log, spelling)} "
+                   "(statustrack subjects lists them)")
             raise QueryError(msg)
-        ids |= found
+        for ident in found:
+            (whole if with_parts or ident not in own else direct).add(ident)
+    level_set, stance_set = frozenset(levels or ()), frozenset(stances or ())
+
+    def named(fact: Fact) -> set[str]:
+        return {v for role, v in fact.about if role in ID_ROLES}
+
+    def about(fact: Fact) -> bool:
+        if not subjects:
+            return True
+        if fact.refs & whole or named(fact) & direct:
+            return True
+        return bool(texts) and (fold(fact.subject_name) in texts or fold(fact.subject) in texts)
+
+    def stances_of(fact: Fact) -> set[str]:
+        """The fact's stance, and every account's when accounts disagree."""
+        found = {dict(fact.detail).get("stance", "")}
+        if fact.disputed:
+            from .reducers import STANCE_LABELS
+
+            codes = {label: code for code, label in STANCE_LABELS.items()}
+            found |= {codes.get(s.value, "") for s in fact.supports if s.role == "account"}
+        return found
 
     def keep(fact: Fact) -> bool:
         if aspects and fact.aspect not in aspects:
             return False
-        return not ids or bool(fact.refs & ids)
+        if stance_set and not stances_of(fact) & stance_set:
+            return False
+        if level_set and not any(log.registry.level(i) in level_set for i in named(fact)):
+            return False
+        return about(fact)
 
     return keep
 
@@ -155,11 +233,13 @@ def state_at(log: Log, instant: pendulum.DateTime, known_at: pendulum.DateTime |
 
 
 def at(log: Log, when: str, *, known_at: str | None = None, aspects: Sequence[str] | None = None,
-       subjects: Sequence[str] | None = None) -> Answer:
-    """The facts in force at `when` (a day means its end), each marked certain or possible."""
+       subjects: Sequence[str] | None = None, **filters: Any) -> Answer:
+    """The facts in force at `when` (a day means its end), each marked certain or possible.
+
+    `filters` are `wanted`'s: with_parts, levels, stances."""
     instant = resolve_when(log, when)
     record = resolve_when(log, known_at) if known_at else None
-    keep = wanted(log, aspects, subjects)
+    keep = wanted(log, aspects, subjects, **filters)
     index = log.cache.get("index") if record is None else None
     held = index.facts_at(instant).values() if index is not None else state_at(log, instant, record).facts.values()
     facts = order(seen_at(f, instant) for f in held if keep(f))
@@ -206,10 +286,11 @@ def _causes(log: Log, lo: pendulum.DateTime, hi: pendulum.DateTime,
 
 
 def diff(log: Log, from_: str, to: str, *, known_at: str | None = None,
-         aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None) -> Diff:
+         aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None, **filters: Any) -> Diff:
     """What changed between `at(from_)` and `at(to)`, with the ids of the events that changed it."""
-    before = {f.key: f for f in at(log, from_, known_at=known_at, aspects=aspects, subjects=subjects).facts}
-    after = {f.key: f for f in at(log, to, known_at=known_at, aspects=aspects, subjects=subjects).facts}
+    before = {f.key: f for f in at(log, from_, known_at=known_at, aspects=aspects, subjects=subjects,
+                                   **filters).facts}
+    after = {f.key: f for f in at(log, to, known_at=known_at, aspects=aspects, subjects=subjects, **filters).facts}
     lo, hi = sorted((resolve_when(log, from_), resolve_when(log, to)))
     record = resolve_when(log, known_at) if known_at else None
     index = log.cache.get("index") if record is None else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -84,6 +84,7 @@ class Registry:
     places: Mapping[str, Place]
     actors: Mapping[str, Actor]
     _lineages: dict[str, tuple[str, ...]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
+    _cache: dict[str, Any] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     def name(self, ident: str) -> str:
         """The display name of a place or actor id (the id itself if unknown)."""
@@ -109,6 +110,24 @@ class Registry:
             current = self.entry(current.part_of)
         self._lineages[ident] = tuple(chain)
         return self._lineages[ident]
+
+    def parts(self, ident: str) -> tuple[str, ...]:
+        """The ids of the places and actors directly part of `ident`, sorted."""
+        if "parts" not in self._cache:
+            index: dict[str, list[str]] = {}
+            for entry in (*self.places.values(), *self.actors.values()):
+                if entry.part_of:
+                    index.setdefault(entry.part_of, []).append(entry.id)
+            self._cache["parts"] = {k: tuple(sorted(v)) for k, v in index.items()}
+        return self._cache["parts"].get(ident, ())
+
+    def spellings(self) -> dict[str, str]:
+        """Every id, name and alias of a place or actor, folded, mapped to how it is written."""
+        out: dict[str, str] = {}
+        for entry in (*self.places.values(), *self.actors.values()):
+            for text in (entry.name, *entry.aliases, entry.id):
+                out.setdefault(fold(text), text)
+        return out
 
     def resolve(self, spelling: str) -> frozenset[str]:
         """Every place and actor id that `spelling` names: its id, name or any alias."""

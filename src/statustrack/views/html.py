@@ -1,7 +1,7 @@
 """The HTML explorer: one self-contained file with a date slider, the map, the facts and the timeline.
 
 Exactness is computed here, not in the browser: every version of every fact (from
-`history.versions`) goes into the page with its `fact_json`, the instants it held, the
+`runs.versions`) goes into the page with its `fact_json`, the instants it held, the
 instant its run is certain by, and the chain of earlier facts on its key (for
 `otherwise`); every day of the span has its end instant in the log's time zone (stored
 as a table of offsets, checked against `dates.parse_when`). The page then only compares
@@ -31,7 +31,7 @@ import pendulum
 
 from ..dates import parse_when
 from ..facts import ASPECTS, Fact
-from ..history import versions
+from ..runs import versions
 from ..log import Log
 from ..query import _rank, resolve_when, steps_for, wanted
 from ..render import fact_json

@@ -1,6 +1,6 @@
 """The timeline chart: one row per subject, one bar per value run, as deterministic SVG.
 
-Bars come from `history.runs_of`: a run is drawn from `valid_from` to `valid_to` (to the
+Bars come from `runs.runs_of`: a run is drawn from `valid_from` to `valid_to` (to the
 chart's end while it still holds) in its swatch's colour (control: the holder). The span
 in which the run may not have begun yet (its fact's `interval.start` to `interval.end`)
 is hatched over the bar; a pending run (announced, not yet in effect) is a thin dashed
@@ -19,7 +19,7 @@ import pendulum
 from ..dates import BEGINNING, END, parse_edtf
 from ..errors import QueryError
 from ..facts import ASPECTS
-from ..history import Run, runs_of, versions
+from ..runs import Run, runs_of, versions
 from ..log import Log
 from ..query import resolve_when, steps_for, wanted
 from ..render import iso

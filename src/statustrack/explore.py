@@ -1,0 +1,386 @@
+"""Exploring the record: a subject's whole history, an event as recorded, why a fact holds.
+
+Everything here reads the replayed history (`query.steps_for`, `runs.versions`): the
+value runs of every key, each with the instants it held. `history`, `show`, `why` and
+`subjects` are pure functions of a `Log`; the CLI calls them by the same names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pendulum
+
+from .errors import QueryError
+from .events import Event, Retraction, SourceRef
+from .facts import Fact, Key
+from .runs import Run, Version, runs_of, versions
+from .ledger import Seal, digest, read_ledger
+from .log import ENV_VAR, Log, default_log_path
+from .query import ASPECTS, _rank, outside_horizon, resolve_when, seen_at, steps_for, wanted
+from .reducers import ID_ROLES
+from .registry import Source, fold
+from .state import counted_events
+from .writer import event_record
+
+__all__ = ["Cited", "History", "Period", "Reason", "Shown", "SubjectEntry", "Why", "first_in_filter", "history",
+           "periods", "show", "subjects", "why"]
+
+
+@attrs.frozen
+class Period:
+    """One value run of one key, with the instants it held and how certain its bounds are.
+
+    `valid_from`..`valid_to` (None: still holds at the log's end) are the instants the
+    replay holds the value; `since` (on `fact`) and `until` are the date texts they come
+    from. `certain_from` is the first instant at which the run is certain (None: it ends
+    before it ever is); `ended_by` the instant by which it had certainly ended (None while
+    it holds, or when the value after it is never certain). `fact` is the run's fullest
+    version: every account and corroboration that joined it.
+    """
+
+    key: Key
+    fact: Fact
+    valid_from: pendulum.DateTime
+    valid_to: pendulum.DateTime | None
+    certain_from: pendulum.DateTime | None
+    ended_by: pendulum.DateTime | None
+    until: str | None
+    run: int
+    versions: tuple[Version, ...] = attrs.field(default=(), eq=False, repr=False)
+
+    def fact_at(self, instant: pendulum.DateTime) -> Fact:
+        """The run's fact as the replay held it at `instant` (corroborations joined by then)."""
+        return next((v.fact for v in self.versions if v.holds_at(instant)), self.fact)
+
+    def holds_at(self, instant: pendulum.DateTime) -> bool:
+        """True when the run is the value in force at `instant`."""
+        return self.valid_from <= instant and (self.valid_to is None or instant < self.valid_to)
+
+    def certainty_at(self, instant: pendulum.DateTime) -> str:
+        """`certain` or `possible` at an instant the run holds."""
+        return "certain" if self.certain_from is not None and self.certain_from <= instant else "possible"
+
+
+def _certain_from(run: Run) -> pendulum.DateTime | None:
+    """The first instant at which a version of the run is certain."""
+    found = []
+    for version in run.versions:
+        start = max(version.valid_from, version.fact.interval.end)
+        if version.valid_to is None or start < version.valid_to:
+            found.append(start)
+    return min(found, default=None)
+
+
+def _until(log: Log, run: Run, after: Period | None) -> str | None:
+    """The date text a run's end comes from: the next value's `since`, else what removed it."""
+    if run.valid_to is None:
+        return None
+    if after is not None:
+        return after.fact.since
+    fact = run.fact
+    if fact.pending and fact.effective is not None:
+        return str(fact.effective)
+    try:
+        date = log.event(fact.event).date
+    except KeyError:
+        date = None
+    if date is not None and date.until is not None:
+        return str(date.until)
+    from .render import iso
+    return iso(run.valid_to)
+
+
+def periods(log: Log, known_at: pendulum.DateTime | None = None) -> tuple[Period, ...]:
+    """Every value run of every key, in key then time order (cached per log and record time)."""
+    cache_key = ("periods", known_at)
+    if cache_key in log.cache:
+        return log.cache[cache_key]
+    runs = runs_of(versions(steps_for(log, known_at)))
+    out: list[Period] = []
+    for run in reversed(runs):  # backwards, so the run after each is built first
+        after = out[-1] if out and out[-1].key == run.key and out[-1].valid_from == run.valid_to else None
+        ended_by = None if run.valid_to is None else after.certain_from if after is not None else run.valid_to
+        out.append(Period(run.key, run.fact, run.valid_from, run.valid_to, _certain_from(run), ended_by,
+                          _until(log, run, after), run.run, run.versions))
+    result = tuple(reversed(out))
+    log.cache[cache_key] = result
+    return result
+
+
+def _order(items: Sequence[Period]) -> tuple[Period, ...]:
+    return tuple(sorted(items, key=lambda p: (_rank(p.fact), p.valid_from)))
+
+
+@attrs.frozen
+class History:
+    """Every value the facts about `subject` held, as runs (see `Period`), grouped by key."""
+
+    subject: str
+    known_at: str | None
+    periods: tuple[Period, ...]
+
+
+def _record(log: Log, known_at: str | None) -> pendulum.DateTime | None:
+    return resolve_when(log, known_at) if known_at else None
+
+
+def history(log: Log, subject: str, *, aspects: Sequence[str] | None = None, known_at: str | None = None,
+            **filters: Any) -> History:
+    """Every value `subject` held, run by run: from, to, value, certainty, events and sources.
+
+    `subject` is any spelling `--subject` takes (a place or actor, or a subject as printed);
+    `filters` are `query.wanted`'s (with_parts, levels, stances).
+
+        >>> from statustrack import load_log, history
+        >>> [p.fact.value for p in history(load_log(), "Kalbajar", aspects=["control"]).periods][-1]
+        'Azerbaijan'
+    """
+    keep = wanted(log, aspects, [subject], **filters)
+    found = [p for p in periods(log, _record(log, known_at)) if keep(p.fact)]
+    return History(subject, known_at, _order(found))
+
+
+@attrs.frozen
+class Cited:
+    """A source reference with the registry's entry for it (None if unknown)."""
+
+    ref: SourceRef
+    source: Source | None
+
+
+def _cited(log: Log, refs: Sequence[SourceRef]) -> tuple[Cited, ...]:
+    return tuple(Cited(r, log.registry.sources.get(r.id)) for r in refs)
+
+
+@attrs.frozen
+class Reason:
+    """Why one fact holds at an instant: the fact as seen then, its run, the run before it,
+    the event that began it and its sources, and, when it is only possible, what decides it."""
+
+    fact: Fact
+    period: Period
+    before: Period | None
+    event: Event
+    sources: tuple[Cited, ...]
+    decides: str | None
+
+
+@attrs.frozen
+class Why:
+    """The answer to `why`: one `Reason` per fact in force; `first` is the first run that
+    matches when none is in force yet; `outside` says when the date is beyond the log."""
+
+    aspect: str
+    subject: str
+    at: str
+    known_at: str | None
+    instant: pendulum.DateTime
+    reasons: tuple[Reason, ...]
+    first: Period | None = None
+    outside: str | None = None
+
+
+def _decides(log: Log, fact: Fact, period: Period, instant: pendulum.DateTime) -> str | None:
+    if fact.certainty != "possible":
+        return None
+    from .render import iso
+    otherwise = (f"if it has not happened yet, {fact.otherwise!r} holds ({fact.otherwise_event})"
+                 if fact.otherwise is not None else "if it has not happened yet, the log has no value before it")
+    certain = (f"the log makes it certain from {iso(period.certain_from)}" if period.certain_from is not None
+               else "the log never makes it certain")
+    return (f"its date, {fact.since}, straddles this instant: {otherwise}; {certain}. "
+            "A source that dates the event more precisely decides it.")
+
+
+def why(log: Log, aspect: str, subject: str, when: str, *, known_at: str | None = None) -> Why:
+    """Why `aspect` of `subject` is what it is at `when`: the fact in force, the event and
+    sources behind it (with titles and addresses), the value before it, and, if the fact is
+    only possible, what decides it. When some facts have `subject` itself as their subject,
+    only those are explained (not, say, every party's claim about it).
+
+        >>> from statustrack import load_log, why
+        >>> why(load_log(), "control", "Shusha", "2020-11-07").reasons[0].before.fact.value
+        'Azerbaijan SSR'
+    """
+    instant = resolve_when(log, when)
+    record = _record(log, known_at)
+    keep = wanted(log, [aspect], [subject])
+    table = [p for p in periods(log, record) if keep(p.fact)]
+    ids, folded = log.registry.resolve(subject), fold(subject)
+    exact = [p for p in table if p.key.subject in ids or folded in (fold(p.key.subject), fold(p.fact.subject_name))]
+    table = exact or table  # "status of Artsakh" is its own status, not every party's claim about it
+    reasons = []
+    for period in _order([p for p in table if p.holds_at(instant)]):
+        chain = [p for p in table if p.key == period.key and p.valid_from < period.valid_from]
+        fact = seen_at(period.fact_at(instant), instant)
+        event = log.event(fact.event)
+        reasons.append(Reason(fact, period, chain[-1] if chain else None, event, _cited(log, fact.sources),
+                              _decides(log, fact, period, instant)))
+    later = [p for p in table if p.valid_from > instant]
+    first = min(later, key=lambda p: p.valid_from) if not reasons and later else None
+    return Why(aspect, subject, when, known_at, instant, tuple(reasons), first, outside_horizon(log, instant, when))
+
+
+@attrs.frozen
+class Role:
+    """A value run an event takes part in, and how: `began` it, an `account` of it, a
+    `corroboration`, or a `dispute` of its ending."""
+
+    role: str
+    period: Period
+
+
+@attrs.frozen
+class Shown:
+    """An event as recorded, and everything the log says about it.
+
+    `record` holds its fields as written; `counts` is False when it is retracted or
+    replaced (`retracted_by`, `corrected_by`); `corrects` and `retracts` are what it
+    undoes; `accounts` the other accounts of the same happening (`account_of`, both ways);
+    `runs` the value runs it took part in; `seal` its ledger line (None: not sealed) and
+    `seal_matches` whether the event is unchanged since it was sealed.
+    """
+
+    event: Event
+    record: dict[str, Any]
+    file: str
+    line: int | None
+    sources: tuple[Cited, ...]
+    counts: bool
+    corrected_by: tuple[str, ...]
+    retracted_by: tuple[str, ...]
+    corrects: str | None
+    retracts: str | None
+    accounts: tuple[str, ...]
+    runs: tuple[Role, ...]
+    seal: Seal | None
+    seal_matches: bool
+
+
+def _log_dir(log: Log) -> Path:
+    """The directory `log` was loaded from (its `root` is the path as the user gave it)."""
+    root = Path(log.root)
+    if log.root == "events" and not os.environ.get(ENV_VAR):
+        return default_log_path()
+    return root
+
+
+def _unknown_event(log: Log, ident: str) -> QueryError:
+    close = difflib.get_close_matches(ident, [e.id for e in log.events], n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return QueryError(f"no event has id {ident!r}{hint}")
+
+
+def show(log: Log, ident: str) -> Shown:
+    """The event `ident` as recorded: its fields, note and sources (with titles and
+    addresses), the value runs it set and from when to when, what corrects or retracts it
+    and what it corrects, retracts or gives an account of, and whether it is sealed.
+
+        >>> from statustrack import load_log, show
+        >>> show(load_log(), "2020-11-10-lachin-corridor-to-russian-peacekeepers").event.kind
+        'handover'
+    """
+    try:
+        event = log.event(ident)
+    except KeyError:
+        raise _unknown_event(log, ident) from None
+    counted = {e.id for e in counted_events(log.events)}
+    retracted_by = tuple(e.id for e in log.events if isinstance(e, Retraction) and e.retracts == ident)
+    corrected_by = tuple(e.id for e in log.events if e.replaces == ident)
+    accounts = tuple(dict.fromkeys(([event.account_of] if event.account_of else [])
+                                   + [e.id for e in log.events if e.account_of == ident]))
+    roles = []
+    for period in periods(log):
+        fact = period.fact
+        if fact.event == ident:
+            roles.append(Role("began", period))
+            continue
+        for support in fact.supports:
+            if support.event == ident:
+                roles.append(Role(support.role, period))
+                break
+    seals, _ = read_ledger(_log_dir(log), log.root)
+    seal = next((s for s in reversed(seals) if s.id == ident), None)
+    file, line = log.where.get(ident, ("", None))
+    return Shown(event, event_record(event), file, line, _cited(log, event.sources), ident in counted,
+                 corrected_by, retracted_by, event.replaces, getattr(event, "retracts", None), accounts,
+                 tuple(sorted(roles, key=lambda r: (_rank(r.period.fact), r.period.valid_from))), seal,
+                 seal is not None and seal.digest == digest(event))
+
+
+@attrs.frozen
+class SubjectEntry:
+    """Something the log can be asked about: how it is printed, what it is, its aspects,
+    how many value runs it has (its own, and its parts'), and its other spellings."""
+
+    name: str
+    ident: str
+    what: str
+    aspects: tuple[str, ...]
+    runs: int
+    via_parts: int
+    aliases: tuple[str, ...]
+
+
+def subjects(log: Log, *, aspects: Sequence[str] | None = None) -> tuple[SubjectEntry, ...]:
+    """What `--subject` can name: every subject with facts (places and actors with their
+    aliases, posts, claims, resolutions, ties) and every place or actor whose parts have
+    facts, sorted by name.
+
+        >>> from statustrack import load_log, subjects
+        >>> next(s for s in subjects(load_log()) if s.name == "Maine").via_parts
+        2
+    """
+    keep = wanted(log, aspects, None)
+    table = [p for p in periods(log) if keep(p.fact) and not p.key.pending]
+    reg = log.registry
+    keyed: dict[str, list[Period]] = {}
+    own: dict[str, list[Period]] = {}
+    parts: dict[str, list[Period]] = {}
+    for period in table:
+        keyed.setdefault(period.key.subject, []).append(period)
+        named = {v for role, v in period.fact.about if role in ID_ROLES}
+        for ident in named:
+            own.setdefault(ident, []).append(period)
+        for ident in period.fact.refs - named:
+            parts.setdefault(ident, []).append(period)
+    entries: dict[str, SubjectEntry] = {}
+
+    def what(ident: str) -> str:
+        entry = reg.entry(ident)
+        if entry is None:
+            return ""
+        return getattr(entry, "level", None) or getattr(entry, "kind", "")
+
+    for ident in own.keys() | parts.keys():
+        entry = reg.entry(ident)
+        if entry is None:
+            continue
+        mine, theirs = own.get(ident, []), parts.get(ident, [])
+        aspects_of = tuple(a for a in ASPECTS if any(p.fact.aspect == a for p in mine + theirs))
+        entries[ident] = SubjectEntry(entry.name, ident, what(ident), aspects_of, len(mine), len(theirs),
+                                      entry.aliases)
+    for subject, items in keyed.items():
+        if subject in entries:
+            continue
+        fact = items[-1].fact
+        kind = {"officeholder": "post", "status": "claim" if "/" in subject else "polity",
+                "relation": "tie", "resolution": "resolution"}.get(fact.aspect, fact.aspect)
+        entries[subject] = SubjectEntry(fact.subject_name, subject, kind, (fact.aspect,), len(items), 0, ())
+    return tuple(sorted(entries.values(), key=lambda e: (e.name.casefold(), e.ident)))
+
+
+def first_in_filter(log: Log, instant: pendulum.DateTime, keep: Callable[[Fact], bool],
+                    known_at: pendulum.DateTime | None = None) -> Period | None:
+    """The earliest run `keep` accepts, when none holds at `instant` and some begins later."""
+    table = [p for p in periods(log, known_at) if keep(p.fact)]
+    if any(p.holds_at(instant) for p in table):
+        return None
+    later = [p for p in table if p.valid_from > instant]
+    return min(later, key=lambda p: (p.valid_from, _rank(p.fact))) if later else None
