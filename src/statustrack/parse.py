@@ -7,6 +7,7 @@ and line. Nothing here knows what an event means.
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -14,10 +15,12 @@ from typing import Any
 
 import attrs
 
-from .errors import Problem
+from .errors import LogInvalid, Problem
 
-__all__ = ["TABLES", "Raw", "log_files", "read_file", "read_text"]
+__all__ = ["MAX_DEPTH", "TABLES", "Raw", "decode", "log_files", "read_file", "read_text"]
 
+#: How deep folders may nest inside a log.
+MAX_DEPTH = 32
 TABLES = ("source", "place", "actor", "event")
 _HEADER = re.compile(r"^\s*\[\[\s*(\w+)\s*\]\]\s*(?:#.*)?$")
 _LOG_HEADER = re.compile(r"^\s*\[\s*log\s*\]\s*(?:#.*)?$")
@@ -46,12 +49,40 @@ class Raw:
 
 
 def log_files(root: Path) -> list[Path]:
-    """Every TOML and JSON Lines file below `root`, in a fixed order (by relative path)."""
-    found = [p for p in root.rglob("*") if p.suffix in (".toml", ".jsonl") and p.is_file()]
-    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+    """Every TOML and JSON Lines file below `root`, in a fixed order (by relative path).
+
+    Refuses, raising `LogInvalid` with one problem, a directory without `log.toml` (before
+    walking it: `--log /` is refused at once), a directory or file it cannot read (never
+    skipped silently: a missing part changes answers), and folders nested more than
+    `MAX_DEPTH` deep. Symbolic links to files are followed; links to directories are not.
+    """
+    if not (root / "log.toml").is_file():
+        raise LogInvalid([Problem(str(root), None, None, "not a log directory: it has no log.toml",
+                                  "point --log or $STATUSTRACK_LOG at a directory holding log.toml")])
+    found: list[tuple[str, Path]] = []
+    pending: list[tuple[Path, str, int]] = [(root, "", 0)]
+    while pending:
+        directory, rel, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise LogInvalid([Problem(str(directory), None, None,
+                                      f"folders nested more than {MAX_DEPTH} deep inside the log",
+                                      "flatten the log's folders")])
+        try:
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    path, name = Path(entry.path), f"{rel}{entry.name}"
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append((path, f"{name}/", depth + 1))
+                    elif path.suffix in (".toml", ".jsonl") and entry.is_file():
+                        found.append((name, path))
+        except OSError as e:
+            raise LogInvalid([Problem(str(directory), None, None, f"cannot read this folder of the log ({e.strerror})",
+                                      "check its permissions (every part of a log must be readable)")]) from e
+    return [path for _, path in sorted(found)]
 
 
-def _decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
+def decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
+    """`data` decoded as strict UTF-8, or the problem (naming line and byte) if it is not."""
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as e:
@@ -187,6 +218,26 @@ class _DuplicateKey(ValueError):
     pass
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_MAY_HOLD_SURROGATE = re.compile("\\\\u[dD][89a-fA-F]|[\ud800-\udfff]")  # a \\uD8..-\\uDF.. escape, or the character
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The first lone surrogate in a JSON value's strings and keys (JSON's `\\ud800`)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if (match := _SURROGATE.search(item)) is not None:
+                return match[0]
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return None
+
+
 def _read_jsonl(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
     records: list[Raw] = []
     problems: list[Problem] = []
@@ -209,6 +260,11 @@ def _read_jsonl(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
             problems.append(Problem(name, number, None, f"not valid JSON: {reason}",
                                     "write one JSON object per line"))
             continue
+        if _MAY_HOLD_SURROGATE.search(content) and (surrogate := _lone_surrogate(fields)) is not None:
+            problems.append(Problem(name, number, None,
+                                    f"not valid JSON: a lone surrogate {surrogate!r} is not a character",
+                                    "write the character itself, or both halves of its surrogate pair"))
+            continue
         if not isinstance(fields, dict):
             problems.append(Problem(name, number, None, "a JSON Lines entry must be an object",
                                     "write one event object per line"))
@@ -224,7 +280,7 @@ def read_file(path: Path, name: str) -> tuple[list[Raw], list[Problem]]:
     except OSError as e:
         return [], [Problem(name, None, None, f"cannot read file ({e.strerror})",
                             "check the path and its permissions")]
-    text, problem = _decode(data, name)
+    text, problem = decode(data, name)
     if text is None:
         return [], [problem] if problem else []
     return read_text(text, name, path.suffix)

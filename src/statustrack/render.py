@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from itertools import groupby
 from typing import Any
 
@@ -15,7 +17,7 @@ from .errors import Problem
 from .facts import Fact
 from .query import Answer, Diff
 
-__all__ = ["FORMATS", "fact_json", "render_answer", "render_diff", "render_problems", "render_rows"]
+__all__ = ["FORMATS", "fact_json", "raw_csv", "render_answer", "render_diff", "render_problems", "render_rows"]
 
 FORMATS = ("table", "json", "csv")
 _POSSIBLE = "?"
@@ -145,9 +147,33 @@ def _sources(fact: Fact) -> str:
     return "; ".join(f"{s.id} ({s.at})" if s.at else s.id for s in fact.sources)
 
 
+#: Cells a spreadsheet would run as a formula (OWASP, "CSV Injection"); `_csv` prefixes them with '.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_RAW_CSV: ContextVar[bool] = ContextVar("raw_csv", default=False)
+
+
+@contextlib.contextmanager
+def raw_csv(raw: bool = True) -> Iterator[None]:
+    """Within the block, CSV output writes cells as they are, formula-leading ones included."""
+    token = _RAW_CSV.set(raw)
+    try:
+        yield
+    finally:
+        _RAW_CSV.reset(token)
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
+
+
 def _csv(headers: list[str], rows: Iterable[list[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
-    writer.writerows(rows)
+    if _RAW_CSV.get():
+        writer.writerows(rows)
+    else:
+        writer.writerows([_cell(v) for v in row] for row in rows)
     return buffer.getvalue()
