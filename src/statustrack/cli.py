@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from textwrap import dedent
+from typing import TextIO
 
 from . import __version__
 from .errors import MAX_QUOTE, LogInvalid, StatustrackError, clip, printable
@@ -152,10 +153,10 @@ def _load(args: argparse.Namespace) -> Log:
     return load_log(args.log)
 
 
-def _problems(problems: Sequence[Problem], fmt: str, limit: int, out: object) -> None:
+def _problems(problems: Sequence[Problem], fmt: str, limit: int, out: TextIO) -> None:
     """Write `problems` in `fmt` to `out`, at most `limit` of them (0: all), then how many more."""
     shown = problems if limit <= 0 else problems[:limit]
-    out.write(render_problems(shown, fmt))  # type: ignore[attr-defined]
+    out.write(render_problems(shown, fmt))
     if len(shown) < len(problems):
         more = len(problems) - len(shown)
         sys.stderr.write(f"... and {more} more problem{'s' if more > 1 else ''} (--max-problems 0 shows all)\n")
