@@ -11,19 +11,22 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from textwrap import dedent
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
-from .errors import MAX_QUOTE, LogInvalid, StatustrackError, clip, printable
+from .errors import MAX_QUOTE, LogInvalid, Problem, StatustrackError, clip, printable
 from .facts import ASPECTS
-from .errors import Problem
-from .events import KINDS, ref_fields
-from .log import ENV_VAR, Log, load_log
-from .parse import Raw, decode, read_text
-from .store import DEFAULT_TARGET, record, seal, verify_log
 from .query import at, diff
 from .render import FORMATS, raw_csv, render_answer, render_diff, render_problems, render_rows
-from .report import source_summary
+
+if TYPE_CHECKING:
+    from .logmodel import Log
+    from .parse import Raw
+
+# Imported by the commands that need them, so that `at` with a current index loads no
+# more than it uses: log (the loader), parse, store, ledger, report, events.
+ENV_VAR = "STATUSTRACK_LOG"
+DEFAULT_TARGET = "recorded.jsonl"
 
 __all__ = ["main"]
 
@@ -150,6 +153,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(args: argparse.Namespace) -> Log:
+    from .log import load_log
+
     return load_log(args.log)
 
 
@@ -191,20 +196,32 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command in ("record", "verify", "seal"):
         return _write_command(args)
-    log = _load(args)
+    if args.command in ("at", "diff") and not args.known_at:
+        from .index import load_indexed
+
+        log = load_indexed(args.log)
+    else:
+        log = _load(args)
     if args.command == "at":
         answer = at(log, args.when, known_at=args.known_at, aspects=args.aspect, subjects=args.subject)
+        if answer.outside:
+            sys.stderr.write(f"statustrack: note: {answer.outside}\n")
         sys.stdout.write(render_answer(answer, args.format, log.name, log.timezone))
     elif args.command == "diff":
         result = diff(log, args.from_, args.to, known_at=args.known_at, aspects=args.aspect, subjects=args.subject)
         sys.stdout.write(render_diff(result, args.format, log.name, log.timezone))
     elif args.command == "sources":
+        from .report import source_summary
+
         headers, rows = source_summary(log)
         sys.stdout.write(render_rows(headers, rows, args.format, "sources"))
     return EXIT_OK
 
 
 def _flag_event(args: argparse.Namespace) -> list[Raw]:
+    from .events import KINDS, ref_fields
+    from .parse import Raw
+
     fields: dict[str, object] = {k: getattr(args, k) for k in ("id", "kind", "date", "effective", "note", "replaces")
                                  if getattr(args, k) is not None}
     lists = {name for cls in KINDS.values() for name, a in ref_fields(cls) if a.metadata["holds"] == "actors"}
@@ -229,6 +246,8 @@ def _flag_event(args: argparse.Namespace) -> list[Raw]:
 
 
 def _input_events(args: argparse.Namespace) -> list[Raw]:
+    from .parse import decode, read_text
+
     if args.file is None:
         return _flag_event(args)
     flags = [f"--{k}" for k in ("id", "kind", "date", "effective", "note", "replaces", "set", "source")
@@ -267,6 +286,8 @@ def _recovered(ids: Sequence[str]) -> None:
 
 
 def _write_command(args: argparse.Namespace) -> int:
+    from .store import record, seal, verify_log
+
     if args.command == "record":
         done = record(args.log, _input_events(args), target=args.to, expect_last=args.expect_last)
         _recovered(done.recovered)

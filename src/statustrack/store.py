@@ -40,7 +40,7 @@ from .ledger import (
     unfit_name, unsealed, verify,
 )
 from .lock import LOCK, locked
-from .log import ENV_VAR, Log, _upcast, build_events, default_log_path, load_log
+from .log import ENV_VAR, Log, build_events, default_log_path, load_log
 from .parse import MAX_DEPTH, Raw, read_text
 from .validate import check_events
 from .writer import event_record, to_jsonl
@@ -50,7 +50,9 @@ __all__ = ["DEFAULT_TARGET", "LOCK", "PENDING", "Conflict", "ReadOnlyLog", "Reco
 
 DEFAULT_TARGET = "recorded.jsonl"
 PENDING = ".statustrack.pending"
-_TEMPORARY = re.compile(r"\..+\.[0-9]+\.tmp")
+# The temporaries of our own atomic writes (`.NAME.PID.tmp`): of a .jsonl file, the ledger or
+# the journal; nothing else (the fact index builds its own temporaries, outside our lock).
+_TEMPORARY = re.compile(rf"\.(.+\.jsonl|{re.escape(LEDGER)}|{re.escape(PENDING)})\.[0-9]+\.tmp")
 _NOT_SEALED = "not sealed yet"
 
 
@@ -325,8 +327,8 @@ def _check_new(log: Log, target: str, first_line: int, fresh: Sequence[Event]) -
     across events (ids, links, cycles, order) is run on the loaded events plus the new."""
     name = f"{log.root.rstrip('/')}/{target}"
     raws, problems = read_text(to_jsonl(fresh), name, ".jsonl")
-    raws = _upcast([attrs.evolve(r, line=(r.line or 0) + first_line - 1) for r in raws], log.format)
-    rebuilt, more = build_events(raws, log)
+    raws = [attrs.evolve(r, line=(r.line or 0) + first_line - 1) for r in raws]
+    rebuilt, more = build_events(raws, log)  # read as the log's format reads them
     problems += more
     if not problems and [event_record(e) for e in rebuilt] != [event_record(e) for e in fresh]:
         problems.append(Problem(name, first_line, None, "the events do not read back as written",

@@ -6,11 +6,14 @@ Pure: takes built events with the raw records they came from, returns problems.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from .errors import Problem
-from .events import Ceasefire, Decree, Event, Offensive, Retraction, War
+from .events import Ceasefire, Decree, Dissolution, Event, Offensive, Retraction, War
 from .parse import Raw
 from .registry import Registry
+from .facts import Key
+from .reducers import facts_of
 from .state import counted_events, timeline
 
 __all__ = ["check_events"]
@@ -32,12 +35,19 @@ def _links(event: Event) -> list[tuple[str, str]]:
         links.append(("ends", event.ends))
     if isinstance(event, Decree) and event.annuls:
         links.append(("annuls", event.annuls))
+    if event.account_of:
+        links.append(("account_of", event.account_of))
+    if isinstance(event, Dissolution):
+        links.extend(("disputed_by", target) for target in event.disputed_by or ())
     return links
 
 
 def check_events(built: Sequence[tuple[Event, Raw]], reg: Registry,
-                 all_ids: frozenset[str] = frozenset()) -> list[Problem]:
-    """Every problem that involves more than one event, or an event's dates together."""
+                 all_ids: frozenset[str] = frozenset(), steps: list[Any] | None = None) -> list[Problem]:
+    """Every problem that involves more than one event, or an event's dates together.
+
+    When the events pass every other check, their timeline is built to check its order;
+    pass a list as `steps` to receive it (so a loader need not build it again)."""
     problems: list[Problem] = []
     by_id: dict[str, tuple[Event, Raw]] = {}
     for event, raw in built:
@@ -74,10 +84,25 @@ def check_events(built: Sequence[tuple[Event, Raw]], reg: Registry,
             elif ended.takes_effect.start > event.takes_effect.start:
                 problems.append(_problem(raw, "ends", f"ends {event.ends!r}, which starts after the ceasefire",
                                          "check both dates"))
+        if event.account_of and event.account_of in by_id and event.account_of != event.id:
+            problems.extend(_account_problems(event, raw, by_id[event.account_of][0], reg))
     problems.extend(_cycles(by_id))
     if not problems:
-        problems.extend(_ambiguous_order(built, reg))
+        problems.extend(_ambiguous_order(built, reg, steps))
     return problems
+
+
+def _account_problems(event: Event, raw: Raw, other: Event, reg: Registry) -> list[Problem]:
+    """An account must tell of the same happening: same kind, setting the same facts."""
+    if other.kind != event.kind:
+        return [_problem(raw, "account_of", f"account_of names a {other.kind}, but this is a {event.kind}",
+                         "accounts of one happening are events of the same kind")]
+    mine = {(f.aspect, f.subject) for f in facts_of(event, reg)}
+    theirs = {(f.aspect, f.subject) for f in facts_of(other, reg)}
+    if mine != theirs:
+        return [_problem(raw, "account_of", f"account_of names {other.id!r}, which is about another subject",
+                         "link only accounts of the same happening (same place, actor or post)")]
+    return []
 
 
 def _cycles(by_id: dict[str, tuple[Event, Raw]]) -> list[Problem]:
@@ -86,34 +111,37 @@ def _cycles(by_id: dict[str, tuple[Event, Raw]]) -> list[Problem]:
         seen = {start}
         current = event
         while True:
-            targets = [t for f, t in _links(current) if f in ("replaces", "retracts")]
+            targets = [t for f, t in _links(current) if f in ("replaces", "retracts", "account_of")]
             if not targets or targets[0] not in by_id or targets[0] == current.id:
                 break
             if targets[0] in seen:
-                problems.append(_problem(raw, None, "retractions and corrections form a cycle",
-                                         "a correction or retraction must name an older event"))
+                problems.append(_problem(raw, None, "retractions, corrections or accounts form a cycle",
+                                         "a correction, retraction or account_of must name an older event"))
                 break
             seen.add(targets[0])
             current = by_id[targets[0]][0]
     return problems
 
 
-def _ambiguous_order(built: Sequence[tuple[Event, Raw]], reg: Registry) -> list[Problem]:
+def _ambiguous_order(built: Sequence[tuple[Event, Raw]], reg: Registry, out: list[Any] | None = None) -> list[Problem]:
     """Two events in different files changing one fact from one instant have no order.
 
     Only events that count are compared, so a correction may keep the date of the
     event it replaces."""
     raws = {e.id: raw for e, raw in built}
     problems = []
-    seen: dict[tuple[object, tuple[str, str]], tuple[Event, Raw]] = {}
-    for step in timeline(counted_events([e for e, _ in built]), reg):
+    seen: dict[tuple[object, Key], tuple[Event, Raw]] = {}
+    steps = timeline(counted_events([e for e, _ in built]), reg)
+    if out is not None:
+        out.extend(steps)
+    for step in steps:
         for key in step.keys:
             slot = (step.instant, key)
             if slot in seen and seen[slot][1].file != raws[step.event.id].file:
                 other, other_raw = seen[slot]
                 problems.append(_problem(
                     raws[step.event.id], "date",
-                    f"changes {key[0]} of {key[1]!r} from the same instant as {other.id!r} "
+                    f"changes {key.aspect} of {key.subject!r} from the same instant as {other.id!r} "
                     f"in {other_raw.file}, so their order is undefined",
                     "put both events in one file (file order decides) or give one a more precise date"))
             seen.setdefault(slot, (step.event, raws[step.event.id]))
