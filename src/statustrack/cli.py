@@ -11,16 +11,15 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from textwrap import dedent
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
-from .errors import LogInvalid, Problem, StatustrackError
+from .errors import MAX_QUOTE, LogInvalid, Problem, StatustrackError, clip, printable
 from .facts import ASPECTS
 from .facts import STANCES
 from .query import at, diff, resolve_when
 from .registry import LEVELS
-from .render import FORMATS, render_answer, render_diff, render_problems, render_rows
+from .render import FORMATS, raw_csv, render_answer, render_diff, render_problems, render_rows
 
 if TYPE_CHECKING:
     from .logmodel import Log
@@ -33,7 +32,11 @@ DEFAULT_TARGET = "recorded.jsonl"
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_CHANGES, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_CHANGES, EXIT_INVALID, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+MAX_PROBLEMS = 100
+#: Fields of every event, each set by its own flag of `record` (or by the tool), never by --set.
+_OWN_FLAGS = {"id": "--id", "kind": "--kind", "date": "--date", "effective": "--effective", "note": "--note",
+              "replaces": "--replaces", "sources": "--source", "recorded": None}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,6 +44,13 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--log", metavar="DIR",
                         help=f"the log directory (default: ${ENV_VAR}, else the shipped log)")
     common.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    common.add_argument("--raw-csv", action="store_true",
+                        help="with --format csv, write every cell as it is; by default a cell starting with "
+                             "=, +, -, @, a tab or a carriage return gets a leading ' so a spreadsheet shows it "
+                             "as text instead of running it as a formula")
+    common.add_argument("--max-problems", type=int, default=MAX_PROBLEMS, metavar="N",
+                        help=f"show at most N problems, then how many more there are (default {MAX_PROBLEMS}; "
+                             "0 shows all)")
     query = argparse.ArgumentParser(add_help=False)
     query.add_argument("--aspect", action="append", choices=ASPECTS, metavar="ASPECT",
                        help=f"only this aspect (repeatable): {', '.join(ASPECTS)}")
@@ -119,18 +129,30 @@ def _parser() -> argparse.ArgumentParser:
                    help="a kind-specific field (repeatable; a list field takes commas)")
     p.add_argument("--source", action="append", default=[], metavar="ID[@WHERE]",
                    help="a source id and where in it (repeatable)")
-    command("verify", "Check that no recorded event was edited, deleted, moved or reordered.", """
+    p = command("verify", "Check that no recorded event was edited, deleted, moved or reordered.", """
         Compares the log with its sealed ledger (ledger.sha256, a hash chain of every
-        recorded event) and names each event that differs, and each not yet sealed.
+        recorded event and of the settings that change answers) and names each event
+        that differs, each not yet sealed, and settings changed since they were sealed.
+        Prints the chain head: keep it where the log's writers cannot change it (a git
+        commit, a published note) and pass it to --head later, since anyone who rewrites
+        the log can recompute the ledger too.
 
         examples:
           statustrack verify
-          statustrack verify --log my-region/events
+          statustrack verify --log my-region/events --head 3f9a0c2e71d4b8a5
         """)
-    command("seal", "Add events not yet in the ledger to it, after review.", """
+    p.add_argument("--head", metavar="HASH",
+                   help="fail unless the ledger's chain reaches this head (at least 8 hex digits)")
+    p = command("seal", "Add events not yet in the ledger to it, after review.", """
+        Also seals the log's settings (time zone, format, horizon) if the ledger has
+        none yet; after a deliberate change of them, --settings seals the new ones.
+
         examples:
-          statustrack seal
+          statustrack seal --log my-log
+          statustrack seal --log my-log --settings
         """)
+    p.add_argument("--settings", action="store_true",
+                   help="seal the log's current settings, though they differ from the sealed ones")
     command("sources", "List every source: title, address, events citing it, per aspect.", """
         Counts leave out retracted and replaced events (shown under `undone`).
 
@@ -195,13 +217,35 @@ def _load(args: argparse.Namespace) -> Log:
     return load_log(args.log)
 
 
+def _problems(problems: Sequence[Problem], fmt: str, limit: int, out: TextIO) -> None:
+    """Write `problems` in `fmt` to `out`, at most `limit` of them (0: all), then how many more."""
+    shown = problems if limit <= 0 else problems[:limit]
+    out.write(render_problems(shown, fmt))
+    if len(shown) < len(problems):
+        more = len(problems) - len(shown)
+        sys.stderr.write(f"... and {more} more problem{'s' if more > 1 else ''} (--max-problems 0 shows all)\n")
+
+
+def _check_args(args: argparse.Namespace) -> None:
+    """Refuse options given but empty, which would otherwise be read as not given."""
+    for option in ("log", "known_at", "to", "expect_last", "head"):
+        value = getattr(args, option, None)
+        if value is not None and not value.strip():
+            flag = "--" + option.replace("_", "-")
+            msg = f"{flag} is empty: give it a value, or leave the option out"
+            raise StatustrackError(msg)
+    if args.max_problems < 0:
+        msg = f"--max-problems takes a count (0 for all), not {args.max_problems}"
+        raise StatustrackError(msg)
+
+
 def _run(args: argparse.Namespace) -> int:
+    _check_args(args)
     if args.command == "validate":
         try:
             log = _load(args)
         except LogInvalid as e:
-            out = render_problems(e.problems, args.format)
-            (sys.stdout if args.format != "table" else sys.stderr).write(out)
+            _problems(e.problems, args.format, args.max_problems, sys.stdout if args.format != "table" else sys.stderr)
             return EXIT_INVALID
         if args.format == "table":
             sys.stdout.write(f"valid: {log.root}: {len(log.events)} events, {len(log.registry.sources)} sources, "
@@ -406,29 +450,47 @@ def _flag_event(args: argparse.Namespace) -> list[Raw]:
     fields: dict[str, object] = {k: getattr(args, k) for k in ("id", "kind", "date", "effective", "note", "replaces")
                                  if getattr(args, k) is not None}
     lists = {name for cls in KINDS.values() for name, a in ref_fields(cls) if a.metadata["holds"] == "actors"}
+    given: set[str] = set()
     for item in args.set:
         name, sep, value = item.partition("=")
         if not sep:
             msg = f"--set takes FIELD=VALUE, got {item!r}"
             raise StatustrackError(msg)
+        if name in _OWN_FLAGS:
+            own = _OWN_FLAGS[name]
+            msg = (f"--set {name}=... is refused: give the {name} with {own}" if own else
+                   f"--set {name}=... is refused: statustrack record stamps {name} itself")
+            raise StatustrackError(msg)
+        if name in given:
+            msg = f"--set {name}=... is given twice: give each field once"
+            raise StatustrackError(msg)
+        given.add(name)
         fields[name] = value.split(",") if name in lists else value
     fields["sources"] = [dict(zip(("id", "at"), s.split("@", 1), strict=False)) for s in args.source]
     return [Raw("event", fields, "(flags)", None)]
 
 
 def _input_events(args: argparse.Namespace) -> list[Raw]:
-    from .parse import read_text
+    from .parse import decode, read_text
 
     if args.file is None:
         return _flag_event(args)
+    flags = [f"--{k}" for k in ("id", "kind", "date", "effective", "note", "replaces", "set", "source")
+             if getattr(args, k) not in (None, [])]
+    if flags:
+        msg = f"{args.file} gives the events, so {', '.join(flags)} would be ignored: use either a file or flags"
+        raise StatustrackError(msg)
     if args.file == "-":
-        text, name = sys.stdin.read(), "(stdin)"
+        data, name = sys.stdin.buffer.read(), "(stdin)"
     else:
         try:
-            text, name = Path(args.file).read_text(encoding="utf-8"), args.file
-        except (OSError, UnicodeDecodeError) as e:
-            msg = f"cannot read {args.file}: {e}"
+            data, name = Path(args.file).read_bytes(), args.file
+        except OSError as e:
+            msg = f"cannot read {args.file} ({e.strerror}); check the path and its permissions"
             raise StatustrackError(msg) from e
+    text, problem = decode(data, name)
+    if text is None:
+        raise LogInvalid([problem] if problem else [])
     suffix = ".jsonl" if name.endswith(".jsonl") or text.lstrip().startswith("{") else ".toml"
     raws, problems = read_text(text, name, suffix)
     if problems:
@@ -442,31 +504,36 @@ def _input_events(args: argparse.Namespace) -> list[Raw]:
     return raws
 
 
-def _write_command(args: argparse.Namespace) -> int:
-    from .ledger import read_ledger, verify
-    from .log import default_log_path, load_log
-    from .store import record, seal
+def _recovered(ids: Sequence[str]) -> None:
+    if ids:
+        sys.stdout.write(f"recovered: sealed {len(ids)} events an interrupted record had written "
+                         f"({', '.join(ids)})\n")
 
-    root = Path(args.log) if args.log else default_log_path()
+
+def _write_command(args: argparse.Namespace) -> int:
+    from .store import record, seal, verify_log
+
     if args.command == "record":
         done = record(args.log, _input_events(args), target=args.to, expect_last=args.expect_last)
+        _recovered(done.recovered)
         for ident in done.appended:
             sys.stdout.write(f"recorded {ident} in {done.target} at {done.stamp}\n")
         for ident in done.unchanged:
             sys.stdout.write(f"already recorded {ident}: nothing to do\n")
+        sys.stdout.write(f"chain head {done.head or '-'}\n")
     elif args.command == "seal":
-        ids = seal(args.log)
-        sys.stdout.write(f"sealed {len(ids)} events\n")
+        sealed = seal(args.log, settings=args.settings)
+        _recovered(sealed.recovered)
+        settings = " and the log's settings" if sealed.settings else ""
+        sys.stdout.write(f"sealed {len(sealed.ids)} events{settings} (chain head {sealed.head or '-'})\n")
     else:
-        log = load_log(args.log)
-        seals, problems = read_ledger(root, log.root)
-        problems += verify(log, seals)
-        if problems:
-            sys.stderr.write(render_problems(problems, "table"))
-            return EXIT_INVALID
-        head = seals[-1].chain[:16] if seals else "-"
-        sys.stdout.write(f"verified: {len(seals)} events sealed, none edited, deleted, moved or reordered "
-                         f"(chain head {head})\n")
+        verified = verify_log(args.log, head_prefix=args.head)
+        reached = f", which reaches {args.head}" if args.head else ""
+        sys.stdout.write(f"verified: {verified.sealed} events sealed, none edited, deleted, moved or reordered "
+                         f"(chain head {verified.head or '-'}{reached})\n")
+        if not verified.settings_sealed and verified.head:
+            sys.stderr.write("note: the log's settings are not sealed yet (a ledger from before they were); "
+                             "'statustrack seal' seals them\n")
     return EXIT_OK
 
 
@@ -520,19 +587,26 @@ def _picture(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 2 bad input or log, 3 internal error)."""
-    args = _parser().parse_args(argv)
+    """Run the command line; returns the exit status (0 ok, 2 bad input or log, 3 internal
+    error, 130 interrupted by Ctrl-C)."""
+    limit = MAX_PROBLEMS
     try:
-        return _run(args)
+        args = _parser().parse_args(argv)
+        limit = args.max_problems
+        with raw_csv(args.raw_csv):
+            return _run(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("statustrack: interrupted (nothing half-written: a write is whole or not at all)\n")
+        return EXIT_INTERRUPTED
     except LogInvalid as e:
-        sys.stderr.write(render_problems(e.problems, "table"))
+        _problems(e.problems, "table", limit, sys.stderr)
         return EXIT_INVALID
     except StatustrackError as e:
-        sys.stderr.write(f"statustrack: error: {e}\n")
+        sys.stderr.write(f"statustrack: error: {printable(clip(str(e), 3 * MAX_QUOTE))}\n")
         return EXIT_INVALID
     except Exception as e:
         if os.environ.get("STATUSTRACK_DEBUG"):
             raise
-        sys.stderr.write(f"statustrack: internal error: {type(e).__name__}: {e} "
-                         "(rerun with STATUSTRACK_DEBUG=1 for details, and please report it)\n")
+        sys.stderr.write(printable(f"statustrack: internal error: {type(e).__name__}: {e}") +
+                         " (rerun with STATUSTRACK_DEBUG=1 for details, and please report it)\n")
         return EXIT_INTERNAL

@@ -29,6 +29,7 @@ import pendulum
 from .dates import Interval
 from .facts import Fact, Key, Support
 from .registry import Actor, Place, Registry, Source, SourceRef
+from .walk import log_files
 
 __all__ = ["INDEX_NAME", "SCHEMA", "Index", "build", "code_version", "index_path", "manifest", "open_current"]
 
@@ -62,18 +63,10 @@ def code_version() -> str:
 
 
 def _log_files(root: Path) -> list[tuple[str, os.stat_result]]:
-    found: list[tuple[str, os.stat_result]] = []
-    stack = [(root, "")]
-    while stack:
-        folder, prefix = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                rel = f"{prefix}{entry.name}"
-                if entry.is_dir(follow_symlinks=True):
-                    stack.append((Path(entry.path), f"{rel}/"))
-                elif entry.name.endswith((".toml", ".jsonl")) and entry.is_file():
-                    found.append((rel, entry.stat()))
-    return sorted(found)
+    # The loader's own walk, so the index is keyed by exactly the files the loader reads, and
+    # an unreadable folder, folders nested too deep or a directory without log.toml are the
+    # same one-line refusal (exit 2) here as there; symlinked folders are not followed.
+    return [(path.relative_to(root).as_posix(), path.stat()) for path in log_files(root)]
 
 
 def manifest(root: Path) -> list[list[Any]]:

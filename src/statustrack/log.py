@@ -17,7 +17,7 @@ import attrs
 import pendulum
 
 from .dates import BEGINNING, Interval, parse_edtf
-from .errors import DateError, LogInvalid, Problem
+from .errors import UNSAFE, DateError, LogInvalid, Problem
 from .events import ENDABLE, FORMAT_VERSION, KINDS, SPAN_KINDS, Event, SourceRef, ref_fields
 from .parse import Raw, log_files, read_file, read_text
 from .logmodel import ENV_VAR, Log, default_log_path
@@ -28,8 +28,34 @@ __all__ = ["ENV_VAR", "Log", "build_events", "default_log_path", "load_log"]
 
 ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _MAX_TEXT = 4000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = UNSAFE  # controls (tab and newline too), bidi, invisible characters, lone surrogates
 _COMMON = {"id", "kind", "date", "effective", "sources", "recorded", "note", "replaces", "account_of"}
+
+
+#: Ids are checked only for these here: `ID` then allows nothing but [a-z0-9._-] and says so.
+_ID_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: A note is prose no output prints: it may break lines (and hold tabs), nothing else of UNSAFE.
+_NOTE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                           "\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
+def _unsafe(value: str, field: str = "") -> str | None:
+    """What makes `value` (of `field`) unfit to print, if anything: "a control character" or another kind."""
+    match = {"id": _ID_CONTROL, "note": _NOTE_CONTROL}.get(field, _CONTROL).search(value)
+    if match is None:
+        return None
+    code = ord(match[0])
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return "a control character"
+    if 0xD800 <= code <= 0xDFFF:
+        return f"a lone surrogate (U+{code:04X}), which is not a character"
+    return f"an invisible or text-direction character (U+{code:04X})"
+
+
+def _remove(unsafe: str) -> str:
+    """The hint for a text holding `unsafe` (as `_unsafe` names it)."""
+    what = unsafe.split(" (")[0].split(", ")[0]
+    return "remove " + ("the " + what.split(" ", 1)[1] if what.startswith(("a ", "an ")) else what)
 
 
 
@@ -63,9 +89,8 @@ def _text(ck: _Checker, raw: Raw, field: str, *, optional: bool = False) -> str 
         ck.add(raw, field, f"field {field!r} is {len(value)} characters long (at most {_MAX_TEXT})",
                "shorten it; long explanations belong in the docs")
         return None
-    if _CONTROL.search(value):
-        ck.add(raw, field, f"field {field!r} contains a control character",
-               "remove the control character")
+    if (unsafe := _unsafe(value, field)) is not None:
+        ck.add(raw, field, f"field {field!r} contains {unsafe}", _remove(unsafe))
         return None
     return value
 
@@ -114,8 +139,8 @@ def _aliases(ck: _Checker, raw: Raw) -> tuple[str, ...]:
         ck.add(raw, "aliases", "field 'aliases' must be a list of non-empty strings",
                "write aliases = [\"...\", \"...\"]")
         return ()
-    if any(_CONTROL.search(a) for a in value):
-        ck.add(raw, "aliases", "field 'aliases' contains a control character", "remove the control character")
+    if (unsafe := next(filter(None, map(_unsafe, value)), None)) is not None:
+        ck.add(raw, "aliases", f"field 'aliases' contains {unsafe}", _remove(unsafe))
         return ()
     return tuple(value)
 
@@ -311,8 +336,8 @@ def _sources(ck: _Checker, raw: Raw, reg: Registry) -> tuple[SourceRef, ...] | N
             ck.add(raw, "sources", "a source reference needs a string id (and an optional string at)",
                    "write { id = \"<source id>\", at = \"<where in it>\" }")
             return None
-        if _CONTROL.search(ident) or _CONTROL.search(at):
-            ck.add(raw, "sources", "field 'sources' contains a control character", "remove the control character")
+        if (unsafe := _unsafe(ident) or _unsafe(at)) is not None:
+            ck.add(raw, "sources", f"field 'sources' contains {unsafe}", _remove(unsafe))
             return None
         if ident not in reg.sources:
             ck.add(raw, "sources", f"unknown source {ident!r}",
@@ -489,8 +514,9 @@ def load_log(path: str | os.PathLike[str] | None = None, *, overlay: Mapping[str
     where = {e.id: (raw.file, raw.line) for e, raw in built}
     prefix = f"{shown.rstrip('/')}/"
     paths = {e.id: raw.file.removeprefix(prefix) for e, raw in built}
+    settings_file = next(r.file for r in records if r.table == "log").removeprefix(prefix)
     log = Log(settings.name, tz, version, shown, reg, events, where, paths,
-              horizon=settings.horizon, polity=settings.polity)
+              horizon=settings.horizon, polity=settings.polity, settings_file=settings_file)
     if steps:
         log.cache[("steps", None)] = tuple(steps)  # validation built the timeline: keep it
     return log

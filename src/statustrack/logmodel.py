@@ -40,6 +40,7 @@ class Log:
     cache: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False)
     horizon: Interval | None = None
     polity: str | None = None
+    settings_file: str = attrs.field(default="log.toml", repr=False)  # the file holding [log], as the ledger names it
 
     def event(self, ident: str) -> Event:
         """The event with id `ident`."""

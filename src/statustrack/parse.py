@@ -17,8 +17,9 @@ from typing import Any
 import attrs
 
 from .errors import Problem
+from .walk import MAX_DEPTH, log_files
 
-__all__ = ["TABLES", "Raw", "log_files", "read_file", "read_text"]
+__all__ = ["MAX_DEPTH", "TABLES", "Raw", "decode", "log_files", "read_file", "read_text"]
 
 TABLES = ("source", "place", "actor", "event")
 _HEADER = re.compile(r"^\s*\[\[\s*(\w+)\s*\]\]\s*(?:#.*)?$")
@@ -47,13 +48,8 @@ class Raw:
         return self.lines.get(field, self.line)
 
 
-def log_files(root: Path) -> list[Path]:
-    """Every TOML and JSON Lines file below `root`, in a fixed order (by relative path)."""
-    found = [p for p in root.rglob("*") if p.suffix in (".toml", ".jsonl") and p.is_file()]
-    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
-
-
-def _decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
+def decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
+    """`data` decoded as strict UTF-8, or the problem (naming line and byte) if it is not."""
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as e:
@@ -250,6 +246,26 @@ class _DuplicateKey(ValueError):
     pass
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_MAY_HOLD_SURROGATE = re.compile("\\\\u[dD][89a-fA-F]|[\ud800-\udfff]")  # a \\uD8..-\\uDF.. escape, or the character
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The first lone surrogate in a JSON value's strings and keys (JSON's `\\ud800`)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if (match := _SURROGATE.search(item)) is not None:
+                return match[0]
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return None
+
+
 def _read_jsonl(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
     records: list[Raw] = []
     problems: list[Problem] = []
@@ -272,6 +288,11 @@ def _read_jsonl(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
             problems.append(Problem(name, number, None, f"not valid JSON: {reason}",
                                     "write one JSON object per line"))
             continue
+        if _MAY_HOLD_SURROGATE.search(content) and (surrogate := _lone_surrogate(fields)) is not None:
+            problems.append(Problem(name, number, None,
+                                    f"not valid JSON: a lone surrogate {surrogate!r} is not a character",
+                                    "write the character itself, or both halves of its surrogate pair"))
+            continue
         if not isinstance(fields, dict):
             problems.append(Problem(name, number, None, "a JSON Lines entry must be an object",
                                     "write one event object per line"))
@@ -287,7 +308,7 @@ def read_file(path: Path, name: str) -> tuple[list[Raw], list[Problem]]:
     except OSError as e:
         return [], [Problem(name, None, None, f"cannot read file ({e.strerror})",
                             "check the path and its permissions")]
-    text, problem = _decode(data, name)
+    text, problem = decode(data, name)
     if text is None:
         return [], [problem] if problem else []
     return read_text(text, name, path.suffix)

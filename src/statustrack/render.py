@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from itertools import groupby
 from typing import Any
 
@@ -17,7 +19,7 @@ from .errors import Problem
 from .facts import Fact, Support
 from .query import Answer, Diff
 
-__all__ = ["FORMATS", "fact_json", "render_answer", "render_diff", "render_problems", "render_rows"]
+__all__ = ["FORMATS", "fact_json", "raw_csv", "render_answer", "render_diff", "render_problems", "render_rows"]
 
 FORMATS = ("table", "json", "csv")
 _POSSIBLE = "?"
@@ -216,9 +218,33 @@ def facts_csv(facts: Sequence[Fact]) -> str:
     return _csv(_CSV_HEAD + fields + groups, rows)
 
 
+#: Cells a spreadsheet would run as a formula (OWASP, "CSV Injection"); `_csv` prefixes them with '.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_RAW_CSV: ContextVar[bool] = ContextVar("raw_csv", default=False)
+
+
+@contextlib.contextmanager
+def raw_csv(raw: bool = True) -> Iterator[None]:
+    """Within the block, CSV output writes cells as they are, formula-leading ones included."""
+    token = _RAW_CSV.set(raw)
+    try:
+        yield
+    finally:
+        _RAW_CSV.reset(token)
+
+
+def _neutralised(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
+
+
 def _csv(headers: list[str], rows: Iterable[list[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
-    writer.writerows(rows)
+    if _RAW_CSV.get():
+        writer.writerows(rows)
+    else:
+        writer.writerows([_neutralised(v) for v in row] for row in rows)
     return buffer.getvalue()
