@@ -50,18 +50,25 @@ def instants(draw: st.DrawFn) -> str:
 
 @st.composite
 def edtf_texts(draw: st.DrawFn) -> str:
-    """A date at any precision the log accepts: day, month, year, instant, on or before, between."""
-    kind = draw(st.sampled_from(["plain", "plain", "plain", "instant", "before", "between"]))
+    """A date at any precision the log accepts (format 2): day, month, year, instant, qualified,
+    unspecified digits, on or before, between."""
+    kind = draw(st.sampled_from(["plain", "plain", "plain", "instant", "before", "between", "qualified",
+                                 "unspecified"]))
     if kind == "plain":
         return draw(plain_dates())
     if kind == "instant":
         return draw(instants())
+    if kind == "qualified":
+        return draw(plain_dates()) + draw(st.sampled_from("?~%"))
+    if kind == "unspecified":
+        y, m = draw(years), draw(months)
+        return draw(st.sampled_from([f"{str(y)[:3]}X", f"{y}-XX", f"{y}-{m:02d}-XX"]))
     if kind == "before":
-        return "../" + draw(plain_dates())
+        return "[.." + draw(plain_dates()) + "]"
     a, b = sorted([draw(plain_dates()), draw(plain_dates())], key=lambda t: parse_edtf(t, TZ).start)
     if parse_edtf(b, TZ).end < parse_edtf(a, TZ).start:
         a, b = b, a
-    return f"{a}/{b}"
+    return f"[{a}..{b}]"
 
 
 def query_dates() -> st.SearchStrategy[str]:
@@ -96,7 +103,8 @@ def _fields(kind: type[ev.Event]) -> st.SearchStrategy[dict[str, Any]]:
 @st.composite
 def events(draw: st.DrawFn, ident: str = "e0") -> ev.Event:
     """One event of any kind that sets facts, sometimes with a later `effective`."""
-    kind = draw(st.sampled_from([k for k in ev.KINDS.values() if k not in (ev.Retraction, ev.Ceasefire)]))
+    kind = draw(st.sampled_from([k for k in ev.KINDS.values()
+                                 if k not in (ev.Retraction, ev.Ceasefire, ev.Dissolution)]))
     date = parse_edtf(draw(edtf_texts()), TZ)
     effective = None
     if draw(st.booleans()) and draw(st.booleans()):
@@ -116,7 +124,7 @@ def event_lists(draw: st.DrawFn, max_size: int = 12) -> list[ev.Event]:
 
 def log_of(items: list[ev.Event]) -> Log:
     """A log over the mini registry holding `items` in this order (all in one file)."""
-    return Log("generated", TZ, 1, "generated", REGISTRY, tuple(items), {e.id: ("generated.toml", None) for e in items})
+    return Log("generated", TZ, 2, "generated", REGISTRY, tuple(items), {e.id: ("generated.toml", None) for e in items})
 
 
 def logs(max_size: int = 12) -> st.SearchStrategy[Log]:

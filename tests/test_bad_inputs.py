@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from statustrack.dates import ACCEPTED
 from statustrack.events import KINDS
 
 from .conftest import Run
@@ -64,12 +65,10 @@ CORPUS: list[tuple[str, dict[str, str | bytes], str]] = [
      "log/e.toml: unknown table 'events'; use only [log], [[source]], [[place]], [[actor]], [[event]]"),
     ("bad date", {"e.toml": event(date="2020-02-30")},
      "log/e.toml:4: event e1: field 'date': invalid date '2020-02-30': no such day (day is out of range for month); "
-     "accepted: a day 1991-12-10, a month 2012-05, a year 2012, on or before ../2001-07-04, between "
-     "1991-09-02/2001-07-04, or an instant 2020-11-10T00:00+03:00; write the date in one of the accepted forms"),
+     f"accepted: {ACCEPTED}; write the date in one of the accepted forms"),
     ("words for a date", {"e.toml": event(date="May 2012")},
-     "log/e.toml:4: event e1: field 'date': invalid date 'May 2012': not an EDTF date; accepted: a day 1991-12-10, "
-     "a month 2012-05, a year 2012, on or before ../2001-07-04, between 1991-09-02/2001-07-04, or an instant "
-     "2020-11-10T00:00+03:00; write the date in one of the accepted forms"),
+     "log/e.toml:4: event e1: field 'date': invalid date 'May 2012': not an EDTF date; "
+     f"accepted: {ACCEPTED}; write the date in one of the accepted forms"),
     ("date not a string", {"e.toml": event(date=2020)},
      "log/e.toml:4: event e1: field 'date' must be a string, got int; write date = \"...\" in double quotes"),
     ("unknown kind", {"e.toml": event(kind="coup")},
@@ -96,14 +95,14 @@ CORPUS: list[tuple[str, dict[str, str | bytes], str]] = [
      "log/e.toml:2: event E 1: id 'E 1' is not a valid id; use lower-case letters, digits, '.', '_' and '-', "
      "starting with a letter or digit"),
     ("unknown field", {"e.toml": event(plcae="shusha")},
-     "log/e.toml:8: event e1: unknown field 'plcae' in [[event]]; remove it or use one of: by, date, effective, from, "
-     "id, kind, note, place, recorded, replaces, sources"),
+     "log/e.toml:8: event e1: unknown field 'plcae' in [[event]]; remove it or use one of: account_of, by, date, "
+     "effective, from, id, kind, note, place, recorded, replaces, sources"),
     ("missing field", {"e.toml": event(by=None)},
      "log/e.toml:1: event e1: missing field 'by'; add by = \"...\""),
     ("bad stance", {"e.toml": event(kind="recognition", place=None, by=None, actor="new-south-wales", stance="likes")},
      "log/e.toml:7: event e1: field 'stance' is 'likes'; use one of: recognizes, calls-for-recognition, "
      "supports-self-determination, affirms-territorial-integrity, rejected-recognition, "
-     "rejected-territorial-integrity, does-not-recognize"),
+     "rejected-territorial-integrity, does-not-recognize, withdrew-recognition"),
     ("effective before date", {"e.toml": event(effective="2020-11-01")},
      "log/e.toml:8: event e1: effective 2020-11-01 starts before date 2020-11-08; "
      "an event cannot take effect before it happens: fix one of the dates"),
@@ -124,7 +123,7 @@ CORPUS: list[tuple[str, dict[str, str | bytes], str]] = [
     ("no log table", {"e.toml": GOOD, "log.toml": "# empty\n"},
      "log: no [log] table found; add log.toml with [log] format = 1 and timezone = \"Area/City\""),
     ("newer format", {"log.toml": '[log]\nformat = 9\ntimezone = "Asia/Baku"\n'},
-     "log/log.toml:2: log format 9 is newer than this statustrack reads (1); upgrade statustrack"),
+     "log/log.toml:2: log format 9 is newer than this statustrack reads (2); upgrade statustrack"),
     ("unknown time zone", {"log.toml": '[log]\nformat = 1\ntimezone = "Asia/Stepanakert"\n'},
      "log/log.toml:3: unknown time zone 'Asia/Stepanakert'; use an IANA name such as \"Asia/Baku\""),
     ("unknown level", {"r.toml": '[[actor]]\nid = "x"\nname = "X"\nlevel = "empire"\n'},

@@ -57,11 +57,11 @@ WAR = event(id="war", kind="war", date="2020-09-27", theatre="nagorno-karabakh",
             parties=Toml('["azerbaijan", "armenia"]'), sources=Toml('[{ id = "s002" }]'), **NO_CAPTURE)
 LOG_TOML = '[log]\nformat = 1\ntimezone = "Asia/Baku"\n'
 KIND_HINT = ("use one of: declaration, decree, claim, war, offensive, ceasefire, blockade, deployment, capture, "
-             "handover, recognition, resolution, statement, office, officeholder, relation, retraction")
+             "handover, recognition, resolution, statement, office, officeholder, relation, dissolution, retraction")
 SOURCES_HINT = 'write sources = [{ id = "<source id>", at = "<where in it>" }]'
 PARTIES = "field 'parties' must be a non-empty list of actor ids; write parties = [\"id\", ...]"
 ALIASES = "field 'aliases' must be a list of non-empty strings; write aliases = [\"...\", \"...\"]"
-CYCLE = "retractions and corrections form a cycle; a correction or retraction must name an older event"
+CYCLE = "retractions, corrections or accounts form a cycle; a correction, retraction or account_of must name an older event"
 
 
 def bad_date(field: str, text: str, why: str) -> str:
@@ -128,13 +128,13 @@ CORPUS: list[tuple[str, dict[str, str | bytes], str]] = [
     ("a second [log] table", {"x.toml": LOG_TOML},
      "log/x.toml:1: a second [log] table (the first is in log/log.toml); keep one [log] table per log"),
     ("format 0", {"log.toml": LOG_TOML.replace("1", "0")},
-     "log/log.toml:2: field 'format' must be a positive whole number; write format = 1"),
+     "log/log.toml:2: field 'format' must be a positive whole number; write format = 2"),
     ("format as a string", {"log.toml": LOG_TOML.replace("1", '"1"')},
-     "log/log.toml:2: field 'format' must be a positive whole number; write format = 1"),
+     "log/log.toml:2: field 'format' must be a positive whole number; write format = 2"),
     ("format true", {"log.toml": LOG_TOML.replace("1", "true")},
-     "log/log.toml:2: field 'format' must be a positive whole number; write format = 1"),
+     "log/log.toml:2: field 'format' must be a positive whole number; write format = 2"),
     ("format missing", {"log.toml": '[log]\ntimezone = "Asia/Baku"\n'},
-     "log/log.toml:1: field 'format' must be a positive whole number; write format = 1"),
+     "log/log.toml:1: field 'format' must be a positive whole number; write format = 2"),
     ("timezone missing", {"log.toml": "[log]\nformat = 1\n"},
      "log/log.toml:1: missing field 'timezone'; add timezone = \"...\""),
     # Registries.
@@ -210,7 +210,7 @@ CORPUS: list[tuple[str, dict[str, str | bytes], str]] = [
      f"{bad_date('recorded', '2021-01-01T10:00', 'an instant needs its UTC offset (Z or +03:00)')}"),
     ("interval ends before it starts", {"e.toml": event(date="2020-11-08/2020-11-01")},
      f"log/e.toml:4: event e1: "
-     f"{bad_date('date', '2020-11-08/2020-11-01', 'the interval ends before it starts')}"),
+     f"{bad_date('date', '2020-11-08/2020-11-01', 'the range ends before it starts')}"),
     ("interval with two slashes", {"e.toml": event(date="2020/2021/2022")},
      "log/e.toml:4: event e1: " + bad_date("date", "2020/2021/2022", "an interval has exactly one '/'")),
     # JSON Lines.
@@ -247,7 +247,7 @@ FOUND: list[tuple[str, dict[str, str | bytes], str, str]] = [
      "prints no line number, then a second, misleading problem: "
      "'log: no [log] table found; add log.toml with [log] ...' though log.toml exists"),
     ("unknown field in [log]", {"log.toml": LOG_TOML + 'zone = "Asia/Baku"\n'},
-     "log/log.toml:4: unknown field 'zone' in [log]; remove it or use one of: format, name, timezone",
+     "log/log.toml:4: unknown field 'zone' in [log]; remove it or use one of: format, horizon, name, polity, timezone",
      "says 'in [[log]]', an array-of-tables header that is itself refused"),
     ("control character in an alias", {"r.toml": registry("place", id="x", name="X", kind="city", aliases=["X\x07"])},
      "log/r.toml:5: field 'aliases' contains a control character; remove the control character",

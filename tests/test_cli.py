@@ -74,14 +74,13 @@ def test_json_shapes() -> None:
 
 
 @pytest.mark.parametrize(("args", "error"), [
-    (["at", "May 2012"], "statustrack: error: invalid date 'May 2012': not an EDTF date; accepted: a day 1991-12-10, "
-     "a month 2012-05, a year 2012, on or before ../2001-07-04, between 1991-09-02/2001-07-04, or an instant "
-     "2020-11-10T00:00+03:00\n"),
+    (["at", "May 2012"], "statustrack: error: invalid date 'May 2012': not an EDTF date; accepted: a day 2020-11-10, "
+     "a month 2012-05, a year 2012, or an instant 2020-11-10T00:00+03:00\n"),
     (["at", "2020-11-10", "--subject", "Atlantis"],
      "statustrack: error: no place or actor is called 'Atlantis'; try an id, a name or an alias from the registry\n"),
     (["diff", "2020-02-30", "2020-11-10"], "statustrack: error: invalid date '2020-02-30': no such day (day is out "
-     "of range for month); accepted: a day 1991-12-10, a month 2012-05, a year 2012, on or before ../2001-07-04, "
-     "between 1991-09-02/2001-07-04, or an instant 2020-11-10T00:00+03:00\n"),
+     "of range for month); accepted: a day 2020-11-10, a month 2012-05, a year 2012, or an instant "
+     "2020-11-10T00:00+03:00\n"),
     (["at", "2020-11-10", "--log", "/nonexistent"], "/nonexistent: no such log directory; point --log or "
      "$STATUSTRACK_LOG at a directory holding log.toml\n"),
 ])

@@ -37,7 +37,7 @@ def capture(ident: str, date: str, by: str = "azerbaijan", place: str = "shusha"
 
 def log(*items: ev.Event, tz: str = BAKU) -> Log:
     """A log in time zone `tz` holding `items` in this order."""
-    return Log("edges", tz, 1, "edges", REGISTRY, items, {e.id: ("edges.toml", None) for e in items})
+    return Log("edges", tz, 2, "edges", REGISTRY, items, {e.id: ("edges.toml", None) for e in items})
 
 
 def holder(answer_log: Log, when: str, place: str = "shusha") -> tuple[str, str] | None:
@@ -155,16 +155,16 @@ def test_month_and_year_at_their_edges(date: str, first: str, last: str) -> None
 # --- on or before, and between -------------------------------------------------------------
 
 def test_on_or_before_is_possible_from_the_start_of_time() -> None:
-    """`../D` may already hold at any earlier instant, and holds for certain from the end of D."""
-    logged = log(capture("e1", "../2001-07-04"))
+    """`[..D]` may already hold at any earlier instant, and holds for certain from the end of D."""
+    logged = log(capture("e1", "[..2001-07-04]"))
     assert holder(logged, "1923-07-07") == AZ_MAYBE
     assert holder(logged, "2001-07-03") == AZ_MAYBE
     assert holder(logged, "2001-07-04") == AZ
 
 
 def test_between_is_possible_inside_and_certain_after() -> None:
-    """`D1/D2` is absent before D1, possible from D1's first instant, certain at the end of D2."""
-    logged = log(capture("e1", "1991-09-02/2001-07"))
+    """`[D1..D2]` is absent before D1, possible from D1's first instant, certain at the end of D2."""
+    logged = log(capture("e1", "[1991-09-02..2001-07]"))
     assert holder(logged, "1991-09-01") is None
     assert holder(logged, "1991-09-02T00:00+04:00") == AZ_MAYBE
     assert holder(logged, "2001-07-30") == AZ_MAYBE

@@ -1,7 +1,8 @@
 """Event classes: one frozen attrs class per kind, with the fields docs/log-format.md lists.
 
 Each kind-specific field carries metadata saying what it holds (`text`, `place`,
-`actor`, `party` (place or actor), `event`, `actors`, or a tuple of allowed words),
+`actor`, `party` (place or actor), `event`, `actors`, `events`, `aspects`, or a tuple
+of allowed words),
 which the loader uses to check and convert raw records at the edge.
 """
 
@@ -18,15 +19,16 @@ __all__ = [
     "FORMAT_VERSION", "KINDS", "STANCES", "RELATION_TYPES", "Event", "SourceRef",
     "Declaration", "Decree", "Claim", "War", "Offensive", "Ceasefire", "Blockade",
     "Deployment", "Capture", "Handover", "Recognition", "Resolution", "Statement",
-    "Office", "Officeholder", "Relation", "Retraction", "ref_fields",
+    "Office", "Officeholder", "Relation", "Retraction", "Dissolution", "SPAN_KINDS", "ENDABLE",
+    "ref_fields",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 STANCES = (
     "recognizes", "calls-for-recognition", "supports-self-determination",
     "affirms-territorial-integrity", "rejected-recognition",
-    "rejected-territorial-integrity", "does-not-recognize",
+    "rejected-territorial-integrity", "does-not-recognize", "withdrew-recognition",
 )
 RELATION_TYPES = (
     "twinning", "friendship", "cooperation", "friendship-group", "visa-free",
@@ -62,6 +64,7 @@ class Event:
     recorded: Interval | None = None
     note: str | None = None
     replaces: str | None = None
+    account_of: str | None = None
 
     @property
     def kind(self) -> str:
@@ -245,6 +248,21 @@ class Relation(Event):
 
 
 @attrs.frozen(kw_only=True)
+class Dissolution(Event):
+    """A polity's institutions are dissolved: its facts of the aspects in `ends` end.
+
+    `disputed_by` names claims (events) that contest the dissolution; the ended facts
+    show them, so what is disputed shows both sides.
+    """
+
+    KIND = "dissolution"
+    polity: str = _is("actor")
+    ends: tuple[str, ...] = _is("aspects")
+    summary: str = _is("text")
+    disputed_by: tuple[str, ...] | None = _is("events", optional=True)
+
+
+@attrs.frozen(kw_only=True)
 class Retraction(Event):
     """Withdraws an earlier event: the log then answers as if it had never been recorded."""
 
@@ -258,9 +276,15 @@ KINDS: dict[str, type[Event]] = {
     for cls in (
         Declaration, Decree, Claim, War, Offensive, Ceasefire, Blockade, Deployment,
         Capture, Handover, Recognition, Resolution, Statement, Office, Officeholder,
-        Relation, Retraction,
+        Relation, Dissolution, Retraction,
     )
 }
+
+#: Kinds whose `date` may be a span `A/B` (log format 2): they hold from A until B.
+SPAN_KINDS = frozenset({"war", "offensive", "blockade", "deployment", "office", "officeholder", "relation"})
+
+#: The aspects a dissolution may end.
+ENDABLE = ("office", "officeholder", "relation")
 
 
 @functools.cache

@@ -16,9 +16,9 @@ from typing import Any
 import attrs
 import pendulum
 
-from .dates import Interval, parse_edtf
+from .dates import BEGINNING, Interval, parse_edtf
 from .errors import DateError, LogInvalid, Problem
-from .events import FORMAT_VERSION, KINDS, Event, SourceRef, ref_fields
+from .events import ENDABLE, FORMAT_VERSION, KINDS, SPAN_KINDS, Event, SourceRef, ref_fields
 from .parse import Raw, log_files, read_file, read_text
 from .registry import LEVELS, Actor, Place, Registry, Source
 from .validate import check_events
@@ -29,15 +29,17 @@ ENV_VAR = "STATUSTRACK_LOG"
 ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _MAX_TEXT = 4000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_COMMON = {"id", "kind", "date", "effective", "sources", "recorded", "note", "replaces"}
+_COMMON = {"id", "kind", "date", "effective", "sources", "recorded", "note", "replaces", "account_of"}
 
-#: Upcasters: UPCAST[n] turns a version-n record into a version-(n+1) record.
-UPCAST: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
 @attrs.frozen
 class Log:
-    """A loaded, valid log: its settings, registry and events in log order."""
+    """A loaded, valid log: its settings, registry and events in log order.
+
+    `horizon` is the span the log covers (None: unbounded); `polity` the id of the
+    actor the log is about (what a recognition recognizes), if the log names one.
+    """
 
     name: str
     timezone: str
@@ -48,13 +50,17 @@ class Log:
     where: Mapping[str, tuple[str, int | None]] = attrs.field(repr=False)
     paths: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     cache: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    horizon: Interval | None = None
+    polity: str | None = None
 
     def event(self, ident: str) -> Event:
         """The event with id `ident`."""
-        for event in self.events:
-            if event.id == ident:
-                return event
-        raise KeyError(ident)
+        if "by_id" not in self.cache:
+            self.cache["by_id"] = {e.id: e for e in self.events}
+        try:
+            return self.cache["by_id"][ident]
+        except KeyError:
+            raise KeyError(ident) from None
 
 
 def default_log_path() -> Path:
@@ -110,15 +116,25 @@ def _ident(ck: _Checker, raw: Raw) -> str | None:
     return ident
 
 
-def _date(ck: _Checker, raw: Raw, field: str, tz: str, *, optional: bool = False) -> Interval | None:
+def _date(ck: _Checker, raw: Raw, field: str, tz: str, *, optional: bool = False,
+          version: int = FORMAT_VERSION, span: bool = False) -> Interval | None:
+    """Read a date field; a span `A/B` only where `span` allows it (format 2)."""
     text = _text(ck, raw, field, optional=optional)
     if text is None:
         return None
     try:
-        return parse_edtf(text, tz)
+        interval = parse_edtf(text, tz, version)
     except DateError as e:
         ck.add(raw, field, f"field {field!r}: {e}", "write the date in one of the accepted forms")
         return None
+    if interval.is_span and not span:
+        left, _, right = text.partition("/")
+        ranged = f"[{'' if left in ('', '..') else left}..{'' if right in ('', '..') else right}]"
+        ck.add(raw, field, f"field {field!r}: {text!r} is a span (A/B: holds from A until B), "
+               "which this field cannot take",
+               f"for one day somewhere in that range write {ranged!r} (EDTF set notation)")
+        return None
+    return interval
 
 
 def _unknown(ck: _Checker, raw: Raw, allowed: set[str]) -> None:
@@ -141,7 +157,7 @@ def _aliases(ck: _Checker, raw: Raw) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _settings(ck: _Checker, records: list[Raw], root: str) -> tuple[str, str, int] | None:
+def _settings(ck: _Checker, records: list[Raw], root: str) -> Settings | None:
     tables = [r for r in records if r.table == "log"]
     if tables and not all(r.valid for r in tables):
         return None
@@ -153,7 +169,7 @@ def _settings(ck: _Checker, records: list[Raw], root: str) -> tuple[str, str, in
         ck.add(extra, None, f"a second [log] table (the first is in {tables[0].file})",
                "keep one [log] table per log")
     raw = tables[0]
-    _unknown(ck, raw, {"format", "name", "timezone"})
+    _unknown(ck, raw, {"format", "name", "timezone", "horizon", "polity"})
     version = raw.fields.get("format")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         ck.add(raw, "format", "field 'format' must be a positive whole number",
@@ -172,7 +188,51 @@ def _settings(ck: _Checker, records: list[Raw], root: str) -> tuple[str, str, in
         ck.add(raw, "timezone", f"unknown time zone {tz!r}", "use an IANA name such as \"Asia/Baku\"")
         return None
     name = _text(ck, raw, "name", optional=True) or Path(root).name
-    return name, tz, version
+    horizon = _date(ck, raw, "horizon", tz, optional=True, span=True)
+    if horizon is not None and not horizon.is_span:
+        ck.add(raw, "horizon", "field 'horizon' must be a span", 'write horizon = "1923/2024" (from/until)')
+        return None
+    polity = _text(ck, raw, "polity", optional=True)
+    return Settings(name, tz, version, horizon, polity)
+
+
+@attrs.frozen
+class Settings:
+    """The [log] table: name, time zone, format version, horizon and polity."""
+
+    name: str
+    timezone: str
+    format: int
+    horizon: Interval | None = None
+    polity: str | None = None
+
+
+def _number(ck: _Checker, raw: Raw, field: str, low: float, high: float) -> float | None:
+    value = raw.fields.get(field)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        ck.add(raw, field, f"field {field!r} must be a number from {low} to {high} (decimal degrees)",
+               f"write {field} = 39.7583")
+        return None
+    return float(value)
+
+
+def _located(ck: _Checker, raw: Raw, lat: float | None, lon: float | None) -> Any:
+    value = raw.fields.get("located")
+    if (lat is None) != (lon is None):
+        ck.add(raw, "lat" if lat is None else "lon", "a place's coordinates need both lat and lon",
+               "write lat = ... and lon = ... together")
+    if value is None:
+        if lat is not None:
+            ck.add(raw, "lat", "coordinates need a source", 'add located = { id = "<source id>", at = "<where>" }')
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("id"), str) or set(value) - {"id", "at"} \
+            or not isinstance(value.get("at", ""), str):
+        ck.add(raw, "located", "field 'located' must be { id = \"<source id>\", at = \"<where>\" }",
+               'write located = { id = "<source id>", at = "<where>" }')
+        return None
+    return SourceRef(value["id"], value.get("at", ""))
 
 
 def _registry(ck: _Checker, records: list[Raw], tz: str) -> Registry:
@@ -181,6 +241,7 @@ def _registry(ck: _Checker, records: list[Raw], tz: str) -> Registry:
     actors: dict[str, Actor] = {}
     seen: dict[str, Raw] = {}
     parents: list[tuple[Raw, str, dict[str, Any]]] = []
+    located_refs: list[tuple[Raw, SourceRef]] = []
     for raw in records:
         if raw.table not in ("source", "place", "actor"):
             continue
@@ -204,24 +265,34 @@ def _registry(ck: _Checker, records: list[Raw], tz: str) -> Registry:
             if title and url:
                 sources[ident] = Source(ident, title, url, language, captured, note)
         elif raw.table == "place":
-            _unknown(ck, raw, {"id", "name", "kind", "aliases", "part_of", "note"})
+            _unknown(ck, raw, {"id", "name", "kind", "aliases", "part_of", "note", "lat", "lon", "located", "existed"})
             name, kind = _text(ck, raw, "name"), _text(ck, raw, "kind")
             part_of = _text(ck, raw, "part_of", optional=True)
+            lat, lon = _number(ck, raw, "lat", -90, 90), _number(ck, raw, "lon", -180, 180)
+            located = _located(ck, raw, lat, lon)
+            existed = _date(ck, raw, "existed", tz, optional=True, span=True)
             if name and kind:
-                places[ident] = Place(ident, name, kind, _aliases(ck, raw), part_of, note)
+                places[ident] = Place(ident, name, kind, _aliases(ck, raw), part_of, note, lat, lon, located, existed)
+                if located is not None:
+                    located_refs.append((raw, located))
                 if part_of:
                     parents.append((raw, part_of, places))
         else:
-            _unknown(ck, raw, {"id", "name", "level", "aliases", "part_of", "note"})
+            _unknown(ck, raw, {"id", "name", "level", "aliases", "part_of", "note", "existed"})
             name, level = _text(ck, raw, "name"), _text(ck, raw, "level")
             part_of = _text(ck, raw, "part_of", optional=True)
+            existed = _date(ck, raw, "existed", tz, optional=True, span=True)
             if level is not None and level not in LEVELS:
                 ck.add(raw, "level", f"unknown level {level!r}", f"use one of: {', '.join(LEVELS)}")
                 level = None
             if name and level:
-                actors[ident] = Actor(ident, name, level, _aliases(ck, raw), part_of, note)
+                actors[ident] = Actor(ident, name, level, _aliases(ck, raw), part_of, note, existed)
                 if part_of:
                     parents.append((raw, part_of, actors))
+    for raw, ref in located_refs:
+        if ref.id not in sources:
+            ck.add(raw, "located", f"unknown source {ref.id!r}",
+                   f"add a [[source]] with id {ref.id!r} to the registry or fix the id")
     for raw, parent, table in parents:
         what = "place" if table is places else "actor"
         if parent == raw.fields["id"]:
@@ -288,7 +359,19 @@ def _sources(ck: _Checker, raw: Raw, reg: Registry) -> tuple[SourceRef, ...] | N
     return tuple(refs)
 
 
-def _event(ck: _Checker, raw: Raw, reg: Registry, tz: str) -> Event | None:
+def _list(ck: _Checker, raw: Raw, name: str, holds: str, optional: bool) -> list[str] | None:
+    value = raw.fields.get(name)
+    if value is None and optional:
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        what = {"actors": "actor ids", "events": "event ids", "aspects": "aspects"}[holds]
+        ck.add(raw, name if name in raw.fields else None,
+               f"field {name!r} must be a non-empty list of {what}", f"write {name} = [\"id\", ...]")
+        return None
+    return value
+
+
+def _event(ck: _Checker, raw: Raw, reg: Registry, tz: str, version: int = FORMAT_VERSION) -> Event | None:
     before = len(ck.problems)
     ident = _ident(ck, raw)
     kind = raw.fields.get("kind")
@@ -307,23 +390,28 @@ def _event(ck: _Checker, raw: Raw, reg: Registry, tz: str) -> Event | None:
     _unknown(ck, raw, _COMMON | {name for name, _ in specific})
     values: dict[str, Any] = {
         "id": ident,
-        "date": _date(ck, raw, "date", tz),
-        "effective": _date(ck, raw, "effective", tz, optional=True),
-        "recorded": _date(ck, raw, "recorded", tz, optional=True),
+        "date": _date(ck, raw, "date", tz, version=version, span=kind in SPAN_KINDS),
+        "effective": _date(ck, raw, "effective", tz, optional=True, version=version),
+        "recorded": _date(ck, raw, "recorded", tz, optional=True, version=version),
         "note": _text(ck, raw, "note", optional=True),
         "replaces": _text(ck, raw, "replaces", optional=True),
+        "account_of": _text(ck, raw, "account_of", optional=True),
         "sources": _sources(ck, raw, reg),
     }
     for name, attribute in specific:
         holds, optional = attribute.metadata["holds"], attribute.metadata["optional"]
-        if holds == "actors":
-            value = raw.fields.get(name)
-            if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-                ck.add(raw, name if name in raw.fields else None,
-                       f"field {name!r} must be a non-empty list of actor ids", f"write {name} = [\"id\", ...]")
+        if holds in ("actors", "events", "aspects"):
+            value = _list(ck, raw, name, holds, optional)
+            if value is None:
+                values[attribute.alias] = None
                 continue
-            if all([_ref(ck, raw, name, v, "actor", reg) for v in value]):
-                values[attribute.alias] = tuple(value)
+            if holds == "actors" and not all([_ref(ck, raw, name, v, "actor", reg) for v in value]):
+                continue
+            if holds == "aspects" and (wrong := [v for v in value if v not in ENDABLE]):
+                ck.add(raw, name, f"field {name!r} names {wrong[0]!r}, which cannot end",
+                       f"use some of: {', '.join(ENDABLE)}")
+                continue
+            values[attribute.alias] = tuple(value)
             continue
         text = _text(ck, raw, name, optional=optional)
         if text is None:
@@ -344,15 +432,37 @@ def build_events(raws: list[Raw], log: Log) -> tuple[list[Event], list[Problem]]
     """Check and build raw event records against `log`'s registry and time zone, alone
     (cross-event checks need the whole log: see `load_log(..., overlay=...)`)."""
     ck = _Checker()
-    built = [_event(ck, raw, log.registry, log.timezone) for raw in raws]
+    settings = Settings(log.name, log.timezone, log.format, log.horizon, log.polity)
+    built = [_event(ck, raw, log.registry, log.timezone, log.format) for raw in raws]
+    built = [bound_open_start(e, settings, log.registry) if e is not None else None for e in built]
     return [e for e in built if e is not None], ck.problems
 
 
-def _upcast(records: list[Raw], version: int) -> list[Raw]:
-    for step in range(version, FORMAT_VERSION):
-        records = [attrs.evolve(r, fields=UPCAST[step](r.fields)) if r.table == "event" else r
-                   for r in records]
-    return records
+def _named(event: Event) -> list[str]:
+    """The ids of the places and actors an event names."""
+    ids: list[str] = []
+    for _, attribute in ref_fields(type(event)):
+        if attribute.metadata["holds"] in ("place", "actor", "party", "actors"):
+            value = getattr(event, attribute.name)
+            ids.extend(value if isinstance(value, tuple) else [value] if value else [])
+    return ids
+
+
+def bound_open_start(event: Event, settings: Settings, reg: Registry) -> Event:
+    """`event` with an open start (`[..D]`, `../D`) bounded below: nothing is possible before
+    the log's horizon, nor before what it names existed (a recognition names the log's polity).
+    """
+    if event.date.start != BEGINNING:
+        return event
+    floors = [settings.horizon.start] if settings.horizon is not None else []
+    named = _named(event) + ([settings.polity] if event.kind == "recognition" and settings.polity else [])
+    for ident in named:
+        entry = reg.entry(ident)
+        if entry is not None and entry.existed is not None:
+            floors.append(entry.existed.start)
+    if not floors:
+        return event
+    return attrs.evolve(event, date=event.date.bounded_below(max(floors)))
 
 
 def load_log(path: str | os.PathLike[str] | None = None, *, overlay: Mapping[str, str] | None = None) -> Log:
@@ -382,15 +492,17 @@ def load_log(path: str | os.PathLike[str] | None = None, *, overlay: Mapping[str
     settings = _settings(ck, records, shown)
     if settings is None:
         raise LogInvalid(ck.problems)
-    name, tz, version = settings
-    records = _upcast(records, version)
+    tz, version = settings.timezone, settings.format
     reg = _registry(ck, records, tz)
+    if settings.polity is not None and settings.polity not in reg.actors:
+        ck.problems.append(Problem(shown, None, None, f"[log] polity names unknown actor {settings.polity!r}",
+                                   "name the id of the [[actor]] the log is about"))
     built: list[tuple[Event, Raw]] = []
     for raw in records:
         if raw.table == "event":
-            event = _event(ck, raw, reg, tz)
+            event = _event(ck, raw, reg, tz, version)
             if event is not None:
-                built.append((event, raw))
+                built.append((bound_open_start(event, settings, reg), raw))
     all_ids = frozenset(r.fields["id"] for r in records if r.table == "event" and isinstance(r.fields.get("id"), str))
     ck.problems.extend(check_events(built, reg, all_ids))
     if ck.problems:
@@ -399,4 +511,5 @@ def load_log(path: str | os.PathLike[str] | None = None, *, overlay: Mapping[str
     where = {e.id: (raw.file, raw.line) for e, raw in built}
     prefix = f"{shown.rstrip('/')}/"
     paths = {e.id: raw.file.removeprefix(prefix) for e, raw in built}
-    return Log(name, tz, version, shown, reg, events, where, paths)
+    return Log(settings.name, tz, version, shown, reg, events, where, paths,
+               horizon=settings.horizon, polity=settings.polity)

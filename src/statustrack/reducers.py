@@ -12,7 +12,7 @@ import functools
 import attrs
 
 from .events import (
-    Blockade, Capture, Ceasefire, Claim, Declaration, Decree, Deployment, Event, Handover,
+    Blockade, Capture, Ceasefire, Claim, Declaration, Decree, Deployment, Dissolution, Event, Handover,
     Offensive, Office, Officeholder, Recognition, Relation, Resolution, Retraction, Statement,
     War,
 )
@@ -31,6 +31,7 @@ STANCE_LABELS = {
     "rejected-recognition": "rejected a recognition motion",
     "rejected-territorial-integrity": "rejected a territorial-integrity motion",
     "does-not-recognize": "does not recognize independence",
+    "withdrew-recognition": "withdrew its recognition",
 }
 
 
@@ -153,6 +154,11 @@ def _(e: Relation, reg: Registry) -> tuple[_Says, ...]:
 
 @_says.register
 def _(e: Retraction, reg: Registry) -> tuple[_Says, ...]:
+    return ()
+
+
+@_says.register
+def _(e: Dissolution, reg: Registry) -> tuple[_Says, ...]:
     return ()
 
 

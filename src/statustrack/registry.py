@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import attrs
+
+if TYPE_CHECKING:
+    from .dates import Interval
+    from .events import SourceRef
 
 __all__ = ["LEVELS", "Actor", "Place", "Registry", "Source", "fold"]
 
@@ -45,6 +50,10 @@ class Place:
     aliases: tuple[str, ...] = ()
     part_of: str | None = None
     note: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    located: SourceRef | None = None
+    existed: Interval | None = None
 
 
 @attrs.frozen
@@ -57,6 +66,7 @@ class Actor:
     aliases: tuple[str, ...] = ()
     part_of: str | None = None
     note: str | None = None
+    existed: Interval | None = None
 
 
 @attrs.frozen
@@ -76,6 +86,18 @@ class Registry:
         """The level of an actor id, or None for places and unknown ids."""
         actor = self.actors.get(ident)
         return actor.level if actor is not None else None
+
+    def entry(self, ident: str) -> Place | Actor | None:
+        """The place or actor with id `ident`, or None."""
+        return self.places.get(ident) or self.actors.get(ident)
+
+    def lineage(self, ident: str) -> tuple[str, ...]:
+        """`ident` and every place or actor it is part of, nearest first."""
+        chain, current = [ident], self.entry(ident)
+        while current is not None and current.part_of and current.part_of not in chain:
+            chain.append(current.part_of)
+            current = self.entry(current.part_of)
+        return tuple(chain)
 
     def resolve(self, spelling: str) -> frozenset[str]:
         """Every place and actor id that `spelling` names: its id, name or any alias."""

@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .errors import Problem
-from .events import Ceasefire, Decree, Event, Offensive, Retraction, War
+from .events import Ceasefire, Decree, Dissolution, Event, Offensive, Retraction, War
 from .parse import Raw
 from .registry import Registry
+from .reducers import facts_of
 from .state import counted_events, timeline
 
 __all__ = ["check_events"]
@@ -32,6 +33,10 @@ def _links(event: Event) -> list[tuple[str, str]]:
         links.append(("ends", event.ends))
     if isinstance(event, Decree) and event.annuls:
         links.append(("annuls", event.annuls))
+    if event.account_of:
+        links.append(("account_of", event.account_of))
+    if isinstance(event, Dissolution):
+        links.extend(("disputed_by", target) for target in event.disputed_by or ())
     return links
 
 
@@ -74,10 +79,25 @@ def check_events(built: Sequence[tuple[Event, Raw]], reg: Registry,
             elif ended.takes_effect.start > event.takes_effect.start:
                 problems.append(_problem(raw, "ends", f"ends {event.ends!r}, which starts after the ceasefire",
                                          "check both dates"))
+        if event.account_of and event.account_of in by_id and event.account_of != event.id:
+            problems.extend(_account_problems(event, raw, by_id[event.account_of][0], reg))
     problems.extend(_cycles(by_id))
     if not problems:
         problems.extend(_ambiguous_order(built, reg))
     return problems
+
+
+def _account_problems(event: Event, raw: Raw, other: Event, reg: Registry) -> list[Problem]:
+    """An account must tell of the same happening: same kind, setting the same facts."""
+    if other.kind != event.kind:
+        return [_problem(raw, "account_of", f"account_of names a {other.kind}, but this is a {event.kind}",
+                         "accounts of one happening are events of the same kind")]
+    mine = {(f.aspect, f.subject) for f in facts_of(event, reg)}
+    theirs = {(f.aspect, f.subject) for f in facts_of(other, reg)}
+    if mine != theirs:
+        return [_problem(raw, "account_of", f"account_of names {other.id!r}, which is about another subject",
+                         "link only accounts of the same happening (same place, actor or post)")]
+    return []
 
 
 def _cycles(by_id: dict[str, tuple[Event, Raw]]) -> list[Problem]:
@@ -86,12 +106,12 @@ def _cycles(by_id: dict[str, tuple[Event, Raw]]) -> list[Problem]:
         seen = {start}
         current = event
         while True:
-            targets = [t for f, t in _links(current) if f in ("replaces", "retracts")]
+            targets = [t for f, t in _links(current) if f in ("replaces", "retracts", "account_of")]
             if not targets or targets[0] not in by_id or targets[0] == current.id:
                 break
             if targets[0] in seen:
-                problems.append(_problem(raw, None, "retractions and corrections form a cycle",
-                                         "a correction or retraction must name an older event"))
+                problems.append(_problem(raw, None, "retractions, corrections or accounts form a cycle",
+                                         "a correction, retraction or account_of must name an older event"))
                 break
             seen.add(targets[0])
             current = by_id[targets[0]][0]
