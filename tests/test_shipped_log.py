@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from statustrack.log import load_log
-from statustrack.query import at
+from statustrack.query import at, counted_events
+from statustrack.reducers import facts_of
 
 LOG = load_log()
 
@@ -170,3 +171,43 @@ def test_uruguay_2012_is_a_statement_not_a_recognition() -> None:
     montevideo = fact("2020-11-13", "recognition", "montevideo-department-legislature")
     assert (montevideo.value, montevideo.event) == (
         "recognizes independence", "2020-11-13-montevideo-legislature-recognizes-artsakh-renoted")
+
+
+def _events_of(found) -> set[str]:  # noqa: ANN001
+    """The events an answer's fact carries: its own, its accounts, and the value it replaced or may yet give way to."""
+    accounts = {getattr(a, "event", a) for a in getattr(found, "accounts", ()) or ()}
+    previous = found.previous.event if found.previous is not None else None
+    return ({found.event, found.otherwise_event, previous} | accounts) - {None}
+
+
+@pytest.mark.parametrize(("first", "second", "before", "both"), [
+    ("1988-02-first-karabakh-war-per-002", "1991-first-karabakh-war-per-004", "1990-06-01", "1991-03-01"),
+    ("1987-08-karabakh-armenian-petition-per-002", "1987-12-01-karabakh-petition-delivered-per-kocharyan",
+     "1987-09-01", "1987-12-01"),
+    ("2014-10-14-ep-friendship-group-announced-per-003", "2014-10-15-ep-nk-group-presented-per-horizonweekly",
+     "2014-10-14", "2014-10-15"),
+])
+def test_disagreeing_accounts_each_recorded(first: str, second: str, before: str, both: str) -> None:
+    """Each source's account is its own event, linked by account_of, with only its own sources; the answer
+    shows the first alone before the second's date, and both once the second is on record."""
+    events = {e.id: e for e in counted_events(LOG.events)}
+    one, two = events[first], events[second]
+    assert two.account_of == first
+    assert {s.id for s in one.sources}.isdisjoint({s.id for s in two.sources})
+    (key,) = {(f.aspect, f.subject) for f in facts_of(one, LOG.registry)}
+    early = fact(before, *key)
+    assert (early.event, early.certainty) == (first, "certain")
+    assert {first, second} <= _events_of(fact(both, *key))
+
+
+def test_1988_war_no_longer_cites_004() -> None:
+    """002's 1988 war cites 002 only (004 gives no 1988 date); 004's account starts in 1991; the 1994 ceasefire ends
+    the replacing event."""
+    war = fact("1990-06-01", "conflict", "nagorno-karabakh")
+    assert {s.id for s in war.sources} == {"002_fef8a61a0a388da4"}
+    assert war.since == "1988-02"
+    account = next(e for e in counted_events(LOG.events) if e.id == "1991-first-karabakh-war-per-004")
+    assert account.date.text == "1991" and {s.id for s in account.sources} == {"004_ff0a7b95bcfc4415"}
+    ceasefire = fact("1994-05-12", "conflict", "nagorno-karabakh")
+    assert (ceasefire.event, dict(ceasefire.detail)["ends"]) == (
+        "1994-05-12-ceasefire-ends-war-per-002", "1988-02-first-karabakh-war-per-002")
