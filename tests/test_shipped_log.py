@@ -211,3 +211,9 @@ def test_1988_war_no_longer_cites_004() -> None:
     ceasefire = fact("1994-05-12", "conflict", "nagorno-karabakh")
     assert (ceasefire.event, dict(ceasefire.detail)["ends"]) == (
         "1994-05-12-ceasefire-ends-war-per-002", "1988-02-first-karabakh-war-per-002")
+
+
+def test_kashatagh_is_the_province_not_the_lachin_district() -> None:
+    """Kashatagh names the Artsakh province (Lachin, Qubadli, Zangilan districts), no longer the Lachin district."""
+    assert LOG.registry.resolve("Kashatagh") == frozenset({"kashatagh"})
+    assert LOG.registry.resolve("Berdzor") == frozenset({"lachin"})
