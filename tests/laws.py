@@ -9,19 +9,20 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import attrs
+
 from statustrack import events as ev
 from statustrack.dates import Interval, parse_edtf
-from statustrack.facts import Fact
+from statustrack.facts import Fact, Key
 from statustrack.log import Log, load_log
 from statustrack.query import at, diff, resolve_when, state_at, steps_for
-from statustrack.reducers import PENDING
 from statustrack.writer import to_jsonl, to_toml
 
 from .conftest import MINI
 from .model import model_at, query_instant
 from .strategies import log_of
 
-Facts = dict[tuple[str, str], Fact]
+Facts = dict[Key, Fact]
 
 
 def facts(log: Log, when: str, known_at: str | None = None) -> Facts:
@@ -31,7 +32,7 @@ def facts(log: Log, when: str, known_at: str | None = None) -> Facts:
 
 def settled(answer: Facts) -> Facts:
     """The facts that are not pending."""
-    return {k: f for k, f in answer.items() if PENDING not in k[1]}
+    return {k: f for k, f in answer.items() if not k.pending}
 
 
 def check_prefix(log: Log, when: str) -> None:
@@ -54,7 +55,7 @@ def check_diff(log: Log, d1: str, d2: str) -> None:
     """3. Applying diff(D1, D2) to at(D1) gives at(D2); diff(D, D) is empty."""
     state = facts(log, d1)
     for change in diff(log, d1, d2).changes:
-        key = (change.aspect, change.subject)
+        key = Key(change.aspect, change.subject, change.pending)
         assert state.get(key) == change.before
         if change.after is None:
             del state[key]
@@ -97,7 +98,7 @@ def check_same_day_swaps(log: Log, swaps: list[int], when: str) -> None:
     items = list(log.events)
     keys = {s.event.id: set() for s in steps_for(log)}
     for step in steps_for(log):
-        keys[step.event.id] |= {(k[0], k[1].split(PENDING)[0]) for k in step.keys}
+        keys[step.event.id] |= {(k.aspect, k.subject) for k in step.keys}
     for i in swaps:
         if i + 1 < len(items) and not keys.get(items[i].id, set()) & keys.get(items[i + 1].id, set()):
             items[i], items[i + 1] = items[i + 1], items[i]
@@ -139,7 +140,8 @@ def check_oracle(log: Log, when: str, known_at: str | None = None) -> None:
     """8. The engine agrees with the brute-force model: key -> (event, since, certainty)."""
     q = query_instant(when, log.timezone)
     t = query_instant(known_at, log.timezone) if known_at else None
-    engine = {k: (f.event, f.since, f.certainty) for k, f in facts(log, when, known_at).items()}
+    engine = {(k.aspect, k.subject, k.pending): (f.event, f.since, f.certainty)
+              for k, f in facts(log, when, known_at).items()}
     assert engine == model_at(log.events, q, t)
 
 
@@ -147,3 +149,85 @@ def parse_stamp(n: int) -> Interval:
     """The record stamp of the n-th append, as `strategies.stamp` gives it."""
 
     return parse_edtf(f"2025-01-01T{n // 60:02d}:{n % 60:02d}Z", "Asia/Baku")
+
+
+def check_run_not_restarted(log: Log, target: int, when: str) -> None:
+    """Value runs: an event that restates the value in force joins its run; `since` stays."""
+    before = facts(log, when)
+    settled_facts = [f for f in before.values() if not f.pending]
+    if not settled_facts:
+        return
+    fact = settled_facts[target % len(settled_facts)]
+    origin = next(e for e in log.events if e.id == fact.event)
+    q = resolve_when(log, when)
+    if origin.announced_early or origin.date.is_span or (origin.effective or origin.date).end > q:
+        return
+    stamp_q = q.in_tz("UTC").strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    restated = attrs.evolve(origin, id="restated", date=parse_edtf(stamp_q, log.timezone), effective=None,
+                            replaces=None, account_of=None)
+    after = facts(log_of([*log.events, restated]), when)
+    again = after[fact.key]
+    assert (again.since, again.event) == (fact.since, fact.event)
+    assert "restated" in again.events
+
+
+def check_accounts_never_flap(log: Log, first: ev.Event, second: ev.Event, d1: str, d2: str) -> None:
+    """Accounts: two accounts of one happening never make a change between them, and the
+    fact's `since` is the earliest account's."""
+    linked = log_of([*log.events, first, attrs.evolve(second, account_of=first.id)])
+    q1, q2 = sorted((resolve_when(linked, d1), resolve_when(linked, d2)))
+    start = min(first.takes_effect.start, second.takes_effect.start)
+    if q1 < start:
+        return
+    key_facts = [f for f in facts(linked, d2).values() if f.event in (first.id, second.id)]
+    for change in diff(linked, d1, d2).changes:
+        ids = set(change.events)
+        assert not ({first.id, second.id} <= ids and change.before is not None
+                    and set(change.before.events) & {first.id, second.id}), change
+    for fact in key_facts:
+        assert fact.interval.start == start
+
+
+def check_pending_keys_apart(log: Log, when: str) -> None:
+    """A pending fact never shares its key with the fact it will become."""
+    answer = at(log, when).facts
+    keys = [f.key for f in answer]
+    assert len(keys) == len(set(keys))
+    for fact in answer:
+        assert fact.key.pending == fact.pending
+
+
+def check_upcast(log: Log, when: str) -> None:
+    """Upcast: the same events written as a format 1 log and as a format 2 log answer alike."""
+    with tempfile.TemporaryDirectory() as tmp:
+        answers = []
+        for version in (1, 2):
+            root = Path(tmp) / f"v{version}"
+            (root / "registry").mkdir(parents=True)
+            settings = (MINI / "log.toml").read_text(encoding="utf-8").replace("format = 1", f"format = {version}")
+            (root / "log.toml").write_text(settings, encoding="utf-8")
+            (root / "registry" / "registry.toml").write_text(
+                (MINI / "registry" / "registry.toml").read_text(encoding="utf-8"), encoding="utf-8")
+            (root / "events.toml").write_text(to_toml(log.events, version), encoding="utf-8")
+            loaded = load_log(root)
+            answers.append({k: (f.value, f.since, f.certainty, f.event) for k, f in facts(loaded, when).items()})
+        assert answers[0] == answers[1]
+        assert answers[1] == {k: (f.value, f.since, f.certainty, f.event) for k, f in facts(log, when).items()}
+
+
+def check_history(log: Log, when: str) -> None:
+    """10. History: versions (and runs) of one key never overlap; the versions holding at D
+    are exactly the replayed state at D."""
+    from statustrack.history import runs_of, versions
+
+    steps = steps_for(log)
+    table = versions(steps)
+    q = resolve_when(log, when)
+    assert {v.key: v.fact for v in table if v.holds_at(q)} == dict(state_at(log, q).facts)
+    for group in (table, runs_of(table)):
+        last: dict[Key, object] = {}
+        for item in group:
+            end = last.get(item.key)
+            if item.key in last:
+                assert end is not None and end <= item.valid_from, item
+            last[item.key] = item.valid_to

@@ -1,7 +1,10 @@
 """A brute-force model of the replay, written independently of the engine.
 
-For each key it scans every event and keeps the latest one in force: no timeline, no
-fold, no reducers, its own end-of-day. It answers key -> (event id, since, certainty).
+For each key it scans every event and keeps the latest one in force, then walks back
+over the events before it that say the same (the value's run): no timeline, no fold, no
+reducers, its own end-of-day. It answers key -> (event id, since, certainty), where the
+event and since are those of the run's first event, and the run is certain once any of
+its events certainly happened.
 """
 
 from __future__ import annotations
@@ -31,7 +34,28 @@ KEY_OF: dict[type[ev.Event], Callable[[ev.Event], tuple[str, str]]] = {
     ev.Relation: lambda e: ("relation", f"{e.type}:{e.a}~{e.b}"),
 }
 
-Seen = dict[tuple[str, str], tuple[str, str, str]]
+#: What an event says, independently of how the engine words it: equal means "the same value".
+VALUE_OF: dict[type[ev.Event], Callable[[ev.Event], object]] = {
+    ev.Declaration: lambda e: e.status,
+    ev.Decree: lambda e: e.status,
+    ev.Claim: lambda e: e.position,
+    ev.War: lambda e: ("war", e.name),
+    ev.Offensive: lambda e: ("offensive", e.by, e.name),
+    ev.Ceasefire: lambda e: ("ceasefire", e.name),
+    ev.Blockade: lambda e: (e.state, e.by),
+    ev.Deployment: lambda e: (e.state, e.place, e.strength),
+    ev.Capture: lambda e: ("holder", e.by),
+    ev.Handover: lambda e: ("holder", e.to),
+    ev.Recognition: lambda e: e.stance,
+    ev.Resolution: lambda e: e.summary,
+    ev.Statement: lambda e: e.summary,
+    ev.Office: lambda e: e.state,
+    ev.Officeholder: lambda e: e.person,
+    ev.Relation: lambda e: (e.type, e.state),
+}
+
+Key = tuple[str, str, bool]
+Seen = dict[Key, tuple[str, str, str]]
 
 
 def query_instant(text: str, tz: str) -> pendulum.DateTime:
@@ -53,19 +77,26 @@ def live_events(events: Sequence[ev.Event], known_at: pendulum.DateTime | None) 
 
 
 def model_at(events: Sequence[ev.Event], q: pendulum.DateTime, known_at: pendulum.DateTime | None = None) -> Seen:
-    """The latest fact per key at instant `q`, by scanning every event."""
-    best: dict[tuple[str, str], tuple[tuple[pendulum.DateTime, int], tuple[str, str, str]]] = {}
+    """The fact per key at instant `q`, by scanning every event: (aspect, subject, pending)
+    -> (first event of the value's run, its date as standard EDTF, certainty)."""
+    said: dict[Key, list[tuple[tuple[pendulum.DateTime, int], ev.Event, object]]] = {}
     for index, e in live_events(events, known_at):
         aspect, subject = KEY_OF[type(e)](e)
         takes = e.effective if e.effective is not None else e.date
-        candidates = []
         if takes.start <= q:
-            candidates.append(((aspect, subject), takes))
+            said.setdefault((aspect, subject, False), []).append(((takes.start, index), e, takes))
         if e.effective is not None and e.effective.start > e.date.start and e.date.start <= q < e.effective.start:
-            candidates.append(((aspect, f"{subject}@pending:{e.id}"), e.date))
-        for key, interval in candidates:
-            rank = (interval.start, index)
-            if key not in best or rank > best[key][0]:
-                certainty = "certain" if interval.end <= q else "possible"
-                best[key] = (rank, (e.id, interval.text, certainty))
-    return {k: v for k, (_, v) in best.items()}
+            said.setdefault((aspect, subject, True), []).append(((e.date.start, index), e, e.date))
+    seen: Seen = {}
+    for key, items in said.items():
+        items.sort(key=lambda item: item[0])
+        last = VALUE_OF[type(items[-1][1])](items[-1][1])
+        run = [items[-1]]
+        for item in reversed(items[:-1]):
+            if VALUE_OF[type(item[1])](item[1]) != last:
+                break
+            run.insert(0, item)
+        first = run[0]
+        certain = any(interval.end <= q for _, _, interval in run)
+        seen[key] = (first[1].id, str(first[2]), "certain" if certain else "possible")
+    return seen

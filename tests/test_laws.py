@@ -12,7 +12,7 @@ from statustrack.log import Log
 from statustrack.query import at, diff, resolve_when
 
 from . import laws
-from .strategies import (event_lists, events, log_of, logs, logs_with_undo, query_dates, record_stamps,
+from .strategies import (ACTORS, event_lists, events, log_of, logs, logs_with_undo, query_dates, record_stamps,
                          retraction, stamp)
 
 
@@ -148,3 +148,38 @@ class ReplayVersusModel(RuleBasedStateMachine):
 
 ReplayVersusModel.TestCase.settings = settings(max_examples=200, stateful_step_count=20, deadline=None)
 test_replay_versus_model = ReplayVersusModel.TestCase
+
+
+@given(logs(), st.integers(0, 20), query_dates())
+def test_run_not_restarted(log: Log, target: int, when: str) -> None:
+    """Value runs: restating the value in force never restarts its run."""
+    laws.check_run_not_restarted(log, target, when)
+
+
+@given(logs(8), events("acc-1"), events("acc-2"), st.sampled_from(ACTORS), query_dates(), query_dates())
+def test_accounts_never_flap(log: Log, first: ev.Event, other: ev.Event, holder: str, d1: str, d2: str) -> None:
+    """Accounts: two linked accounts of one happening (another day, maybe another holder)
+    never make a change between them."""
+    second = attrs.evolve(first, id="acc-2", date=other.date, effective=None)
+    if isinstance(second, ev.Capture):
+        second = attrs.evolve(second, by=holder)
+    laws.check_accounts_never_flap(log, first, second, d1, d2)
+
+
+@given(logs(), query_dates())
+def test_pending_keys_apart(log: Log, when: str) -> None:
+    """A pending fact never shares its key with the fact it will become."""
+    laws.check_pending_keys_apart(log, when)
+
+
+@settings(max_examples=50)
+@given(logs(8), query_dates())
+def test_upcast(log: Log, when: str) -> None:
+    """Law 11: a format 1 log and the same log written in format 2 answer alike."""
+    laws.check_upcast(log, when)
+
+
+@given(logs_with_undo(), query_dates())
+def test_history(items: list[ev.Event], when: str) -> None:
+    """Law 10: history's versions never overlap per key, and those holding at D are at(D)."""
+    laws.check_history(log_of(items), when)

@@ -104,7 +104,7 @@ def test_incremental_catches_a_snapshot_that_replays_its_last_step(monkeypatch: 
                 continue
             if step.instant > upto:
                 break
-            for key in step.clears:
+            for key in step.pending:
                 facts.pop(key, None)
             for fact in step.sets:
                 facts.setdefault(fact.key, fact) if start.upto is not None else facts.__setitem__(fact.key, fact)
@@ -187,3 +187,49 @@ def test_retraction_catches_retractions_that_are_ignored(monkeypatch: pytest.Mon
     monkeypatch.setattr(query, "counted_events",
                         lambda events, known_at=None: tuple(e for e in events if not isinstance(e, ev.Retraction)))
     breaks(laws.check_retraction, st.tuples(logs(8), st.integers(0, 20), query_dates()))
+
+
+def test_run_law_catches_a_fold_that_restarts_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fold where every event starts a new run (no corroboration) breaks the value-run law."""
+    monkeypatch.setattr(state, "_run", lambda old, fact: attrs.evolve(fact, previous=old))
+    breaks(laws.check_run_not_restarted, st.tuples(logs(8), st.integers(0, 20), query_dates()))
+
+
+def test_accounts_law_catches_a_timeline_that_ignores_account_of(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A timeline that treats linked accounts as separate happenings lets the answer flap between them."""
+    monkeypatch.setattr(state, "_accounts", lambda items: {e.id: [(i, e)] for i, e in enumerate(items)})
+
+    def linked(args: tuple[Any, ...]) -> tuple[Any, ...]:
+        log, first, other, holder, d1, d2 = args
+        second = attrs.evolve(first, id="acc-2", date=other.date, effective=None)
+        if isinstance(second, ev.Capture):
+            second = attrs.evolve(second, by=holder)
+        return (log, first, second, d1, d2)
+
+    from .strategies import ACTORS
+    breaks(laws.check_accounts_never_flap,
+           st.tuples(logs(4), events("acc-1"), events("acc-2"), st.sampled_from(ACTORS), query_dates(),
+                     query_dates()).map(linked))
+
+
+def test_pending_law_catches_pending_facts_keyed_as_their_subject(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keying a pending fact like the fact it will become breaks the pending law."""
+    from statustrack import facts as facts_module
+    monkeypatch.setattr(facts_module.Fact, "key", property(lambda self: facts_module.Key(self.aspect, self.subject)))
+    breaks(laws.check_pending_keys_apart, ORACLE)
+
+
+def test_upcast_law_catches_a_broken_upcaster(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upcaster that drops the end of a format 1 range (A/B read as [A..]) breaks the upcast law."""
+    broken = dates.upcast_v1
+
+    def drops_end(text: str) -> str:
+        out = broken(text)
+        return out.split("..")[0] + "..]" if out.startswith("[") and not out.startswith("[..") else out
+
+    monkeypatch.setattr(dates, "upcast_v1", drops_end)
+    dates.parse_edtf.cache_clear()
+    try:
+        breaks(laws.check_upcast, st.tuples(logs(6), query_dates()))
+    finally:
+        dates.parse_edtf.cache_clear()

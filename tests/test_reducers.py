@@ -81,7 +81,7 @@ def test_every_kind_has_a_reducer() -> None:
                   for name, a in ev.ref_fields(cls)}
         fields = {("from_" if k == "from" else k): v for k, v in fields.items()}
         facts = facts_of(make(cls, **fields), REG)
-        assert len(facts) == (0 if cls is ev.Retraction else 1), cls.KIND
+        assert len(facts) == (0 if cls in (ev.Retraction, ev.Dissolution) else 1), cls.KIND
 
 
 def test_recognition_carries_level_and_stance() -> None:
@@ -97,5 +97,6 @@ def test_fact_keeps_source_precision_and_provenance() -> None:
     fact = facts_of(e, REG)[0]
     assert (fact.since, fact.event, fact.sources) == ("2024-01-01", "d", SRC)
     pending = announced(e, REG)[0]
-    assert (pending.subject, pending.value, pending.since) == (
-        "nkr@pending:d", "dissolved, effective 2024-01-01", "2023-09-28")
+    assert (pending.subject, pending.value, pending.since, pending.pending, str(pending.effective)) == (
+        "nkr", "dissolved", "2023-09-28", True, "2024-01-01")
+    assert pending.key != fact.key

@@ -13,7 +13,8 @@ LOG = load_log()
 
 def fact(when: str, aspect: str, subject: str, known_at: str | None = None):  # noqa: ANN201
     """The one fact of `aspect` about `subject` (an id) at `when`, as recorded by `known_at`, or None."""
-    found = [f for f in at(LOG, when, known_at=known_at, aspects=[aspect]).facts if f.subject == subject]
+    found = [f for f in at(LOG, when, known_at=known_at, aspects=[aspect]).facts
+             if f.subject == subject and not f.pending]
     assert len(found) <= 1
     return found[0] if found else None
 
@@ -25,7 +26,9 @@ def fact(when: str, aspect: str, subject: str, known_at: str | None = None):  # 
      "autonomous oblast abolished by Azerbaijan; area under direct Azerbaijani rule", "certain"),
     ("1994-05-12", "conflict", "nagorno-karabakh", "ceasefire: 1994 general ceasefire between Armenia and Azerbaijan",
      "certain"),
-    ("1994-05-12", "control", "shusha", "Artsakh (NKAO/NKR)", "certain"),
+    ("1994-05-12", "control", "shusha", "Armenia (per web-virtualkarabakh-occupation-in-figures, "
+     "web-qarabag-lachin-occupation-history); Artsakh (NKAO/NKR) (per web-armenianchurch-liberation-of-shushi, "
+     "web-enwiki-battle-of-shusha-1992)", "certain"),
     ("1994-05-12", "control", "shahumyan", "Azerbaijan", "certain"),
     ("2020-11-09T23:00+04:00", "conflict", "nagorno-karabakh", "war: Second Nagorno-Karabakh War", "certain"),
     ("2020-11-10", "conflict", "nagorno-karabakh", "ceasefire: trilateral statement of Azerbaijan, Armenia and Russia",
@@ -34,7 +37,8 @@ def fact(when: str, aspect: str, subject: str, known_at: str | None = None):  # 
      "ceasefire: trilateral statement of Azerbaijan, Armenia and Russia", "certain"),
     ("2020-11-10", "control", "shusha", "Azerbaijan", "certain"),
     ("2020-11-10", "control", "hadrut", "Azerbaijan", "certain"),
-    ("2020-11-10", "control", "kalbajar", "Artsakh (NKAO/NKR)", "certain"),
+    ("2020-11-10", "control", "kalbajar", "Armenia (per web-virtualkarabakh-occupation-in-figures); "
+     "Artsakh (NKAO/NKR) (per web-enwiki-battle-of-kalbajar, web-infokontak-battle-of-kalbajar)", "certain"),
     ("2020-11-10", "control", "aghdam", "Artsakh (NKAO/NKR)", "certain"),
     ("2020-11-20", "control", "aghdam", "Azerbaijan", "certain"),
     ("2020-11-25", "control", "kalbajar", "Azerbaijan", "certain"),
@@ -72,9 +76,10 @@ def test_lachin_not_yet_handed_over_on_the_ceasefire_day() -> None:
 
 def test_dissolution_pending_between_decree_and_effect() -> None:
     """The 2023-09-28 decree shows as pending until it takes effect on 2024-01-01."""
-    pending = [f for f in at(LOG, "2023-10-01", aspects=["status"]).facts if "@pending" in f.subject]
-    assert "2023-09-28-shahramanyan-dissolution-decree" in {f.event for f in pending}
-    assert not [f for f in at(LOG, "2024-01-01", aspects=["status"]).facts if "@pending" in f.subject]
+    pending = [f for f in at(LOG, "2023-10-01", aspects=["status"]).facts if f.pending]
+    assert "2023-09-28-shahramanyan-dissolution-decree.account" in {e for f in pending for e in f.events}
+    assert {f.subject for f in pending} == {"artsakh"}
+    assert not [f for f in at(LOG, "2024-01-01", aspects=["status"]).facts if f.pending]
 
 
 def test_unsc_resolutions_on_record() -> None:
@@ -173,41 +178,38 @@ def test_uruguay_2012_is_a_statement_not_a_recognition() -> None:
         "recognizes independence", "2020-11-13-montevideo-legislature-recognizes-artsakh-renoted")
 
 
-def _events_of(found) -> set[str]:  # noqa: ANN001
-    """The events an answer's fact carries: its own, its accounts, and the value it replaced or may yet give way to."""
-    accounts = {getattr(a, "event", a) for a in getattr(found, "accounts", ()) or ()}
-    previous = found.previous.event if found.previous is not None else None
-    return ({found.event, found.otherwise_event, previous} | accounts) - {None}
-
-
-@pytest.mark.parametrize(("first", "second", "before", "both"), [
-    ("1988-02-first-karabakh-war-per-002", "1991-first-karabakh-war-per-004", "1990-06-01", "1991-03-01"),
+@pytest.mark.parametrize(("first", "second", "day_before", "after_both", "disputed"), [
+    ("1988-02-first-karabakh-war-per-002", "1991-first-karabakh-war-per-004", "1988-01-31", "1991-03-01", False),
     ("1987-08-karabakh-armenian-petition-per-002", "1987-12-01-karabakh-petition-delivered-per-kocharyan",
-     "1987-09-01", "1987-12-01"),
+     "1987-07-31", "1987-12-02", True),
     ("2014-10-14-ep-friendship-group-announced-per-003", "2014-10-15-ep-nk-group-presented-per-horizonweekly",
-     "2014-10-14", "2014-10-15"),
+     "2014-10-13", "2014-10-16", True),
 ])
-def test_disagreeing_accounts_each_recorded(first: str, second: str, before: str, both: str) -> None:
-    """Each source's account is its own event, linked by account_of, with only its own sources; the answer
-    shows the first alone before the second's date, and both once the second is on record."""
+def test_disagreeing_accounts_each_recorded(first: str, second: str, day_before: str, after_both: str,
+                                            disputed: bool) -> None:
+    """Each source's account is its own event, linked by account_of, citing only its own source; the answer shows
+    both accounts, each with its sources, since the earliest."""
     events = {e.id: e for e in counted_events(LOG.events)}
     one, two = events[first], events[second]
     assert two.account_of == first
     assert {s.id for s in one.sources}.isdisjoint({s.id for s in two.sources})
-    (key,) = {(f.aspect, f.subject) for f in facts_of(one, LOG.registry)}
-    early = fact(before, *key)
-    assert (early.event, early.certainty) == (first, "certain")
-    assert {first, second} <= _events_of(fact(both, *key))
+    (aspect, subject) = {(f.aspect, f.subject) for f in facts_of(one, LOG.registry)}.pop()
+    assert fact(day_before, aspect, subject) is None
+    found = fact(after_both, aspect, subject)
+    assert (found.event, found.since, found.disputed) == (first, one.date.text, disputed)
+    accounts = {a.event: {s.id for s in a.sources} for a in found.supports if a.role == "account"}
+    assert accounts == {first: {s.id for s in one.sources}, second: {s.id for s in two.sources}}
 
 
 def test_1988_war_no_longer_cites_004() -> None:
-    """002's 1988 war cites 002 only (004 gives no 1988 date); 004's account starts in 1991; the 1994 ceasefire ends
+    """002's 1988 war cites 002 only (004 gives no 1988 date); 004's own account says 1991; the 1994 ceasefire ends
     the replacing event."""
     war = fact("1990-06-01", "conflict", "nagorno-karabakh")
-    assert {s.id for s in war.sources} == {"002_fef8a61a0a388da4"}
-    assert war.since == "1988-02"
-    account = next(e for e in counted_events(LOG.events) if e.id == "1991-first-karabakh-war-per-004")
-    assert account.date.text == "1991" and {s.id for s in account.sources} == {"004_ff0a7b95bcfc4415"}
+    assert (war.event, war.since) == ("1988-02-first-karabakh-war-per-002", "1988-02")
+    by_event = {a.event: a for a in war.supports}
+    assert {s.id for s in by_event["1988-02-first-karabakh-war-per-002"].sources} == {"002_fef8a61a0a388da4"}
+    assert by_event["1991-first-karabakh-war-per-004"].since == "1991"
+    assert "1988-02-first-karabakh-war" not in {e.id for e in counted_events(LOG.events)}
     ceasefire = fact("1994-05-12", "conflict", "nagorno-karabakh")
     assert (ceasefire.event, dict(ceasefire.detail)["ends"]) == (
         "1994-05-12-ceasefire-ends-war-per-002", "1988-02-first-karabakh-war-per-002")

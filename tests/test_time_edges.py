@@ -188,24 +188,24 @@ def decree(effective: str | None) -> ev.Decree:
 
 def status(logged: Log, when: str) -> list[tuple[str, str, str]]:
     """(subject, value, certainty) of every status fact at `when`."""
-    return [(f.subject, f.value, f.certainty) for f in at(logged, when, aspects=["status"]).facts]
+    return [(f.subject, f.value, f.certainty, f.pending) for f in at(logged, when, aspects=["status"]).facts]
 
 
 def test_effective_after_the_announcement_is_pending_until_it_takes_effect() -> None:
     """Signed 2023-09-28, effective 2024-01-01: nothing before, pending from the signing, real from the effect."""
     logged = log(decree("2024-01-01"))
     assert status(logged, "2023-09-27") == []
-    assert status(logged, "2023-09-28") == [("nkr@pending:d1", "dissolved, effective 2024-01-01", "certain")]
+    assert status(logged, "2023-09-28") == [("nkr", "dissolved", "certain", True)]
     assert status(logged, "2023-12-31T23:59:59.999999+04:00") == [
-        ("nkr@pending:d1", "dissolved, effective 2024-01-01", "certain")]
-    assert status(logged, "2024-01-01T00:00+04:00") == [("nkr", "dissolved", "possible")]
-    assert status(logged, "2024-01-01") == [("nkr", "dissolved", "certain")]
+        ("nkr", "dissolved", "certain", True)]
+    assert status(logged, "2024-01-01T00:00+04:00") == [("nkr", "dissolved", "possible", False)]
+    assert status(logged, "2024-01-01") == [("nkr", "dissolved", "certain", False)]
 
 
 def test_effective_the_same_day_is_not_pending() -> None:
     """An effective date equal to the date is no announcement: the fact simply applies."""
     logged = log(decree("2023-09-28"))
-    assert status(logged, "2023-09-28") == [("nkr", "dissolved", "certain")]
+    assert status(logged, "2023-09-28") == [("nkr", "dissolved", "certain", False)]
 
 
 def test_effective_before_the_announcement_is_refused(make_log, cli) -> None:  # noqa: ANN001

@@ -149,6 +149,8 @@ def _run(args: argparse.Namespace) -> int:
     log = _load(args)
     if args.command == "at":
         answer = at(log, args.when, known_at=args.known_at, aspects=args.aspect, subjects=args.subject)
+        if answer.outside:
+            sys.stderr.write(f"statustrack: note: {answer.outside}\n")
         sys.stdout.write(render_answer(answer, args.format, log.name, log.timezone))
     elif args.command == "diff":
         result = diff(log, args.from_, args.to, known_at=args.known_at, aspects=args.aspect, subjects=args.subject)

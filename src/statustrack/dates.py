@@ -90,6 +90,15 @@ class Interval:
             return self
         return attrs.evolve(self, start=min(floor, self.end))
 
+    def written(self, format: int | None = None) -> str:  # noqa: A002 - the log's word
+        """The date as a log of `format` writes it (None: as it was written)."""
+        if format is None:
+            return self.text
+        if format == 1 and self.precision == "range" and "," not in self.edtf:
+            left, right = self.edtf[1:-1].split("..")
+            return f"{left or '..'}/{right or '..'}"
+        return self.edtf or self.text
+
     def __str__(self) -> str:
         return self.edtf or self.text
 

@@ -251,6 +251,8 @@ class Relation(Event):
 class Dissolution(Event):
     """A polity's institutions are dissolved: its facts of the aspects in `ends` end.
 
+    A fact belongs to the polity when it names the polity, or a place within `territory`.
+
     `disputed_by` names claims (events) that contest the dissolution; the ended facts
     show them, so what is disputed shows both sides.
     """
@@ -259,6 +261,7 @@ class Dissolution(Event):
     polity: str = _is("actor")
     ends: tuple[str, ...] = _is("aspects")
     summary: str = _is("text")
+    territory: str | None = _is("place", optional=True)
     disputed_by: tuple[str, ...] | None = _is("events", optional=True)
 
 

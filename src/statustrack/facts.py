@@ -1,32 +1,73 @@
-"""Facts: the unit of state. A fact is `(aspect, subject) -> value`, with where it came from."""
+"""Facts: the unit of state. A fact is `(aspect, subject) -> value`, with where it came from.
+
+A fact is a *value run*: `since` is when its value began (the date of the event that
+began it), and later events that repeat the value join it as corroboration rather than
+restart it. Accounts of one happening by different sources (another day, another holder)
+make one fact that shows each account.
+"""
 
 from __future__ import annotations
 
 import attrs
+import pendulum
 
 from .dates import Interval
 from .events import SourceRef
 
-__all__ = ["ASPECTS", "Fact", "Key"]
+__all__ = ["ASPECTS", "Fact", "Key", "Support"]
 
 ASPECTS = (
     "status", "conflict", "control", "recognition", "office", "officeholder", "relation",
     "resolution",
 )
 
-Key = tuple[str, str]
+
+@attrs.frozen(order=True)
+class Key:
+    """A fact's identity in a state: its aspect, its subject, and whether it is pending.
+
+    A pending fact (announced, not yet in effect) never shares its key with the fact it
+    will become. `subject` is an identifier built from the fact's structured fields
+    (`Fact.about`); no code takes it apart.
+    """
+
+    aspect: str
+    subject: str
+    pending: bool = False
+
+
+@attrs.frozen
+class Support:
+    """One event behind a fact besides the one that began it.
+
+    `role` is `account` (another source's account of the same happening, linked by
+    `account_of`), `corroboration` (a later event repeating the value) or `dispute`
+    (a claim that contests an ending).
+    """
+
+    role: str
+    event: str
+    value: str
+    since: str
+    interval: Interval = attrs.field(repr=False)
+    sources: tuple[SourceRef, ...]
 
 
 @attrs.frozen
 class Fact:
-    """What one event says about one subject, and when.
+    """What the log says holds about one subject, since when, and on whose word.
 
-    `since` is the date text the fact took effect from, at its source's precision;
-    `interval` is the instants that date may mean, from which `certainty` is worked out
-    at query time: `certain` once the whole interval lies on or before the query instant,
-    `possible` while it straddles it; a possible fact names in `otherwise` the value that
-    holds if it has not happened yet. `detail` holds aspect-specific extra fields;
-    `previous` links to the fact it replaced in the replay.
+    `since` is the date text (standard EDTF) the value's run began, at its source's
+    precision; `interval` is when that may have been: from the first instant of the
+    first event of the run to the earliest instant by which one of its events certainly
+    happened. `certainty` is worked out at query time: `certain` once the run has
+    certainly begun, `possible` while it may not have; a possible fact names in
+    `otherwise` the value that holds if it has not happened yet. `about` holds the
+    subject's structured fields (role, id or text); `refs` every place or actor id the
+    fact concerns, with what they are part of. `supports` lists the accounts and
+    corroborations; `disputed` is true when accounts disagree on the value. A pending
+    fact (`pending`) takes effect at `effective`. `previous` links to the fact it
+    replaced in the replay.
     """
 
     aspect: str
@@ -38,20 +79,49 @@ class Fact:
     event: str
     sources: tuple[SourceRef, ...]
     detail: tuple[tuple[str, str], ...] = ()
+    about: tuple[tuple[str, str], ...] = ()
+    refs: frozenset[str] = attrs.field(default=frozenset(), repr=False)
+    pending: bool = False
+    effective: Interval | None = attrs.field(default=None, repr=False)
+    supports: tuple[Support, ...] = ()
+    disputed: bool = False
     certainty: str = "certain"
     otherwise: str | None = None
     otherwise_event: str | None = None
     previous: Fact | None = attrs.field(default=None, eq=False, repr=False)
 
-    def settled_before(self, instant: object) -> Fact | None:
+    @property
+    def key(self) -> Key:
+        """The fact's identity in a state."""
+        return Key(self.aspect, self.subject, self.pending)
+
+    @property
+    def events(self) -> tuple[str, ...]:
+        """Every event behind the fact: the one that began it, then its supports, in order."""
+        seen = [self.event]
+        for support in self.supports:
+            if support.event not in seen and support.role != "dispute":
+                seen.append(support.event)
+        return tuple(seen)
+
+    def certain_by(self, instant: pendulum.DateTime) -> bool:
+        """True when the value has certainly begun by `instant`."""
+        return self.interval.certain_by(instant)
+
+    def joined(self, later: Fact) -> Fact:
+        """This run with `later`, which repeats its value, joined as corroboration."""
+        supports = self.supports + (Support("corroboration", later.event, later.value, later.since,
+                                            later.interval, later.sources),) + later.supports
+        sources = self.sources + tuple(s for s in later.sources if s not in self.sources)
+        interval = self.interval
+        if later.interval.end < interval.end:
+            interval = attrs.evolve(interval, end=max(later.interval.end, interval.start))
+        return attrs.evolve(self, supports=supports, sources=sources, interval=interval)
+
+    def settled_before(self, instant: pendulum.DateTime) -> Fact | None:
         """The latest earlier fact on this key that is certain by `instant`: what holds
         if this (possible) fact has not happened yet."""
         earlier = self.previous
-        while earlier is not None and not earlier.interval.certain_by(instant):
+        while earlier is not None and not earlier.certain_by(instant):
             earlier = earlier.previous
         return earlier
-
-    @property
-    def key(self) -> Key:
-        """The fact's identity in a state: (aspect, subject)."""
-        return (self.aspect, self.subject)

@@ -5,7 +5,7 @@ All pure functions of a `Log`; the CLI calls them by the same names.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 import pendulum
@@ -14,8 +14,7 @@ from .dates import parse_when
 from .errors import QueryError
 from .facts import ASPECTS, Fact, Key
 from .log import Log
-from .reducers import PENDING
-from .state import EMPTY, State, Step, counted_events, replay, timeline
+from .state import EMPTY, State, Step, apply, counted_events, replay, timeline
 
 __all__ = ["Answer", "Change", "Diff", "at", "counted_events", "diff", "resolve_when", "steps_for"]
 
@@ -28,6 +27,12 @@ class Answer:
     known_at: str | None
     instant: pendulum.DateTime
     facts: tuple[Fact, ...]
+    outside: str | None = None
+
+    @property
+    def beyond_horizon(self) -> bool:
+        """True when the query instant lies outside the span the log covers."""
+        return self.outside is not None
 
 
 @attrs.frozen
@@ -40,6 +45,12 @@ class Change:
     before: Fact | None
     after: Fact | None
     events: tuple[str, ...]
+    pending: bool = False
+
+    @property
+    def kind(self) -> str:
+        """`added`, `ended` (no fact after) or `changed`."""
+        return "added" if self.before is None else "ended" if self.after is None else "changed"
 
 
 @attrs.frozen
@@ -60,6 +71,21 @@ def resolve_when(log: Log, text: str) -> pendulum.DateTime:
         raise QueryError(str(e)) from e
 
 
+def outside_horizon(log: Log, instant: pendulum.DateTime, when: str) -> str | None:
+    """A note when `instant` lies outside the log's horizon, else None."""
+    horizon = log.horizon
+    if horizon is None:
+        return None
+    span = f"{horizon.edtf.replace('/', '–')}"
+    if instant < horizon.start:
+        return (f"{when} lies before the span this log covers ({span}): "
+                "no facts means the log is silent, not that nothing held")
+    if horizon.until is not None and instant > horizon.until.end:
+        return (f"{when} lies beyond the span this log covers ({span}): "
+                "facts shown as in force are the log's last word, not news of that date")
+    return None
+
+
 def steps_for(log: Log, known_at: pendulum.DateTime | None = None) -> tuple[Step, ...]:
     """The timeline of the events that count at record time `known_at` (cached per log)."""
     key = ("steps", known_at)
@@ -68,21 +94,31 @@ def steps_for(log: Log, known_at: pendulum.DateTime | None = None) -> tuple[Step
     return log.cache[key]
 
 
-def _seen_at(fact: Fact, instant: pendulum.DateTime) -> Fact:
-    if fact.interval.certain_by(instant):
+def seen_at(fact: Fact, instant: pendulum.DateTime) -> Fact:
+    """`fact` as seen at `instant`: certain, or possible with what holds if not yet."""
+    if fact.certain_by(instant):
         return fact
     before = fact.settled_before(instant)
     return attrs.evolve(fact, certainty="possible", otherwise=before.value if before else None,
                         otherwise_event=before.event if before else None)
 
 
-def _order(facts: Iterable[Fact]) -> tuple[Fact, ...]:
+def _rank(fact: Fact) -> tuple:
     rank = {a: i for i, a in enumerate(ASPECTS)}
-    return tuple(sorted(facts, key=lambda f: (rank.get(f.aspect, len(rank)), f.aspect,
-                                               PENDING in f.subject, f.subject_name.casefold(), f.subject)))
+    return (rank.get(fact.aspect, len(rank)), fact.aspect, fact.pending, fact.subject_name.casefold(), fact.subject)
 
 
-def _wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | None):  # noqa: ANN202
+def order(facts: Iterable[Fact]) -> tuple[Fact, ...]:
+    """Facts in the order answers list them: by aspect, then subject name, pending last."""
+    return tuple(sorted(facts, key=_rank))
+
+
+def wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | None) -> Callable[[Fact], bool]:
+    """A filter keeping facts of `aspects` about `subjects` (any spelling of a place or actor).
+
+    A fact is about a place or actor when one of its structured fields names it or
+    something it is part of; no subject string is taken apart.
+    """
     for aspect in aspects or ():
         if aspect not in ASPECTS:
             msg = f"unknown aspect {aspect!r}; use one of: {', '.join(ASPECTS)}"
@@ -98,12 +134,7 @@ def _wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | N
     def keep(fact: Fact) -> bool:
         if aspects and fact.aspect not in aspects:
             return False
-        if ids:
-            subject = fact.subject.split(PENDING)[0]
-            parts = {subject} | {v for _, v in fact.detail}
-            parts |= set(subject.replace("~", "/").replace(":", "/").split("/"))
-            return bool(parts & ids)
-        return True
+        return not ids or bool(fact.refs & ids)
 
     return keep
 
@@ -119,10 +150,29 @@ def at(log: Log, when: str, *, known_at: str | None = None, aspects: Sequence[st
     """The facts in force at `when` (a day means its end), each marked certain or possible."""
     instant = resolve_when(log, when)
     record = resolve_when(log, known_at) if known_at else None
-    keep = _wanted(log, aspects, subjects)
+    keep = wanted(log, aspects, subjects)
     state = state_at(log, instant, record)
-    facts = _order(_seen_at(f, instant) for f in state.facts.values() if keep(f))
-    return Answer(when, known_at, instant, facts)
+    facts = order(seen_at(f, instant) for f in state.facts.values() if keep(f))
+    return Answer(when, known_at, instant, facts, outside_horizon(log, instant, when))
+
+
+def _causes(log: Log, lo: pendulum.DateTime, hi: pendulum.DateTime,
+            record: pendulum.DateTime | None) -> dict[Key, list[str]]:
+    """For each key, the events of the steps in (lo, hi] that changed its fact."""
+    steps = steps_for(log, record)
+    facts = dict(replay(steps, lo).facts)
+    causes: dict[Key, list[str]] = {}
+    for step in steps:
+        if step.instant <= lo:
+            continue
+        if step.instant > hi:
+            break
+        for key in apply(facts, step):
+            ids = causes.setdefault(key, [])
+            for ident in step.events:
+                if ident not in ids:
+                    ids.append(ident)
+    return causes
 
 
 def diff(log: Log, from_: str, to: str, *, known_at: str | None = None,
@@ -132,13 +182,7 @@ def diff(log: Log, from_: str, to: str, *, known_at: str | None = None,
     after = {f.key: f for f in at(log, to, known_at=known_at, aspects=aspects, subjects=subjects).facts}
     lo, hi = sorted((resolve_when(log, from_), resolve_when(log, to)))
     record = resolve_when(log, known_at) if known_at else None
-    causes: dict[Key, list[str]] = {}
-    for step in steps_for(log, record):
-        if lo < step.instant <= hi:
-            for key in step.keys:
-                ids = causes.setdefault(key, [])
-                if step.event.id not in ids:
-                    ids.append(step.event.id)
+    causes = _causes(log, lo, hi, record)
     changes = []
     for key in sorted(before.keys() | after.keys()):
         old, new = before.get(key), after.get(key)
@@ -147,7 +191,7 @@ def diff(log: Log, from_: str, to: str, *, known_at: str | None = None,
         ids = causes.get(key) or [f.event for f in (new, old) if f is not None][:1]
         shown = new or old
         assert shown is not None
-        changes.append(Change(key[0], key[1], shown.subject_name, old, new, tuple(ids)))
-    order = {f.key: i for i, f in enumerate(_order([c.after or c.before for c in changes]))}
-    changes.sort(key=lambda c: order[(c.aspect, c.subject)])
+        changes.append(Change(key.aspect, key.subject, shown.subject_name, old, new, tuple(ids), key.pending))
+    ranks = {f.key: i for i, f in enumerate(order([c.after or c.before for c in changes]))}
+    changes.sort(key=lambda c: ranks[Key(c.aspect, c.subject, c.pending)])
     return Diff(from_, to, known_at, tuple(changes))

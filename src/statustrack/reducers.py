@@ -19,9 +19,14 @@ from .events import (
 from .facts import Fact
 from .registry import Registry
 
-__all__ = ["PENDING", "STANCE_LABELS", "announced", "facts_of"]
+__all__ = ["ENDED", "ID_ROLES", "STANCE_LABELS", "announced", "facts_of"]
 
-PENDING = "@pending"
+#: What an ended fact reads, per aspect (a dissolution's summary follows).
+ENDED = {"office": "closed", "officeholder": "vacant", "relation": "ended"}
+
+#: The roles in a fact's `about` that hold place or actor ids (the others hold text).
+ID_ROLES = frozenset({"polity", "party", "theatre", "by", "place", "force", "holder", "actor", "body",
+                      "a", "b", "parties", "from"})
 
 STANCE_LABELS = {
     "recognizes": "recognizes independence",
@@ -42,6 +47,7 @@ class _Says:
     subject_name: str
     value: str
     detail: tuple[tuple[str, str], ...] = ()
+    about: tuple[tuple[str, str], ...] = ()
 
 
 @functools.singledispatch
@@ -53,43 +59,47 @@ def _says(event: Event, reg: Registry) -> tuple[_Says, ...]:
 @_says.register
 def _(e: Declaration, reg: Registry) -> tuple[_Says, ...]:
     detail = (("by", e.by),) if e.by else ()
-    return (_Says("status", e.polity, reg.name(e.polity), e.status, detail),)
+    return (_Says("status", e.polity, reg.name(e.polity), e.status, detail, (("polity", e.polity),)),)
 
 
 @_says.register
 def _(e: Decree, reg: Registry) -> tuple[_Says, ...]:
     detail = (("issuer", e.issuer),) + ((("annuls", e.annuls),) if e.annuls else ())
-    return (_Says("status", e.polity, reg.name(e.polity), e.status, detail),)
+    return (_Says("status", e.polity, reg.name(e.polity), e.status, detail, (("polity", e.polity),)),)
 
 
 @_says.register
 def _(e: Claim, reg: Registry) -> tuple[_Says, ...]:
     name = f"{reg.name(e.polity)}, per {reg.name(e.party)}"
-    return (_Says("status", f"{e.polity}/{e.party}", name, e.position, (("party", e.party),)),)
+    return (_Says("status", f"{e.polity}/{e.party}", name, e.position, (("party", e.party),),
+                  (("polity", e.polity), ("party", e.party))),)
 
 
 @_says.register
 def _(e: War, reg: Registry) -> tuple[_Says, ...]:
     parties = ", ".join(e.parties)
-    return (_Says("conflict", e.theatre, reg.name(e.theatre), f"war: {e.name}", (("parties", parties),)),)
+    return (_Says("conflict", e.theatre, reg.name(e.theatre), f"war: {e.name}", (("parties", parties),),
+                  (("theatre", e.theatre),) + tuple(("parties", p) for p in e.parties)),)
 
 
 @_says.register
 def _(e: Offensive, reg: Registry) -> tuple[_Says, ...]:
     value = f"offensive by {reg.name(e.by)}: {e.name}"
-    return (_Says("conflict", e.theatre, reg.name(e.theatre), value, (("by", e.by),)),)
+    return (_Says("conflict", e.theatre, reg.name(e.theatre), value, (("by", e.by),),
+                  (("theatre", e.theatre), ("by", e.by))),)
 
 
 @_says.register
 def _(e: Ceasefire, reg: Registry) -> tuple[_Says, ...]:
     value = f"ceasefire: {e.name}"
-    return (_Says("conflict", e.theatre, reg.name(e.theatre), value, (("ends", e.ends),)),)
+    return (_Says("conflict", e.theatre, reg.name(e.theatre), value, (("ends", e.ends),), (("theatre", e.theatre),)),)
 
 
 @_says.register
 def _(e: Blockade, reg: Registry) -> tuple[_Says, ...]:
     value = f"blockaded by {reg.name(e.by)}" if e.state == "imposed" else f"blockade by {reg.name(e.by)} lifted"
-    return (_Says("conflict", e.place, reg.name(e.place), value, (("by", e.by), ("state", e.state))),)
+    return (_Says("conflict", e.place, reg.name(e.place), value, (("by", e.by), ("state", e.state)),
+                  (("place", e.place), ("by", e.by))),)
 
 
 @_says.register
@@ -98,19 +108,20 @@ def _(e: Deployment, reg: Registry) -> tuple[_Says, ...]:
     value = f"deployed in {where}" if e.state == "deployed" else f"withdrawn from {where}"
     if e.strength:
         value = f"{value} ({e.strength})"
-    return (_Says("conflict", e.force, reg.name(e.force), value, (("place", e.place), ("state", e.state))),)
+    return (_Says("conflict", e.force, reg.name(e.force), value, (("place", e.place), ("state", e.state)),
+                  (("force", e.force), ("place", e.place))),)
 
 
 @_says.register
 def _(e: Capture, reg: Registry) -> tuple[_Says, ...]:
     detail = (("holder", e.by), ("how", "capture")) + ((("from", e.from_),) if e.from_ else ())
-    return (_Says("control", e.place, reg.name(e.place), reg.name(e.by), detail),)
+    return (_Says("control", e.place, reg.name(e.place), reg.name(e.by), detail, (("place", e.place),)),)
 
 
 @_says.register
 def _(e: Handover, reg: Registry) -> tuple[_Says, ...]:
     detail = (("holder", e.to), ("how", "handover"), ("from", e.from_))
-    return (_Says("control", e.place, reg.name(e.place), reg.name(e.to), detail),)
+    return (_Says("control", e.place, reg.name(e.place), reg.name(e.to), detail, (("place", e.place),)),)
 
 
 @_says.register
@@ -118,30 +129,34 @@ def _(e: Recognition, reg: Registry) -> tuple[_Says, ...]:
     detail = (("stance", e.stance), ("level", reg.level(e.actor) or ""))
     if e.instrument:
         detail += (("instrument", e.instrument),)
-    return (_Says("recognition", e.actor, reg.name(e.actor), STANCE_LABELS[e.stance], detail),)
+    return (_Says("recognition", e.actor, reg.name(e.actor), STANCE_LABELS[e.stance], detail, (("actor", e.actor),)),)
 
 
 @_says.register
 def _(e: Resolution, reg: Registry) -> tuple[_Says, ...]:
     name = f"{reg.name(e.body)} {e.ref}"
-    return (_Says("resolution", f"{e.body}:{e.ref}", name, e.summary, (("body", e.body),)),)
+    return (_Says("resolution", f"{e.body}:{e.ref}", name, e.summary, (("body", e.body),),
+                  (("body", e.body), ("ref", e.ref))),)
 
 
 @_says.register
 def _(e: Statement, reg: Registry) -> tuple[_Says, ...]:
     ref = e.ref or e.date.text
     name = f"{reg.name(e.actor)}: {ref}"
-    return (_Says("resolution", f"{e.actor}:{ref}", name, e.summary, (("actor", e.actor),)),)
+    return (_Says("resolution", f"{e.actor}:{ref}", name, e.summary, (("actor", e.actor),),
+                  (("actor", e.actor), ("ref", ref))),)
 
 
 @_says.register
 def _(e: Office, reg: Registry) -> tuple[_Says, ...]:
-    return (_Says("office", e.place, reg.name(e.place), e.state, (("polity", e.polity),)),)
+    return (_Says("office", e.place, reg.name(e.place), e.state, (("polity", e.polity),),
+                  (("place", e.place), ("polity", e.polity))),)
 
 
 @_says.register
 def _(e: Officeholder, reg: Registry) -> tuple[_Says, ...]:
-    return (_Says("officeholder", e.post, e.post, e.person, (("polity", e.polity),)),)
+    return (_Says("officeholder", e.post, e.post, e.person, (("polity", e.polity),),
+                  (("post", e.post), ("polity", e.polity))),)
 
 
 @_says.register
@@ -149,7 +164,8 @@ def _(e: Relation, reg: Registry) -> tuple[_Says, ...]:
     name = f"{reg.name(e.a)} ~ {reg.name(e.b)}"
     value = e.type if e.state == "established" else f"{e.type} ended"
     detail = (("type", e.type), ("state", e.state))
-    return (_Says("relation", f"{e.type}:{e.a}~{e.b}", name, value, detail),)
+    return (_Says("relation", f"{e.type}:{e.a}~{e.b}", name, value, detail,
+                  (("type", e.type), ("a", e.a), ("b", e.b))),)
 
 
 @_says.register
@@ -162,26 +178,30 @@ def _(e: Dissolution, reg: Registry) -> tuple[_Says, ...]:
     return ()
 
 
+def _refs(about: tuple[tuple[str, str], ...], reg: Registry) -> frozenset[str]:
+    ids: set[str] = set()
+    for role, value in about:
+        if role in ID_ROLES:
+            ids.update(reg.lineage(value))
+    return frozenset(ids)
+
+
 def facts_of(event: Event, reg: Registry) -> tuple[Fact, ...]:
     """The facts `event` sets once it takes effect."""
     when = event.takes_effect
     return tuple(
-        Fact(s.aspect, s.subject, s.subject_name, s.value, when.text, when, event.id,
-             event.sources, s.detail)
+        Fact(s.aspect, s.subject, s.subject_name, s.value, str(when), when, event.id,
+             event.sources, s.detail, s.about, _refs(s.about, reg))
         for s in _says(event, reg)
     )
 
 
 def announced(event: Event, reg: Registry) -> tuple[Fact, ...]:
-    """The pending facts an event with a later `effective` sets from its `date`.
-
-    Each is keyed by the event too (`<subject>@pending:<event id>`), so two events pending
-    on one subject are both on record, and each clears only its own when it takes effect.
-    """
+    """The pending facts an event with a later `effective` sets from its `date`: the facts
+    it will set, under their real subjects, marked pending and carrying when they take effect."""
     assert event.effective is not None
     return tuple(
-        Fact(s.aspect, f"{s.subject}{PENDING}:{event.id}", f"{s.subject_name} (pending)",
-             f"{s.value}, effective {event.effective.text}", event.date.text, event.date,
-             event.id, event.sources, s.detail + (("effective", event.effective.text),))
+        Fact(s.aspect, s.subject, s.subject_name, s.value, str(event.date), event.date, event.id,
+             event.sources, s.detail, s.about, _refs(s.about, reg), pending=True, effective=event.effective)
         for s in _says(event, reg)
     )

@@ -9,10 +9,11 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
 from typing import Any
 
+import pendulum
 from tabulate import tabulate
 
 from .errors import Problem
-from .facts import Fact
+from .facts import Fact, Support
 from .query import Answer, Diff
 
 __all__ = ["FORMATS", "fact_json", "render_answer", "render_diff", "render_problems", "render_rows"]
@@ -20,6 +21,18 @@ __all__ = ["FORMATS", "fact_json", "render_answer", "render_diff", "render_probl
 FORMATS = ("table", "json", "csv")
 _POSSIBLE = "?"
 _LEGEND = f"{_POSSIBLE} possible: the event's date straddles this instant; it may not hold yet."
+
+
+def iso(instant: pendulum.DateTime) -> str:
+    """An instant as ISO 8601 in UTC (`2020-11-07T20:00:00Z`), microseconds only when present."""
+    text = instant.in_tz("UTC").strftime("%Y-%m-%dT%H:%M:%S")
+    return text + (f".{instant.microsecond:06d}" if instant.microsecond else "") + "Z"
+
+
+def _support_json(support: Support) -> dict[str, Any]:
+    return {"role": support.role, "event": support.event, "value": support.value, "since": support.since,
+            "since_start": iso(support.interval.start), "since_end": iso(support.interval.end),
+            "sources": [{"id": s.id, "at": s.at} for s in support.sources]}
 
 
 def fact_json(fact: Fact) -> dict[str, Any]:
@@ -30,10 +43,23 @@ def fact_json(fact: Fact) -> dict[str, Any]:
         "subject_name": fact.subject_name,
         "value": fact.value,
         "since": fact.since,
+        "since_start": iso(fact.interval.start),
+        "since_end": iso(fact.interval.end),
         "certainty": fact.certainty,
         "event": fact.event,
+        "events": list(fact.events),
         "sources": [{"id": s.id, "at": s.at} for s in fact.sources],
+        "subject_fields": dict(fact.about),
+        "pending": fact.pending,
     }
+    if fact.pending and fact.effective is not None:
+        out["effective"] = str(fact.effective)
+        out["effective_at"] = iso(fact.effective.start)
+    if fact.interval.qualifier:
+        out["qualifier"] = fact.interval.qualifier
+    if fact.supports:
+        out["disputed"] = fact.disputed
+        out["supports"] = [_support_json(s) for s in fact.supports]
     if fact.certainty == "possible":
         out["otherwise"] = fact.otherwise
         out["otherwise_event"] = fact.otherwise_event
@@ -50,6 +76,27 @@ def _since(fact: Fact) -> str:
     return fact.since + (f" {_POSSIBLE}" if fact.certainty == "possible" else "")
 
 
+def _cell(fact: Fact) -> str:
+    """The value column of a fact: value, event, then accounts, corroboration and disputes."""
+    lines = [f"{fact.value}{_otherwise(fact)}"]
+    if fact.pending and fact.effective is not None:
+        lines[0] = f"{lines[0]} [pending: from {fact.effective}]"
+    lines.append(f"({fact.event})")
+    accounts = [s for s in fact.supports if s.role == "account"]
+    if accounts and fact.disputed:
+        lines.append("accounts: " + "; ".join(f"{s.value} {s.since}" for s in accounts))
+    elif accounts:
+        lines.append("accounts: " + "; ".join(f"{s.since} per {', '.join(r.id for r in s.sources)}"
+                                              for s in accounts))
+    corroborated = [s for s in fact.supports if s.role == "corroboration"]
+    if corroborated:
+        lines.append(f"+{len(corroborated)} corroborating: {', '.join(s.event for s in corroborated)}")
+    for s in fact.supports:
+        if s.role == "dispute":
+            lines.append(f"disputed: {s.value} ({s.event})")
+    return "\n".join(lines)
+
+
 def _grouped(items: Sequence[Any], aspect: Callable[[Any], str], headers: Sequence[str],
              row: Callable[[Any], Sequence[str]], widths: Sequence[int]) -> str:
     blocks = []
@@ -63,18 +110,16 @@ def _grouped(items: Sequence[Any], aspect: Callable[[Any], str], headers: Sequen
 def render_answer(answer: Answer, fmt: str, log_name: str, tz: str) -> str:
     """An `at` answer in `fmt`."""
     if fmt == "json":
-        return _dumps({"at": answer.at, "known_at": answer.known_at,
-                       "facts": [fact_json(f) for f in answer.facts]})
+        return _dumps({"at": answer.at, "known_at": answer.known_at, "instant": iso(answer.instant),
+                       "beyond_horizon": answer.beyond_horizon, "facts": [fact_json(f) for f in answer.facts]})
     if fmt == "csv":
-        return _csv(["aspect", "subject", "subject_name", "value", "since", "certainty", "event", "sources"],
-                    ([f.aspect, f.subject, f.subject_name, f.value, f.since, f.certainty, f.event,
-                      _sources(f)] for f in answer.facts))
+        return facts_csv(answer.facts)
     known = f", as recorded by {answer.known_at}" if answer.known_at else ""
     head = f"{log_name} at {answer.at} ({tz}{known})"
     if not answer.facts:
         return f"{head}\n\nno facts in force.\n"
     body = _grouped(answer.facts, lambda f: f.aspect, ["subject", "value (event)", "since"],
-                    lambda f: [f.subject_name, f"{f.value}{_otherwise(f)}\n({f.event})", _since(f)], [18, 32, 22])
+                    lambda f: [f.subject_name, _cell(f), _since(f)], [16, 32, 24])
     legend = f"\n\n{_LEGEND}" if any(f.certainty == "possible" for f in answer.facts) else ""
     return f"{head}\n\n{body}{legend}\n"
 
@@ -88,7 +133,8 @@ def _otherwise(fact: Fact) -> str:
 def _brief(fact: Fact | None) -> str:
     if fact is None:
         return "-"
-    return fact.value + (f" ({_POSSIBLE})" if fact.certainty == "possible" else "")
+    pending = f" [pending: from {fact.effective}]" if fact.pending and fact.effective is not None else ""
+    return fact.value + pending + (f" ({_POSSIBLE})" if fact.certainty == "possible" else "")
 
 
 def render_diff(result: Diff, fmt: str, log_name: str, tz: str) -> str:
@@ -98,13 +144,14 @@ def render_diff(result: Diff, fmt: str, log_name: str, tz: str) -> str:
             {"aspect": c.aspect, "subject": c.subject, "subject_name": c.subject_name,
              "before": fact_json(c.before) if c.before else None,
              "after": fact_json(c.after) if c.after else None,
-             "events": list(c.events)} for c in result.changes]})
+             "pending": c.pending, "change": c.kind, "events": list(c.events)} for c in result.changes]})
     if fmt == "csv":
         return _csv(["aspect", "subject", "subject_name", "before", "after", "before_certainty",
-                     "after_certainty", "events"],
+                     "after_certainty", "events", "pending", "change"],
                     ([c.aspect, c.subject, c.subject_name, c.before.value if c.before else "",
                       c.after.value if c.after else "", c.before.certainty if c.before else "",
-                      c.after.certainty if c.after else "", " ".join(c.events)] for c in result.changes))
+                      c.after.certainty if c.after else "", " ".join(c.events),
+                      "true" if c.pending else "false", c.kind] for c in result.changes))
     known = f", as recorded by {result.known_at}" if result.known_at else ""
     head = f"{log_name}: changes from {result.from_} to {result.to} ({tz}{known})"
     if not result.changes:
@@ -141,8 +188,25 @@ def render_rows(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str,
     return tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=widths, disable_numparse=True) + "\n"
 
 
-def _sources(fact: Fact) -> str:
-    return "; ".join(f"{s.id} ({s.at})" if s.at else s.id for s in fact.sources)
+_CSV_HEAD = ["aspect", "subject", "subject_name", "value", "since", "since_start", "since_end", "certainty",
+             "pending", "effective_at", "event", "events", "disputed"]
+
+
+def facts_csv(facts: Sequence[Fact]) -> str:
+    """Facts as CSV: the public fields, the aspect fields as columns, one source per column group."""
+    fields = list(dict.fromkeys(k for f in facts for k, _ in f.detail if k not in _CSV_HEAD))
+    width = max((len(f.sources) for f in facts), default=1)
+    groups = [h for i in range(1, width + 1) for h in (f"source_{i}", f"source_{i}_at")]
+    rows = []
+    for f in facts:
+        detail = dict(f.detail)
+        refs = [v for s in f.sources for v in (s.id, s.at)]
+        rows.append([f.aspect, f.subject, f.subject_name, f.value, f.since, iso(f.interval.start),
+                     iso(f.interval.end), f.certainty, "true" if f.pending else "false",
+                     iso(f.effective.start) if f.pending and f.effective else "", f.event, " ".join(f.events),
+                     "true" if f.disputed else "false"]
+                    + [detail.get(k, "") for k in fields] + refs + [""] * (2 * width - len(refs)))
+    return _csv(_CSV_HEAD + fields + groups, rows)
 
 
 def _csv(headers: list[str], rows: Iterable[list[str]]) -> str:

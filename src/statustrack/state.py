@@ -1,41 +1,77 @@
 """Replay: events become a timeline of steps, and a state is the fold of the steps so far.
 
-The timeline is ordered by the start of each step's interval; ties keep log order. An
-event whose `effective` is later than its `date` makes two steps: at its date it puts
-pending facts on record, at its effective date it clears them and sets its facts.
-A state remembers the instant it was replayed to, so a replay can continue from it.
+The timeline is ordered by the start of each step's interval; ties keep log order.
+Accounts of one happening (linked by `account_of`) make one step, at the earliest
+account's start. An event whose `effective` is later than its `date` makes two steps: at
+its date it puts pending facts on record, at its effective date it clears them and sets
+its facts. A span (`A/B`) makes a step at A and one that stops its facts after B. A
+dissolution ends, when it applies, every fact of its aspects that belongs to its polity.
+
+The fold keeps value runs: a fact that repeats the value in force joins its run as
+corroboration instead of restarting it. A state remembers the instant it was replayed
+to, so a replay can continue from it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import datetime as dt
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from types import MappingProxyType
 
 import attrs
 import pendulum
 
-from .events import Event, Retraction
-from .facts import Fact, Key
-from .reducers import announced, facts_of
+from .events import Dissolution, Event, Relation, Retraction
+from .facts import Fact, Key, Support
+from .reducers import ENDED, announced, facts_of
 from .registry import Registry
 
-__all__ = ["EMPTY", "State", "Step", "counted_events", "replay", "timeline"]
+__all__ = ["EMPTY", "Announcement", "Ending", "State", "Step", "apply", "counted_events", "pending_at", "replay",
+           "timeline"]
+
+_TICK = dt.timedelta(microseconds=1)
+
+
+@attrs.frozen
+class Ending:
+    """What a dissolution ends: facts of `aspects` whose refs meet `owners`."""
+
+    aspects: frozenset[str]
+    owners: frozenset[str]
+    summary: str
+    disputes: tuple[Support, ...] = ()
+
+
+@attrs.frozen
+class Announcement:
+    """A pending fact: on record from `start`, in effect (so no longer pending) from `effect`."""
+
+    start: pendulum.DateTime
+    order: int
+    effect: pendulum.DateTime
+    fact: Fact
 
 
 @attrs.frozen
 class Step:
-    """One change to the state at `instant`: facts to clear, then facts to set."""
+    """One change to the state at `instant`: runs to stop, facts to set, pending keys to
+    work out again, and an ending to apply. `events` are the ids of every account it
+    stands for; `pools` holds, per pending key, every announcement of the timeline."""
 
     instant: pendulum.DateTime
     order: int
     event: Event = attrs.field(repr=False)
     sets: tuple[Fact, ...] = attrs.field(repr=False)
-    clears: tuple[Key, ...] = ()
+    pending: tuple[Key, ...] = ()
+    stops: tuple[Key, ...] = ()
+    ending: Ending | None = attrs.field(default=None, repr=False)
+    events: tuple[str, ...] = ()
+    pools: Mapping[Key, list[Announcement]] = attrs.field(factory=dict, eq=False, repr=False)
 
     @property
     def keys(self) -> frozenset[Key]:
-        """Every key this step touches."""
-        return frozenset(self.clears) | {f.key for f in self.sets}
+        """Every key this step names (an ending's keys depend on the state: see `apply`)."""
+        return frozenset(self.pending) | frozenset(self.stops) | {f.key for f in self.sets}
 
 
 def counted_events(events: Sequence[Event], known_at: pendulum.DateTime | None = None) -> tuple[Event, ...]:
@@ -62,18 +98,96 @@ def counted_events(events: Sequence[Event], known_at: pendulum.DateTime | None =
     return tuple(e for e in known if counts(e.id) and not isinstance(e, Retraction))
 
 
+def _accounts(events: Sequence[Event]) -> dict[str, list[tuple[int, Event]]]:
+    """Events grouped by the happening they tell of (the root of their `account_of` links)."""
+    by_id = {e.id: e for e in events}
+
+    def root(event: Event) -> str:
+        seen = {event.id}
+        while event.account_of in by_id and event.account_of not in seen:
+            event = by_id[event.account_of]
+            seen.add(event.id)
+        return event.id
+
+    groups: dict[str, list[tuple[int, Event]]] = {}
+    for order, event in enumerate(events):
+        groups.setdefault(root(event), []).append((order, event))
+    return groups
+
+
+def _combined(facts: list[Fact]) -> Fact:
+    """One fact from the accounts of one happening (earliest first): each account shown, with
+    its sources; the value is theirs if they agree, every account's if not."""
+    first = facts[0]
+    if len(facts) == 1:
+        return first
+    values = list(dict.fromkeys(f.value for f in facts))
+    value = first.value
+    if len(values) > 1:
+        value = "; ".join(
+            f"{v} (per {', '.join(dict.fromkeys(s.id for f in facts if f.value == v for s in f.sources))})"
+            for v in values)
+    sources = tuple(dict.fromkeys(s for f in facts for s in f.sources))
+    supports = tuple(Support("account", f.event, f.value, f.since, f.interval, f.sources) for f in facts)
+    return attrs.evolve(first, value=value, sources=sources, supports=supports, disputed=len(values) > 1)
+
+
+def _merge(per_event: list[tuple[Fact, ...]]) -> tuple[Fact, ...]:
+    """The facts of a happening: per key, its accounts combined (in the given order)."""
+    by_key: dict[Key, list[Fact]] = {}
+    for facts in per_event:
+        for fact in facts:
+            by_key.setdefault(fact.key, []).append(fact)
+    return tuple(_combined(sorted(group, key=lambda f: f.interval.start)) for group in by_key.values())
+
+
+def _ending(event: Dissolution, reg: Registry, counted: Mapping[str, Event]) -> Ending:
+    owners = {event.polity} | ({event.territory} if event.territory else set())
+    replacing = {e.replaces: e for e in counted.values() if e.replaces}
+    disputes = []
+    for ident in event.disputed_by or ():
+        claim = counted.get(ident)
+        while claim is None and ident in replacing:  # corrected since: the correction disputes it
+            claim = replacing[ident]
+            ident = claim.id
+        if claim is None:
+            continue  # retracted or not yet recorded: it disputes nothing
+        for fact in facts_of(claim, reg):
+            disputes.append(Support("dispute", claim.id, fact.value, fact.since, fact.interval, claim.sources))
+    return Ending(frozenset(event.ends), frozenset(owners), event.summary, tuple(disputes))
+
+
 def timeline(events: Iterable[Event], reg: Registry) -> tuple[Step, ...]:
     """The steps of `events` (given in log order), sorted by instant, ties in log order."""
+    events = list(events)
+    counted = {e.id: e for e in events}
     steps: list[Step] = []
-    for order, event in enumerate(events):
-        sets = facts_of(event, reg)
-        if event.announced_early:
-            pending = announced(event, reg)
-            steps.append(Step(event.date.start, order, event, pending))
-            steps.append(Step(event.takes_effect.start, order, event, sets,
-                              tuple(f.key for f in pending)))
-        else:
-            steps.append(Step(event.takes_effect.start, order, event, sets))
+    pools: dict[Key, list[Announcement]] = {}
+    for group in _accounts(events).values():
+        order = group[0][0]
+        members = [e for _, e in group]
+        ids = tuple(e.id for e in members)
+        primary = min(members, key=lambda e: e.takes_effect.start)
+        sets = _merge([facts_of(e, reg) for e in members])
+        effect = min(e.takes_effect.start for e in members)
+        if isinstance(primary, Dissolution):
+            ending = _ending(primary, reg, counted)
+            steps.append(Step(effect, order, primary, (), ending=ending, events=ids))
+            continue
+        early = [e for e in members if e.announced_early]
+        pending: tuple[Key, ...] = ()
+        if early:
+            start = min(e.date.start for e in early)
+            for fact in _merge([announced(e, reg) for e in early]):
+                pools.setdefault(fact.key, []).append(Announcement(start, order, effect, fact))
+                pending += (fact.key,)
+            steps.append(Step(start, order, primary, (), pending, events=ids, pools=pools))
+        steps.append(Step(effect, order, primary, sets, pending, events=ids, pools=pools))
+        until = primary.date.until if primary.date.is_span else None
+        if until is not None and sets:
+            steps.append(Step(until.end + _TICK, order, primary, (), stops=tuple(f.key for f in sets), events=ids))
+    for pool in pools.values():
+        pool.sort(key=lambda a: (a.start, a.order))
     steps.sort(key=lambda s: (s.instant, s.order))
     return tuple(steps)
 
@@ -98,6 +212,77 @@ class State:
 EMPTY = State(None, {})
 
 
+def _ended(fact: Fact) -> bool:
+    if fact.aspect == "office":
+        return fact.value.startswith("closed")
+    if fact.aspect == "officeholder":
+        return fact.value.startswith("vacant")
+    return dict(fact.detail).get("state") == "ended"
+
+
+def _end(facts: MutableMapping[Key, Fact], step: Step) -> list[Key]:
+    ending = step.ending
+    assert ending is not None
+    since = step.event.takes_effect
+    changed = []
+    for key, fact in list(facts.items()):
+        if key.pending or fact.aspect not in ending.aspects or not fact.refs & ending.owners or _ended(fact):
+            continue
+        word = ENDED[fact.aspect]
+        if fact.aspect == "relation":
+            word = f"{dict(fact.detail).get('type', 'tie')} {word}"
+        detail = tuple((k, v) for k, v in fact.detail if k != "state") + (("state", "ended"),)
+        facts[key] = attrs.evolve(
+            fact, value=f"{word}: {ending.summary}", since=str(since), interval=since, event=step.event.id,
+            sources=step.event.sources, detail=detail, supports=ending.disputes, disputed=bool(ending.disputes),
+            previous=fact)
+        changed.append(key)
+    return changed
+
+
+def _run(old: Fact | None, fact: Fact) -> Fact:
+    """`fact` set over `old`: it joins old's run if it repeats the value, else starts one."""
+    if old is not None and old.value == fact.value and not old.disputed and not fact.disputed:
+        return old.joined(fact)
+    return attrs.evolve(fact, previous=old)
+
+
+def pending_at(pool: Sequence[Announcement], instant: pendulum.DateTime) -> Fact | None:
+    """The pending fact of one key at `instant`: the runs of the announcements on record
+    and not yet in effect, in order."""
+    fact = None
+    for item in pool:
+        if item.start > instant:
+            break
+        if instant < item.effect:
+            fact = _run(fact, item.fact)
+    return fact
+
+
+def apply(facts: MutableMapping[Key, Fact], step: Step) -> list[Key]:
+    """Apply one step to `facts` in place; returns the keys whose fact changed."""
+    changed: list[Key] = []
+    for key in step.pending:
+        fact = pending_at(step.pools[key], step.instant)
+        if fact != facts.get(key):
+            changed.append(key)
+        if fact is None:
+            facts.pop(key, None)
+        else:
+            facts[key] = fact
+    for key in step.stops:
+        current = facts.get(key)
+        if current is not None and current.event in step.events:
+            del facts[key]
+            changed.append(key)
+    for fact in step.sets:
+        facts[fact.key] = _run(facts.get(fact.key), fact)
+        changed.append(fact.key)
+    if step.ending is not None:
+        changed.extend(_end(facts, step))
+    return changed
+
+
 def replay(steps: Sequence[Step], upto: pendulum.DateTime, start: State = EMPTY) -> State:
     """Apply to `start` every step after `start.upto` and at or before `upto`."""
     if start.upto is not None and upto < start.upto:
@@ -109,8 +294,6 @@ def replay(steps: Sequence[Step], upto: pendulum.DateTime, start: State = EMPTY)
             continue
         if step.instant > upto:
             break
-        for key in step.clears:
-            facts.pop(key, None)
-        for fact in step.sets:
-            facts[fact.key] = attrs.evolve(fact, previous=facts.get(fact.key))
+        apply(facts, step)
     return State(upto, facts)
+

@@ -11,6 +11,7 @@ from .errors import Problem
 from .events import Ceasefire, Decree, Dissolution, Event, Offensive, Retraction, War
 from .parse import Raw
 from .registry import Registry
+from .facts import Key
 from .reducers import facts_of
 from .state import counted_events, timeline
 
@@ -125,7 +126,7 @@ def _ambiguous_order(built: Sequence[tuple[Event, Raw]], reg: Registry) -> list[
     event it replaces."""
     raws = {e.id: raw for e, raw in built}
     problems = []
-    seen: dict[tuple[object, tuple[str, str]], tuple[Event, Raw]] = {}
+    seen: dict[tuple[object, Key], tuple[Event, Raw]] = {}
     for step in timeline(counted_events([e for e, _ in built]), reg):
         for key in step.keys:
             slot = (step.instant, key)
@@ -133,7 +134,7 @@ def _ambiguous_order(built: Sequence[tuple[Event, Raw]], reg: Registry) -> list[
                 other, other_raw = seen[slot]
                 problems.append(_problem(
                     raws[step.event.id], "date",
-                    f"changes {key[0]} of {key[1]!r} from the same instant as {other.id!r} "
+                    f"changes {key.aspect} of {key.subject!r} from the same instant as {other.id!r} "
                     f"in {other_raw.file}, so their order is undefined",
                     "put both events in one file (file order decides) or give one a more precise date"))
             seen.setdefault(slot, (step.event, raws[step.event.id]))

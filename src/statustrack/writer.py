@@ -19,22 +19,23 @@ from .events import Event, ref_fields
 __all__ = ["event_record", "to_jsonl", "to_toml"]
 
 _COMMON_ORDER = ("id", "kind", "date", "effective")
-_TAIL_ORDER = ("sources", "recorded", "replaces", "note")
+_TAIL_ORDER = ("sources", "recorded", "replaces", "account_of", "note")
 
 
-def event_record(event: Event) -> dict[str, Any]:
-    """The fields of `event` as written in a log, in a stable, readable order."""
-    record: dict[str, Any] = {"id": event.id, "kind": event.kind, "date": event.date.text}
+def event_record(event: Event, format: int | None = None) -> dict[str, Any]:  # noqa: A002
+    """The fields of `event` as written in a log, in a stable, readable order; dates as
+    written, or as a log of `format` (1 or 2) writes them."""
+    record: dict[str, Any] = {"id": event.id, "kind": event.kind, "date": event.date.written(format)}
     if event.effective is not None:
-        record["effective"] = event.effective.text
+        record["effective"] = event.effective.written(format)
     for name, attribute in ref_fields(type(event)):
         value = getattr(event, attribute.name)
         if value is not None:
             record[name] = list(value) if isinstance(value, tuple) else value
     record["sources"] = [{"id": s.id, "at": s.at} if s.at else {"id": s.id} for s in event.sources]
     if event.recorded is not None:
-        record["recorded"] = event.recorded.text
-    for name in ("replaces", "note"):
+        record["recorded"] = event.recorded.written(format)
+    for name in ("replaces", "account_of", "note"):
         if getattr(event, name) is not None:
             record[name] = getattr(event, name)
     return record
@@ -51,18 +52,18 @@ def _toml_value(value: Any) -> str:
     raise TypeError(msg)
 
 
-def to_toml(events: Iterable[Event]) -> str:
-    """Events as `[[event]]` tables, one blank line apart."""
+def to_toml(events: Iterable[Event], format: int | None = None) -> str:  # noqa: A002
+    """Events as `[[event]]` tables, one blank line apart (dates as a log of `format` writes them)."""
     blocks = []
     for event in events:
-        lines = ["[[event]]"] + [f"{k} = {_toml_value(v)}" for k, v in event_record(event).items()]
+        lines = ["[[event]]"] + [f"{k} = {_toml_value(v)}" for k, v in event_record(event, format).items()]
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
 
 
-def to_jsonl(events: Iterable[Event]) -> str:
-    """Events as JSON Lines, one object a line."""
-    return "".join(json.dumps(event_record(e), ensure_ascii=False) + "\n" for e in events)
+def to_jsonl(events: Iterable[Event], format: int | None = None) -> str:  # noqa: A002
+    """Events as JSON Lines, one object a line (dates as a log of `format` writes them)."""
+    return "".join(json.dumps(event_record(e, format), ensure_ascii=False) + "\n" for e in events)
 
 
 def same_event(a: Event, b: Event) -> bool:
