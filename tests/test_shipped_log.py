@@ -6,6 +6,8 @@ import pytest
 
 from statustrack.log import load_log
 from statustrack.query import at
+from statustrack.state import counted_events
+from statustrack.reducers import facts_of
 
 LOG = load_log()
 
@@ -276,7 +278,7 @@ def test_foreign_leaders_the_sources_name(when: str, post: str, holder: str) -> 
 # and from 46.04E Kalbajar to 47.14E Fuzuli).
 REGION_BOX = ((38.8, 40.6), (45.5, 47.6))
 # Places abroad: the cities that hosted Artsakh's representative offices.
-ABROAD = {"yerevan", "sydney", "berlin", "paris", "moscow", "beirut", "washington-dc"}
+ABROAD = {"yerevan", "sydney", "berlin", "paris", "moscow", "beirut", "washington-dc", "armenia-country"}
 # Places no page gives a point for (docs/known-gaps-data-geo.md): never a made-up one.
 WITHOUT_COORDINATES = {"martakert-east", "martuni-east"}
 
@@ -357,3 +359,122 @@ def test_the_republic_existed_from_proclamation_to_dissolution() -> None:
             if str(raw.get("date", "")).startswith(("[..", "../")):
                 named = [v for v in raw.values() if v == "artsakh" or (isinstance(v, list) and "artsakh" in v)]
                 assert not named, (path.name, raw["id"])
+
+# --- Issue 13, December 2026 audit (events/audit-2026-12.toml) ------------------------
+
+
+def test_abkhazia_visa_free_not_in_force_in_2016() -> None:
+    """The 2016 visa-free agreement was only being drafted: no tie on 1 April 2016, the plan on record, the 2017
+    memorandum a cooperation tie, and 001's undated account possible only after it."""
+    assert fact("2016-04-02", "relation", "visa-free:abkhazia~artsakh") is None
+    old = fact("2016-04-02", "relation", "visa-free:abkhazia~artsakh", known_at="2026-11-30")
+    assert (old.value, old.certainty) == ("visa-free", "certain")
+    plan = fact("2016-02-24", "resolution", "abkhazia:2016-02 draft visa-free agreements with NK and Transnistria")
+    assert plan is not None and plan.certainty == "certain"
+    memo = fact("2017-08-28", "relation", "cooperation:abkhazia~artsakh")
+    assert (memo.value, memo.certainty) == ("cooperation", "certain")
+    assert fact("2017-08-27", "relation", "visa-free:abkhazia~artsakh") is None
+    later = fact("2019-01-01", "relation", "visa-free:abkhazia~artsakh")
+    assert (later.certainty, later.event) == ("possible", "2017-2023-abkhazia-artsakh-visa-free-per-001")
+
+
+def test_lithuania_circle_is_not_the_state() -> None:
+    """The 2017 circle of friendship is its own parliament-level actor, not Lithuania; the Seimas group keeps 2013."""
+    assert fact("2017-07-06", "relation", "friendship-group:lithuania~artsakh") is None
+    circle = fact("2017-07-05", "relation", "friendship-group:lithuania-artsakh-circle-of-friendship~artsakh")
+    assert (circle.value, circle.certainty) == ("friendship-group", "certain")
+    assert LOG.registry.actors["lithuania-artsakh-circle-of-friendship"].level == "parliament"
+    seimas = fact("2013-02-26", "relation", "friendship-group:seimas-of-lithuania~artsakh")
+    assert seimas.event == "2013-02-26-lithuanian-seimas-friendship-group-renoted"
+    assert "not a separate event" not in next(e for e in LOG.events if e.id == seimas.event).note
+
+
+def test_shusha_passes_from_the_ssr_to_azerbaijan_at_independence() -> None:
+    """Shusha's holder is the Azerbaijan SSR until 18 October 1991, then the Republic of Azerbaijan until May 1992;
+    no control fact names the SSR after that day."""
+    assert fact("1991-10-17", "control", "shusha").value == "Azerbaijan SSR"
+    shusha = fact("1991-10-18", "control", "shusha")
+    assert (shusha.value, shusha.certainty, shusha.since) == ("Azerbaijan", "certain", "1991-10-18")
+    assert fact("1992-05-07", "control", "shusha").value == "Azerbaijan"
+    for when in ("1991-10-18", "1991-12-31", "1992-05-07", "1993-06-01", "1994-05-12"):
+        assert not [f for f in at(LOG, when, aspects=["control"]).facts if f.value == "Azerbaijan SSR"], when
+
+
+@pytest.mark.parametrize(("when", "subject", "value", "certainty"), [
+    ("1991-05-01", "nagorno-karabakh", "offensive by Soviet Union: Operation Ring", "certain"),
+    ("1991-11-15", "stepanakert", "blockaded by Azerbaijan", "possible"),
+    ("1992-01-01", "stepanakert", "blockaded by Azerbaijan", "certain"),
+    ("1992-05-09", "stepanakert", "blockade by Azerbaijan lifted", "certain"),
+    ("1990-01-01", "armenia-country", "blockaded by Azerbaijan", "certain"),
+    ("1993-04-30", "armenia-country", "blockaded by Turkey", "certain"),
+])
+def test_conflict_events_named_by_004(when: str, subject: str, value: str, certainty: str) -> None:
+    """Operation Ring, the siege of Stepanakert and the blockade of Armenia, at their pages' dates."""
+    found = fact(when, "conflict", subject)
+    assert (found.value, found.certainty) == (value, certainty)
+
+
+@pytest.mark.parametrize(("when", "subject", "certainty"), [
+    ("2015-06-16", "european-court-of-human-rights:Chiragov and Others v. Armenia (13216/05), Grand Chamber",
+     "certain"),
+    ("2003-04-01", "council-of-europe:2003 background paper, seminar 'Youth and Conflict Resolution'", "possible"),
+    ("2003-04-02", "council-of-europe:2003 background paper, seminar 'Youth and Conflict Resolution'", "certain"),
+    ("2012-11-13", "ruben-martinez-huelmo:2012-11 remark in Stepanakert on Uruguay recognizing NK", "certain"),
+])
+def test_statements_and_rulings(when: str, subject: str, certainty: str) -> None:
+    """The 2015 Chiragov judgment (not 2005), the 2003 background paper, Uruguay's 2012 remark."""
+    found = fact(when, "resolution", subject)
+    assert found is not None and found.certainty == certainty
+    assert fact("2015-06-15", "resolution",
+                "european-court-of-human-rights:Chiragov and Others v. Armenia (13216/05), Grand Chamber") is None
+
+
+def test_uruguay_2012_is_a_statement_not_a_recognition() -> None:
+    """Uruguay itself holds no recognition stance; its November 2012 remark is one legislator's statement."""
+    assert fact("2013-01-01", "recognition", "uruguay") is None
+    montevideo = fact("2020-11-13", "recognition", "montevideo-department-legislature")
+    assert (montevideo.value, montevideo.event) == (
+        "recognizes independence", "2020-11-13-montevideo-legislature-recognizes-artsakh-renoted")
+
+
+@pytest.mark.parametrize(("first", "second", "day_before", "after_both", "disputed"), [
+    ("1988-02-first-karabakh-war-per-002", "1991-first-karabakh-war-per-004", "1988-01-31", "1991-03-01", False),
+    ("1987-08-karabakh-armenian-petition-per-002", "1987-12-01-karabakh-petition-delivered-per-kocharyan",
+     "1987-07-31", "1987-12-02", True),
+    ("2014-10-14-ep-friendship-group-announced-per-003", "2014-10-15-ep-nk-group-presented-per-horizonweekly",
+     "2014-10-13", "2014-10-16", True),
+])
+def test_disagreeing_accounts_each_recorded(first: str, second: str, day_before: str, after_both: str,
+                                            disputed: bool) -> None:
+    """Each source's account is its own event, linked by account_of, citing only its own source; the answer shows
+    both accounts, each with its sources, since the earliest."""
+    events = {e.id: e for e in counted_events(LOG.events)}
+    one, two = events[first], events[second]
+    assert two.account_of == first
+    assert {s.id for s in one.sources}.isdisjoint({s.id for s in two.sources})
+    (aspect, subject) = {(f.aspect, f.subject) for f in facts_of(one, LOG.registry)}.pop()
+    assert fact(day_before, aspect, subject) is None
+    found = fact(after_both, aspect, subject)
+    assert (found.event, found.since, found.disputed) == (first, one.date.text, disputed)
+    accounts = {a.event: {s.id for s in a.sources} for a in found.supports if a.role == "account"}
+    assert accounts == {first: {s.id for s in one.sources}, second: {s.id for s in two.sources}}
+
+
+def test_1988_war_no_longer_cites_004() -> None:
+    """002's 1988 war cites 002 only (004 gives no 1988 date); 004's own account says 1991; the 1994 ceasefire ends
+    the replacing event."""
+    war = fact("1990-06-01", "conflict", "nagorno-karabakh")
+    assert (war.event, war.since) == ("1988-02-first-karabakh-war-per-002", "1988-02")
+    by_event = {a.event: a for a in war.supports}
+    assert {s.id for s in by_event["1988-02-first-karabakh-war-per-002"].sources} == {"002_fef8a61a0a388da4"}
+    assert by_event["1991-first-karabakh-war-per-004"].since == "1991"
+    assert "1988-02-first-karabakh-war" not in {e.id for e in counted_events(LOG.events)}
+    ceasefire = fact("1994-05-12", "conflict", "nagorno-karabakh")
+    assert (ceasefire.event, dict(ceasefire.detail)["ends"]) == (
+        "1994-05-12-ceasefire-ends-war-per-002", "1988-02-first-karabakh-war-per-002")
+
+
+def test_kashatagh_is_the_province_not_the_lachin_district() -> None:
+    """Kashatagh names the Artsakh province (Lachin, Qubadli, Zangilan districts), no longer the Lachin district."""
+    assert LOG.registry.resolve("Kashatagh") == frozenset({"kashatagh"})
+    assert LOG.registry.resolve("Berdzor") == frozenset({"lachin"})

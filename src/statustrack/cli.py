@@ -234,7 +234,7 @@ def _check_args(args: argparse.Namespace) -> None:
             flag = "--" + option.replace("_", "-")
             msg = f"{flag} is empty: give it a value, or leave the option out"
             raise StatustrackError(msg)
-    if args.max_problems < 0:
+    if getattr(args, "max_problems", MAX_PROBLEMS) < 0:
         msg = f"--max-problems takes a count (0 for all), not {args.max_problems}"
         raise StatustrackError(msg)
 
@@ -245,7 +245,8 @@ def _run(args: argparse.Namespace) -> int:
         try:
             log = _load(args)
         except LogInvalid as e:
-            _problems(e.problems, args.format, args.max_problems, sys.stdout if args.format != "table" else sys.stderr)
+            _problems(e.problems, args.format, getattr(args, "max_problems", MAX_PROBLEMS),
+                      sys.stdout if args.format != "table" else sys.stderr)
             return EXIT_INVALID
         if args.format == "table":
             sys.stdout.write(f"valid: {log.root}: {len(log.events)} events, {len(log.registry.sources)} sources, "
@@ -312,6 +313,9 @@ def _note_first(log: Log, args: argparse.Namespace, instant: object) -> None:
     """When a filter finds nothing at a date but the log has such facts later, say when they begin."""
     from .explore import first_in_filter
     from .query import wanted
+
+    if not log.events:  # a log read through its index: the history needs the events
+        log = _load(args)
     keep = wanted(log, args.aspect, args.subject, **_filters(args))
     record = resolve_when(log, args.known_at) if args.known_at else None
     first = first_in_filter(log, instant, keep, record)  # type: ignore[arg-type]
@@ -592,8 +596,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     limit = MAX_PROBLEMS
     try:
         args = _parser().parse_args(argv)
-        limit = args.max_problems
-        with raw_csv(args.raw_csv):
+        limit = getattr(args, "max_problems", MAX_PROBLEMS)
+        with raw_csv(getattr(args, "raw_csv", False)):
             return _run(args)
     except KeyboardInterrupt:
         sys.stderr.write("statustrack: interrupted (nothing half-written: a write is whole or not at all)\n")
