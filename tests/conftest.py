@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -55,6 +56,17 @@ def cli() -> Callable[..., Run]:
 def mini() -> Path:
     """The mini test log."""
     return MINI
+
+
+@pytest.fixture
+def sealed_mini(tmp_path: Path) -> Path:
+    """A sealed copy of the mini log, to write to."""
+    from statustrack.store import seal
+
+    root = tmp_path / "log"
+    shutil.copytree(MINI, root)
+    seal(root)
+    return root
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from statustrack.query import at, diff, resolve_when, state_at
 from statustrack.render import render_diff
 from statustrack.render_explore import render_summary
 
-from .strategies import ACTORS, PLACES, log_of
+from .strategies import ACTORS, PLACES
 
 _TICK = dt.timedelta(microseconds=1)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -17,7 +16,6 @@ from pathlib import Path
 import pytest
 
 import statustrack.cli
-from statustrack.store import seal
 
 from .conftest import MINI, Run, run_cli
 
@@ -26,12 +24,9 @@ GOOD = ('{"id": "j1", "kind": "statement", "date": "2021-01-01", "actor": "azerb
 
 
 @pytest.fixture
-def log(tmp_path: Path) -> Path:
+def log(sealed_mini: Path) -> Path:
     """A sealed copy of the mini log."""
-    root = tmp_path / "log"
-    shutil.copytree(MINI, root)
-    seal(root)
-    return root
+    return sealed_mini
 
 
 def refuse_scandir(monkeypatch: pytest.MonkeyPatch, name: str) -> None:

@@ -32,12 +32,9 @@ EVENT_TOML = ('\n[[event]]\nid = "hand-1"\nkind = "statement"\ndate = "2021-02-0
 
 
 @pytest.fixture
-def log(tmp_path: Path) -> Path:
+def log(sealed_mini: Path) -> Path:
     """A sealed copy of the mini log."""
-    root = tmp_path / "log"
-    shutil.copytree(MINI, root)
-    seal(root)
-    return root
+    return sealed_mini
 
 
 def record_flags(log: Path | None, ident: str, *extra: str, summary: str = "test") -> Run:

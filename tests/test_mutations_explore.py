@@ -12,7 +12,7 @@ from statustrack import explore, exporting, render_explore
 from statustrack.runs import Run, runs_of
 
 from . import laws_explore as laws
-from .strategies import logs, logs_with_undo, query_dates
+from .strategies import log_of, logs, logs_with_undo, query_dates
 from .test_mutations import breaks
 
 
@@ -24,7 +24,7 @@ def test_tiling_catches_runs_that_end_at_their_first_version(monkeypatch: pytest
                      for r in runs_of(all_versions))
 
     monkeypatch.setattr(explore, "runs_of", early_end)
-    breaks(laws.check_history_tiles, st.tuples(logs_with_undo(8).map(laws.log_of)))
+    breaks(laws.check_history_tiles, st.tuples(logs_with_undo(8).map(log_of)))
 
 
 def test_history_is_at_catches_certainty_that_ignores_corroboration(monkeypatch: pytest.MonkeyPatch) -> None:

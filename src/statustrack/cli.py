@@ -19,7 +19,7 @@ from .facts import ASPECTS
 from .facts import STANCES
 from .query import at, diff, resolve_when
 from .registry import LEVELS
-from .render import FORMATS, raw_csv, render_answer, render_diff, render_problems, render_rows
+from .render import FORMATS, raw_csv, render_answer, render_diff, render_problems
 
 if TYPE_CHECKING:
     from .logmodel import Log

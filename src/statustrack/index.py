@@ -181,7 +181,7 @@ def _iso(value: int | None) -> str | None:
 def build(log: Any, steps: Sequence[Any], path: Path, key: dict[str, Any]) -> None:
     """Write the index of `log` (its timeline `steps`) to `path`, atomically: a reader sees
     the old file or the new one, never half of one; two builders leave one good index."""
-    from .runs import Run, runs_of, sweep, versions  # noqa: F401 - Run documents the shape
+    from .runs import sweep, versions
 
     table = versions(steps)
     ids: dict[int, int] = {}

@@ -19,7 +19,7 @@ from .errors import Problem
 from .facts import Fact, Support
 from .query import Answer, Diff
 
-__all__ = ["FORMATS", "fact_json", "raw_csv", "render_answer", "render_diff", "render_problems", "render_rows"]
+__all__ = ["FORMATS", "fact_json", "raw_csv", "render_answer", "render_diff", "render_problems"]
 
 FORMATS = ("table", "json", "csv")
 _POSSIBLE = "?"
@@ -185,16 +185,6 @@ def render_problems(problems: Sequence[Problem], fmt: str) -> str:
                     ([p.file, "" if p.line is None else str(p.line), p.event or "", p.message, p.hint]
                      for p in problems))
     return "".join(f"{p}\n" for p in problems)
-
-
-def render_rows(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, key: str) -> str:
-    """A plain table of rows (for summaries) in `fmt`; JSON is a list of objects under `key`."""
-    if fmt == "json":
-        return _dumps({key: [dict(zip(headers, r, strict=True)) for r in rows]})
-    if fmt == "csv":
-        return _csv(list(headers), ([str(v) for v in r] for r in rows))
-    widths = [None] * (len(headers) - 1) + [44]
-    return tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=widths, disable_numparse=True) + "\n"
 
 
 _CSV_HEAD = ["aspect", "subject", "subject_name", "value", "since", "since_start", "since_end", "certainty",

@@ -9,8 +9,6 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
-from tabulate import tabulate
-
 from .explore import Cited, History, Period, Shown, SubjectEntry, Why
 from .exporting import rows_csv, table_of
 from .facts import Fact

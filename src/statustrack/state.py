@@ -22,7 +22,7 @@ from types import MappingProxyType
 import attrs
 import pendulum
 
-from .events import Dissolution, Event, Relation, Retraction
+from .events import Dissolution, Event, Retraction
 from .facts import Fact, Key, Support
 from .reducers import ENDED, announced, facts_of
 from .registry import Registry
