@@ -156,9 +156,10 @@ def wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | No
 
     A subject is any spelling of a place or actor (id, name or alias), or a subject as the
     output prints it ("President of Artsakh", "Artsakh, per Azerbaijan"), compared case-
-    and accent-folded. A place or actor matches the facts that name it in their own
-    fields; its parts' facts (what is `part_of` it, at any depth) are included when it has
-    no facts of its own, or always with `with_parts`. `levels` keeps facts that name an
+    and accent-folded. A place matches the facts that name it or a place within it (a
+    district's town). An actor matches the facts that name it; its parts' facts (what
+    is `part_of` it, at any depth: a state's chambers) are included when it has no facts
+    of its own, or always with `with_parts` (a country's states). `levels` keeps facts that name an
     actor of one of those levels; `stances` keeps recognition facts with one of those
     stances. No subject string is taken apart.
     """
@@ -179,7 +180,8 @@ def wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | No
                    "(statustrack subjects lists them)")
             raise QueryError(msg)
         for ident in found:
-            (whole if with_parts or ident not in own else direct).add(ident)
+            parts = with_parts or ident in log.registry.places or ident not in own
+            (whole if parts else direct).add(ident)
     level_set, stance_set = frozenset(levels or ()), frozenset(stances or ())
 
     def named(fact: Fact) -> set[str]:
