@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
@@ -89,3 +90,34 @@ def validate_files(make_log: Callable[..., Path], monkeypatch: pytest.MonkeyPatc
         return run_cli("validate", "--log", "log")
 
     return validate
+
+
+GEO = Path(__file__).parent / "data" / "geo"
+PAYLOADS = ("<script>window.__pwned=1</script>", '"><img src=x onerror="window.__pwned=2">',
+            "</script><script>window.__pwned=3</script>", "\u202eevil\u202c")
+
+
+@pytest.fixture
+def evil_log(make_log: Callable[..., Path]) -> Path:
+    """A log whose names, notes, values and source titles hold markup and bidi overrides."""
+    payload = " ".join(PAYLOADS)
+    registry = (GEO / "registry" / "registry.toml").read_text(encoding="utf-8")
+    registry = registry.replace('name = "North Town"', f"name = {json.dumps('North ' + payload)}")
+    registry = registry.replace('name = "Red Republic"', f"name = {json.dumps('Red ' + payload)}")
+    registry = registry.replace('title = "Test source one"', f"title = {json.dumps('Source ' + payload)}")
+    registry = registry.replace('url = "https://example.org/two"', 'url = "javascript:window.__pwned=4"')
+    events = (GEO / "events.toml").read_text(encoding="utf-8")
+    events = events.replace('note = "North Town taken by Red."', f"note = {json.dumps('Note ' + payload)}")
+    events = events.replace('name = "The Test War"', f"name = {json.dumps('War ' + payload)}")
+    return make_log({"log.toml": (GEO / "log.toml").read_text(encoding="utf-8"), "registry/registry.toml": registry,
+                     "events.toml": events}, base=False)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI=true a skipped test fails the run: every test here is required."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter is not None else 0
+    if os.environ.get("CI") == "true" and skipped and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        if reporter is not None:
+            reporter.write_line(f"CI: {skipped} test(s) skipped; under CI every test is required", red=True)

@@ -218,7 +218,7 @@ def check_upcast(log: Log, when: str) -> None:
 def check_history(log: Log, when: str) -> None:
     """10. History: versions (and runs) of one key never overlap; the versions holding at D
     are exactly the replayed state at D."""
-    from statustrack.history import runs_of, versions
+    from statustrack.runs import runs_of, versions
 
     steps = steps_for(log)
     table = versions(steps)
@@ -231,3 +231,11 @@ def check_history(log: Log, when: str) -> None:
             if item.key in last:
                 assert end is not None and end <= item.valid_from, item
             last[item.key] = item.valid_to
+
+
+def check_sweep(log: Log, whens: list[str]) -> None:
+    """A sweep over dates (one pass, each state continued from the last) answers each date as at does."""
+    from statustrack.query import sweep
+
+    for answer in sweep(log, whens):
+        assert answer.facts == at(log, answer.at).facts

@@ -183,3 +183,9 @@ def test_upcast(log: Log, when: str) -> None:
 def test_history(items: list[ev.Event], when: str) -> None:
     """Law 10: history's versions never overlap per key, and those holding at D are at(D)."""
     laws.check_history(log_of(items), when)
+
+
+@given(logs(), st.lists(query_dates(), max_size=6))
+def test_sweep(log: Log, whens: list[str]) -> None:
+    """Law 2, as a date slider uses it: a sweep answers every date exactly as at does."""
+    laws.check_sweep(log, whens)

@@ -71,7 +71,7 @@ def test_oracle_catches_unstable_sort(monkeypatch: pytest.MonkeyPatch) -> None:
     def unstable(events: Any, reg: Any) -> tuple[state.Step, ...]:
         return tuple(sorted(original(events, reg), key=lambda s: (s.instant, -s.order)))
 
-    monkeypatch.setattr(query, "timeline", unstable)
+    monkeypatch.setattr(state, "timeline", unstable)
     breaks(laws.check_oracle, ORACLE)
 
 
@@ -90,7 +90,7 @@ def test_prefix_catches_replay_that_reads_the_future(monkeypatch: pytest.MonkeyP
         done = original(steps, upto, start)
         return original(later, later[0].instant, done) if later else done
 
-    monkeypatch.setattr(query, "replay", greedy)
+    monkeypatch.setattr(state, "replay", greedy)
     breaks(laws.check_prefix, ORACLE)
 
 
@@ -110,7 +110,7 @@ def test_incremental_catches_a_snapshot_that_replays_its_last_step(monkeypatch: 
                 facts.setdefault(fact.key, fact) if start.upto is not None else facts.__setitem__(fact.key, fact)
         return state.State(upto, facts)
 
-    monkeypatch.setattr(query, "replay", reapply)
+    monkeypatch.setattr(state, "replay", reapply)
     breaks(laws.check_incremental, st.tuples(logs(10), query_dates(), query_dates()))
 
 
@@ -144,7 +144,7 @@ def test_order_catches_a_fold_that_depends_on_position(monkeypatch: pytest.Monke
         steps = original(events, reg)
         return tuple(sorted(steps, key=lambda s: s.order))
 
-    monkeypatch.setattr(query, "timeline", by_position)
+    monkeypatch.setattr(state, "timeline", by_position)
     breaks(laws.check_same_day_swaps, st.tuples(logs(10), st.lists(st.integers(0, 10)), query_dates()))
 
 
@@ -152,8 +152,8 @@ def test_round_trip_catches_a_writer_that_drops_effective(monkeypatch: pytest.Mo
     """A writer that forgets `effective` breaks the round trip."""
     original = writer.event_record
 
-    def forgetful(event: ev.Event) -> dict[str, Any]:
-        record = original(event)
+    def forgetful(event: ev.Event, format: int | None = None) -> dict[str, Any]:  # noqa: A002
+        record = original(event, format)
         record.pop("effective", None)
         return record
 
@@ -163,8 +163,8 @@ def test_round_trip_catches_a_writer_that_drops_effective(monkeypatch: pytest.Mo
 
 def test_causality_catches_known_at_that_ignores_record_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """Replaying everything, whatever `--known-at` says, breaks record-time causality."""
-    original = query.counted_events
-    monkeypatch.setattr(query, "counted_events", lambda events, known_at=None: original(events, None))
+    original = state.counted_events
+    monkeypatch.setattr(state, "counted_events", lambda events, known_at=None: original(events, None))
 
     def check(items: list[ev.Event], when: str, known_at: str) -> None:
         cut = query.resolve_when(log_of(items), known_at)
@@ -177,14 +177,14 @@ def test_causality_catches_known_at_that_ignores_record_time(monkeypatch: pytest
 def test_causality_catches_replay_that_ignores_the_query_instant(monkeypatch: pytest.MonkeyPatch) -> None:
     """A replay that applies every step, whenever it happens, breaks valid-time causality."""
     original = state.replay
-    monkeypatch.setattr(query, "replay", lambda steps, upto, start=state.EMPTY: original(steps, dates.END, start))
+    monkeypatch.setattr(state, "replay", lambda steps, upto, start=state.EMPTY: original(steps, dates.END, start))
     later = st.lists(events("late"), max_size=1)
     breaks(laws.check_valid_time_causality, st.tuples(logs(6), later, query_dates()))
 
 
 def test_retraction_catches_retractions_that_are_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
     """Counting retracted events as if never retracted breaks the retraction law."""
-    monkeypatch.setattr(query, "counted_events",
+    monkeypatch.setattr(state, "counted_events",
                         lambda events, known_at=None: tuple(e for e in events if not isinstance(e, ev.Retraction)))
     breaks(laws.check_retraction, st.tuples(logs(8), st.integers(0, 20), query_dates()))
 

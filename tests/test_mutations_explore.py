@@ -9,7 +9,7 @@ import pytest
 from hypothesis import strategies as st
 
 from statustrack import explore, exporting, render_explore
-from statustrack.history import Run, runs_of
+from statustrack.runs import Run, runs_of
 
 from . import laws_explore as laws
 from .strategies import logs, logs_with_undo, query_dates

@@ -8,23 +8,40 @@ Load a log, then ask what held on a date and according to whom::
 Explore the record as the CLI does, by the same names: `history` (every value a subject
 held), `show` (an event as recorded), `why` (one fact on a date, explained), `subjects`
 (what can be asked about) and `export` (the whole history, one row per value run).
+
+The names below are imported when first used, so that `statustrack at` pays only for
+what it needs.
 """
 
-from .dates import Interval, parse_edtf, parse_when
-from .explore import history, show, subjects, why
-from .exporting import export
-from .errors import DateError, LogInvalid, Problem, QueryError, StatustrackError
-from .events import FORMAT_VERSION, KINDS, Event, SourceRef
-from .facts import ASPECTS, Fact
-from .log import Log, default_log_path, load_log
-from .query import Answer, Change, Diff, at, counted_events, diff
-from .state import State, replay, timeline
+from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from typing import Any
 
-__all__ = [
-    "ASPECTS", "FORMAT_VERSION", "KINDS", "Answer", "Change", "DateError", "Diff", "Event", "Fact",
-    "Interval", "Log", "LogInvalid", "Problem", "QueryError", "SourceRef", "State", "StatustrackError",
-    "at", "counted_events", "default_log_path", "diff", "export", "history", "load_log", "parse_edtf",
-    "parse_when", "replay", "show", "subjects", "timeline", "why",
-]
+__version__ = "0.2.0"
+
+_WHERE = {
+    "Interval": "dates", "parse_edtf": "dates", "parse_when": "dates",
+    "DateError": "errors", "LogInvalid": "errors", "Problem": "errors", "QueryError": "errors",
+    "StatustrackError": "errors",
+    "FORMAT_VERSION": "events", "KINDS": "events", "Event": "events",
+    "SourceRef": "registry",
+    "ASPECTS": "facts", "Fact": "facts", "Key": "facts",
+    "Log": "logmodel", "default_log_path": "log", "load_log": "log",
+    "Answer": "query", "Change": "query", "Diff": "query", "at": "query", "diff": "query", "sweep": "query",
+    "counted_events": "state", "State": "state", "replay": "state", "timeline": "state",
+    "Version": "runs", "Run": "runs", "versions": "runs", "runs_of": "runs",
+    "load_indexed": "index",
+    "history": "explore", "show": "explore", "subjects": "explore", "why": "explore", "export": "exporting",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    msg = f"module 'statustrack' has no attribute {name!r}"
+    raise AttributeError(msg)

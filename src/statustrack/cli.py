@@ -11,24 +11,32 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from textwrap import dedent
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
-from .errors import LogInvalid, StatustrackError
+from .errors import MAX_QUOTE, LogInvalid, Problem, StatustrackError, clip, printable
 from .facts import ASPECTS
-from .errors import Problem
-from .events import KINDS, STANCES, ref_fields
-from .ledger import read_ledger, verify
-from .log import ENV_VAR, Log, default_log_path, load_log
-from .parse import Raw, read_text
-from .store import DEFAULT_TARGET, record, seal
+from .facts import STANCES
 from .query import at, diff, resolve_when
-from .render import FORMATS, render_answer, render_diff, render_problems, render_rows
 from .registry import LEVELS
-from .report import source_summary
+from .render import FORMATS, raw_csv, render_answer, render_diff, render_problems, render_rows
+
+if TYPE_CHECKING:
+    from .logmodel import Log
+    from .parse import Raw
+
+# Imported by the commands that need them, so that `at` with a current index loads no
+# more than it uses: log (the loader), parse, store, ledger, report, events.
+ENV_VAR = "STATUSTRACK_LOG"
+DEFAULT_TARGET = "recorded.jsonl"
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_CHANGES, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_CHANGES, EXIT_INVALID, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+MAX_PROBLEMS = 100
+#: Fields of every event, each set by its own flag of `record` (or by the tool), never by --set.
+_OWN_FLAGS = {"id": "--id", "kind": "--kind", "date": "--date", "effective": "--effective", "note": "--note",
+              "replaces": "--replaces", "sources": "--source", "recorded": None}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,6 +44,13 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--log", metavar="DIR",
                         help=f"the log directory (default: ${ENV_VAR}, else the shipped log)")
     common.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    common.add_argument("--raw-csv", action="store_true",
+                        help="with --format csv, write every cell as it is; by default a cell starting with "
+                             "=, +, -, @, a tab or a carriage return gets a leading ' so a spreadsheet shows it "
+                             "as text instead of running it as a formula")
+    common.add_argument("--max-problems", type=int, default=MAX_PROBLEMS, metavar="N",
+                        help=f"show at most N problems, then how many more there are (default {MAX_PROBLEMS}; "
+                             "0 shows all)")
     query = argparse.ArgumentParser(add_help=False)
     query.add_argument("--aspect", action="append", choices=ASPECTS, metavar="ASPECT",
                        help=f"only this aspect (repeatable): {', '.join(ASPECTS)}")
@@ -114,18 +129,30 @@ def _parser() -> argparse.ArgumentParser:
                    help="a kind-specific field (repeatable; a list field takes commas)")
     p.add_argument("--source", action="append", default=[], metavar="ID[@WHERE]",
                    help="a source id and where in it (repeatable)")
-    command("verify", "Check that no recorded event was edited, deleted, moved or reordered.", """
+    p = command("verify", "Check that no recorded event was edited, deleted, moved or reordered.", """
         Compares the log with its sealed ledger (ledger.sha256, a hash chain of every
-        recorded event) and names each event that differs, and each not yet sealed.
+        recorded event and of the settings that change answers) and names each event
+        that differs, each not yet sealed, and settings changed since they were sealed.
+        Prints the chain head: keep it where the log's writers cannot change it (a git
+        commit, a published note) and pass it to --head later, since anyone who rewrites
+        the log can recompute the ledger too.
 
         examples:
           statustrack verify
-          statustrack verify --log my-region/events
+          statustrack verify --log my-region/events --head 3f9a0c2e71d4b8a5
         """)
-    command("seal", "Add events not yet in the ledger to it, after review.", """
+    p.add_argument("--head", metavar="HASH",
+                   help="fail unless the ledger's chain reaches this head (at least 8 hex digits)")
+    p = command("seal", "Add events not yet in the ledger to it, after review.", """
+        Also seals the log's settings (time zone, format, horizon) if the ledger has
+        none yet; after a deliberate change of them, --settings seals the new ones.
+
         examples:
-          statustrack seal
+          statustrack seal --log my-log
+          statustrack seal --log my-log --settings
         """)
+    p.add_argument("--settings", action="store_true",
+                   help="seal the log's current settings, though they differ from the sealed ones")
     command("sources", "List every source: title, address, events citing it, per aspect.", """
         Counts leave out retracted and replaced events (shown under `undone`).
 
@@ -133,22 +160,93 @@ def _parser() -> argparse.ArgumentParser:
           statustrack sources
           statustrack sources --format json
         """)
+    _picture_commands(commands, query)
     for add in (_history_command, _show_command, _why_command, _subjects_command, _export_command):
         add(command, common)
     return parser
 
 
+def _picture_commands(commands: argparse._SubParsersAction, query: argparse.ArgumentParser) -> None:
+    """The commands that draw: timeline, map and html (each imports its drawing code itself)."""
+    picture = argparse.ArgumentParser(add_help=False)
+    picture.add_argument("--log", metavar="DIR",
+                         help=f"the log directory (default: ${ENV_VAR}, else the shipped log)")
+
+    def command(name: str, summary: str, example: str, suffixes: str) -> argparse.ArgumentParser:
+        p = commands.add_parser(name, help=summary, description=summary, parents=[picture, query],
+                                formatter_class=argparse.RawDescriptionHelpFormatter, epilog=dedent(example).strip())
+        p.add_argument("-o", "--output", required=True, metavar="FILE", help=f"the file to write ({suffixes})")
+        return p
+
+    p = command("timeline", "Draw every value run as a bar on one row per subject, coloured by value.", """
+        Control is coloured by holder, with the same legend as the map; hatching marks
+        the span in which a run may not have begun yet, a thin dashed bar a pending
+        fact; the conflict's wars and ceasefires run as a band on top. PNG is drawn by
+        headless Chromium (Debian's chromium package).
+
+        examples:
+          statustrack timeline --aspect control -o control.svg
+          statustrack timeline --aspect control --from 2020-09 --to 2020-12 -o autumn-2020.png
+          statustrack timeline --subject Shusha --subject Lachin -o two.svg
+        """, ".svg or .png")
+    p.add_argument("--from", dest="from_", metavar="DATE", help="start the chart at this date (default: the log's horizon)")
+    p.add_argument("--to", metavar="DATE", help="end the chart at this date (default: the log's horizon)")
+    p = command("map", "Draw who controls each place on a date, at the places' coordinates.", """
+        Offline: points and labels, no tiles and no outlines. A dashed ring marks a
+        holder that is only possible at that date; places without coordinates are
+        listed beside the map.
+
+        examples:
+          statustrack map 2020-11-10 -o map.svg
+          statustrack map 1994-05-12 -o map-1994.png
+        """, ".svg or .png")
+    p.add_argument("when", metavar="DATE", help="a day (2020-11-10), month, year or instant")
+    command("html", "Write a self-contained HTML explorer: date slider, map, facts, timeline.", """
+        One file with its data, script and styles inline: it opens from disk and makes
+        no network request. The date lives in the URL: explorer.html#2020-11-10.
+
+        examples:
+          statustrack html -o explorer.html
+          statustrack html --aspect control --aspect conflict -o war.html
+        """, ".html")
+
+
 def _load(args: argparse.Namespace) -> Log:
+    from .log import load_log
+
     return load_log(args.log)
 
 
+def _problems(problems: Sequence[Problem], fmt: str, limit: int, out: TextIO) -> None:
+    """Write `problems` in `fmt` to `out`, at most `limit` of them (0: all), then how many more."""
+    shown = problems if limit <= 0 else problems[:limit]
+    out.write(render_problems(shown, fmt))
+    if len(shown) < len(problems):
+        more = len(problems) - len(shown)
+        sys.stderr.write(f"... and {more} more problem{'s' if more > 1 else ''} (--max-problems 0 shows all)\n")
+
+
+def _check_args(args: argparse.Namespace) -> None:
+    """Refuse options given but empty, which would otherwise be read as not given."""
+    for option in ("log", "known_at", "to", "expect_last", "head"):
+        value = getattr(args, option, None)
+        if value is not None and not value.strip():
+            flag = "--" + option.replace("_", "-")
+            msg = f"{flag} is empty: give it a value, or leave the option out"
+            raise StatustrackError(msg)
+    if getattr(args, "max_problems", MAX_PROBLEMS) < 0:
+        msg = f"--max-problems takes a count (0 for all), not {args.max_problems}"
+        raise StatustrackError(msg)
+
+
 def _run(args: argparse.Namespace) -> int:
+    _check_args(args)
     if args.command == "validate":
         try:
             log = _load(args)
         except LogInvalid as e:
-            out = render_problems(e.problems, args.format)
-            (sys.stdout if args.format != "table" else sys.stderr).write(out)
+            _problems(e.problems, args.format, getattr(args, "max_problems", MAX_PROBLEMS),
+                      sys.stdout if args.format != "table" else sys.stderr)
             return EXIT_INVALID
         if args.format == "table":
             sys.stdout.write(f"valid: {log.root}: {len(log.events)} events, {len(log.registry.sources)} sources, "
@@ -158,9 +256,16 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command in ("record", "verify", "seal"):
         return _write_command(args)
+    if args.command in ("timeline", "map", "html"):
+        return _picture(args)
     if getattr(args, "handler", None) is not None:
         return args.handler(args)
-    log = _load(args)
+    if args.command in ("at", "diff") and not args.known_at:
+        from .index import load_indexed
+
+        log = load_indexed(args.log)
+    else:
+        log = _load(args)
     if args.command == "at":
         answer = at(log, args.when, known_at=args.known_at, aspects=args.aspect, subjects=args.subject,
                     **_filters(args))
@@ -181,6 +286,8 @@ def _run(args: argparse.Namespace) -> int:
             return EXIT_CHANGES
     elif args.command == "sources":
         from .render_explore import render_sources
+        from .report import source_summary
+
         headers, rows = source_summary(log)
         sys.stdout.write(render_sources(headers, rows, args.format))
     return EXIT_OK
@@ -206,6 +313,9 @@ def _note_first(log: Log, args: argparse.Namespace, instant: object) -> None:
     """When a filter finds nothing at a date but the log has such facts later, say when they begin."""
     from .explore import first_in_filter
     from .query import wanted
+
+    if not log.events:  # a log read through its index: the history needs the events
+        log = _load(args)
     keep = wanted(log, args.aspect, args.subject, **_filters(args))
     record = resolve_when(log, args.known_at) if args.known_at else None
     first = first_in_filter(log, instant, keep, record)  # type: ignore[arg-type]
@@ -338,30 +448,53 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _flag_event(args: argparse.Namespace) -> list[Raw]:
+    from .events import KINDS, ref_fields
+    from .parse import Raw
+
     fields: dict[str, object] = {k: getattr(args, k) for k in ("id", "kind", "date", "effective", "note", "replaces")
                                  if getattr(args, k) is not None}
     lists = {name for cls in KINDS.values() for name, a in ref_fields(cls) if a.metadata["holds"] == "actors"}
+    given: set[str] = set()
     for item in args.set:
         name, sep, value = item.partition("=")
         if not sep:
             msg = f"--set takes FIELD=VALUE, got {item!r}"
             raise StatustrackError(msg)
+        if name in _OWN_FLAGS:
+            own = _OWN_FLAGS[name]
+            msg = (f"--set {name}=... is refused: give the {name} with {own}" if own else
+                   f"--set {name}=... is refused: statustrack record stamps {name} itself")
+            raise StatustrackError(msg)
+        if name in given:
+            msg = f"--set {name}=... is given twice: give each field once"
+            raise StatustrackError(msg)
+        given.add(name)
         fields[name] = value.split(",") if name in lists else value
     fields["sources"] = [dict(zip(("id", "at"), s.split("@", 1), strict=False)) for s in args.source]
     return [Raw("event", fields, "(flags)", None)]
 
 
 def _input_events(args: argparse.Namespace) -> list[Raw]:
+    from .parse import decode, read_text
+
     if args.file is None:
         return _flag_event(args)
+    flags = [f"--{k}" for k in ("id", "kind", "date", "effective", "note", "replaces", "set", "source")
+             if getattr(args, k) not in (None, [])]
+    if flags:
+        msg = f"{args.file} gives the events, so {', '.join(flags)} would be ignored: use either a file or flags"
+        raise StatustrackError(msg)
     if args.file == "-":
-        text, name = sys.stdin.read(), "(stdin)"
+        data, name = sys.stdin.buffer.read(), "(stdin)"
     else:
         try:
-            text, name = Path(args.file).read_text(encoding="utf-8"), args.file
-        except (OSError, UnicodeDecodeError) as e:
-            msg = f"cannot read {args.file}: {e}"
+            data, name = Path(args.file).read_bytes(), args.file
+        except OSError as e:
+            msg = f"cannot read {args.file} ({e.strerror}); check the path and its permissions"
             raise StatustrackError(msg) from e
+    text, problem = decode(data, name)
+    if text is None:
+        raise LogInvalid([problem] if problem else [])
     suffix = ".jsonl" if name.endswith(".jsonl") or text.lstrip().startswith("{") else ".toml"
     raws, problems = read_text(text, name, suffix)
     if problems:
@@ -375,44 +508,109 @@ def _input_events(args: argparse.Namespace) -> list[Raw]:
     return raws
 
 
+def _recovered(ids: Sequence[str]) -> None:
+    if ids:
+        sys.stdout.write(f"recovered: sealed {len(ids)} events an interrupted record had written "
+                         f"({', '.join(ids)})\n")
+
+
 def _write_command(args: argparse.Namespace) -> int:
-    root = Path(args.log) if args.log else default_log_path()
+    from .store import record, seal, verify_log
+
     if args.command == "record":
         done = record(args.log, _input_events(args), target=args.to, expect_last=args.expect_last)
+        _recovered(done.recovered)
         for ident in done.appended:
             sys.stdout.write(f"recorded {ident} in {done.target} at {done.stamp}\n")
         for ident in done.unchanged:
             sys.stdout.write(f"already recorded {ident}: nothing to do\n")
+        sys.stdout.write(f"chain head {done.head or '-'}\n")
     elif args.command == "seal":
-        ids = seal(args.log)
-        sys.stdout.write(f"sealed {len(ids)} events\n")
+        sealed = seal(args.log, settings=args.settings)
+        _recovered(sealed.recovered)
+        settings = " and the log's settings" if sealed.settings else ""
+        sys.stdout.write(f"sealed {len(sealed.ids)} events{settings} (chain head {sealed.head or '-'})\n")
     else:
-        log = load_log(args.log)
-        seals, problems = read_ledger(root, log.root)
-        problems += verify(log, seals)
-        if problems:
-            sys.stderr.write(render_problems(problems, "table"))
-            return EXIT_INVALID
-        head = seals[-1].chain[:16] if seals else "-"
-        sys.stdout.write(f"verified: {len(seals)} events sealed, none edited, deleted, moved or reordered "
-                         f"(chain head {head})\n")
+        verified = verify_log(args.log, head_prefix=args.head)
+        reached = f", which reaches {args.head}" if args.head else ""
+        sys.stdout.write(f"verified: {verified.sealed} events sealed, none edited, deleted, moved or reordered "
+                         f"(chain head {verified.head or '-'}{reached})\n")
+        if not verified.settings_sealed and verified.head:
+            sys.stderr.write("note: the log's settings are not sealed yet (a ledger from before they were); "
+                             "'statustrack seal' seals them\n")
+    return EXIT_OK
+
+
+def _timeline(args: argparse.Namespace, log: Log) -> tuple[str, tuple[int, int]]:
+    from .views.svg import size_of
+    from .views.timeline import chart, render_svg
+
+    drawn = chart(log, aspects=args.aspect, subjects=args.subject, from_=args.from_, to=args.to,
+                  known_at=args.known_at)
+    svg = render_svg(drawn)
+    return svg, size_of(svg)
+
+
+def _map(args: argparse.Namespace, log: Log) -> tuple[str, tuple[int, int]]:
+    from .views.map import control_map, render_map_svg
+    from .views.svg import size_of
+
+    if args.aspect and "control" not in args.aspect:
+        raise StatustrackError("the map shows control: leave out --aspect or include --aspect control")
+    svg = render_map_svg(control_map(log, args.when, known_at=args.known_at, subjects=args.subject))
+    return svg, size_of(svg)
+
+
+def _html(args: argparse.Namespace, log: Log) -> tuple[str, tuple[int, int]]:
+    from .views.html import explorer
+
+    return explorer(log, aspects=args.aspect, subjects=args.subject, known_at=args.known_at), (0, 0)
+
+
+def _picture(args: argparse.Namespace) -> int:
+    """timeline, map, html: draw, then write the file (PNG through headless Chromium)."""
+    suffix = Path(args.output).suffix.lower()
+    allowed = (".html", ".htm") if args.command == "html" else (".svg", ".png")
+    if suffix not in allowed:
+        raise StatustrackError(f"{args.command} writes {' or '.join(allowed)} files, not {args.output!r}")
+    log = _load(args)
+    draw = {"timeline": _timeline, "map": _map, "html": _html}[args.command]
+    text, size = draw(args, log)
+    out = Path(args.output)
+    if suffix == ".png":
+        from .views.png import svg_to_png
+
+        svg_to_png(text, size, out)
+    else:
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as e:
+            raise StatustrackError(f"cannot write {out}: {e}") from e
+    sys.stdout.write(f"wrote {out}\n")
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 2 bad input or log, 3 internal error)."""
-    args = _parser().parse_args(argv)
+    """Run the command line; returns the exit status (0 ok, 2 bad input or log, 3 internal
+    error, 130 interrupted by Ctrl-C)."""
+    limit = MAX_PROBLEMS
     try:
-        return _run(args)
+        args = _parser().parse_args(argv)
+        limit = getattr(args, "max_problems", MAX_PROBLEMS)
+        with raw_csv(getattr(args, "raw_csv", False)):
+            return _run(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("statustrack: interrupted (nothing half-written: a write is whole or not at all)\n")
+        return EXIT_INTERRUPTED
     except LogInvalid as e:
-        sys.stderr.write(render_problems(e.problems, "table"))
+        _problems(e.problems, "table", limit, sys.stderr)
         return EXIT_INVALID
     except StatustrackError as e:
-        sys.stderr.write(f"statustrack: error: {e}\n")
+        sys.stderr.write(f"statustrack: error: {printable(clip(str(e), 3 * MAX_QUOTE))}\n")
         return EXIT_INVALID
     except Exception as e:
         if os.environ.get("STATUSTRACK_DEBUG"):
             raise
-        sys.stderr.write(f"statustrack: internal error: {type(e).__name__}: {e} "
-                         "(rerun with STATUSTRACK_DEBUG=1 for details, and please report it)\n")
+        sys.stderr.write(printable(f"statustrack: internal error: {type(e).__name__}: {e}") +
+                         " (rerun with STATUSTRACK_DEBUG=1 for details, and please report it)\n")
         return EXIT_INTERNAL

@@ -108,10 +108,17 @@ def _fail(text: str, why: str, accepted: str = ACCEPTED) -> DateError:
     return DateError(msg)
 
 
+@functools.lru_cache(maxsize=64)
+def _zone(tz: str) -> pendulum.Timezone:
+    """The time zone named `tz`, read once (pendulum re-reads its file on every lookup)."""
+    return pendulum.timezone(tz)
+
+
+@functools.lru_cache(maxsize=65536)
 def _local_midnight(day: dt.date, tz: str, clamp: pendulum.DateTime) -> pendulum.DateTime:
     """The first instant of `day` in `tz`, in UTC; `clamp` where that falls outside years 1-9999."""
     try:
-        return pendulum.datetime(day.year, day.month, day.day, tz=tz).in_tz("UTC")
+        return pendulum.datetime(day.year, day.month, day.day, tz=_zone(tz)).in_tz("UTC")
     except (OverflowError, ValueError):
         return clamp
 

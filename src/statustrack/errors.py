@@ -6,14 +6,39 @@ import re
 
 import attrs
 
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+__all__ = ["MAX_QUOTE", "UNSAFE", "DateError", "LogInvalid", "Problem", "QueryError", "StatustrackError",
+           "clip", "printable"]
+
+#: Characters that make printed text lie about what it is: C0 and C1 controls, DEL, line and
+#: paragraph separators, bidi embeddings, overrides, isolates and marks, zero-width and
+#: invisible characters, the BOM, and lone surrogates (which cannot even be encoded).
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
+                    "\ufeff\ud800-\udfff]")
+
+#: The most characters of one text (a message, an id, a file name) a problem quotes.
+MAX_QUOTE = 200
 
 
 def printable(text: str) -> str:
-    """`text` with control characters and line separators escaped, so it prints on one line."""
-    return _UNPRINTABLE.sub(lambda m: repr(m[0])[1:-1], text)
+    """`text` with every character of `UNSAFE` escaped (`\\n`, `\\u202e`, `\\ud800`), so it
+    prints on one line, as it is, and can always be encoded."""
+    return UNSAFE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
-__all__ = ["DateError", "LogInvalid", "Problem", "QueryError", "StatustrackError", "printable"]
+
+def clip(text: str, limit: int = MAX_QUOTE) -> str:
+    """`text` cut in the middle to about `limit` characters, saying how much was cut."""
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return f"{text[:half]}…[{len(text) - 2 * half:,} characters cut]…{text[-half:]}"
+
+
+def _clip_optional(text: str | None) -> str | None:
+    return None if text is None else clip(text)
+
+
+def _clip_message(text: str) -> str:
+    return clip(text, 2 * MAX_QUOTE)
 
 
 class StatustrackError(Exception):
@@ -30,13 +55,17 @@ class QueryError(StatustrackError, ValueError):
 
 @attrs.frozen
 class Problem:
-    """One thing wrong with a log: where it is, what is wrong, and what to do about it."""
+    """One thing wrong with a log: where it is, what is wrong, and what to do about it.
 
-    file: str
+    Texts are clipped (an id or a file name to `MAX_QUOTE` characters, a message or a hint
+    to twice that), so a megabyte of bad input never becomes a megabyte of output.
+    """
+
+    file: str = attrs.field(converter=clip)
     line: int | None
-    event: str | None
-    message: str
-    hint: str
+    event: str | None = attrs.field(converter=_clip_optional)
+    message: str = attrs.field(converter=_clip_message)
+    hint: str = attrs.field(converter=_clip_message)
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

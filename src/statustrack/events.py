@@ -14,6 +14,8 @@ from typing import Any, ClassVar
 import attrs
 
 from .dates import Interval
+from .facts import STANCES
+from .registry import SourceRef
 
 __all__ = [
     "FORMAT_VERSION", "KINDS", "STANCES", "RELATION_TYPES", "Event", "SourceRef",
@@ -25,11 +27,6 @@ __all__ = [
 
 FORMAT_VERSION = 2
 
-STANCES = (
-    "recognizes", "calls-for-recognition", "supports-self-determination",
-    "affirms-territorial-integrity", "rejected-recognition",
-    "rejected-territorial-integrity", "does-not-recognize", "withdrew-recognition",
-)
 RELATION_TYPES = (
     "twinning", "friendship", "cooperation", "friendship-group", "visa-free",
     "membership", "declaration",
@@ -41,14 +38,6 @@ def _is(what: Any, *, optional: bool = False) -> Any:
     if optional:
         return attrs.field(default=None, metadata={"holds": what, "optional": True})
     return attrs.field(metadata={"holds": what, "optional": False})
-
-
-@attrs.frozen
-class SourceRef:
-    """Where a fact comes from: a source id from the registry and where in it."""
-
-    id: str
-    at: str = ""
 
 
 @attrs.frozen(kw_only=True)

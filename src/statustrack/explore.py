@@ -1,6 +1,6 @@
 """Exploring the record: a subject's whole history, an event as recorded, why a fact holds.
 
-Everything here reads the replayed history (`query.steps_for`, `history.versions`): the
+Everything here reads the replayed history (`query.steps_for`, `runs.versions`): the
 value runs of every key, each with the instants it held. `history`, `show`, `why` and
 `subjects` are pure functions of a `Log`; the CLI calls them by the same names.
 """
@@ -19,7 +19,7 @@ import pendulum
 from .errors import QueryError
 from .events import Event, Retraction, SourceRef
 from .facts import Fact, Key
-from .history import Run, Version, runs_of, versions
+from .runs import Run, Version, runs_of, versions
 from .ledger import Seal, digest, read_ledger
 from .log import ENV_VAR, Log, default_log_path
 from .query import ASPECTS, _rank, outside_horizon, resolve_when, seen_at, steps_for, wanted

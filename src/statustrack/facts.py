@@ -12,14 +12,25 @@ import attrs
 import pendulum
 
 from .dates import Interval
-from .events import SourceRef
+from .registry import SourceRef
 
-__all__ = ["ASPECTS", "Fact", "Key", "Support"]
+__all__ = ["ASPECTS", "ID_ROLES", "STANCES", "Fact", "Key", "Support"]
 
 ASPECTS = (
     "status", "conflict", "control", "recognition", "office", "officeholder", "relation",
     "resolution",
 )
+
+#: The stances a recognition fact can take.
+STANCES = (
+    "recognizes", "calls-for-recognition", "supports-self-determination",
+    "affirms-territorial-integrity", "rejected-recognition",
+    "rejected-territorial-integrity", "does-not-recognize", "withdrew-recognition",
+)
+
+#: The roles in a fact's `about` that hold place or actor ids (the others hold text).
+ID_ROLES = frozenset({"polity", "party", "theatre", "by", "place", "force", "holder", "actor", "body",
+                      "a", "b", "parties", "from"})
 
 
 @attrs.frozen(order=True)

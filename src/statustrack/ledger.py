@@ -10,27 +10,49 @@ ledger itself breaks the chain from that line on.
 `verify` names every sealed event that was edited, deleted, moved to another file or
 reordered within its file, and every event not yet sealed. New events go at the end of
 a file or in a new file; `seal` then adds them to the ledger.
+
+Ledger v2 extends v1 without changing a v1 line: a line whose id is `@settings` seals
+the settings that change answers (time zone, format version, horizon), its digest the
+SHA-256 of their canonical JSON, chained like any other line. A comment line before it
+(`# settings: {...}`) shows them; it is trusted only when it hashes to that digest. The
+newest `@settings` line is the one that counts; a v1 ledger has none until the next
+`record` or `seal` adds one.
+
+What the chain proves, and what it does not: it catches any edit, deletion, move or
+reordering of a sealed event, and any edit of a ledger line, *unless the ledger is
+recomputed too*: anyone can rewrite events and reseal, or truncate the ledger. Against
+that, keep the chain head (printed by `record`, `seal` and `verify`) somewhere the
+writer of the log cannot change (a git commit, a published note) and check it with
+`statustrack verify --head HASH`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 
-from .errors import Problem
+from .errors import UNSAFE, Problem
 from .events import Event
 from .log import Log
 from .writer import event_record
 
-__all__ = ["LEDGER", "Seal", "digest", "read_ledger", "seal_lines", "unsealed", "verify"]
+__all__ = ["LEDGER", "SETTINGS", "Seal", "digest", "head", "read_ledger", "reaches", "seal_lines",
+           "sealed_settings", "settings_record", "unfit_name", "unsealed", "verify"]
 
 LEDGER = "ledger.sha256"
-HEADER = "# statustrack ledger v1: <event id> <file> <sha256 of the event> <sha256 chain>\n"
+HEADER = ("# statustrack ledger v2: <event id> <file> <sha256 of the event> <sha256 chain>; "
+          "'@settings' lines seal the log's settings\n")
+V2 = "# statustrack ledger v2: '@settings' lines seal the log's settings (time zone, format, horizon)\n"
 GENESIS = "0" * 64
+SETTINGS = "@settings"
+_SHOWN = "# settings: "
+_NAME_UNFIT = re.compile(r"\s|\\")
 
 
 @attrs.frozen
@@ -42,6 +64,7 @@ class Seal:
     file: str
     digest: str
     chain: str
+    shown: dict[str, Any] | None = attrs.field(default=None, eq=False)  # sealed settings, when known
 
 
 def digest(event: Event) -> str:
@@ -54,16 +77,68 @@ def _chain(previous: str, ident: str, file: str, event_digest: str) -> str:
     return hashlib.sha256(f"{previous} {ident} {file} {event_digest}".encode()).hexdigest()
 
 
+def unfit_name(rel: str) -> str | None:
+    """Why the log-relative file name `rel` cannot stand in a ledger line, or None.
+
+    The ledger separates its fields with spaces and its lines with line breaks, so a name
+    with whitespace, a line break or any control, invisible or bidi character is unfit;
+    so is a backslash (a folder separator on Windows: write `/`).
+    """
+    if (match := _NAME_UNFIT.search(rel) or UNSAFE.search(rel)) is not None:
+        what = "a space" if match[0] == " " else "a backslash" if match[0] == "\\" else \
+            f"the character U+{ord(match[0]):04X}"
+        return f"its name holds {what}, which the ledger (fields apart by spaces, one per line) cannot hold"
+    return None
+
+
+def settings_record(log: Log) -> dict[str, Any]:
+    """The settings of `log` that change answers: format version, time zone, and horizon if set."""
+    record: dict[str, Any] = {"format": log.format, "timezone": log.timezone}
+    horizon = getattr(log, "horizon", None)
+    if horizon is not None:
+        record["horizon"] = getattr(horizon, "text", str(horizon))
+    return record
+
+
+def _canonical(record: dict[str, Any]) -> str:
+    return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _settings_digest(record: dict[str, Any]) -> str:
+    return hashlib.sha256(_canonical(record).encode("utf-8")).hexdigest()
+
+
 def read_ledger(root: Path, shown: str) -> tuple[list[Seal], list[Problem]]:
-    """The seals of the ledger in `root` (none if it has no ledger), and its problems."""
+    """The seals of the ledger in `root` (none if it has no ledger), and its problems.
+
+    A ledger that cannot be read (a directory, unreadable, not UTF-8) is one problem.
+    """
     path = root / LEDGER
     name = f"{shown.rstrip('/')}/{LEDGER}"
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return [], []
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return [], [Problem(name, None, None, f"cannot read the ledger ({e.strerror})",
+                            "the ledger must be a readable file: restore it from version control")]
+    try:
+        content = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        return [], [Problem(name, line, None, f"the ledger is not UTF-8 text ({e.reason} at byte {e.start})",
+                            "restore the ledger from version control")]
     seals: list[Seal] = []
     problems: list[Problem] = []
     previous = GENESIS
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    settings_shown: dict[str, Any] | None = None
+    for number, text in enumerate(content.splitlines(), start=1):
+        if text.startswith(_SHOWN):
+            try:
+                settings_shown = json.loads(text.removeprefix(_SHOWN))
+            except ValueError:
+                settings_shown = None
+            continue
         if not text.strip() or text.startswith("#"):
             continue
         parts = text.split(" ")
@@ -76,32 +151,63 @@ def read_ledger(root: Path, shown: str) -> tuple[list[Seal], list[Problem]]:
             problems.append(Problem(name, number, ident, "the ledger's hash chain breaks here: the ledger was edited",
                                     "restore the ledger from version control"))
         previous = chain
-        seals.append(Seal(number, ident, file, event_digest, chain))
+        shown_here = None
+        if ident == SETTINGS and isinstance(settings_shown, dict) and _settings_digest(settings_shown) == event_digest:
+            shown_here = settings_shown
+        seals.append(Seal(number, ident, file, event_digest, chain, shown_here))
+        settings_shown = None
     return seals, problems
 
 
-def seal_lines(seals: Sequence[Seal], events: Sequence[tuple[Event, str]]) -> str:
-    """Ledger lines sealing `events` (with their files) after `seals`."""
+def head(seals: Sequence[Seal]) -> str | None:
+    """The chain value of the ledger's last line: the one hash that vouches for all of it."""
+    return seals[-1].chain if seals else None
+
+
+def reaches(seals: Sequence[Seal], prefix: str) -> bool:
+    """True when some line of the chain has a head starting with `prefix` (lower-case hex)."""
+    return any(s.chain.startswith(prefix) for s in seals)
+
+
+def sealed_settings(seals: Sequence[Seal]) -> Seal | None:
+    """The newest `@settings` line, the settings seal that counts (None in a v1 ledger)."""
+    return next((s for s in reversed(seals) if s.id == SETTINGS), None)
+
+
+def seal_lines(seals: Sequence[Seal], events: Sequence[tuple[Event, str]], *,
+               settings: tuple[Log, str] | None = None) -> str:
+    """Ledger lines sealing `events` (with their files) after `seals`; with `settings`
+    (a log and the file of its [log] table), then a line sealing the log's settings."""
     previous = seals[-1].chain if seals else GENESIS
     lines = []
     for event, file in events:
         event_digest = digest(event)
         previous = _chain(previous, event.id, file, event_digest)
         lines.append(f"{event.id} {file} {event_digest} {previous}\n")
+    if settings is not None:
+        log, file = settings
+        record = settings_record(log)
+        settings_digest = _settings_digest(record)
+        previous = _chain(previous, SETTINGS, file, settings_digest)
+        if seals and not any(s.id == SETTINGS for s in seals):
+            lines.append(V2)
+        lines.append(f"{_SHOWN}{_canonical(record)}\n{SETTINGS} {file} {settings_digest} {previous}\n")
     return "".join(lines)
 
 
 def unsealed(log: Log, seals: Sequence[Seal]) -> list[Event]:
     """The events of `log` not in the ledger, in log order."""
-    sealed = {s.id for s in seals}
+    sealed = {s.id for s in seals if s.id != SETTINGS}
     return [e for e in log.events if e.id not in sealed]
 
 
 def verify(log: Log, seals: Sequence[Seal]) -> list[Problem]:
-    """Every difference between the log and its ledger, one problem per event."""
+    """Every difference between the log and its ledger, one problem per event, and one if
+    the settings differ from the newest sealed ones."""
     name = f"{log.root.rstrip('/')}/{LEDGER}"
     by_id = {e.id: e for e in log.events}
-    problems: list[Problem] = []
+    problems: list[Problem] = _settings_problems(log, seals)
+    seals = [s for s in seals if s.id != SETTINGS]
     for seal in seals:
         event = by_id.get(seal.id)
         if event is None:
@@ -139,3 +245,22 @@ def verify(log: Log, seals: Sequence[Seal]) -> list[Problem]:
         problems.append(Problem(file, line, event.id, "not sealed yet",
                                 "review it, then run 'statustrack seal' to add it to the ledger"))
     return problems
+
+
+def _settings_problems(log: Log, seals: Sequence[Seal]) -> list[Problem]:
+    sealed = sealed_settings(seals)
+    if sealed is None:
+        return []
+    record = settings_record(log)
+    if _settings_digest(record) == sealed.digest:
+        return []
+    file = f"{log.root.rstrip('/')}/{getattr(log, 'settings_file', 'log.toml')}"
+    if sealed.shown is not None:
+        changed = "; ".join(f"{key} {sealed.shown.get(key)!r}, now {record.get(key)!r}"
+                            for key in sorted(sealed.shown.keys() | record.keys())
+                            if sealed.shown.get(key) != record.get(key))
+    else:
+        changed = "time zone, format or horizon differ"
+    return [Problem(file, None, None, f"the log's settings changed since they were sealed "
+                                      f"(ledger line {sealed.line}): {changed}; this changes answers",
+                    "restore them, or if the change is deliberate seal it with 'statustrack seal --settings'")]

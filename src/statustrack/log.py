@@ -17,57 +17,46 @@ import attrs
 import pendulum
 
 from .dates import BEGINNING, Interval, parse_edtf
-from .errors import DateError, LogInvalid, Problem
+from .errors import UNSAFE, DateError, LogInvalid, Problem
 from .events import ENDABLE, FORMAT_VERSION, KINDS, SPAN_KINDS, Event, SourceRef, ref_fields
 from .parse import Raw, log_files, read_file, read_text
+from .logmodel import ENV_VAR, Log, default_log_path
 from .registry import LEVELS, Actor, Place, Registry, Source
 from .validate import check_events
 
 __all__ = ["ENV_VAR", "Log", "build_events", "default_log_path", "load_log"]
 
-ENV_VAR = "STATUSTRACK_LOG"
 ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _MAX_TEXT = 4000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = UNSAFE  # controls (tab and newline too), bidi, invisible characters, lone surrogates
 _COMMON = {"id", "kind", "date", "effective", "sources", "recorded", "note", "replaces", "account_of"}
 
 
-
-@attrs.frozen
-class Log:
-    """A loaded, valid log: its settings, registry and events in log order.
-
-    `horizon` is the span the log covers (None: unbounded); `polity` the id of the
-    actor the log is about (what a recognition recognizes), if the log names one.
-    """
-
-    name: str
-    timezone: str
-    format: int
-    root: str
-    registry: Registry
-    events: tuple[Event, ...]
-    where: Mapping[str, tuple[str, int | None]] = attrs.field(repr=False)
-    paths: Mapping[str, str] = attrs.field(factory=dict, repr=False)
-    cache: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False)
-    horizon: Interval | None = None
-    polity: str | None = None
-
-    def event(self, ident: str) -> Event:
-        """The event with id `ident`."""
-        if "by_id" not in self.cache:
-            self.cache["by_id"] = {e.id: e for e in self.events}
-        try:
-            return self.cache["by_id"][ident]
-        except KeyError:
-            raise KeyError(ident) from None
+#: Ids are checked only for these here: `ID` then allows nothing but [a-z0-9._-] and says so.
+_ID_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: A note is prose no output prints: it may break lines (and hold tabs), nothing else of UNSAFE.
+_NOTE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                           "\u2066-\u2069\ufeff\ud800-\udfff]")
 
 
-def default_log_path() -> Path:
-    """The log to read when none is named: $STATUSTRACK_LOG, else the shipped log."""
-    if env := os.environ.get(ENV_VAR):
-        return Path(env)
-    return Path(str(resources.files("statustrack") / "data" / "events"))
+def _unsafe(value: str, field: str = "") -> str | None:
+    """What makes `value` (of `field`) unfit to print, if anything: "a control character" or another kind."""
+    match = {"id": _ID_CONTROL, "note": _NOTE_CONTROL}.get(field, _CONTROL).search(value)
+    if match is None:
+        return None
+    code = ord(match[0])
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return "a control character"
+    if 0xD800 <= code <= 0xDFFF:
+        return f"a lone surrogate (U+{code:04X}), which is not a character"
+    return f"an invisible or text-direction character (U+{code:04X})"
+
+
+def _remove(unsafe: str) -> str:
+    """The hint for a text holding `unsafe` (as `_unsafe` names it)."""
+    what = unsafe.split(" (")[0].split(", ")[0]
+    return "remove " + ("the " + what.split(" ", 1)[1] if what.startswith(("a ", "an ")) else what)
+
 
 
 class _Checker:
@@ -100,9 +89,8 @@ def _text(ck: _Checker, raw: Raw, field: str, *, optional: bool = False) -> str 
         ck.add(raw, field, f"field {field!r} is {len(value)} characters long (at most {_MAX_TEXT})",
                "shorten it; long explanations belong in the docs")
         return None
-    if _CONTROL.search(value):
-        ck.add(raw, field, f"field {field!r} contains a control character",
-               "remove the control character")
+    if (unsafe := _unsafe(value, field)) is not None:
+        ck.add(raw, field, f"field {field!r} contains {unsafe}", _remove(unsafe))
         return None
     return value
 
@@ -151,8 +139,8 @@ def _aliases(ck: _Checker, raw: Raw) -> tuple[str, ...]:
         ck.add(raw, "aliases", "field 'aliases' must be a list of non-empty strings",
                "write aliases = [\"...\", \"...\"]")
         return ()
-    if any(_CONTROL.search(a) for a in value):
-        ck.add(raw, "aliases", "field 'aliases' contains a control character", "remove the control character")
+    if (unsafe := next(filter(None, map(_unsafe, value)), None)) is not None:
+        ck.add(raw, "aliases", f"field 'aliases' contains {unsafe}", _remove(unsafe))
         return ()
     return tuple(value)
 
@@ -348,8 +336,8 @@ def _sources(ck: _Checker, raw: Raw, reg: Registry) -> tuple[SourceRef, ...] | N
             ck.add(raw, "sources", "a source reference needs a string id (and an optional string at)",
                    "write { id = \"<source id>\", at = \"<where in it>\" }")
             return None
-        if _CONTROL.search(ident) or _CONTROL.search(at):
-            ck.add(raw, "sources", "field 'sources' contains a control character", "remove the control character")
+        if (unsafe := _unsafe(ident) or _unsafe(at)) is not None:
+            ck.add(raw, "sources", f"field 'sources' contains {unsafe}", _remove(unsafe))
             return None
         if ident not in reg.sources:
             ck.add(raw, "sources", f"unknown source {ident!r}",
@@ -434,7 +422,12 @@ def build_events(raws: list[Raw], log: Log) -> tuple[list[Event], list[Problem]]
     ck = _Checker()
     settings = Settings(log.name, log.timezone, log.format, log.horizon, log.polity)
     built = [_event(ck, raw, log.registry, log.timezone, log.format) for raw in raws]
-    built = [bound_open_start(e, settings, log.registry) if e is not None else None for e in built]
+    for position, (event, raw) in enumerate(zip(built, raws, strict=True)):
+        if event is not None:
+            bounded, problem = bound_open_start(event, settings, log.registry)
+            if problem:
+                ck.add(raw, "date", problem, "check the date, or what the event names")
+            built[position] = None if problem else bounded
     return [e for e in built if e is not None], ck.problems
 
 
@@ -448,21 +441,26 @@ def _named(event: Event) -> list[str]:
     return ids
 
 
-def bound_open_start(event: Event, settings: Settings, reg: Registry) -> Event:
+def bound_open_start(event: Event, settings: Settings, reg: Registry) -> tuple[Event, str | None]:
     """`event` with an open start (`[..D]`, `../D`) bounded below: nothing is possible before
     the log's horizon, nor before what it names existed (a recognition names the log's polity).
-    """
+
+    Returns the event, and a problem when the bound lies after the date's end (the event
+    would have happened before what it names existed)."""
     if event.date.start != BEGINNING:
-        return event
-    floors = [settings.horizon.start] if settings.horizon is not None else []
+        return event, None
+    floors = [(settings.horizon.start, "the log's horizon")] if settings.horizon is not None else []
     named = _named(event) + ([settings.polity] if event.kind == "recognition" and settings.polity else [])
     for ident in named:
         entry = reg.entry(ident)
         if entry is not None and entry.existed is not None:
-            floors.append(entry.existed.start)
+            floors.append((entry.existed.start, f"{ident!r} (existed {entry.existed.edtf})"))
     if not floors:
-        return event
-    return attrs.evolve(event, date=event.date.bounded_below(max(floors)))
+        return event, None
+    floor, why = max(floors, key=lambda f: f[0])
+    if floor > event.date.end:
+        return event, f"dated {event.date.edtf}, before {why} began"
+    return attrs.evolve(event, date=event.date.bounded_below(floor)), None
 
 
 def load_log(path: str | os.PathLike[str] | None = None, *, overlay: Mapping[str, str] | None = None) -> Log:
@@ -502,14 +500,23 @@ def load_log(path: str | os.PathLike[str] | None = None, *, overlay: Mapping[str
         if raw.table == "event":
             event = _event(ck, raw, reg, tz, version)
             if event is not None:
-                built.append((bound_open_start(event, settings, reg), raw))
+                event, problem = bound_open_start(event, settings, reg)
+                if problem:
+                    ck.add(raw, "date", problem, "check the date, or what the event names")
+                    continue
+                built.append((event, raw))
     all_ids = frozenset(r.fields["id"] for r in records if r.table == "event" and isinstance(r.fields.get("id"), str))
-    ck.problems.extend(check_events(built, reg, all_ids))
+    steps: list[Any] = []
+    ck.problems.extend(check_events(built, reg, all_ids, steps))
     if ck.problems:
         raise LogInvalid(ck.problems)
     events = tuple(e for e, _ in built)
     where = {e.id: (raw.file, raw.line) for e, raw in built}
     prefix = f"{shown.rstrip('/')}/"
     paths = {e.id: raw.file.removeprefix(prefix) for e, raw in built}
-    return Log(settings.name, tz, version, shown, reg, events, where, paths,
-               horizon=settings.horizon, polity=settings.polity)
+    settings_file = next(r.file for r in records if r.table == "log").removeprefix(prefix)
+    log = Log(settings.name, tz, version, shown, reg, events, where, paths,
+              horizon=settings.horizon, polity=settings.polity, settings_file=settings_file)
+    if steps:
+        log.cache[("steps", None)] = tuple(steps)  # validation built the timeline: keep it
+    return log

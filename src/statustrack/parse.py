@@ -6,17 +6,20 @@ and line. Nothing here knows what an event means.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import tomllib
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from .errors import Problem
+from .walk import MAX_DEPTH, log_files
 
-__all__ = ["TABLES", "Raw", "log_files", "read_file", "read_text"]
+__all__ = ["MAX_DEPTH", "TABLES", "Raw", "decode", "log_files", "read_file", "read_text"]
 
 TABLES = ("source", "place", "actor", "event")
 _HEADER = re.compile(r"^\s*\[\[\s*(\w+)\s*\]\]\s*(?:#.*)?$")
@@ -45,13 +48,8 @@ class Raw:
         return self.lines.get(field, self.line)
 
 
-def log_files(root: Path) -> list[Path]:
-    """Every TOML and JSON Lines file below `root`, in a fixed order (by relative path)."""
-    found = [p for p in root.rglob("*") if p.suffix in (".toml", ".jsonl") and p.is_file()]
-    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
-
-
-def _decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
+def decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
+    """`data` decoded as strict UTF-8, or the problem (naming line and byte) if it is not."""
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as e:
@@ -72,46 +70,99 @@ def _field_lines(lines: list[str], first: int, last: int, inside: set[int]) -> d
     return found
 
 
-def _string_lines(lines: list[str]) -> set[int]:
+class _FieldLines(Mapping[str, int]):
+    """A record's field lines (`_field_lines` of its block), found only when first asked for.
+
+    Most records never need one: a line is looked up only to report a problem."""
+
+    __slots__ = ("_lines", "_first", "_last", "_inside", "_found")
+
+    def __init__(self, lines: list[str], first: int, last: int, inside: set[int]) -> None:
+        self._lines, self._first, self._last, self._inside = lines, first, last, inside
+        self._found: dict[str, int] | None = None
+
+    def _get(self) -> dict[str, int]:
+        if self._found is None:
+            self._found = _field_lines(self._lines, self._first, self._last, self._inside)
+        return self._found
+
+    def __getitem__(self, key: str) -> int:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
+
+# Where the scanner of `_string_lines` stops next: outside a string, at a comment or a
+# quote; in a one-line or multi-line basic string, just after its unescaped closing quotes.
+_INTERESTING = re.compile(r"""[#"']""")
+_BASIC_REST = re.compile(r'(?:[^"\\]|\\.)*"', re.S)
+_MULTI_BASIC_REST = re.compile(r'(?:[^"\\]|\\.|"(?!""))*"""', re.S)
+
+
+def _closed(content: str, i: int, closing: str) -> int:
+    """Where the multi-line string ended by `closing` ends on this line (after any extra
+    quotes, which belong to its text), or -1 when it goes on to the next line."""
+    if closing == '"""':
+        match = _MULTI_BASIC_REST.match(content, i)
+        if match is None:
+            return -1
+        i = match.end()
+    else:
+        end = content.find("'''", i)
+        if end < 0:
+            return -1
+        i = end + 3
+    while i < len(content) and content[i] == closing[0]:
+        i += 1
+    return i
+
+
+def _string_lines(lines: list[str], text: str | None = None) -> set[int]:
     """Line numbers that begin inside a multi-line string (whose text is not TOML).
 
     A small scanner over TOML's four string forms and its comments, so that quotes inside
-    a one-line string or a comment never open a multi-line string.
+    a one-line string or a comment never open a multi-line string. It jumps from quote to
+    quote with regular expressions. `text` (the lines joined) lets a file with no triple
+    quotes, so no multi-line string, skip the scan.
     """
+    if text is not None and '"""' not in text and "'''" not in text:
+        return set()
     inside: set[int] = set()
     closing: str | None = None  # the delimiter that ends the multi-line string we are in
     for number, content in enumerate(lines, start=1):
+        i = 0
         if closing is not None:
             inside.add(number)
-        i = 0
-        while i < len(content):
-            if closing is not None:
-                if closing == '"""' and content[i] == "\\":
-                    i += 2
-                elif content.startswith(closing, i):
-                    i += 3
-                    while i < len(content) and content[i] == closing[0]:
-                        i += 1  # up to two more quotes belong to the string's text
-                    closing = None
-                else:
-                    i += 1
+            i = _closed(content, 0, closing)
+            if i < 0:
                 continue
-            char = content[i]
-            if char == "#":
+            closing = None
+        while (found := _INTERESTING.search(content, i)) is not None:
+            i = found.start()
+            if content[i] == "#":
                 break
             if content.startswith(('"""', "'''"), i):
                 closing = content[i:i + 3]
-                i += 3
-            elif char == '"':
-                i += 1
-                while i < len(content) and content[i] != '"':
-                    i += 2 if content[i] == "\\" else 1
-                i += 1
-            elif char == "'":
-                end = content.find("'", i + 1)
-                i = len(content) if end < 0 else end + 1
+                i = _closed(content, i + 3, closing)
+                if i < 0:
+                    break
+                closing = None
+            elif content[i] == '"':
+                match = _BASIC_REST.match(content, i + 1)
+                if match is None:
+                    break
+                i = match.end()
             else:
-                i += 1
+                i = content.find("'", i + 1) + 1
+                if i == 0:
+                    break
     return inside
 
 
@@ -129,29 +180,35 @@ def _read_toml(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
         reason = "a number has more than 4300 digits" if "digits" in str(e) else str(e)
         return [], [Problem(name, None, None, f"not valid TOML: {reason}", _TOML_HINT)]
     lines = text.split("\n")
-    inside = _string_lines(lines)
-    headers: list[tuple[int, str]] = []
+    inside = _string_lines(lines, text)
+    starts: list[int] = []  # every header's line, in order
+    by_table: dict[str, list[int]] = {}  # each table's header lines, in order
     for number, content in enumerate(lines, start=1):
-        if number in inside:
+        if "[" not in content or number in inside:
             continue
         if (match := _HEADER.match(content)) is not None:
-            headers.append((number, match[1]))
+            table = match[1]
         elif _LOG_HEADER.match(content):
-            headers.append((number, "log"))
+            table = "log"
+        else:
+            continue
+        starts.append(number)
+        by_table.setdefault(table, []).append(number)
+    total = len(lines)
     records: list[Raw] = []
     problems: list[Problem] = []
     for key, value in document.items():
         if key == "log":
             if not isinstance(value, dict):
-                top = _field_lines(lines, 1, headers[0][0] - 1 if headers else len(lines), inside)
+                top = _field_lines(lines, 1, starts[0] - 1 if starts else total, inside)
                 problems.append(Problem(name, top.get("log"), None, "'log' must be a table",
                                         "write it as a [log] table"))
                 records.append(Raw("log", {}, name, top.get("log"), {}, valid=False))
                 continue
-            where = [n for n, t in headers if t == "log"]
+            where = by_table.get("log", [])
             line = where[0] if where else None
             records.append(Raw("log", value, name, line,
-                               _field_lines(lines, line, _block_end(headers, line, len(lines)), inside) if line else {}))
+                               _field_lines(lines, line, _block_end(starts, line, total), inside) if line else {}))
             continue
         if key not in TABLES:
             problems.append(Problem(name, None, None, f"unknown table {key!r}",
@@ -161,17 +218,19 @@ def _read_toml(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
             problems.append(Problem(name, None, None, f"{key!r} must be written as [[{key}]] tables",
                                     f"start each entry with a [[{key}]] line"))
             continue
-        where = [n for n, t in headers if t == key]
+        where = by_table.get(key, [])
         for index, fields in enumerate(value):
             line = where[index] if index < len(where) else None
-            spans = _field_lines(lines, line, _block_end(headers, line, len(lines)), inside) if line else {}
-            records.append(Raw(key, fields, name, line, spans))
+            spans = _FieldLines(lines, line, _block_end(starts, line, total), inside) if line else {}
+            records.append(Raw(key, fields, name, line, spans))  # type: ignore[arg-type]
     return records, problems
 
 
-def _block_end(headers: list[tuple[int, str]], line: int, total: int) -> int:
-    later = [n for n, _ in headers if n > line]
-    return (later[0] - 1) if later else total
+def _block_end(starts: list[int], line: int, total: int) -> int:
+    """The last line of the block whose header is on `line`: the line before the next
+    header (`starts` holds every header's line, in order), else the file's last line."""
+    later = bisect.bisect_right(starts, line)
+    return (starts[later] - 1) if later < len(starts) else total
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -185,6 +244,26 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 class _DuplicateKey(ValueError):
     pass
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_MAY_HOLD_SURROGATE = re.compile("\\\\u[dD][89a-fA-F]|[\ud800-\udfff]")  # a \\uD8..-\\uDF.. escape, or the character
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The first lone surrogate in a JSON value's strings and keys (JSON's `\\ud800`)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if (match := _SURROGATE.search(item)) is not None:
+                return match[0]
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return None
 
 
 def _read_jsonl(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
@@ -209,6 +288,11 @@ def _read_jsonl(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
             problems.append(Problem(name, number, None, f"not valid JSON: {reason}",
                                     "write one JSON object per line"))
             continue
+        if _MAY_HOLD_SURROGATE.search(content) and (surrogate := _lone_surrogate(fields)) is not None:
+            problems.append(Problem(name, number, None,
+                                    f"not valid JSON: a lone surrogate {surrogate!r} is not a character",
+                                    "write the character itself, or both halves of its surrogate pair"))
+            continue
         if not isinstance(fields, dict):
             problems.append(Problem(name, number, None, "a JSON Lines entry must be an object",
                                     "write one event object per line"))
@@ -224,7 +308,7 @@ def read_file(path: Path, name: str) -> tuple[list[Raw], list[Problem]]:
     except OSError as e:
         return [], [Problem(name, None, None, f"cannot read file ({e.strerror})",
                             "check the path and its permissions")]
-    text, problem = _decode(data, name)
+    text, problem = decode(data, name)
     if text is None:
         return [], [problem] if problem else []
     return read_text(text, name, path.suffix)

@@ -6,22 +6,22 @@ All pure functions of a `Log`; the CLI calls them by the same names.
 from __future__ import annotations
 
 import difflib
-from typing import Any
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
 
 from .dates import parse_when
 from .errors import QueryError
-from .facts import ASPECTS, Fact, Key
-from .events import STANCES
-from .log import Log
-from .reducers import ID_ROLES, facts_of
+from .facts import ASPECTS, ID_ROLES, Fact, Key
+from .logmodel import Log
 from .registry import LEVELS, fold
-from .state import EMPTY, State, Step, apply, counted_events, replay, timeline
 
-__all__ = ["Answer", "Change", "Diff", "at", "counted_events", "diff", "resolve_when", "steps_for"]
+if TYPE_CHECKING:
+    from .state import State, Step
+
+__all__ = ["Answer", "Change", "Diff", "at", "diff", "resolve_when", "steps_for", "sweep"]
 
 
 @attrs.frozen
@@ -93,9 +93,11 @@ def outside_horizon(log: Log, instant: pendulum.DateTime, when: str) -> str | No
 
 def steps_for(log: Log, known_at: pendulum.DateTime | None = None) -> tuple[Step, ...]:
     """The timeline of the events that count at record time `known_at` (cached per log)."""
+    from . import state
+
     key = ("steps", known_at)
     if key not in log.cache:
-        log.cache[key] = timeline(counted_events(log.events, known_at), log.registry)
+        log.cache[key] = state.timeline(state.counted_events(log.events, known_at), log.registry)
     return log.cache[key]
 
 
@@ -108,9 +110,11 @@ def seen_at(fact: Fact, instant: pendulum.DateTime) -> Fact:
                         otherwise_event=before.event if before else None)
 
 
+_RANK = {a: i for i, a in enumerate(ASPECTS)}
+
+
 def _rank(fact: Fact) -> tuple:
-    rank = {a: i for i, a in enumerate(ASPECTS)}
-    return (rank.get(fact.aspect, len(rank)), fact.aspect, fact.pending, fact.subject_name.casefold(), fact.subject)
+    return (_RANK.get(fact.aspect, len(_RANK)), fact.aspect, fact.pending, fact.subject_name.casefold(), fact.subject)
 
 
 def order(facts: Iterable[Fact]) -> tuple[Fact, ...]:
@@ -118,10 +122,13 @@ def order(facts: Iterable[Fact]) -> tuple[Fact, ...]:
     return tuple(sorted(facts, key=_rank))
 
 
-def _catalogue(log: Log) -> tuple[frozenset[str], dict[str, str]]:
+def catalogue(log: Log) -> tuple[frozenset[str], dict[str, str]]:
     """The place and actor ids some counted fact names in its own fields, and every subject
     the output prints (folded subject and subject name -> as printed), cached per log."""
     if "catalogue" not in log.cache:
+        from .reducers import facts_of
+        from .state import counted_events
+
         own: set[str] = set()
         names: dict[str, str] = {}
         for event in counted_events(log.events):
@@ -135,7 +142,7 @@ def _catalogue(log: Log) -> tuple[frozenset[str], dict[str, str]]:
 
 def _did_you_mean(log: Log, spelling: str) -> str:
     """`; did you mean ...?` with the nearest names, aliases and subjects, or ``."""
-    known = {**log.registry.spellings(), **_catalogue(log)[1]}
+    known = {**log.registry.spellings(), **catalogue(log)[1]}
     close = difflib.get_close_matches(fold(spelling), list(known), n=3, cutoff=0.6)
     return f"; did you mean {' or '.join(repr(known[c]) for c in close)}?" if close else ""
 
@@ -156,17 +163,19 @@ def wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | No
 
     A subject is any spelling of a place or actor (id, name or alias), or a subject as the
     output prints it ("President of Artsakh", "Artsakh, per Azerbaijan"), compared case-
-    and accent-folded. A place matches the facts that name it or a place within it (a
-    district's town). An actor matches the facts that name it; its parts' facts (what
-    is `part_of` it, at any depth: a state's chambers) are included when it has no facts
-    of its own, or always with `with_parts` (a country's states). `levels` keeps facts that name an
+    and accent-folded. A place or actor matches the facts that name it in their own
+    fields; its parts' facts (what is `part_of` it, at any depth) are included when it has
+    no facts of its own, or always with `with_parts`. `levels` keeps facts that name an
     actor of one of those levels; `stances` keeps recognition facts with one of those
     stances. No subject string is taken apart.
     """
     _check_choice("aspect", aspects, ASPECTS)
     _check_choice("level", levels, LEVELS)
-    _check_choice("stance", stances, STANCES)
-    own, names = _catalogue(log) if subjects else (frozenset(), {})
+    if stances:
+        from .events import STANCES
+
+        _check_choice("stance", stances, STANCES)
+    own, names = catalogue(log) if subjects else (frozenset(), {})
     direct: set[str] = set()
     whole: set[str] = set()
     texts: set[str] = set()
@@ -180,8 +189,7 @@ def wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | No
                    "(statustrack subjects lists them)")
             raise QueryError(msg)
         for ident in found:
-            parts = with_parts or ident in log.registry.places or ident not in own
-            (whole if parts else direct).add(ident)
+            (whole if with_parts or ident not in own else direct).add(ident)
     level_set, stance_set = frozenset(levels or ()), frozenset(stances or ())
 
     def named(fact: Fact) -> set[str]:
@@ -194,10 +202,20 @@ def wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | No
             return True
         return bool(texts) and (fold(fact.subject_name) in texts or fold(fact.subject) in texts)
 
+    def stances_of(fact: Fact) -> set[str]:
+        """The fact's stance, and every account's when accounts disagree."""
+        found = {dict(fact.detail).get("stance", "")}
+        if fact.disputed:
+            from .reducers import STANCE_LABELS
+
+            codes = {label: code for code, label in STANCE_LABELS.items()}
+            found |= {codes.get(s.value, "") for s in fact.supports if s.role == "account"}
+        return found
+
     def keep(fact: Fact) -> bool:
         if aspects and fact.aspect not in aspects:
             return False
-        if stance_set and dict(fact.detail).get("stance") not in stance_set:
+        if stance_set and not stances_of(fact) & stance_set:
             return False
         if level_set and not any(log.registry.level(i) in level_set for i in named(fact)):
             return False
@@ -207,9 +225,11 @@ def wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | No
 
 
 def state_at(log: Log, instant: pendulum.DateTime, known_at: pendulum.DateTime | None = None,
-             start: State = EMPTY) -> State:
+             start: State | None = None) -> State:
     """The replayed state at `instant`, continuing from `start` when given."""
-    return replay(steps_for(log, known_at), instant, start)
+    from .state import EMPTY, replay
+
+    return replay(steps_for(log, known_at), instant, start or EMPTY)
 
 
 def at(log: Log, when: str, *, known_at: str | None = None, aspects: Sequence[str] | None = None,
@@ -220,14 +240,35 @@ def at(log: Log, when: str, *, known_at: str | None = None, aspects: Sequence[st
     instant = resolve_when(log, when)
     record = resolve_when(log, known_at) if known_at else None
     keep = wanted(log, aspects, subjects, **filters)
-    state = state_at(log, instant, record)
-    facts = order(seen_at(f, instant) for f in state.facts.values() if keep(f))
+    index = log.cache.get("index") if record is None else None
+    held = index.facts_at(instant).values() if index is not None else state_at(log, instant, record).facts.values()
+    facts = order(seen_at(f, instant) for f in held if keep(f))
     return Answer(when, known_at, instant, facts, outside_horizon(log, instant, when))
+
+
+def sweep(log: Log, whens: Sequence[str], *, known_at: str | None = None,
+          aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None) -> Iterator[Answer]:
+    """The answers of `at` for each date of `whens` (in any order), in one pass over the
+    timeline: the state at the first date, then only the steps up to each next one, as a
+    date slider or a daily export walks it."""
+    from .state import EMPTY, replay
+
+    record = resolve_when(log, known_at) if known_at else None
+    keep = wanted(log, aspects, subjects)
+    steps = steps_for(log, record)
+    state = EMPTY
+    for when in sorted(whens, key=lambda w: resolve_when(log, w)):
+        instant = resolve_when(log, when)
+        state = replay(steps, instant, state)
+        facts = order(seen_at(f, instant) for f in state.facts.values() if keep(f))
+        yield Answer(when, known_at, instant, facts, outside_horizon(log, instant, when))
 
 
 def _causes(log: Log, lo: pendulum.DateTime, hi: pendulum.DateTime,
             record: pendulum.DateTime | None) -> dict[Key, list[str]]:
     """For each key, the events of the steps in (lo, hi] that changed its fact."""
+    from .state import apply, replay
+
     steps = steps_for(log, record)
     facts = dict(replay(steps, lo).facts)
     causes: dict[Key, list[str]] = {}
@@ -252,7 +293,8 @@ def diff(log: Log, from_: str, to: str, *, known_at: str | None = None,
     after = {f.key: f for f in at(log, to, known_at=known_at, aspects=aspects, subjects=subjects, **filters).facts}
     lo, hi = sorted((resolve_when(log, from_), resolve_when(log, to)))
     record = resolve_when(log, known_at) if known_at else None
-    causes = _causes(log, lo, hi, record)
+    index = log.cache.get("index") if record is None else None
+    causes = _causes(log, lo, hi, record) if index is None else index.causes(lo, hi)
     changes = []
     for key in sorted(before.keys() | after.keys()):
         old, new = before.get(key), after.get(key)

@@ -16,7 +16,7 @@ from .events import (
     Offensive, Office, Officeholder, Recognition, Relation, Resolution, Retraction, Statement,
     War,
 )
-from .facts import Fact
+from .facts import ID_ROLES, Fact
 from .registry import Registry
 
 __all__ = ["ENDED", "ID_ROLES", "STANCE_LABELS", "announced", "facts_of"]
@@ -24,9 +24,6 @@ __all__ = ["ENDED", "ID_ROLES", "STANCE_LABELS", "announced", "facts_of"]
 #: What an ended fact reads, per aspect (a dissolution's summary follows).
 ENDED = {"office": "closed", "officeholder": "vacant", "relation": "ended"}
 
-#: The roles in a fact's `about` that hold place or actor ids (the others hold text).
-ID_ROLES = frozenset({"polity", "party", "theatre", "by", "place", "force", "holder", "actor", "body",
-                      "a", "b", "parties", "from"})
 
 STANCE_LABELS = {
     "recognizes": "recognizes independence",

@@ -10,9 +10,8 @@ import attrs
 
 if TYPE_CHECKING:
     from .dates import Interval
-    from .events import SourceRef
 
-__all__ = ["LEVELS", "Actor", "Place", "Registry", "Source", "fold"]
+__all__ = ["LEVELS", "Actor", "Place", "Registry", "Source", "SourceRef", "fold"]
 
 LEVELS = (
     "un-member", "non-un-state", "polity", "un-body", "international-body", "parliament",
@@ -26,6 +25,14 @@ def fold(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.replace("-", " ").replace("_", " ").split())
+
+
+@attrs.frozen
+class SourceRef:
+    """Where a fact comes from: a source id from the registry and where in it."""
+
+    id: str
+    at: str = ""
 
 
 @attrs.frozen
@@ -76,6 +83,7 @@ class Registry:
     sources: Mapping[str, Source]
     places: Mapping[str, Place]
     actors: Mapping[str, Actor]
+    _lineages: dict[str, tuple[str, ...]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     def name(self, ident: str) -> str:
@@ -94,15 +102,18 @@ class Registry:
 
     def lineage(self, ident: str) -> tuple[str, ...]:
         """`ident` and every place or actor it is part of, nearest first."""
+        if ident in self._lineages:
+            return self._lineages[ident]
         chain, current = [ident], self.entry(ident)
         while current is not None and current.part_of and current.part_of not in chain:
             chain.append(current.part_of)
             current = self.entry(current.part_of)
-        return tuple(chain)
+        self._lineages[ident] = tuple(chain)
+        return self._lineages[ident]
 
     def parts(self, ident: str) -> tuple[str, ...]:
         """The ids of the places and actors directly part of `ident`, sorted."""
-        if not self._cache:
+        if "parts" not in self._cache:
             index: dict[str, list[str]] = {}
             for entry in (*self.places.values(), *self.actors.values()):
                 if entry.part_of:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+import textwrap
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from itertools import groupby
 from typing import Any
 
@@ -16,7 +19,7 @@ from .errors import Problem
 from .facts import Fact, Support
 from .query import Answer, Diff
 
-__all__ = ["FORMATS", "fact_json", "render_answer", "render_diff", "render_problems", "render_rows"]
+__all__ = ["FORMATS", "fact_json", "raw_csv", "render_answer", "render_diff", "render_problems", "render_rows"]
 
 FORMATS = ("table", "json", "csv")
 _POSSIBLE = "?"
@@ -97,12 +100,18 @@ def _cell(fact: Fact) -> str:
     return "\n".join(lines)
 
 
+def _wrap(text: str, width: int) -> str:
+    """`text` wrapped to `width` columns, line by line (what tabulate's maxcolwidths does, faster)."""
+    return "\n".join(line for part in text.split("\n")
+                     for line in (textwrap.wrap(part, width, break_long_words=True, break_on_hyphens=True) or [""]))
+
+
 def _grouped(items: Sequence[Any], aspect: Callable[[Any], str], headers: Sequence[str],
              row: Callable[[Any], Sequence[str]], widths: Sequence[int]) -> str:
     blocks = []
     for name, group in groupby(items, key=aspect):
-        table = tabulate([row(i) for i in group], headers=headers, tablefmt="simple",
-                         maxcolwidths=list(widths), disable_numparse=True)
+        rows = [[_wrap(cell, width) for cell, width in zip(row(i), widths, strict=True)] for i in group]
+        table = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
         blocks.append(name + "\n" + "\n".join("  " + line for line in table.splitlines()))
     return "\n\n".join(blocks)
 
@@ -209,9 +218,33 @@ def facts_csv(facts: Sequence[Fact]) -> str:
     return _csv(_CSV_HEAD + fields + groups, rows)
 
 
+#: Cells a spreadsheet would run as a formula (OWASP, "CSV Injection"); `_csv` prefixes them with '.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_RAW_CSV: ContextVar[bool] = ContextVar("raw_csv", default=False)
+
+
+@contextlib.contextmanager
+def raw_csv(raw: bool = True) -> Iterator[None]:
+    """Within the block, CSV output writes cells as they are, formula-leading ones included."""
+    token = _RAW_CSV.set(raw)
+    try:
+        yield
+    finally:
+        _RAW_CSV.reset(token)
+
+
+def _neutralised(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
+
+
 def _csv(headers: list[str], rows: Iterable[list[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
-    writer.writerows(rows)
+    if _RAW_CSV.get():
+        writer.writerows(rows)
+    else:
+        writer.writerows([_neutralised(v) for v in row] for row in rows)
     return buffer.getvalue()

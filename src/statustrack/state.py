@@ -14,6 +14,7 @@ to, so a replay can continue from it.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from types import MappingProxyType
@@ -289,9 +290,9 @@ def replay(steps: Sequence[Step], upto: pendulum.DateTime, start: State = EMPTY)
         msg = f"cannot replay backwards: the snapshot is at {start.upto}, asked for {upto}"
         raise ValueError(msg)
     facts = dict(start.facts)
-    for step in steps:
-        if start.upto is not None and step.instant <= start.upto:
-            continue
+    first = 0 if start.upto is None else bisect.bisect_right(steps, start.upto, key=lambda s: s.instant)
+    for position in range(first, len(steps)):
+        step = steps[position]
         if step.instant > upto:
             break
         apply(facts, step)

@@ -1,20 +1,32 @@
-"""Writing to a log safely: record new events, seal them, all or nothing.
+"""Writing to a log safely: record new events, seal them, verify them; all or nothing.
 
-Every write happens under an exclusive lock on `<log>/.statustrack.lock`, after the
-whole log, with the new events in place, has passed validation. Files are replaced
-atomically (write a temporary file, fsync, rename, fsync the directory), so a reader
-or a crash sees a file wholly before or wholly after a write, never half of one.
-Events are written before the ledger: a crash between the two leaves events that are
-present but unsealed, which `verify` reports and `seal` mends.
+Every write happens under an exclusive lock on `<log>/.statustrack.lock` (`verify` takes
+it shared, so it always reads one consistent state), after the log with the new events
+in place has passed validation. Files are replaced atomically (write a temporary file,
+fsync, rename, fsync the directory), so a reader or a crash sees a file wholly before or
+wholly after a write, never half of one.
+
+`record` writes a journal (`.statustrack.pending`: the target file and the ids and
+digests of the events it is about to append) before it renames anything, then the
+events file, then the ledger, then removes the journal. A crash at any point leaves
+the log valid; the next locked operation removes leftover temporary files and seals
+exactly the events the journal names that did reach the log, and says so. Events
+added by hand are never sealed by that recovery: `seal` is for those, after review.
+
+The shipped log inside the installed package is read-only: writes need a copy.
 """
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
+import json
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
+import re
+import shlex
+import sys
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import attrs
@@ -22,54 +34,197 @@ import pendulum
 
 from .dates import parse_edtf
 from .errors import LogInvalid, Problem, StatustrackError
-from .ledger import HEADER, LEDGER, read_ledger, seal_lines, unsealed, verify
-from .log import Log, build_events, default_log_path, load_log
-from .parse import Raw
+from .events import Event
+from .ledger import (
+    HEADER, LEDGER, Seal, digest, head, read_ledger, reaches, seal_lines, sealed_settings,
+    unfit_name, unsealed, verify,
+)
+from .lock import LOCK, locked
+from .log import ENV_VAR, Log, build_events, default_log_path, load_log
+from .parse import MAX_DEPTH, Raw, read_text
+from .validate import check_events
 from .writer import event_record, to_jsonl
 
-__all__ = ["Conflict", "DEFAULT_TARGET", "Recorded", "record", "seal"]
+__all__ = ["DEFAULT_TARGET", "LOCK", "PENDING", "Conflict", "ReadOnlyLog", "Recorded", "Sealed", "Verified",
+           "WriteError", "record", "seal", "target_name", "verify_log"]
 
 DEFAULT_TARGET = "recorded.jsonl"
-LOCK = ".statustrack.lock"
+PENDING = ".statustrack.pending"
+# The temporaries of our own atomic writes (`.NAME.PID.tmp`): of a .jsonl file, the ledger or
+# the journal; nothing else (the fact index builds its own temporaries, outside our lock).
+_TEMPORARY = re.compile(rf"\.(.+\.jsonl|{re.escape(LEDGER)}|{re.escape(PENDING)})\.[0-9]+\.tmp")
+_NOT_SEALED = "not sealed yet"
 
 
 class Conflict(StatustrackError):
     """The log moved on since the caller read it (`--expect-last` did not match)."""
 
 
+class ReadOnlyLog(StatustrackError):
+    """A write aimed at a log statustrack must not change: the shipped log of the installed package."""
+
+
+class WriteError(StatustrackError):
+    """A write failed for a reason outside the log's content: a target that cannot be one,
+    a missing or read-only directory, a full disk."""
+
+
 @attrs.frozen
 class Recorded:
-    """What a `record` call did: ids appended, ids already recorded identically, and the
-    `recorded` stamp the appended events carry (None when nothing was appended)."""
+    """What a `record` call did: ids appended, ids already recorded identically, the
+    `recorded` stamp the appended events carry (None when nothing was appended), the
+    chain head after it, and the ids of an interrupted record it sealed first."""
 
     appended: tuple[str, ...]
     unchanged: tuple[str, ...]
     target: str
     stamp: str | None = None
+    head: str | None = None
+    recovered: tuple[str, ...] = ()
 
 
-@contextmanager
-def _locked(root: Path) -> Iterator[None]:
-    with open(root / LOCK, "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+@attrs.frozen
+class Sealed:
+    """What a `seal` call did: ids sealed, whether it sealed the settings, the chain head
+    after it, and the ids of an interrupted record it sealed first."""
+
+    ids: tuple[str, ...]
+    settings: bool
+    head: str | None
+    recovered: tuple[str, ...] = ()
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-    directory = os.open(path.parent, os.O_RDONLY)
+@attrs.frozen
+class Verified:
+    """A log that matches its ledger: how many events are sealed, the chain head, and
+    whether its settings are sealed (a v1 ledger has no settings line yet)."""
+
+    sealed: int
+    head: str | None
+    settings_sealed: bool
+
+
+def _checkpoint(step: str) -> None:
+    """`record` reached `step`: "before" (the events' temporary file is written, nothing
+    renamed), "between" (the events file renamed, the ledger's temporary written) or
+    "after" (the ledger renamed, the journal not yet removed). Does nothing; the crash
+    tests replace it to kill a writer at exactly that point."""
+
+
+def _shipped() -> Path:
+    return Path(str(resources.files("statustrack") / "data" / "events"))
+
+
+def _is_shipped(root: Path) -> bool:
     try:
-        os.fsync(directory)
+        return root.exists() and os.path.samefile(root, _shipped())
+    except OSError:
+        return False
+
+
+def _refuse_shipped(where: Path) -> ReadOnlyLog:
+    msg = (f"refusing to write to the shipped log inside the installed package ({where}): make your own "
+           f"copy with `cp -r {shlex.quote(str(where))} my-log`, then pass --log my-log (or set ${ENV_VAR})")
+    return ReadOnlyLog(msg)
+
+
+def _writable(path: str | os.PathLike[str] | None) -> Path:
+    """The root of a log statustrack may write to, or a clear refusal."""
+    env = os.environ.get(ENV_VAR)
+    if path is None and not env:
+        raise _refuse_shipped(_shipped())
+    if path is not None and not os.fspath(path):
+        msg = "the log path is empty: name a log directory"
+        raise WriteError(msg)
+    root = Path(path) if path is not None else Path(env or "")
+    shipped = _shipped()
+    if not shipped.is_symlink() and _is_shipped(root):  # an installed package, not a checkout's events/
+        raise _refuse_shipped(shipped)
+    if not root.exists():
+        msg = f"{root}: no such log directory; point --log or ${ENV_VAR} at a directory holding log.toml"
+        raise WriteError(msg)
+    if not root.is_dir():
+        msg = f"{root}: not a directory; point --log or ${ENV_VAR} at a directory holding log.toml"
+        raise WriteError(msg)
+    return root
+
+
+def target_name(root: Path, target: str) -> str:
+    """`target` as the ledger names it: log-relative, POSIX, normalised (`./x.jsonl` and
+    `sub//x.jsonl` become `x.jsonl` and `sub/x.jsonl`); refuses, before anything is
+    written, a name the ledger cannot hold or the loader would not read: empty,
+    whitespace, control or bidi characters, absolute, `..`, not `.jsonl`, a directory,
+    a symbolic link, or a folder that is a file."""
+    def refuse(why: str) -> WriteError:
+        return WriteError(f"cannot record into {target!r}: {why}; name a .jsonl file inside the log, "
+                          f"such as {DEFAULT_TARGET} or sub/{DEFAULT_TARGET}")
+
+    if not target.strip():
+        raise refuse("the name is empty")
+    if (why := unfit_name(target)) is not None:
+        raise refuse(why)
+    posix = PurePosixPath(target)
+    if posix.is_absolute() or PureWindowsPath(target).drive:
+        raise refuse("it is an absolute path")
+    if ".." in posix.parts:
+        raise refuse("it leaves the log ('..')")
+    if posix.suffix != ".jsonl" or not posix.stem:
+        raise refuse("record writes JSON Lines, so the file must end in .jsonl")
+    if len(posix.parts) > MAX_DEPTH:
+        raise refuse(f"folders nest more than {MAX_DEPTH} deep")
+    if any(len(part.encode("utf-8")) > 200 for part in posix.parts):
+        raise refuse("a part of it is longer than 200 bytes")
+    current = root
+    for part in posix.parts:
+        current = current / part
+        if current.is_symlink():
+            raise refuse(f"{part!r} is a symbolic link, which the loader does not follow")
+        if current.exists() and not (current.is_file() if part == posix.name else current.is_dir()):
+            raise refuse(f"{part!r} is {'a directory' if current.is_dir() else 'not a directory'}")
+    return posix.as_posix()
+
+
+def _fsync_directory(directory: Path) -> None:
+    if sys.platform == "win32":  # directories cannot be opened (nor need syncing) there
+        return
+    handle = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(handle)
     finally:
-        os.close(directory)
+        os.close(handle)
+
+
+def _atomic_write(path: Path, data: bytes, step: str | None = None) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if step is not None:
+            _checkpoint(step)
+        os.replace(temporary, path)
+        _fsync_directory(path.parent)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        msg = f"cannot write {path} ({e.strerror}); check that the log's directory is writable and has space"
+        raise WriteError(msg) from e
+
+
+def _clean_temporaries(root: Path) -> None:
+    """Remove what an interrupted write left: under the exclusive lock, every
+    `.NAME.PID.tmp` file in the log is a leftover."""
+    pending = [root]
+    while pending:
+        directory = pending.pop()
+        with contextlib.suppress(OSError), os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(Path(entry.path))
+                elif _TEMPORARY.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
 
 
 def _stamp(now: pendulum.DateTime | None) -> str:
@@ -77,9 +232,8 @@ def _stamp(now: pendulum.DateTime | None) -> str:
     return moment.format("YYYY-MM-DDTHH:mm:ss.SSSSSS") + "Z"
 
 
-def _checked_ledger(log: Log, root: Path) -> list:  # list[Seal]
+def _ledger(log: Log, root: Path) -> list[Seal]:
     seals, problems = read_ledger(root, log.root)
-    problems += verify(log, seals)
     if problems:
         raise LogInvalid(problems)
     return seals
@@ -89,23 +243,127 @@ def _without_stamp(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k != "recorded"}
 
 
+def _append_ledger(root: Path, seals: Sequence[Seal], events: Sequence[tuple[Event, str]],
+                   settings: tuple[Log, str] | None = None, step: str | None = None) -> list[Seal]:
+    """Append seals for `events` (and the settings) to the ledger; returns the new seals."""
+    ledger = root / LEDGER
+    text = ledger.read_bytes().decode("utf-8") if ledger.exists() else HEADER
+    if text and not text.endswith("\n"):
+        text += "\n"
+    _atomic_write(ledger, (text + seal_lines(seals, events, settings=settings)).encode("utf-8"), step)
+    return _ledger_after(root, seals)
+
+
+def _ledger_after(root: Path, seals: Sequence[Seal]) -> list[Seal]:
+    after, problems = read_ledger(root, str(root))
+    if problems:  # cannot happen: it was read whole before, and appended to under the lock
+        raise LogInvalid(problems)
+    return after
+
+
+def _settings_line(log: Log, seals: Sequence[Seal], *, changed: bool = False) -> tuple[Log, str] | None:
+    """The settings to seal with a write: those of `log` when the ledger has none yet, or
+    when they `changed` and the caller reseals them deliberately."""
+    if sealed_settings(seals) is not None and not changed:
+        return None
+    if (why := unfit_name(log.settings_file)) is not None:
+        msg = f"cannot seal the settings in {log.settings_file!r}: {why}; rename the file"
+        raise WriteError(msg)
+    return log, log.settings_file
+
+
+def _journal(root: Path) -> tuple[str, list[tuple[str, str]]] | None:
+    path = root / PENDING
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+        target, entries = data["target"], [(str(i), str(d)) for i, d in data["events"]]
+        if not isinstance(target, str):
+            raise TypeError(target)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        msg = (f"{path} is not a journal statustrack wrote ({type(e).__name__}); once 'statustrack verify' "
+               "names only events you mean to keep, delete it and run 'statustrack seal'")
+        raise StatustrackError(msg) from e
+    return target, entries
+
+
+def _recover(root: Path, log: Log, seals: list[Seal]) -> tuple[list[Seal], tuple[str, ...]]:
+    """Finish what an interrupted `record` began: seal the events its journal names that
+    reached the log unchanged and unsealed, then drop the journal. Nothing else is sealed."""
+    journal = _journal(root)
+    if journal is None:
+        return seals, ()
+    target, entries = journal
+    sealed = {s.id for s in seals}
+    by_id = {e.id: e for e in log.events}
+    finish = [by_id[i] for i, d in entries
+              if i not in sealed and i in by_id and log.paths.get(i) == target and digest(by_id[i]) == d]
+    if finish:
+        seals = _append_ledger(root, seals, [(e, target) for e in finish], _settings_line(log, seals))
+    try:
+        (root / PENDING).unlink()
+        _fsync_directory(root)
+    except OSError as e:
+        msg = f"cannot remove {root / PENDING} ({e.strerror}); check that the log's directory is writable"
+        raise WriteError(msg) from e
+    return seals, tuple(e.id for e in finish)
+
+
+def _refuse_unless_verified(log: Log, seals: Sequence[Seal], recovered: Sequence[str],
+                            keep: Callable[[Problem], bool] = lambda p: True) -> None:
+    problems = [p for p in verify(log, seals) if keep(p)]
+    if problems:
+        if recovered:
+            problems.insert(0, Problem(f"{log.root.rstrip('/')}/{LEDGER}", None, None,
+                                       f"note: sealed {len(recovered)} events an interrupted record had written "
+                                       f"({', '.join(recovered)})", "nothing to do for those"))
+        raise LogInvalid(problems)
+
+
+def _check_new(log: Log, target: str, first_line: int, fresh: Sequence[Event]) -> None:
+    """Validate the log with `fresh` appended to `target` without loading it again: the
+    new lines must read back as the same events (in the log's format), and every check
+    across events (ids, links, cycles, order) is run on the loaded events plus the new."""
+    name = f"{log.root.rstrip('/')}/{target}"
+    raws, problems = read_text(to_jsonl(fresh), name, ".jsonl")
+    raws = [attrs.evolve(r, line=(r.line or 0) + first_line - 1) for r in raws]
+    rebuilt, more = build_events(raws, log)  # read as the log's format reads them
+    problems += more
+    if not problems and [event_record(e) for e in rebuilt] != [event_record(e) for e in fresh]:
+        problems.append(Problem(name, first_line, None, "the events do not read back as written",
+                                "report this: the log format and the writer disagree"))
+    if problems:
+        raise LogInvalid(problems)
+    # Log order is files sorted by path, then place in the file: the new events go last in theirs.
+    placed = [(log.paths[e.id], e, Raw("event", {"id": e.id}, *log.where[e.id])) for e in log.events]
+    placed += [(target, e, raw) for e, raw in zip(rebuilt, raws, strict=True)]
+    placed.sort(key=lambda item: item[0])
+    combined = [(e, raw) for _, e, raw in placed]
+    problems = check_events(combined, log.registry, frozenset(e.id for e, _ in combined))
+    if problems:
+        raise LogInvalid(problems)
+
+
 def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: str = DEFAULT_TARGET,
            expect_last: str | None = None, now: pendulum.DateTime | None = None) -> Recorded:
-    """Append the events `raws` to `target` (a file of the log, JSON Lines) and seal them.
+    """Append the events `raws` to `target` (a .jsonl file of the log) and seal them.
 
-    Refuses, changing nothing, when the log does not verify, when `expect_last` is not
-    the last sealed event, or when the log with the new events would not validate.
-    An event identical to one already recorded (apart from its stamp) is skipped; a
-    different event reusing an id is refused. Each new event is stamped `recorded`.
+    Refuses, changing nothing, when the log is the shipped one, when `target` is not a
+    name the ledger can hold, when the log does not verify, when `expect_last` is not the
+    last sealed event, or when the log with the new events would not validate. An event
+    identical to one already recorded (apart from its stamp) is skipped; a different
+    event reusing an id is refused. Each new event is stamped `recorded`.
     """
-    root = Path(path) if path is not None else default_log_path()
-    if not target.endswith(".jsonl") or Path(target).is_absolute() or ".." in Path(target).parts:
-        msg = f"cannot record into {target!r}: name a .jsonl file inside the log"
-        raise StatustrackError(msg)
-    with _locked(root):
-        log = load_log(path)
-        seals = _checked_ledger(log, root)
-        last = seals[-1].id if seals else None
+    root = _writable(path)
+    target = target_name(root, target)
+    with locked(root):
+        log = load_log(root)
+        seals, recovered = _recover(root, log, _ledger(log, root))
+        _clean_temporaries(root)
+        _refuse_unless_verified(log, seals, recovered)
+        events_sealed = [s for s in seals if s.id in log.paths]
+        last = events_sealed[-1].id if events_sealed else None
         if expect_last is not None and expect_last != last:
             msg = f"the log has moved on: its last recorded event is {last!r}, not {expect_last!r}; read it again"
             raise Conflict(msg)
@@ -133,38 +391,82 @@ def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: 
         if refused:
             raise LogInvalid(refused)
         if not fresh:
-            return Recorded((), tuple(unchanged), target)
+            return Recorded((), tuple(unchanged), target, head=head(seals), recovered=recovered)
         file = root / target
-        before = file.read_text(encoding="utf-8") if file.exists() else ""
+        try:
+            before = file.read_bytes().decode("utf-8") if file.exists() else ""
+        except (OSError, UnicodeDecodeError) as e:
+            msg = f"cannot read {file} ({e}); it must be a readable UTF-8 file of the log"
+            raise WriteError(msg) from e
         if before and not before.endswith("\n"):
             before += "\n"
-        after = before + to_jsonl(fresh)
-        load_log(path, overlay={target: after})  # the whole log, new events in place, must validate
-        file.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(file, after.encode("utf-8"))
-        _append_ledger(root, seals, [(e, target) for e in fresh])
-        return Recorded(tuple(e.id for e in fresh), tuple(unchanged), target, stamp.text)
+        _check_new(log, target, before.count("\n") + 1, fresh)
+        settings = _settings_line(log, seals)
+        journal = {"target": target, "events": [[e.id, digest(e)] for e in fresh]}
+        _atomic_write(root / PENDING, json.dumps(journal).encode("utf-8"))
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            msg = f"cannot create the folder {file.parent} ({e.strerror})"
+            raise WriteError(msg) from e
+        _atomic_write(file, (before + to_jsonl(fresh)).encode("utf-8"), "before")
+        seals = _append_ledger(root, seals, [(e, target) for e in fresh], settings, "between")
+        _checkpoint("after")
+        (root / PENDING).unlink()
+        return Recorded(tuple(e.id for e in fresh), tuple(unchanged), target, stamp.text, head(seals), recovered)
 
 
-def _append_ledger(root: Path, seals: Sequence, events: Sequence) -> None:
-    ledger = root / LEDGER
-    text = ledger.read_text(encoding="utf-8") if ledger.exists() else HEADER
-    _atomic_write(ledger, (text + seal_lines(seals, events)).encode("utf-8"))
+def seal(path: str | os.PathLike[str] | None, *, settings: bool = False) -> Sealed:
+    """Add every event not yet in the ledger to it, in log order, after review.
 
-
-def seal(path: str | os.PathLike[str] | None) -> list[str]:
-    """Add every event not yet in the ledger to it, in log order; returns their ids.
-
-    Refuses if a sealed event was edited, deleted, moved or reordered.
+    Seals the log's settings too when the ledger has none yet; with `settings`, reseals
+    them when they changed (a deliberate change of time zone, format or horizon).
+    Refuses if a sealed event was edited, deleted, moved or reordered, or if a file
+    holding a new event has a name the ledger cannot hold.
     """
-    root = Path(path) if path is not None else default_log_path()
-    with _locked(root):
-        log = load_log(path)
-        seals, problems = read_ledger(root, log.root)
+    root = _writable(path)
+    with locked(root):
+        log = load_log(root)
+        seals, recovered = _recover(root, log, _ledger(log, root))
+        _clean_temporaries(root)
+        changed = [p for p in verify(log, seals) if p.message.startswith("the log's settings changed")]
+        _refuse_unless_verified(log, seals, recovered,
+                                lambda p: p.message != _NOT_SEALED and not (settings and p in changed))
         new = unsealed(log, seals)
-        problems += [p for p in verify(log, seals) if p.message != "not sealed yet"]
+        unfit = [(e, log.paths[e.id], why) for e in new if (why := unfit_name(log.paths[e.id])) is not None]
+        if unfit:
+            raise LogInvalid([Problem(*log.where[e.id], e.id, f"cannot seal {file!r}: {why}",
+                                      "rename the file without spaces or special characters, then seal")
+                              for e, file, why in unfit])
+        line = _settings_line(log, seals, changed=bool(changed))
+        if new or line is not None:
+            seals = _append_ledger(root, seals, [(e, log.paths[e.id]) for e in new], line)
+        return Sealed(tuple(e.id for e in new), line is not None, head(seals), recovered)
+
+
+def verify_log(path: str | os.PathLike[str] | None, *, head_prefix: str | None = None) -> Verified:
+    """Check the log against its ledger, reading one consistent state (under the shared
+    lock, so never half-way through a `record`); with `head_prefix`, also that the chain
+    reaches that head. Raises `LogInvalid` naming every difference."""
+    root = Path(path) if path is not None else default_log_path()
+    if head_prefix is not None and not re.fullmatch(r"[0-9a-fA-F]{8,64}", head_prefix):
+        msg = f"--head takes 8 to 64 hex digits of a chain head (as record, seal and verify print), not {head_prefix!r}"
+        raise StatustrackError(msg)
+    reading = contextlib.nullcontext() if _is_shipped(root) else locked(root, shared=True)
+    with reading:
+        log = load_log(path)
+        seals = _ledger(log, root)
+        problems = verify(log, seals)
+        journal = _journal(root)
+        interrupted = {i for i, _ in journal[1]} if journal else set()
+        problems = [attrs.evolve(p, hint="an interrupted record wrote it: the next record or seal seals it")
+                    if p.message == _NOT_SEALED and p.event in interrupted else p for p in problems]
+        if head_prefix is not None and not reaches(seals, head_prefix.lower()):
+            problems.append(Problem(f"{log.root.rstrip('/')}/{LEDGER}", None, None,
+                                    f"the chain does not reach head {head_prefix}: the log was rewritten or its "
+                                    "ledger truncated or replaced since that head was taken",
+                                    "restore the log and its ledger from a copy you trust"))
         if problems:
             raise LogInvalid(problems)
-        if new:
-            _append_ledger(root, seals, [(e, log.paths[e.id]) for e in new])
-        return [e.id for e in new]
+        return Verified(len([s for s in seals if s.id in log.paths]), head(seals), sealed_settings(seals) is not None)
+

@@ -6,6 +6,7 @@ Pure: takes built events with the raw records they came from, returns problems.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from .errors import Problem
 from .events import Ceasefire, Decree, Dissolution, Event, Offensive, Retraction, War
@@ -42,8 +43,11 @@ def _links(event: Event) -> list[tuple[str, str]]:
 
 
 def check_events(built: Sequence[tuple[Event, Raw]], reg: Registry,
-                 all_ids: frozenset[str] = frozenset()) -> list[Problem]:
-    """Every problem that involves more than one event, or an event's dates together."""
+                 all_ids: frozenset[str] = frozenset(), steps: list[Any] | None = None) -> list[Problem]:
+    """Every problem that involves more than one event, or an event's dates together.
+
+    When the events pass every other check, their timeline is built to check its order;
+    pass a list as `steps` to receive it (so a loader need not build it again)."""
     problems: list[Problem] = []
     by_id: dict[str, tuple[Event, Raw]] = {}
     for event, raw in built:
@@ -84,7 +88,7 @@ def check_events(built: Sequence[tuple[Event, Raw]], reg: Registry,
             problems.extend(_account_problems(event, raw, by_id[event.account_of][0], reg))
     problems.extend(_cycles(by_id))
     if not problems:
-        problems.extend(_ambiguous_order(built, reg))
+        problems.extend(_ambiguous_order(built, reg, steps))
     return problems
 
 
@@ -119,7 +123,7 @@ def _cycles(by_id: dict[str, tuple[Event, Raw]]) -> list[Problem]:
     return problems
 
 
-def _ambiguous_order(built: Sequence[tuple[Event, Raw]], reg: Registry) -> list[Problem]:
+def _ambiguous_order(built: Sequence[tuple[Event, Raw]], reg: Registry, out: list[Any] | None = None) -> list[Problem]:
     """Two events in different files changing one fact from one instant have no order.
 
     Only events that count are compared, so a correction may keep the date of the
@@ -127,7 +131,10 @@ def _ambiguous_order(built: Sequence[tuple[Event, Raw]], reg: Registry) -> list[
     raws = {e.id: raw for e, raw in built}
     problems = []
     seen: dict[tuple[object, Key], tuple[Event, Raw]] = {}
-    for step in timeline(counted_events([e for e, _ in built]), reg):
+    steps = timeline(counted_events([e for e, _ in built]), reg)
+    if out is not None:
+        out.extend(steps)
+    for step in steps:
         for key in step.keys:
             slot = (step.instant, key)
             if slot in seen and seen[slot][1].file != raws[step.event.id].file:

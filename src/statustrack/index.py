@@ -1,0 +1,391 @@
+"""The fact index: the replayed history (every version of every fact, with the instants it
+held) kept in an embedded SQLite file, so `at` and `diff` are range lookups, not replays.
+
+The fold stays the definition; the index is its materialised view, keyed by the log's
+content: per file, its path, size, modification time and SHA-256, plus the log format and
+the code that built it. An index whose key does not match is rebuilt, never trusted;
+deleting it changes no answer, only the time of the next one. It lives beside a writable
+log (`.statustrack-index.sqlite`) or, for a read-only or the shipped log, in the user's
+cache directory. Its schema is public and documented in docs/index.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pendulum
+
+from .dates import Interval
+from .facts import Fact, Key, Support
+from .registry import Actor, Place, Registry, Source, SourceRef
+from .walk import log_files
+
+__all__ = ["INDEX_NAME", "SCHEMA", "Index", "build", "code_version", "index_path", "manifest", "open_current"]
+
+INDEX_NAME = ".statustrack-index.sqlite"
+SCHEMA = 1
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_FOREVER = 2**62
+
+
+def micros(instant: dt.datetime) -> int:
+    """An instant as whole microseconds since 1970-01-01T00:00Z (negative before)."""
+    delta = instant - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+@functools.lru_cache(maxsize=65536)
+def instant_of(value: int) -> pendulum.DateTime:
+    """The UTC instant `value` microseconds after 1970-01-01T00:00Z."""
+    d = _EPOCH + dt.timedelta(microseconds=value)
+    return pendulum.DateTime(d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond, tzinfo=pendulum.UTC)
+
+
+def code_version() -> str:
+    """A digest of the package's own source: an index built by other code is not trusted."""
+    digest = hashlib.sha256(f"schema {SCHEMA}".encode())
+    package = resources.files("statustrack")
+    for name in sorted(p.name for p in package.iterdir() if p.name.endswith(".py")):
+        digest.update(name.encode())
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _log_files(root: Path) -> list[tuple[str, os.stat_result]]:
+    # The loader's own walk, so the index is keyed by exactly the files the loader reads, and
+    # an unreadable folder, folders nested too deep or a directory without log.toml are the
+    # same one-line refusal (exit 2) here as there; symlinked folders are not followed.
+    return [(path.relative_to(root).as_posix(), path.stat()) for path in log_files(root)]
+
+
+def manifest(root: Path) -> list[list[Any]]:
+    """The log's files as `[path, size, mtime_ns]`, sorted: what the index is keyed by."""
+    return [[rel, st.st_size, st.st_mtime_ns] for rel, st in _log_files(root)]
+
+
+def _hashes(root: Path, files: Iterable[str]) -> dict[str, str]:
+    return {rel: hashlib.sha256((root / rel).read_bytes()).hexdigest() for rel in files}
+
+
+def index_path(root: Path, shipped: bool) -> Path:
+    """Where the index of the log at `root` lives: beside it if it is writable and not the
+    shipped log, else in the user's cache directory (one file per log directory)."""
+    if not shipped and os.access(root, os.W_OK):
+        return root / INDEX_NAME
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "statustrack"
+    tag = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return cache / f"index-{tag}.sqlite"
+
+
+# --- encoding facts ---------------------------------------------------------------------------
+
+def _interval(value: Interval | None) -> list[Any] | None:
+    if value is None:
+        return None
+    return [value.text, micros(value.start), micros(value.end), value.precision, value.tz, value.edtf,
+            value.qualifier, _interval(value.until), value.format]
+
+
+def _uninterval(data: list[Any] | None) -> Interval | None:
+    if data is None:
+        return None
+    text, start, end, precision, tz, edtf, qualifier, until, version = data
+    return Interval(text, instant_of(start), instant_of(end), precision, tz, edtf, qualifier,
+                    _uninterval(until), version)
+
+
+def _refs(sources: Sequence[SourceRef]) -> list[list[str]]:
+    return [[s.id, s.at] for s in sources]
+
+
+def encode(fact: Fact) -> str:
+    """A fact (without its `previous` link) as compact JSON."""
+    return json.dumps([
+        fact.aspect, fact.subject, fact.subject_name, fact.value, fact.since, _interval(fact.interval), fact.event,
+        _refs(fact.sources), [list(p) for p in fact.detail], [list(p) for p in fact.about], sorted(fact.refs),
+        fact.pending, _interval(fact.effective),
+        [[s.role, s.event, s.value, s.since, _interval(s.interval), _refs(s.sources)] for s in fact.supports],
+        fact.disputed,
+    ], ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(text: str, previous: Fact | None = None) -> Fact:
+    """The fact `encode` wrote."""
+    (aspect, subject, name, value, since, interval, event, sources, detail, about, refs, pending, effective,
+     supports, disputed) = json.loads(text)
+    return Fact(aspect, subject, name, value, since, _uninterval(interval), event,
+                tuple(SourceRef(i, a) for i, a in sources), tuple(tuple(p) for p in detail),
+                tuple(tuple(p) for p in about), frozenset(refs), pending, _uninterval(effective),
+                tuple(Support(r, e, v, s, _uninterval(iv), tuple(SourceRef(i, a) for i, a in src))
+                      for r, e, v, s, iv, src in supports), disputed, previous=previous)
+
+
+def _registry_json(reg: Registry) -> str:
+    return json.dumps({
+        "sources": [attrs.astuple(s, recurse=False) for s in reg.sources.values()],
+        "places": [[p.id, p.name, p.kind, list(p.aliases), p.part_of, p.note, p.lat, p.lon,
+                    [p.located.id, p.located.at] if p.located else None, _interval(p.existed)]
+                   for p in reg.places.values()],
+        "actors": [[a.id, a.name, a.level, list(a.aliases), a.part_of, a.note, _interval(a.existed)]
+                   for a in reg.actors.values()],
+    }, ensure_ascii=False)
+
+
+def _registry(text: str) -> Registry:
+    data = json.loads(text)
+    sources = {s[0]: Source(*s) for s in data["sources"]}
+    places = {p[0]: Place(p[0], p[1], p[2], tuple(p[3]), p[4], p[5], p[6], p[7],
+                          SourceRef(*p[8]) if p[8] else None, _uninterval(p[9])) for p in data["places"]}
+    actors = {a[0]: Actor(a[0], a[1], a[2], tuple(a[3]), a[4], a[5], _uninterval(a[6])) for a in data["actors"]}
+    return Registry(sources, places, actors)
+
+
+# --- building -------------------------------------------------------------------------------
+
+_DDL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE facts (id INTEGER PRIMARY KEY, previous INTEGER REFERENCES facts(id), body TEXT NOT NULL);
+CREATE TABLE versions (
+    id INTEGER PRIMARY KEY,
+    aspect TEXT NOT NULL, subject TEXT NOT NULL, pending INTEGER NOT NULL,
+    subject_name TEXT NOT NULL, value TEXT NOT NULL, since TEXT NOT NULL, event TEXT NOT NULL,
+    valid_from INTEGER NOT NULL, valid_to INTEGER,
+    valid_from_iso TEXT NOT NULL, valid_to_iso TEXT,
+    certain_from INTEGER NOT NULL,
+    run INTEGER NOT NULL, fact INTEGER NOT NULL REFERENCES facts(id));
+CREATE VIRTUAL TABLE version_spans USING rtree(id, lo, hi);
+CREATE TABLE changes (aspect TEXT NOT NULL, subject TEXT NOT NULL, pending INTEGER NOT NULL,
+    instant INTEGER NOT NULL, events TEXT NOT NULL);
+CREATE INDEX versions_by_key ON versions (aspect, subject, pending, valid_from);
+CREATE INDEX changes_by_instant ON changes (instant);
+"""
+
+
+def _iso(value: int | None) -> str | None:
+    if value is None:
+        return None
+    return instant_of(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def build(log: Any, steps: Sequence[Any], path: Path, key: dict[str, Any]) -> None:
+    """Write the index of `log` (its timeline `steps`) to `path`, atomically: a reader sees
+    the old file or the new one, never half of one; two builders leave one good index."""
+    from .runs import Run, runs_of, sweep, versions  # noqa: F401 - Run documents the shape
+
+    table = versions(steps)
+    ids: dict[int, int] = {}
+    nodes: list[tuple[int, int | None, str]] = []
+
+    def node(fact: Fact) -> int:
+        chain = []
+        current: Fact | None = fact
+        while current is not None and id(current) not in ids:
+            chain.append(current)
+            current = current.previous
+        for item in reversed(chain):
+            ids[id(item)] = len(ids) + 1
+            previous = ids[id(item.previous)] if item.previous is not None else None
+            nodes.append((ids[id(item)], previous, encode(item)))
+        return ids[id(fact)]
+
+    rows = []
+    for number, version in enumerate(table, start=1):
+        fact = version.fact
+        start = micros(version.valid_from)
+        end = micros(version.valid_to) if version.valid_to is not None else None
+        rows.append((number, fact.aspect, fact.subject, int(fact.pending), fact.subject_name, fact.value,
+                     fact.since, fact.event, start, end, _iso(start), _iso(end), micros(fact.interval.end),
+                     version.run, node(fact)))
+    touches = []
+    for step, _facts, changed in sweep(steps):
+        events = json.dumps(list(step.events))
+        instant = micros(step.instant)
+        touches.extend((k.aspect, k.subject, int(k.pending), instant, events) for k in dict.fromkeys(changed))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        db = sqlite3.connect(temporary)
+        try:
+            db.executescript(_DDL)
+            from .query import catalogue
+
+            own, names = catalogue(log)
+            meta = {**key, "name": log.name, "timezone": log.timezone, "format": log.format,
+                    "horizon": _interval(log.horizon), "polity": log.polity,
+                    "registry": json.loads(_registry_json(log.registry)),
+                    "catalogue": [sorted(own), names]}
+            db.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v, ensure_ascii=False))
+                                                             for k, v in meta.items()])
+            db.executemany("INSERT INTO facts VALUES (?, ?, ?)", nodes)
+            db.executemany("INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            db.executemany("INSERT INTO version_spans VALUES (?, ?, ?)",
+                           ((r[0], r[8] / 1e6, (r[9] if r[9] is not None else _FOREVER) / 1e6) for r in rows))
+            db.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?)", touches)
+            db.commit()
+        finally:
+            db.close()
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# --- reading --------------------------------------------------------------------------------
+
+class Index:
+    """An open, current index: the facts at an instant, and what changed them."""
+
+    def __init__(self, db: sqlite3.Connection, meta: dict[str, Any]) -> None:
+        self.db = db
+        self.meta = meta
+        self._decoded: dict[tuple[int, bool], tuple[Key, Fact]] = {}  # facts read once per process
+
+    def registry(self) -> Registry:
+        """The log's registry, as it was when the index was built."""
+        return _registry(json.dumps(self.meta["registry"]))
+
+    def _chain(self, fact_id: int | None) -> Fact | None:
+        """The fact node `fact_id` with its `previous` chain, oldest linked first."""
+        bodies = []
+        while fact_id is not None:
+            previous, body = self.db.execute("SELECT previous, body FROM facts WHERE id = ?", (fact_id,)).fetchone()
+            bodies.append(body)
+            fact_id = previous
+        fact = None
+        for body in reversed(bodies):
+            fact = decode(body, fact)
+        return fact
+
+    def facts_at(self, instant: pendulum.DateTime) -> dict[Key, Fact]:
+        """The facts in force at `instant`: the versions whose span contains it."""
+        q = micros(instant)
+        seconds = q / 1e6
+        rows = self.db.execute(
+            "SELECT v.fact, v.certain_from FROM version_spans s JOIN versions v ON v.id = s.id "
+            "WHERE s.lo <= ? AND s.hi >= ? AND v.valid_from <= ? AND (v.valid_to IS NULL OR v.valid_to > ?)",
+            (seconds, seconds, q, q)).fetchall()
+        found: dict[Key, Fact] = {}
+        decoded = self._decoded
+        for fact_id, certain_from in rows:
+            # a possible fact needs what held before it; a certain one does not look back
+            possible = certain_from > q
+            entry = decoded.get((fact_id, possible))
+            if entry is None:
+                previous, body = self.db.execute("SELECT previous, body FROM facts WHERE id = ?", (fact_id,)).fetchone()
+                fact = decode(body, self._chain(previous) if possible else None)
+                entry = decoded[(fact_id, possible)] = (fact.key, fact)
+            found[entry[0]] = entry[1]
+        return found
+
+    def causes(self, lo: pendulum.DateTime, hi: pendulum.DateTime) -> dict[Key, list[str]]:
+        """For each key, the events of the steps in (lo, hi] that changed its fact, in order."""
+        found: dict[Key, list[str]] = {}
+        for aspect, subject, pending, events in self.db.execute(
+                "SELECT aspect, subject, pending, events FROM changes WHERE instant > ? AND instant <= ? "
+                "ORDER BY instant, rowid", (micros(lo), micros(hi))):
+            ids = found.setdefault(Key(aspect, subject, bool(pending)), [])
+            ids.extend(i for i in json.loads(events) if i not in ids)
+        return found
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+
+def _read_meta(db: sqlite3.Connection) -> dict[str, Any]:
+    return {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
+
+
+def current_key(root: Path) -> dict[str, Any]:
+    """What an index of the log at `root` must have been built from to be current."""
+    return {"schema": SCHEMA, "code": code_version(), "root": str(root.resolve()), "files": manifest(root)}
+
+
+def open_file(path: Path) -> Index:
+    """The index at `path`, whatever it was built from (for tests and tools)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    return Index(db, _read_meta(db))
+
+
+def open_current(root: Path, path: Path) -> Index | None:
+    """The index at `path` if it is current for the log at `root`, else None (stale,
+    missing, corrupt or foreign: the caller rebuilds it)."""
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            meta = _read_meta(db)
+        except (sqlite3.Error, ValueError):
+            db.close()
+            return None
+    except sqlite3.Error:
+        return None
+    wanted = current_key(root)
+    if any(meta.get(k) != v for k, v in wanted.items() if k != "files"):
+        db.close()
+        return None
+    if meta.get("files") != wanted["files"]:
+        db.close()
+        return None
+    return Index(db, meta)
+
+
+def _root(path: str | os.PathLike[str] | None) -> tuple[Path, bool]:
+    from .logmodel import ENV_VAR, default_log_path
+
+    if path is not None:
+        return Path(path), False
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]), False
+    return default_log_path(), True
+
+
+def load_indexed(path: str | os.PathLike[str] | None = None) -> Any:
+    """A log whose `at` and `diff` read the current index, building it first if needed.
+
+    With a current index nothing of the log is parsed: the returned `Log` carries the
+    registry and settings the index was built from and no events (use `load_log` for
+    anything that needs the events). If the index cannot be written, the log is loaded
+    and answers come from the replay, as they would anyway.
+    """
+    from .logmodel import ENV_VAR, Log
+
+    root, shipped = _root(path)
+    shown = str(path) if path is not None else os.environ.get(ENV_VAR) or "events"
+    where = index_path(root, shipped)
+    if root.is_dir():
+        index = open_current(root, where)
+        if index is not None:
+            meta = index.meta
+            own, names = meta["catalogue"]
+            return Log(meta["name"], meta["timezone"], meta["format"], shown, index.registry(), (), {},
+                       cache={"index": index, "catalogue": (frozenset(own), names)},
+                       horizon=_uninterval(meta["horizon"]), polity=meta["polity"])
+    from .log import load_log
+    from .query import steps_for
+
+    key = current_key(root) if root.is_dir() else None
+    log = load_log(path)
+    assert key is not None
+    try:
+        build(log, steps_for(log), where, key)
+    except (OSError, sqlite3.Error):
+        return log
+    index = open_current(root, where)
+    if index is not None:
+        log.cache["index"] = index
+    return log

@@ -1,0 +1,336 @@
+"""The timeline chart: one row per subject, one bar per value run, as deterministic SVG.
+
+Bars come from `runs.runs_of`: a run is drawn from `valid_from` to `valid_to` (to the
+chart's end while it still holds) in its swatch's colour (control: the holder). The span
+in which the run may not have begun yet (its fact's `interval.start` to `interval.end`)
+is hatched over the bar; a pending run (announced, not yet in effect) is a thin dashed
+bar at the top of its subject's row. The conflict aspect's wars, offensives and
+ceasefires make a band above the rows. Every element carries `data-*` attributes (run,
+event, from, to) so tests and the explorer read the chart without looking at pixels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+import pendulum
+
+from ..dates import BEGINNING, END, parse_edtf
+from ..errors import QueryError
+from ..facts import ASPECTS
+from ..runs import Run, runs_of, versions
+from ..log import Log
+from ..query import resolve_when, steps_for, wanted
+from ..render import iso
+from .palette import BAND_KINDS, Palette, Swatch, palette_for
+from .svg import Node, element
+
+__all__ = ["Bar", "Chart", "Row", "chart", "render_svg"]
+
+WIDTH = 1200
+LABEL_W = 190
+RIGHT = 24
+ROW_H = 20
+BAR_H = 14
+BAND_H = 22
+FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
+CHAR_W = 6.4  # average advance of the 11px font, to decide whether a label fits
+
+
+@attrs.frozen
+class Row:
+    """One subject's row (or an aspect's heading, when `subject` is None)."""
+
+    aspect: str
+    subject: str | None
+    name: str
+
+
+@attrs.frozen
+class Bar:
+    """One value run as drawn: its row, its span, its colour, and when it may not have begun yet."""
+
+    row: int
+    run: Run
+    start: pendulum.DateTime
+    end: pendulum.DateTime
+    possible_end: pendulum.DateTime | None
+    swatch: Swatch
+    label: str
+
+    @property
+    def pending(self) -> bool:
+        """True for a pending run: announced, not yet in effect."""
+        return self.run.key.pending
+
+
+@attrs.frozen
+class Chart:
+    """Everything the SVG shows, in data: rows, bars, the conflict band, the span and the legend."""
+
+    title: str
+    lo: pendulum.DateTime
+    hi: pendulum.DateTime
+    tz: str
+    rows: tuple[Row, ...]
+    bars: tuple[Bar, ...]
+    band: tuple[Bar, ...]
+    legend: tuple[Swatch, ...]
+
+    def x(self, instant: pendulum.DateTime) -> float:
+        """The x coordinate of `instant`."""
+        span = (self.hi - self.lo).total_seconds()
+        share = (instant - self.lo).total_seconds() / span
+        return LABEL_W + max(0.0, min(1.0, share)) * (WIDTH - LABEL_W - RIGHT)
+
+
+def runs_for(log: Log, known_at: pendulum.DateTime | None) -> tuple[Run, ...]:
+    """The log's value runs at record time `known_at` (cached per log)."""
+    key = ("runs", known_at)
+    if key not in log.cache:
+        log.cache[key] = runs_of(versions(steps_for(log, known_at)))
+    return log.cache[key]
+
+
+def span_of(log: Log, runs: Sequence[Run]) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+    """The span a picture of the whole log covers: its horizon, else its first to its last change."""
+    horizon = log.horizon
+    if horizon is not None:
+        end = horizon.until.end if horizon.until is not None else horizon.end
+        return horizon.start, end
+    instants = [t for r in runs for t in (r.valid_from, r.valid_to) if t is not None and BEGINNING < t < END]
+    if not instants:
+        now = pendulum.now("UTC")
+        return now.subtract(years=1), now
+    return min(instants), max(instants).add(days=1)
+
+
+def _bound(log: Log, text: str, end: bool) -> pendulum.DateTime:
+    try:
+        interval = parse_edtf(text, log.timezone)
+    except ValueError as e:
+        raise QueryError(str(e)) from e
+    return interval.end if end else interval.start
+
+
+def _label(fact_swatch: Swatch, run: Run) -> str:
+    return fact_swatch.label if run.key.aspect in ("control", "conflict") else run.fact.value
+
+
+def chart(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None,
+          from_: str | None = None, to: str | None = None, known_at: str | None = None) -> Chart:
+    """The timeline of the runs of `aspects` about `subjects` between `from_` and `to`."""
+    record = resolve_when(log, known_at) if known_at else None
+    runs = runs_for(log, record)
+    palette = palette_for(log)
+    lo, hi = span_of(log, runs_for(log, None))
+    if from_:
+        lo = _bound(log, from_, end=False)
+    if to:
+        hi = _bound(log, to, end=True)
+    if hi <= lo:
+        msg = f"--to ({to}) must come after --from ({from_})"
+        raise QueryError(msg)
+    keep = wanted(log, aspects, subjects)
+    shown = [r for r in runs if keep(r.fact) and _overlaps(r, lo, hi)]
+    rank = {a: i for i, a in enumerate(ASPECTS)}
+    subjects_seen: dict[tuple[str, str], str] = {}
+    for r in sorted(shown, key=lambda r: r.valid_from):
+        subjects_seen.setdefault((r.key.aspect, r.key.subject), r.fact.subject_name)
+    ordered = sorted(subjects_seen.items(), key=lambda kv: (rank.get(kv[0][0], len(rank)), kv[0][0],
+                                                             kv[1].casefold(), kv[0][1]))
+    rows: list[Row] = []
+    index: dict[tuple[str, str], int] = {}
+    several = len({a for (a, _), _ in ordered}) > 1
+    for (aspect, subject), name in ordered:
+        if several and (not rows or rows[-1].aspect != aspect):
+            rows.append(Row(aspect, None, aspect))
+        index[(aspect, subject)] = len(rows)
+        rows.append(Row(aspect, subject, name))
+    bars = tuple(_bar(index[(r.key.aspect, r.key.subject)], r, lo, hi, palette) for r in shown)
+    band = tuple(_bar(-1, r, lo, hi, palette) for r in runs
+                 if r.key.aspect == "conflict" and not r.key.pending and palette.kind_of(r.fact) in BAND_KINDS
+                 and _overlaps(r, lo, hi))
+    legend = palette.legend([b.swatch for b in bars if b.run.key.aspect == "control"]
+                            + [b.swatch for b in (*band, *bars) if b.run.key.aspect == "conflict"])
+    what = ", ".join(aspects) if aspects else "every aspect"
+    about = f" about {', '.join(subjects)}" if subjects else ""
+    known = f", as recorded by {known_at}" if known_at else ""
+    title = f"{log.name}: {what}{about}, {_day(lo, log.timezone)} to {_day(hi, log.timezone)}{known}"
+    return Chart(title, lo, hi, log.timezone, tuple(rows), bars, band, legend)
+
+
+def _day(instant: pendulum.DateTime, tz: str) -> str:
+    return instant.in_tz(tz).to_date_string()
+
+
+def _overlaps(run: Run, lo: pendulum.DateTime, hi: pendulum.DateTime) -> bool:
+    return run.valid_from <= hi and (run.valid_to is None or run.valid_to > lo)
+
+
+def _bar(row: int, run: Run, lo: pendulum.DateTime, hi: pendulum.DateTime, palette: Palette) -> Bar:
+    fact = run.fact
+    end = run.valid_to if run.valid_to is not None else hi
+    possible_end = min(fact.interval.end, end) if fact.interval.end > run.valid_from else None
+    swatch = palette.swatch(fact)
+    return Bar(row, run, run.valid_from, end, possible_end, swatch, _label(swatch, run))
+
+
+def _ticks(chart_: Chart) -> tuple[list[tuple[pendulum.DateTime, str]], list[pendulum.DateTime]]:
+    """Labelled ticks and minor ticks at local calendar boundaries, spaced for the span."""
+    lo, hi = chart_.lo.in_tz(chart_.tz), chart_.hi.in_tz(chart_.tz)
+    days = (hi - lo).total_seconds() / 86400
+    if days > 365 * 40:
+        unit, major, minor = "years", 10, 1
+    elif days > 365 * 12:
+        unit, major, minor = "years", 5, 1
+    elif days > 365 * 3:
+        unit, major, minor = "years", 1, None
+    elif days > 240:
+        unit, major, minor = "months", 3, 1
+    elif days > 45:
+        unit, major, minor = "months", 1, None
+    else:
+        unit, major, minor = "days", 7 if days > 14 else 1, 1
+    if unit == "years":
+        first = pendulum.datetime(lo.year, 1, 1, tz=chart_.tz)
+        step = lambda t, n: t.add(years=n)  # noqa: E731
+        num = lambda t: t.year  # noqa: E731
+        text = lambda t: str(t.year)  # noqa: E731
+    elif unit == "months":
+        first = pendulum.datetime(lo.year, lo.month, 1, tz=chart_.tz)
+        step = lambda t, n: t.add(months=n)  # noqa: E731
+        num = lambda t: t.year * 12 + t.month - 1  # noqa: E731
+        text = lambda t: t.format("YYYY-MM") if t.month == 1 or major >= 3 else t.format("MMM")  # noqa: E731
+    else:
+        first = pendulum.datetime(lo.year, lo.month, lo.day, tz=chart_.tz)
+        step = lambda t, n: t.add(days=n)  # noqa: E731
+        num = lambda t: t.toordinal() if major == 1 else t.toordinal() - 1  # Mondays for weeks  # noqa: E731
+        text = lambda t: t.format("MM-DD")  # noqa: E731
+    labelled, small = [], []
+    t = first
+    while t <= hi:
+        if t >= lo:
+            if num(t) % major == 0:
+                labelled.append((t, text(t)))
+            elif minor is not None:
+                small.append(t)
+        t = step(t, minor or major)
+    return labelled, small
+
+
+def render_svg(c: Chart) -> str:
+    """The chart as a standalone SVG document."""
+    top = 34 + (BAND_H + 10 if c.band else 0)
+    axis_y = top
+    rows_y = axis_y + 20
+    legend_y = rows_y + len(c.rows) * ROW_H + 16
+    legend_rows = (len(c.legend) + 2 + 4) // 5
+    height = legend_y + legend_rows * 20 + 16
+    root = element("svg", xmlns="http://www.w3.org/2000/svg", width=WIDTH, height=height,
+                   viewBox=f"0 0 {WIDTH} {height}", font_family=FONT, font_size=11, class_="statustrack-timeline",
+                   data_lo=iso(c.lo), data_hi=iso(c.hi), data_x0=float(LABEL_W), data_x1=float(WIDTH - RIGHT),
+                   data_top=float(axis_y), data_bottom=float(legend_y - 10))
+    defs = root.add(element("defs"))
+    pattern = defs.add(element("pattern", id="possible", patternUnits="userSpaceOnUse", width=6, height=6,
+                               patternTransform="rotate(45)"))
+    pattern.add(element("rect", width=3, height=6, fill="#ffffff", fill_opacity="0.6"))
+    dark = defs.add(element("pattern", id="possible-dark", patternUnits="userSpaceOnUse", width=6, height=6,
+                            patternTransform="rotate(45)"))
+    dark.add(element("rect", width=2, height=6, fill="#000000", fill_opacity="0.35"))
+    root.add(element("rect", width=WIDTH, height=height, fill="#ffffff"))
+    root.add(element("text", c.title, x=10, y=20, font_size=14, font_weight="bold"))
+    if c.band:
+        root.add(element("text", "conflict", x=LABEL_W - 8, y=34 + BAND_H / 2 + 4, text_anchor="end",
+                         font_weight="bold"))
+        band = root.add(element("g", class_="band"))
+        for bar in c.band:
+            _draw(band, c, bar, 34.0, BAND_H, "band")
+    labelled, small = _ticks(c)
+    axis = root.add(element("g", class_="axis", stroke="#bbbbbb"))
+    bottom = legend_y - 10
+    for t in small:
+        axis.add(element("line", x1=c.x(t), x2=c.x(t), y1=float(rows_y - 4), y2=float(bottom), stroke="#eeeeee"))
+    for t, label in labelled:
+        axis.add(element("line", x1=c.x(t), x2=c.x(t), y1=float(axis_y + 4), y2=float(bottom), stroke="#cccccc"))
+        axis.add(element("text", label, x=c.x(t), y=float(axis_y + 12), text_anchor="middle", stroke="none",
+                         fill="#444444", class_="tick"))
+    rows = root.add(element("g", class_="rows"))
+    for i, row in enumerate(c.rows):
+        y = rows_y + i * ROW_H
+        if row.subject is None:
+            rows.add(element("text", row.name, x=8, y=float(y + 14), font_weight="bold", class_="aspect"))
+            continue
+        if i % 2:
+            rows.add(element("rect", x=float(LABEL_W), y=float(y), width=float(WIDTH - LABEL_W - RIGHT),
+                             height=float(ROW_H), fill="#000000", fill_opacity="0.03"))
+        name = row.name if len(row.name) <= 28 else row.name[:27] + "…"
+        label = rows.add(element("text", name, x=LABEL_W - 8, y=float(y + 14), text_anchor="end",
+                                 class_="subject", data_subject=row.subject))
+        label.add(element("title", row.name))
+    bars = root.add(element("g", class_="bars"))
+    for bar in c.bars:
+        y = rows_y + bar.row * ROW_H
+        if bar.pending:
+            _draw(bars, c, bar, float(y + 1), 5.0, "pending")
+        else:
+            _draw(bars, c, bar, float(y + (ROW_H - BAR_H) / 2), float(BAR_H), "run")
+    _legend(root, c, float(legend_y))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + root.markup()
+
+
+def _title(bar: Bar, tz: str) -> str:
+    fact = bar.run.fact
+    until = f" until {_day(bar.run.valid_to, tz)}" if bar.run.valid_to is not None else ""
+    pending = f" (pending: takes effect {fact.effective})" if bar.pending and fact.effective else ""
+    possible = f"; may not have begun before {_day(fact.interval.end, tz)}" if bar.possible_end else ""
+    return f"{fact.subject_name}: {fact.value}{pending}, since {fact.since}{until}{possible} ({fact.event})"
+
+
+def _draw(parent: Node, c: Chart, bar: Bar, y: float, h: float, cls: str) -> None:
+    x0, x1 = c.x(bar.start), c.x(bar.end)
+    width = max(x1 - x0, 1.0)
+    common = {"data_run": str(bar.run.run), "data_event": bar.run.fact.event, "data_aspect": bar.run.key.aspect,
+              "data_subject": bar.run.key.subject}
+    group = parent.add(element("g", class_=f"{cls}-group", **common))
+    rect = group.add(element("rect", x=x0, y=y, width=width, height=h, fill=bar.swatch.colour, class_=cls,
+                             data_from=iso(bar.start), data_to=iso(bar.run.valid_to) if bar.run.valid_to else "",
+                             data_swatch=f"{bar.swatch.group}:{bar.swatch.ident}",
+                             stroke="#333333" if cls == "pending" else None,
+                             stroke_dasharray="2 1" if cls == "pending" else None,
+                             stroke_width="0.6" if cls == "pending" else None))
+    rect.add(element("title", _title(bar, c.tz)))
+    if bar.possible_end is not None and cls != "pending":
+        px1 = c.x(bar.possible_end)
+        hatch = "url(#possible)" if _ink(bar.swatch.colour) == "#ffffff" else "url(#possible-dark)"
+        group.add(element("rect", x=x0, y=y, width=max(px1 - x0, 1.0), height=h, fill=hatch,
+                          class_="possible", data_from=iso(bar.start), data_to=iso(bar.possible_end)))
+    if cls != "pending" and len(bar.label) * CHAR_W + 8 < width:
+        group.add(element("text", bar.label, x=x0 + 4, y=y + h / 2 + 4, fill=_ink(bar.swatch.colour),
+                          class_="label", pointer_events="none"))
+
+
+def _ink(colour: str) -> str:
+    """Black or white, whichever reads better on `colour`."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#ffffff"
+
+
+def _legend(root: Node, c: Chart, y: float) -> None:
+    group = root.add(element("g", class_="legend"))
+    items: list[tuple[str, dict[str, object]]] = [
+        (s.label, {"fill": s.colour, "data_swatch": f"{s.group}:{s.ident}"}) for s in c.legend]
+    items.append(("possible: may not have begun yet", {"fill": "#777777", "hatched": True}))
+    items.append(("pending: announced, not yet in effect", {"fill": "#dddddd", "pending": True}))
+    per_row, col_w = 5, (WIDTH - 20) / 5
+    for i, (label, style) in enumerate(items):
+        x, yy = 10 + (i % per_row) * col_w, y + (i // per_row) * 20
+        hatched, pending = style.pop("hatched", False), style.pop("pending", False)
+        entry = group.add(element("g", class_="legend-entry", data_label=label))
+        entry.add(element("rect", x=x, y=yy, width=18.0, height=5.0 if pending else 12.0, stroke="#333333",
+                          stroke_width="0.6", stroke_dasharray="2 1" if pending else None, **style))
+        if hatched:
+            entry.add(element("rect", x=x, y=yy, width=18.0, height=12.0, fill="url(#possible)"))
+        name = label if len(label) <= 40 else label[:39] + "…"
+        entry.add(element("text", name, x=x + 24, y=yy + 10))
