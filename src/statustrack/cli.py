@@ -417,8 +417,12 @@ def _subjects(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: exporting.EXPORT_FORMATS, written out so that building the parser imports no exporter
+#: (tests/test_cli_explore.py checks they agree).
+EXPORT_FORMATS = ("csv", "jsonl", "sqlite", "parquet")
+
+
 def _export_command(command: Callable[..., argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
-    from .exporting import EXPORT_FORMATS
     log_only = argparse.ArgumentParser(add_help=False)
     log_only.add_argument("--log", metavar="DIR", help=f"the log directory (default: ${ENV_VAR}, else the shipped log)")
     p = command("export", "Export the whole replayed history: one row per value run (docs/export.md).", """

@@ -285,16 +285,39 @@ def _causes(log: Log, lo: pendulum.DateTime, hi: pendulum.DateTime,
     return causes
 
 
+def _indexed_sides(log: Log, index: Any, from_: str, to: str, aspects: Sequence[str] | None,
+                   subjects: Sequence[str] | None, filters: dict[str, Any]) -> tuple[dict, dict, dict]:
+    """Both sides of a diff from the index, looking only at what can differ: the keys some step
+    in between changed, and facts possible at either end (their certainty moves with time)."""
+    keep = wanted(log, aspects, subjects, **filters)
+    q_from, q_to = resolve_when(log, from_), resolve_when(log, to)
+    lo, hi = sorted((q_from, q_to))
+    causes = index.causes(lo, hi)
+    held = [index.facts_at(q) for q in (q_from, q_to)]
+    sides = [{k: seen_at(f, q) for k, f in facts.items() if (k in causes or not f.certain_by(q)) and keep(f)}
+             for q, facts in zip((q_from, q_to), held, strict=True)]
+    for key in set(sides[0]) ^ set(sides[1]):  # in one side only: it may be plain on the other
+        for q, facts, side in zip((q_from, q_to), held, sides, strict=True):
+            fact = facts.get(key)
+            if key not in side and fact is not None and keep(fact):
+                side[key] = seen_at(fact, q)
+    return sides[0], sides[1], causes
+
+
 def diff(log: Log, from_: str, to: str, *, known_at: str | None = None,
          aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None, **filters: Any) -> Diff:
     """What changed between `at(from_)` and `at(to)`, with the ids of the events that changed it."""
-    before = {f.key: f for f in at(log, from_, known_at=known_at, aspects=aspects, subjects=subjects,
-                                   **filters).facts}
-    after = {f.key: f for f in at(log, to, known_at=known_at, aspects=aspects, subjects=subjects, **filters).facts}
     lo, hi = sorted((resolve_when(log, from_), resolve_when(log, to)))
     record = resolve_when(log, known_at) if known_at else None
     index = log.cache.get("index") if record is None else None
-    causes = _causes(log, lo, hi, record) if index is None else index.causes(lo, hi)
+    if index is None:
+        before = {f.key: f for f in at(log, from_, known_at=known_at, aspects=aspects, subjects=subjects,
+                                       **filters).facts}
+        after = {f.key: f for f in at(log, to, known_at=known_at, aspects=aspects, subjects=subjects,
+                                      **filters).facts}
+        causes = _causes(log, lo, hi, record)
+    else:
+        before, after, causes = _indexed_sides(log, index, from_, to, aspects, subjects, filters)
     changes = []
     for key in sorted(before.keys() | after.keys()):
         old, new = before.get(key), after.get(key)
