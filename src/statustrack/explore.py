@@ -308,6 +308,7 @@ def show(log: Log, ident: str) -> Shown:
     seals, _ = read_ledger(_log_dir(log), log.root)
     seal = next((s for s in reversed(seals) if s.id == ident), None)
     file, line = log.where.get(ident, ("", None))
+    file = log.paths.get(ident, file)  # relative to the log, as the ledger names it
     return Shown(event, event_record(event), file, line, _cited(log, event.sources), ident in counted,
                  corrected_by, retracted_by, event.replaces, getattr(event, "retracts", None), accounts,
                  tuple(sorted(roles, key=lambda r: (_rank(r.period.fact), r.period.valid_from))), seal,
