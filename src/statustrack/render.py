@@ -28,7 +28,8 @@ _LEGEND = f"{_POSSIBLE} possible: the event's date straddles this instant; it ma
 
 def iso(instant: pendulum.DateTime) -> str:
     """An instant as ISO 8601 in UTC (`2020-11-07T20:00:00Z`), microseconds only when present."""
-    text = instant.in_tz("UTC").strftime("%Y-%m-%dT%H:%M:%S")
+    utc = instant.in_tz("UTC")
+    text = f"{utc.year:04d}" + utc.strftime("-%m-%dT%H:%M:%S")
     return text + (f".{instant.microsecond:06d}" if instant.microsecond else "") + "Z"
 
 
