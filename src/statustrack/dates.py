@@ -25,7 +25,7 @@ import pendulum
 
 from .errors import DateError
 
-__all__ = ["ACCEPTED", "BEGINNING", "END", "Interval", "parse_edtf", "parse_when", "upcast_v1"]
+__all__ = ["ACCEPTED", "BEGINNING", "END", "Interval", "iso", "iso_fixed", "parse_edtf", "parse_when", "upcast_v1"]
 
 BEGINNING = pendulum.datetime(1, 1, 1, tz="UTC")
 END = pendulum.datetime(9999, 12, 31, 23, 59, 59, 999999, tz="UTC")
@@ -282,6 +282,20 @@ def _span(text: str, written: str, tz: str) -> Interval:
         if u_end < start:
             raise _fail(written, "the span ends before it starts", SPAN)
     return Interval(written, start, end, "span", tz, text, qualifier, until)
+
+
+def iso(instant: pendulum.DateTime) -> str:
+    """An instant as ISO 8601 in UTC (`2020-11-07T20:00:00Z`), microseconds only when present."""
+    u = instant.in_tz("UTC")
+    text = f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}"
+    return text + (f".{u.microsecond:06d}" if u.microsecond else "") + "Z"
+
+
+def iso_fixed(instant: pendulum.DateTime) -> str:
+    """An instant as fixed-width ISO 8601 UTC text (`2020-11-07T20:00:00.000000Z`), so that
+    text order is time order (for SQLite columns)."""
+    u = instant.in_tz("UTC")
+    return f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}.{u.microsecond:06d}Z"
 
 
 def parse_when(text: str, tz: str) -> pendulum.DateTime:

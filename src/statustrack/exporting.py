@@ -23,6 +23,7 @@ from typing import Any
 
 import pendulum
 
+from .dates import iso_fixed
 from .explore import Period, periods
 from .log import Log
 from .query import _rank, resolve_when
@@ -41,11 +42,7 @@ _INSTANTS = frozenset({"since_start", "since_end", "valid_from", "valid_to", "ce
 
 def instant_text(instant: pendulum.DateTime | None) -> str | None:
     """An instant as fixed-width ISO 8601 UTC text (`2020-11-07T20:00:00.000000Z`), or None."""
-    if instant is None:
-        return None
-    u = instant.in_tz("UTC")
-    return f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}.{u.microsecond:06d}Z"
-
+    return None if instant is None else iso_fixed(instant)
 
 def detail_columns(items: Sequence[Period]) -> tuple[str, ...]:
     """The aspect fields found in `items`, sorted: one column each."""

@@ -26,7 +26,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from .dates import Interval
+from .dates import Interval, iso_fixed
 from .facts import Fact, Key, Support
 from .registry import Actor, Place, Registry, Source, SourceRef
 from .walk import log_files
@@ -131,19 +131,18 @@ def decode(text: str, previous: Fact | None = None) -> Fact:
                       for r, e, v, s, iv, src in supports), disputed, previous=previous)
 
 
-def _registry_json(reg: Registry) -> str:
-    return json.dumps({
+def _registry_data(reg: Registry) -> dict[str, Any]:
+    return {
         "sources": [attrs.astuple(s, recurse=False) for s in reg.sources.values()],
         "places": [[p.id, p.name, p.kind, list(p.aliases), p.part_of, p.note, p.lat, p.lon,
                     [p.located.id, p.located.at] if p.located else None, _interval(p.existed)]
                    for p in reg.places.values()],
         "actors": [[a.id, a.name, a.level, list(a.aliases), a.part_of, a.note, _interval(a.existed)]
                    for a in reg.actors.values()],
-    }, ensure_ascii=False)
+    }
 
 
-def _registry(text: str) -> Registry:
-    data = json.loads(text)
+def _registry(data: dict[str, Any]) -> Registry:
     sources = {s[0]: Source(*s) for s in data["sources"]}
     places = {p[0]: Place(p[0], p[1], p[2], tuple(p[3]), p[4], p[5], p[6], p[7],
                           SourceRef(*p[8]) if p[8] else None, _uninterval(p[9])) for p in data["places"]}
@@ -175,7 +174,7 @@ CREATE INDEX changes_by_instant ON changes (instant);
 def _iso(value: int | None) -> str | None:
     if value is None:
         return None
-    return instant_of(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return iso_fixed(instant_of(value))
 
 
 def build(log: Any, steps: Sequence[Any], path: Path, key: dict[str, Any]) -> None:
@@ -224,7 +223,7 @@ def build(log: Any, steps: Sequence[Any], path: Path, key: dict[str, Any]) -> No
             own, names = catalogue(log)
             meta = {**key, "name": log.name, "timezone": log.timezone, "format": log.format,
                     "horizon": _interval(log.horizon), "polity": log.polity,
-                    "registry": json.loads(_registry_json(log.registry)),
+                    "registry": _registry_data(log.registry),
                     "catalogue": [sorted(own), names]}
             db.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v, ensure_ascii=False))
                                                              for k, v in meta.items()])
@@ -255,7 +254,7 @@ class Index:
 
     def registry(self) -> Registry:
         """The log's registry, as it was when the index was built."""
-        return _registry(json.dumps(self.meta["registry"]))
+        return _registry(self.meta["registry"])
 
     def _chain(self, fact_id: int | None) -> Fact | None:
         """The fact node `fact_id` with its `previous` chain, oldest linked first."""
@@ -334,11 +333,7 @@ def open_current(root: Path, path: Path) -> Index | None:
             return None
     except sqlite3.Error:
         return None
-    wanted = current_key(root)
-    if any(meta.get(k) != v for k, v in wanted.items() if k != "files"):
-        db.close()
-        return None
-    if meta.get("files") != wanted["files"]:
+    if any(meta.get(k) != v for k, v in current_key(root).items()):
         db.close()
         return None
     return Index(db, meta)

@@ -12,9 +12,9 @@ from contextvars import ContextVar
 from itertools import groupby
 from typing import Any
 
-import pendulum
 from tabulate import tabulate
 
+from .dates import iso
 from .errors import Problem
 from .facts import Fact, Support
 from .query import Answer, Diff
@@ -24,13 +24,6 @@ __all__ = ["FORMATS", "fact_json", "raw_csv", "render_answer", "render_diff", "r
 FORMATS = ("table", "json", "csv")
 _POSSIBLE = "?"
 _LEGEND = f"{_POSSIBLE} possible: the event's date straddles this instant; it may not hold yet."
-
-
-def iso(instant: pendulum.DateTime) -> str:
-    """An instant as ISO 8601 in UTC (`2020-11-07T20:00:00Z`), microseconds only when present."""
-    utc = instant.in_tz("UTC")
-    text = f"{utc.year:04d}" + utc.strftime("-%m-%dT%H:%M:%S")
-    return text + (f".{instant.microsecond:06d}" if instant.microsecond else "") + "Z"
 
 
 def _support_json(support: Support) -> dict[str, Any]:
