@@ -20,7 +20,7 @@ from statustrack import index as index_module
 from statustrack import events as ev
 from statustrack.index import INDEX_NAME, build, open_file
 from statustrack.log import Log
-from statustrack.query import at, diff, steps_for
+from statustrack.query import at, diff, slide, steps_for, sweep
 
 from .conftest import MINI, run_cli
 from .strategies import log_of, logs_with_undo, query_dates
@@ -52,6 +52,45 @@ def test_index_law(tmp_path_factory: pytest.TempPathFactory, items: list[ev.Even
     check_index(items, d1, d2, tmp_path_factory.mktemp("index"))
 
 
+@given(logs_with_undo(), st.lists(query_dates(), min_size=1, max_size=6))
+def test_index_law_slide(tmp_path_factory: pytest.TempPathFactory, items: list[ev.Event], whens: list[str]) -> None:
+    """Law 9 for a walk over dates: the index's first answer and each next diff, carried
+    from one date to the next, equal the replay's answer and diffs."""
+    plain = log_of(items)
+    fast = indexed(plain, tmp_path_factory.mktemp("index"))
+    try:
+        slid = list(slide(fast, whens))
+        assert slid == list(slide(plain, whens))
+        ordered = [w.at if isinstance(w, type(slid[0])) else w.to for w in slid]
+        assert slid[1:] == [diff(plain, a, b) for a, b in zip(ordered, ordered[1:])]
+        assert list(sweep(fast, whens)) == list(sweep(plain, whens))
+    finally:
+        fast.cache["index"].close()
+
+
+def test_index_law_slide_catches_a_forgotten_possible_fact(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A walk that does not carry the facts begun possible in one step to the next breaks law 9."""
+    from statustrack import query
+
+    original = query._indexed_step
+
+    def forgetful(index: Any, lo: Any, hi: Any, moving: Any, keep: Any) -> Any:
+        *rest, fresh = original(index, lo, hi, moving, keep)
+        return (*rest, {})
+
+    monkeypatch.setattr(query, "_indexed_step", forgetful)
+
+    def check(items: list[ev.Event], whens: list[str]) -> None:
+        plain = log_of(items)
+        fast = indexed(plain, tmp_path)
+        try:
+            assert list(slide(fast, whens)) == list(slide(plain, whens))
+        finally:
+            fast.cache["index"].close()
+
+    breaks(check, st.tuples(logs_with_undo(8), st.lists(query_dates(), min_size=2, max_size=6)))
+
+
 LAW_9 = st.tuples(logs_with_undo(8), query_dates(), query_dates())
 
 
@@ -72,19 +111,38 @@ def test_index_law_at_boundaries(tmp_path_factory: pytest.TempPathFactory, case:
 
 def test_index_law_catches_an_off_by_one_at_the_end(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """An index that still holds a version at the instant it ended breaks law 9."""
-    original = index_module.Index.facts_at
-
-    def inclusive(self: Any, instant: Any) -> Any:
-        found = original(self, instant)
-        q = index_module.micros(instant)
-        for (body,) in self.db.execute("SELECT f.body FROM versions v JOIN facts f ON f.id = v.fact "
-                                       "WHERE v.valid_to = ?", (q,)):
-            fact = index_module.decode(body)
-            found[fact.key] = fact  # the version that ended at q wins over the one that began
-        return found
-
-    monkeypatch.setattr(index_module.Index, "facts_at", inclusive)
+    monkeypatch.setattr(index_module, "last_instant", lambda end: end if end is not None else 2**62 - 1)
     breaks(lambda items, d1, d2: check_index(items, d1, d2, tmp_path), at_a_boundary())
+
+
+def descent(first: int, last: int) -> int:
+    """The fork node as the relational interval tree defines it: walk down from the root."""
+    node, step = 0, 2**61
+    while step:
+        if last < node:
+            node -= step
+        elif node < first:
+            node += step
+        else:
+            return node
+        step //= 2
+    return node
+
+
+INSTANTS = st.integers(min_value=-(2**62) + 1, max_value=2**62 - 1)
+
+
+@given(INSTANTS, INSTANTS)
+def test_fork_is_the_first_node_of_the_descent_inside_the_span(a: int, b: int) -> None:
+    """The closed form of a span's fork node equals the walk from the root."""
+    first, last = sorted((a, b))
+    assert index_module.fork(first, last) == descent(first, last)
+
+
+@given(st.integers(min_value=-(2**40), max_value=2**40), st.integers(min_value=0, max_value=2**20))
+def test_fork_of_short_spans(a: int, width: int) -> None:
+    """Short spans (a day, an instant) sit deep in the tree: the closed form still agrees."""
+    assert index_module.fork(a, a + width) == descent(a, a + width)
 
 
 def test_index_law_catches_a_missed_retraction(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ _WHERE = {
     "SourceRef": "registry",
     "ASPECTS": "facts", "Fact": "facts", "Key": "facts",
     "Log": "logmodel", "default_log_path": "log", "load_log": "log",
-    "Answer": "query", "Change": "query", "Diff": "query", "at": "query", "diff": "query", "sweep": "query",
+    "Answer": "query", "Change": "query", "Diff": "query", "at": "query", "diff": "query", "slide": "query", "sweep": "query",
     "counted_events": "state", "State": "state", "replay": "state", "timeline": "state",
     "Version": "runs", "Run": "runs", "versions": "runs", "runs_of": "runs",
     "load_indexed": "index",

@@ -22,7 +22,7 @@ from .facts import Fact, Key
 from .runs import Run, Version, runs_of, versions
 from .ledger import Seal, digest, read_ledger
 from .log import ENV_VAR, Log, default_log_path
-from .query import ASPECTS, _rank, outside_horizon, resolve_when, seen_at, steps_for, wanted
+from .query import ASPECTS, rank, outside_horizon, resolve_when, seen_at, steps_for, wanted
 from .reducers import ID_ROLES
 from .registry import Source, fold
 from .state import counted_events
@@ -114,7 +114,7 @@ def periods(log: Log, known_at: pendulum.DateTime | None = None) -> tuple[Period
 
 
 def _order(items: Sequence[Period]) -> tuple[Period, ...]:
-    return tuple(sorted(items, key=lambda p: (_rank(p.fact), p.valid_from)))
+    return tuple(sorted(items, key=lambda p: (rank(p.fact), p.valid_from)))
 
 
 @attrs.frozen
@@ -311,7 +311,7 @@ def show(log: Log, ident: str) -> Shown:
     file = log.paths.get(ident, file)  # relative to the log, as the ledger names it
     return Shown(event, event_record(event), file, line, _cited(log, event.sources), ident in counted,
                  corrected_by, retracted_by, event.replaces, getattr(event, "retracts", None), accounts,
-                 tuple(sorted(roles, key=lambda r: (_rank(r.period.fact), r.period.valid_from))), seal,
+                 tuple(sorted(roles, key=lambda r: (rank(r.period.fact), r.period.valid_from))), seal,
                  seal is not None and seal.digest == digest(event))
 
 
@@ -384,4 +384,4 @@ def first_in_filter(log: Log, instant: pendulum.DateTime, keep: Callable[[Fact],
     if any(p.holds_at(instant) for p in table):
         return None
     later = [p for p in table if p.valid_from > instant]
-    return min(later, key=lambda p: (p.valid_from, _rank(p.fact))) if later else None
+    return min(later, key=lambda p: (p.valid_from, rank(p.fact))) if later else None

@@ -26,7 +26,7 @@ import pendulum
 from .dates import iso_fixed
 from .explore import Period, periods
 from .log import Log
-from .query import _rank, resolve_when
+from .query import rank, resolve_when
 
 __all__ = ["EXPORT_FORMATS", "BASE_COLUMNS", "export", "export_rows", "period_row", "table_of", "instant_text", "rows_csv"]
 
@@ -79,7 +79,7 @@ def export_rows(log: Log, known_at: str | None = None) -> tuple[tuple[str, ...],
     """The columns and rows of the export: one row per value run, ordered by aspect, subject
     name and time, numbered from 1. `sources` holds dicts (id, at, title, url)."""
     record = resolve_when(log, known_at) if known_at else None
-    return table_of(log, sorted(periods(log, record), key=lambda p: (_rank(p.fact), p.valid_from)))
+    return table_of(log, sorted(periods(log, record), key=lambda p: (rank(p.fact), p.valid_from)))
 
 
 def _source(log: Log, ident: str, at: str) -> dict[str, str | None]:

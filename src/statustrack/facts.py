@@ -33,7 +33,7 @@ ID_ROLES = frozenset({"polity", "party", "theatre", "by", "place", "force", "hol
                       "a", "b", "parties", "from"})
 
 
-@attrs.frozen(order=True)
+@attrs.frozen(order=True, cache_hash=True)
 class Key:
     """A fact's identity in a state: its aspect, its subject, and whether it is pending.
 

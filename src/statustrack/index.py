@@ -18,7 +18,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -34,14 +34,15 @@ from .walk import log_files
 __all__ = ["INDEX_NAME", "SCHEMA", "Index", "build", "code_version", "index_path", "manifest", "open_current"]
 
 INDEX_NAME = ".statustrack-index.sqlite"
-SCHEMA = 1
+SCHEMA = 2
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-_FOREVER = 2**62
+#: Instants are microseconds in (-2**62, 2**62); a version that still holds lasts until `_LAST`.
+_LAST = 2**62 - 1
 
 
 def micros(instant: dt.datetime) -> int:
     """An instant as whole microseconds since 1970-01-01T00:00Z (negative before)."""
-    delta = instant - _EPOCH
+    delta = dt.datetime.__sub__(instant, _EPOCH)  # a plain timedelta, not pendulum's Interval
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
@@ -97,12 +98,33 @@ def _interval(value: Interval | None) -> list[Any] | None:
             value.qualifier, _interval(value.until), value.format]
 
 
+_INTERVALS: dict[tuple[Any, ...], Interval] = {}
+
+
 def _uninterval(data: list[Any] | None) -> Interval | None:
     if data is None:
         return None
     text, start, end, precision, tz, edtf, qualifier, until, version = data
-    return Interval(text, instant_of(start), instant_of(end), precision, tz, edtf, qualifier,
-                    _uninterval(until), version)
+    slot = (text, start, end, precision, tz, edtf, qualifier, version, until[1] if until else None,
+            until[2] if until else None)
+    found = _INTERVALS.get(slot)
+    if found is None:
+        found = _INTERVALS[slot] = Interval(text, instant_of(start), instant_of(end), precision, tz, edtf,
+                                            qualifier, _uninterval(until), version)
+    return found
+
+
+_SOURCE_REFS: dict[tuple[str, str | None], SourceRef] = {}
+
+
+def _source_refs(pairs: list[list[Any]]) -> tuple[SourceRef, ...]:
+    found = []
+    for ident, where in pairs:
+        ref = _SOURCE_REFS.get((ident, where))
+        if ref is None:
+            ref = _SOURCE_REFS[(ident, where)] = SourceRef(ident, where)
+        found.append(ref)
+    return tuple(found)
 
 
 def _refs(sources: Sequence[SourceRef]) -> list[list[str]]:
@@ -124,11 +146,11 @@ def decode(text: str, previous: Fact | None = None) -> Fact:
     """The fact `encode` wrote."""
     (aspect, subject, name, value, since, interval, event, sources, detail, about, refs, pending, effective,
      supports, disputed) = json.loads(text)
-    return Fact(aspect, subject, name, value, since, _uninterval(interval), event,
-                tuple(SourceRef(i, a) for i, a in sources), tuple(tuple(p) for p in detail),
-                tuple(tuple(p) for p in about), frozenset(refs), pending, _uninterval(effective),
-                tuple(Support(r, e, v, s, _uninterval(iv), tuple(SourceRef(i, a) for i, a in src))
-                      for r, e, v, s, iv, src in supports), disputed, previous=previous)
+    return Fact(aspect, subject, name, value, since, _uninterval(interval), event, _source_refs(sources),
+                tuple(map(tuple, detail)), tuple(map(tuple, about)), frozenset(refs), pending,
+                _uninterval(effective),
+                tuple(Support(r, e, v, s, _uninterval(iv), _source_refs(src)) for r, e, v, s, iv, src in supports),
+                disputed, previous=previous)
 
 
 def _registry_data(reg: Registry) -> dict[str, Any]:
@@ -162,11 +184,15 @@ CREATE TABLE versions (
     valid_from INTEGER NOT NULL, valid_to INTEGER,
     valid_from_iso TEXT NOT NULL, valid_to_iso TEXT,
     certain_from INTEGER NOT NULL,
-    run INTEGER NOT NULL, fact INTEGER NOT NULL REFERENCES facts(id));
-CREATE VIRTUAL TABLE version_spans USING rtree(id, lo, hi);
+    run INTEGER NOT NULL, fact INTEGER NOT NULL REFERENCES facts(id),
+    valid_until INTEGER NOT NULL, fork INTEGER NOT NULL);
 CREATE TABLE changes (aspect TEXT NOT NULL, subject TEXT NOT NULL, pending INTEGER NOT NULL,
     instant INTEGER NOT NULL, events TEXT NOT NULL);
 CREATE INDEX versions_by_key ON versions (aspect, subject, pending, valid_from);
+CREATE INDEX versions_by_fork_from ON versions (fork, valid_from, fact, certain_from);
+CREATE INDEX versions_by_fork_until ON versions (fork, valid_until, fact, certain_from);
+CREATE INDEX versions_by_from ON versions (valid_from, valid_until, fact, certain_from);
+CREATE INDEX versions_by_until ON versions (valid_until, valid_from, fact, certain_from);
 CREATE INDEX changes_by_instant ON changes (instant);
 """
 
@@ -175,6 +201,24 @@ def _iso(value: int | None) -> str | None:
     if value is None:
         return None
     return iso_fixed(instant_of(value))
+
+
+def last_instant(end: int | None) -> int:
+    """The last microsecond a version ending at `end` (None: still holding) holds."""
+    return end - 1 if end is not None else _LAST
+
+
+def fork(first: int, last: int) -> int:
+    """The node of the interval tree that holds the span [first, last] (microseconds): of
+    the nodes a descent from the root (0, children at +-2**61, ...) visits, the first
+    inside the span, which is the number in it with the most trailing zero bits."""
+    low, high = first + 2**62, last + 2**62  # the tree's nodes are 1 .. 2**63 - 1
+    if low == high:
+        return first
+    width = (low ^ high).bit_length()
+    if low & ((1 << width) - 1) == 0:
+        return first
+    return ((high >> (width - 1)) << (width - 1)) - 2**62
 
 
 def build(log: Any, steps: Sequence[Any], path: Path, key: dict[str, Any]) -> None:
@@ -203,9 +247,10 @@ def build(log: Any, steps: Sequence[Any], path: Path, key: dict[str, Any]) -> No
         fact = version.fact
         start = micros(version.valid_from)
         end = micros(version.valid_to) if version.valid_to is not None else None
+        until = last_instant(end)
         rows.append((number, fact.aspect, fact.subject, int(fact.pending), fact.subject_name, fact.value,
                      fact.since, fact.event, start, end, _iso(start), _iso(end), micros(fact.interval.end),
-                     version.run, node(fact)))
+                     version.run, node(fact), until, fork(start, until)))
     touches = []
     for step, _facts, changed in sweep(steps):
         events = json.dumps(list(step.events))
@@ -228,9 +273,7 @@ def build(log: Any, steps: Sequence[Any], path: Path, key: dict[str, Any]) -> No
             db.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v, ensure_ascii=False))
                                                              for k, v in meta.items()])
             db.executemany("INSERT INTO facts VALUES (?, ?, ?)", nodes)
-            db.executemany("INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            db.executemany("INSERT INTO version_spans VALUES (?, ?, ?)",
-                           ((r[0], r[8] / 1e6, (r[9] if r[9] is not None else _FOREVER) / 1e6) for r in rows))
+            db.executemany("INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             db.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?)", touches)
             db.commit()
         finally:
@@ -244,59 +287,174 @@ def build(log: Any, steps: Sequence[Any], path: Path, key: dict[str, Any]) -> No
 
 # --- reading --------------------------------------------------------------------------------
 
+# The versions in force at ?1: those whose fork node lies on the path from the root to ?1,
+# and of those, at a node at or after ?1 the ones begun by then, at a node before it the
+# ones lasting until then (the relational interval tree: O(log n + answer) index lookups).
+_AT = """
+WITH RECURSIVE path(node, step) AS (
+    SELECT 0, 2305843009213693952
+    UNION ALL
+    SELECT CASE WHEN ?1 < node THEN node - step ELSE node + step END, step / 2 FROM path
+    WHERE step > 0 AND node != ?1)
+SELECT v.fact, v.certain_from FROM path JOIN versions v INDEXED BY versions_by_fork_from
+    ON v.fork = path.node AND v.valid_from <= ?1 WHERE ?1 <= path.node {extra}
+UNION ALL
+SELECT v.fact, v.certain_from FROM path JOIN versions v INDEXED BY versions_by_fork_until
+    ON v.fork = path.node AND v.valid_until >= ?1 WHERE ?1 > path.node {extra}
+"""
+_POSSIBLE = _AT.format(extra="AND v.certain_from > ?1")
+_AT = _AT.format(extra="")
+_ENDED = ("SELECT fact, certain_from FROM versions INDEXED BY versions_by_until "
+          "WHERE valid_until >= ?1 AND valid_until < ?2 AND valid_from <= ?1")
+_BEGUN = ("SELECT fact, certain_from FROM versions INDEXED BY versions_by_from "
+          "WHERE valid_from > ?1 AND valid_from <= ?2 AND valid_until >= ?2")
+_BATCH = 500
+
+
 class Index:
-    """An open, current index: the facts at an instant, and what changed them."""
+    """An open, current index: the facts at an instant, and what changed them.
+
+    Facts are decoded once per process: a certain fact stands alone, a possible one
+    carries its chain of earlier facts (what holds if it has not happened yet)."""
 
     def __init__(self, db: sqlite3.Connection, meta: dict[str, Any]) -> None:
         self.db = db
         self.meta = meta
-        self._decoded: dict[tuple[int, bool], tuple[Key, Fact]] = {}  # facts read once per process
+        self._plain: dict[int, Fact] = {}
+        self._previous: dict[int, int | None] = {}
+        self._chained: dict[int, Fact] = {}
+        self._keys: dict[tuple[str, str, int], Key] = {}
+        self._events: dict[str, tuple[str, ...]] = {}
+        self._ranks: dict[int, Any] = {}
+        self._fact_keys: dict[int, Key] = {}
 
     def registry(self) -> Registry:
         """The log's registry, as it was when the index was built."""
         return _registry(self.meta["registry"])
 
-    def _chain(self, fact_id: int | None) -> Fact | None:
-        """The fact node `fact_id` with its `previous` chain, oldest linked first."""
-        bodies = []
-        while fact_id is not None:
-            previous, body = self.db.execute("SELECT previous, body FROM facts WHERE id = ?", (fact_id,)).fetchone()
-            bodies.append(body)
-            fact_id = previous
-        fact = None
-        for body in reversed(bodies):
-            fact = decode(body, fact)
-        return fact
+    def _load(self, ids: Iterable[int]) -> None:
+        plain = self._plain
+        missing = list(dict.fromkeys(i for i in ids if i not in plain))
+        for first in range(0, len(missing), _BATCH):
+            chunk = missing[first:first + _BATCH]
+            marks = ",".join("?" * len(chunk))
+            for fact_id, previous, body in self.db.execute(
+                    f"SELECT id, previous, body FROM facts WHERE id IN ({marks})", chunk):  # noqa: S608
+                plain[fact_id] = decode(body)
+                self._previous[fact_id] = previous
 
-    def facts_at(self, instant: pendulum.DateTime) -> dict[Key, Fact]:
-        """The facts in force at `instant`: the versions whose span contains it."""
-        q = micros(instant)
-        seconds = q / 1e6
-        rows = self.db.execute(
-            "SELECT v.fact, v.certain_from FROM version_spans s JOIN versions v ON v.id = s.id "
-            "WHERE s.lo <= ? AND s.hi >= ? AND v.valid_from <= ? AND (v.valid_to IS NULL OR v.valid_to > ?)",
-            (seconds, seconds, q, q)).fetchall()
-        found: dict[Key, Fact] = {}
-        decoded = self._decoded
-        for fact_id, certain_from in rows:
-            # a possible fact needs what held before it; a certain one does not look back
-            possible = certain_from > q
-            entry = decoded.get((fact_id, possible))
-            if entry is None:
-                previous, body = self.db.execute("SELECT previous, body FROM facts WHERE id = ?", (fact_id,)).fetchone()
-                fact = decode(body, self._chain(previous) if possible else None)
-                entry = decoded[(fact_id, possible)] = (fact.key, fact)
-            found[entry[0]] = entry[1]
+    def fact(self, fact_id: int, possible: bool) -> Fact:
+        """The fact node `fact_id` (loaded already); with its `previous` chain if `possible`."""
+        if not possible:
+            return self._plain[fact_id]
+        fact = self._chained.get(fact_id)
+        if fact is not None:
+            return fact
+        chain = [fact_id]
+        while self._previous[chain[-1]] is not None:
+            earlier = self._previous[chain[-1]]
+            assert earlier is not None
+            if earlier in self._chained:
+                break
+            self._load([earlier])
+            chain.append(earlier)
+        above = self._previous[chain[-1]]
+        linked = self._chained[above] if above is not None else None
+        for node in reversed(chain):
+            linked = self._chained[node] = attrs.evolve(self._plain[node], previous=linked)
+        assert linked is not None
+        return linked
+
+    def _facts(self, query: str, q: int, *args: Any) -> list[tuple[int, Fact, bool]]:
+        rows = self.db.execute(query, args).fetchall()
+        self._load(f for f, _ in rows)
+        return [(f, self.fact(f, certain > q), certain > q) for f, certain in rows]
+
+    def _keyed(self, query: str, q: int, *args: Any) -> dict[Key, Fact]:
+        keys = self._fact_keys
+        found = {}
+        for fact_id, fact, _ in self._facts(query, q, *args):
+            key = keys.get(fact_id)
+            if key is None:
+                key = keys[fact_id] = fact.key
+            found[key] = fact
         return found
 
-    def causes(self, lo: pendulum.DateTime, hi: pendulum.DateTime) -> dict[Key, list[str]]:
-        """For each key, the events of the steps in (lo, hi] that changed its fact, in order."""
+    def at(self, instant: pendulum.DateTime) -> list[tuple[int, Fact, bool]]:
+        """The versions in force at `instant`, as (fact id, fact, possible): a fact
+        possible at `instant` comes with its chain."""
+        q = micros(instant)
+        return self._facts(_AT, q, q)
+
+    def facts_at(self, instant: pendulum.DateTime) -> dict[Key, Fact]:
+        """The facts in force at `instant`, by key."""
+        q = micros(instant)
+        return self._keyed(_AT, q, q)
+
+    def answer(self, instant: pendulum.DateTime, keep: Callable[[Fact], bool] | None,
+               rank: Callable[[Fact], Any], seen: Callable[[Fact, pendulum.DateTime], Fact]) -> list[Fact]:
+        """The facts in force at `instant` that `keep` keeps (None: all), each as `seen`
+        shows it if possible at `instant`, sorted by `rank` (worked out once per fact)."""
+        q = micros(instant)
+        rows = self.db.execute(_AT, (q,)).fetchall()
+        plain, ranks = self._plain, self._ranks
+        if any(f not in plain for f, _ in rows):
+            self._load(f for f, _ in rows)
+        shown = []
+        for fact_id, certain in rows:
+            fact = plain[fact_id]
+            if keep is not None and not keep(fact):
+                continue
+            order = ranks.get(fact_id)
+            if order is None:
+                order = ranks[fact_id] = rank(fact)
+            shown.append((order, fact_id, certain > q))
+        shown.sort()
+        return [seen(self.fact(f, True), instant) if possible else plain[f] for _, f, possible in shown]
+
+    def possible_at(self, instant: pendulum.DateTime) -> dict[Key, Fact]:
+        """The facts in force at `instant` that have not certainly begun by then."""
+        q = micros(instant)
+        return self._keyed(_POSSIBLE, q, q)
+
+    def changed(self, lo: pendulum.DateTime, hi: pendulum.DateTime) -> tuple[dict[Key, Fact], dict[Key, Fact]]:
+        """The facts in force at `lo` whose version ends in (lo, hi], and those in force at
+        `hi` whose version began in (lo, hi]: every key a step in between changed."""
+        a, b = micros(lo), micros(hi)
+        ended = self._keyed(_ENDED, a, a, b)
+        begun = self._keyed(_BEGUN, b, a, b)
+        return ended, begun
+
+    def _key(self, aspect: str, subject: str, pending: int) -> Key:
+        found = self._keys.get((aspect, subject, pending))
+        if found is None:
+            found = self._keys[(aspect, subject, pending)] = Key(aspect, subject, bool(pending))
+        return found
+
+    def causes(self, lo: pendulum.DateTime, hi: pendulum.DateTime,
+               keys: Iterable[Key] | None = None) -> dict[Key, list[str]]:
+        """For each key (of `keys`, if given), the events of the steps in (lo, hi] that
+        changed its fact, in order."""
+        wanted = None if keys is None else {(k.aspect, k.subject, int(k.pending)): k for k in keys}
         found: dict[Key, list[str]] = {}
-        for aspect, subject, pending, events in self.db.execute(
+        events = self._events
+        for aspect, subject, pending, text in self.db.execute(
                 "SELECT aspect, subject, pending, events FROM changes WHERE instant > ? AND instant <= ? "
                 "ORDER BY instant, rowid", (micros(lo), micros(hi))):
-            ids = found.setdefault(Key(aspect, subject, bool(pending)), [])
-            ids.extend(i for i in json.loads(events) if i not in ids)
+            if wanted is None:
+                key = self._key(aspect, subject, pending)
+            else:
+                key = wanted.get((aspect, subject, pending))
+                if key is None:
+                    continue
+            ids = events.get(text)
+            if ids is None:
+                ids = events[text] = tuple(json.loads(text))
+            have = found.get(key)
+            if have is None:
+                found[key] = list(ids)
+            else:
+                have.extend(i for i in ids if i not in have)
         return found
 
     def close(self) -> None:

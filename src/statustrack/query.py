@@ -5,7 +5,10 @@ All pure functions of a `Log`; the CLI calls them by the same names.
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import functools
+import heapq
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +24,7 @@ from .registry import LEVELS, fold
 if TYPE_CHECKING:
     from .state import State, Step
 
-__all__ = ["Answer", "Change", "Diff", "at", "diff", "resolve_when", "steps_for", "sweep"]
+__all__ = ["Answer", "Change", "Diff", "at", "diff", "rank", "resolve_when", "steps_for", "sweep"]
 
 
 @attrs.frozen
@@ -68,10 +71,13 @@ class Diff:
     changes: tuple[Change, ...]
 
 
+_parse_when = functools.lru_cache(maxsize=4096)(parse_when)
+
+
 def resolve_when(log: Log, text: str) -> pendulum.DateTime:
     """The instant a query date means in `log`'s time zone; QueryError if it is not a date."""
     try:
-        return parse_when(text, log.timezone)
+        return _parse_when(text, log.timezone)
     except ValueError as e:
         raise QueryError(str(e)) from e
 
@@ -110,16 +116,19 @@ def seen_at(fact: Fact, instant: pendulum.DateTime) -> Fact:
                         otherwise_event=before.event if before else None)
 
 
-_RANK = {a: i for i, a in enumerate(ASPECTS)}
+_RANK = {a: f"{i:02d}" for i, a in enumerate(ASPECTS)}
 
 
-def _rank(fact: Fact) -> tuple:
-    return (_RANK.get(fact.aspect, len(_RANK)), fact.aspect, fact.pending, fact.subject_name.casefold(), fact.subject)
+def rank(fact: Fact) -> str:
+    """Where `fact` goes in an answer: by aspect, pending last, then subject name (folded),
+    then subject. One string, so that sorting compares once (text fields hold no NUL)."""
+    return "\0".join((_RANK.get(fact.aspect, "99"), fact.aspect, "1" if fact.pending else "0",
+                       fact.subject_name.casefold(), fact.subject))
 
 
 def order(facts: Iterable[Fact]) -> tuple[Fact, ...]:
     """Facts in the order answers list them: by aspect, then subject name, pending last."""
-    return tuple(sorted(facts, key=_rank))
+    return tuple(sorted(facts, key=rank))
 
 
 def catalogue(log: Log) -> tuple[frozenset[str], dict[str, str]]:
@@ -156,6 +165,10 @@ def _check_choice(what: str, given: Sequence[str] | None, allowed: Sequence[str]
             raise QueryError(msg)
 
 
+def _everything(fact: Fact) -> bool:
+    return True
+
+
 def wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | None, *,
            with_parts: bool = False, levels: Sequence[str] | None = None,
            stances: Sequence[str] | None = None) -> Callable[[Fact], bool]:
@@ -171,6 +184,8 @@ def wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | No
     """
     _check_choice("aspect", aspects, ASPECTS)
     _check_choice("level", levels, LEVELS)
+    if not (aspects or subjects or levels or stances):
+        return _everything
     if stances:
         from .events import STANCES
 
@@ -241,16 +256,26 @@ def at(log: Log, when: str, *, known_at: str | None = None, aspects: Sequence[st
     record = resolve_when(log, known_at) if known_at else None
     keep = wanted(log, aspects, subjects, **filters)
     index = log.cache.get("index") if record is None else None
-    held = index.facts_at(instant).values() if index is not None else state_at(log, instant, record).facts.values()
-    facts = order(seen_at(f, instant) for f in held if keep(f))
+    if index is not None:
+        facts = _indexed_at(index, instant, keep)
+    else:
+        facts = order(seen_at(f, instant) for f in state_at(log, instant, record).facts.values() if keep(f))
     return Answer(when, known_at, instant, facts, outside_horizon(log, instant, when))
+
+
+def _indexed_at(index: Any, instant: pendulum.DateTime, keep: Callable[[Fact], bool]) -> tuple[Fact, ...]:
+    """`at` from the index: the versions in force at `instant`, in the answer's order."""
+    return tuple(index.answer(instant, None if keep is _everything else keep, rank, seen_at))
 
 
 def sweep(log: Log, whens: Sequence[str], *, known_at: str | None = None,
           aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None) -> Iterator[Answer]:
-    """The answers of `at` for each date of `whens` (in any order), in one pass over the
-    timeline: the state at the first date, then only the steps up to each next one, as a
-    date slider or a daily export walks it."""
+    """The answers of `at` for each date of `whens` (in time order), in one pass: with a
+    current index, the first answer and then each `slide` step's changes applied to it;
+    without one, the state at the first date, then only the steps up to each next one."""
+    if log.cache.get("index") is not None and known_at is None:
+        yield from _swept(log, slide(log, whens, aspects=aspects, subjects=subjects))
+        return
     from .state import EMPTY, replay
 
     record = resolve_when(log, known_at) if known_at else None
@@ -262,6 +287,30 @@ def sweep(log: Log, whens: Sequence[str], *, known_at: str | None = None,
         state = replay(steps, instant, state)
         facts = order(seen_at(f, instant) for f in state.facts.values() if keep(f))
         yield Answer(when, known_at, instant, facts, outside_horizon(log, instant, when))
+
+
+def _swept(log: Log, steps: Iterator[Answer | Diff]) -> Iterator[Answer]:
+    """Full answers from a slide: its first answer, then each diff applied to the last."""
+    first = next(steps, None)
+    if first is None:
+        return
+    assert isinstance(first, Answer)
+    yield first
+    ranks = [rank(f) for f in first.facts]
+    facts = list(first.facts)
+    for step in steps:
+        assert isinstance(step, Diff)
+        for change in step.changes:
+            if change.before is not None:
+                place = bisect.bisect_left(ranks, rank(change.before))
+                del ranks[place], facts[place]
+            if change.after is not None:
+                mark = rank(change.after)
+                place = bisect.bisect_left(ranks, mark)
+                ranks.insert(place, mark)
+                facts.insert(place, change.after)
+        instant = resolve_when(log, step.to)
+        yield Answer(step.to, step.known_at, instant, tuple(facts), outside_horizon(log, instant, step.to))
 
 
 def _causes(log: Log, lo: pendulum.DateTime, hi: pendulum.DateTime,
@@ -285,29 +334,56 @@ def _causes(log: Log, lo: pendulum.DateTime, hi: pendulum.DateTime,
     return causes
 
 
-def _indexed_sides(log: Log, index: Any, from_: str, to: str, aspects: Sequence[str] | None,
-                   subjects: Sequence[str] | None, filters: dict[str, Any]) -> tuple[dict, dict, dict]:
-    """Both sides of a diff from the index, looking only at what can differ: the keys some step
-    in between changed, and facts possible at either end (their certainty moves with time)."""
-    keep = wanted(log, aspects, subjects, **filters)
-    q_from, q_to = resolve_when(log, from_), resolve_when(log, to)
-    lo, hi = sorted((q_from, q_to))
-    causes = index.causes(lo, hi)
-    held = [index.facts_at(q) for q in (q_from, q_to)]
-    sides = [{k: seen_at(f, q) for k, f in facts.items() if (k in causes or not f.certain_by(q)) and keep(f)}
-             for q, facts in zip((q_from, q_to), held, strict=True)]
-    for key in set(sides[0]) ^ set(sides[1]):  # in one side only: it may be plain on the other
-        for q, facts, side in zip((q_from, q_to), held, sides, strict=True):
-            fact = facts.get(key)
-            if key not in side and fact is not None and keep(fact):
-                side[key] = seen_at(fact, q)
-    return sides[0], sides[1], causes
+def _indexed_step(index: Any, lo: pendulum.DateTime, hi: pendulum.DateTime, moving: dict[Key, Fact],
+                  keep: Callable[[Fact], bool]) -> tuple[dict, dict, dict, set[Key], dict[Key, Fact]]:
+    """Both sides of a diff from `lo` to `hi` (lo <= hi) from the index, looking only at
+    what can differ: the versions that end or begin in between, and the facts possible at
+    `lo` whose certainty may move by `hi` (`moving`). A key no version boundary separates
+    holds one version at both ends. Also returns the keys changed in between and the facts
+    begun in between that are possible at `hi`."""
+    ended, begun = index.changed(lo, hi)
+    changed = ended.keys() | begun.keys()
+    at_lo, at_hi = dict(ended), dict(begun)
+    for key, fact in moving.items():
+        if key not in changed and (fact.certain_by(hi) or fact.settled_before(lo) is not fact.settled_before(hi)):
+            at_lo[key] = at_hi[key] = fact
+    sides = [{k: seen_at(f, q) for k, f in facts.items() if keep(f)} for q, facts in ((lo, at_lo), (hi, at_hi))]
+    keys = sides[0].keys() | sides[1].keys()
+    causes = index.causes(lo, hi, keys) if keys else {}
+    return sides[0], sides[1], causes, changed, {k: f for k, f in begun.items() if not f.certain_by(hi)}
+
+
+def _next_move(fact: Fact, instant: pendulum.DateTime) -> pendulum.DateTime:
+    """When `fact`, possible at `instant`, may next be seen otherwise: when it or one of the
+    earlier facts it would fall back to becomes certain."""
+    moment = fact.interval.end
+    earlier = fact.previous
+    while earlier is not None and not earlier.certain_by(instant):
+        moment = min(moment, earlier.interval.end)
+        earlier = earlier.previous
+    return moment
+
+
+def _changes(before: dict[Key, Fact], after: dict[Key, Fact], causes: dict[Key, list[str]]) -> tuple[Change, ...]:
+    """The facts that differ between two states, with the events that changed each, in answer order."""
+    changes = []
+    for key in before.keys() | after.keys():
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        ids = causes.get(key) or [f.event for f in (new, old) if f is not None][:1]
+        shown = new or old
+        assert shown is not None
+        changes.append(Change(key.aspect, key.subject, shown.subject_name, old, new, tuple(ids), key.pending))
+    changes.sort(key=lambda c: rank(c.after or c.before))  # type: ignore[arg-type]
+    return tuple(changes)
 
 
 def diff(log: Log, from_: str, to: str, *, known_at: str | None = None,
          aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None, **filters: Any) -> Diff:
     """What changed between `at(from_)` and `at(to)`, with the ids of the events that changed it."""
-    lo, hi = sorted((resolve_when(log, from_), resolve_when(log, to)))
+    q_from, q_to = resolve_when(log, from_), resolve_when(log, to)
+    lo, hi = sorted((q_from, q_to))
     record = resolve_when(log, known_at) if known_at else None
     index = log.cache.get("index") if record is None else None
     if index is None:
@@ -317,16 +393,56 @@ def diff(log: Log, from_: str, to: str, *, known_at: str | None = None,
                                       **filters).facts}
         causes = _causes(log, lo, hi, record)
     else:
-        before, after, causes = _indexed_sides(log, index, from_, to, aspects, subjects, filters)
-    changes = []
-    for key in sorted(before.keys() | after.keys()):
-        old, new = before.get(key), after.get(key)
-        if old == new:
-            continue
-        ids = causes.get(key) or [f.event for f in (new, old) if f is not None][:1]
-        shown = new or old
-        assert shown is not None
-        changes.append(Change(key.aspect, key.subject, shown.subject_name, old, new, tuple(ids), key.pending))
-    ranks = {f.key: i for i, f in enumerate(order([c.after or c.before for c in changes]))}
-    changes.sort(key=lambda c: ranks[Key(c.aspect, c.subject, c.pending)])
-    return Diff(from_, to, known_at, tuple(changes))
+        keep = wanted(log, aspects, subjects, **filters)
+        before, after, causes, _, _ = _indexed_step(index, lo, hi, index.possible_at(lo), keep)
+        if q_from > q_to:
+            before, after = after, before
+    return Diff(from_, to, known_at, _changes(before, after, causes))
+
+
+def slide(log: Log, whens: Sequence[str], *, known_at: str | None = None, aspects: Sequence[str] | None = None,
+         subjects: Sequence[str] | None = None, **filters: Any) -> Iterator[Answer | Diff]:
+    """The answer at the earliest of `whens`, then the diff to each next one (in time
+    order), as a date slider or a daily export walks them: with a current index, one pass
+    over the versions that begin or end in between, never a whole state again."""
+    ordered = sorted(whens, key=lambda w: resolve_when(log, w))
+    if not ordered:
+        return
+    first = at(log, ordered[0], known_at=known_at, aspects=aspects, subjects=subjects, **filters)
+    yield first
+    index = log.cache.get("index") if known_at is None else None
+    if index is None:
+        for a, b in zip(ordered, ordered[1:]):  # noqa: B905
+            yield diff(log, a, b, known_at=known_at, aspects=aspects, subjects=subjects, **filters)
+        return
+    keep = wanted(log, aspects, subjects, **filters)
+    lo = first.instant
+    possible = index.possible_at(lo)
+    due: list[tuple[pendulum.DateTime, int, Key, Fact]] = []  # when each possible fact may move
+    for number, (key, fact) in enumerate(possible.items()):
+        heapq.heappush(due, (_next_move(fact, lo), number, key, fact))
+    number = len(due)
+    for a, b in zip(ordered, ordered[1:]):  # noqa: B905
+        hi = resolve_when(log, b)
+        moving: dict[Key, Fact] = {}
+        while due and due[0][0] <= hi:
+            _, _, key, fact = heapq.heappop(due)
+            if possible.get(key) is fact:
+                moving[key] = fact
+        before, after, causes, changed, fresh = _indexed_step(index, lo, hi, moving, keep)
+        yield Diff(a, b, known_at, _changes(before, after, causes))
+        for key in changed:
+            possible.pop(key, None)
+        for key, fact in moving.items():
+            if key in changed:
+                continue
+            if fact.certain_by(hi):
+                del possible[key]
+            else:
+                number += 1
+                heapq.heappush(due, (_next_move(fact, hi), number, key, fact))
+        for key, fact in fresh.items():
+            possible[key] = fact
+            number += 1
+            heapq.heappush(due, (_next_move(fact, hi), number, key, fact))
+        lo = hi

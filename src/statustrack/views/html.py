@@ -33,7 +33,7 @@ from ..dates import parse_when
 from ..facts import ASPECTS, Fact
 from ..runs import versions
 from ..log import Log
-from ..query import _rank, resolve_when, steps_for, wanted
+from ..query import rank, resolve_when, steps_for, wanted
 from ..render import fact_json
 from .map import control_places, place_labels, positions, projection
 from .palette import KIND_COLOURS, palette_for
@@ -143,7 +143,7 @@ def payload(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequenc
     lo, hi = span_of(log, runs_for(log, None))
     first, last = lo.in_tz(log.timezone).date(), hi.in_tz(log.timezone).date()
     kept = [v for v in versions(steps_for(log, record)) if keep(v.fact)]
-    ranks = {r: i for i, r in enumerate(sorted({_rank(v.fact) for v in kept}))}
+    ranks = {r: i for i, r in enumerate(sorted({rank(v.fact) for v in kept}))}
     keys: list[dict[str, Any]] = []
     key_index: dict[Any, int] = {}
     rows = []
@@ -156,7 +156,7 @@ def payload(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequenc
                          "name": v.fact.subject_name})
         fact = v.fact
         row: dict[str, Any] = {"k": key_index[v.key], "from": micros(v.valid_from), "to": micros(v.valid_to),
-                               "end": micros(fact.interval.end), "rank": ranks[_rank(fact)], "fact": fact_json(fact)}
+                               "end": micros(fact.interval.end), "rank": ranks[rank(fact)], "fact": fact_json(fact)}
         if fact.interval.end > v.valid_from:
             row["chain"] = _chain(fact, v.valid_from)
             for item in row["chain"]:
