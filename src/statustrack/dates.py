@@ -286,7 +286,7 @@ def _span(text: str, written: str, tz: str) -> Interval:
 
 def iso(instant: pendulum.DateTime) -> str:
     """An instant as ISO 8601 in UTC (`2020-11-07T20:00:00Z`), microseconds only when present."""
-    u = instant.in_tz("UTC")
+    u = dt.datetime.astimezone(instant, dt.timezone.utc)  # the C method: pendulum's in_tz costs 20x more
     text = f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}"
     return text + (f".{u.microsecond:06d}" if u.microsecond else "") + "Z"
 
@@ -294,7 +294,7 @@ def iso(instant: pendulum.DateTime) -> str:
 def iso_fixed(instant: pendulum.DateTime) -> str:
     """An instant as fixed-width ISO 8601 UTC text (`2020-11-07T20:00:00.000000Z`), so that
     text order is time order (for SQLite columns)."""
-    u = instant.in_tz("UTC")
+    u = dt.datetime.astimezone(instant, dt.timezone.utc)
     return f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}.{u.microsecond:06d}Z"
 
 

@@ -13,6 +13,7 @@ from .explore import Cited, History, Period, Shown, SubjectEntry, Why
 from .exporting import rows_csv, table_of
 from .facts import Fact
 from .log import Log
+from .jsontext import pretty
 from .query import Diff
 from .render import _csv, fact_json, iso
 
@@ -23,7 +24,7 @@ HOLDS = "(holds)"
 
 
 def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return pretty(data) + "\n"
 
 
 def _opt(instant: Any) -> str | None:

@@ -1,0 +1,64 @@
+"""JSON text for people: what `json.dumps(data, ensure_ascii=False, indent=2)` writes,
+several times faster.
+
+The standard library encodes indented JSON in pure Python, one generator per level; this
+walks the data once with the C string encoder, which is what a large answer's output
+costs most.
+"""
+
+from __future__ import annotations
+
+import json
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from typing import Any
+
+__all__ = ["pretty"]
+
+_STEP = "  "
+
+
+def pretty(data: Any) -> str:
+    """`data` as JSON text indented by two spaces, byte for byte as `json.dumps(data,
+    ensure_ascii=False, indent=2)` writes it."""
+    out: list[str] = []
+    _emit(data, "\n", out)
+    return "".join(out)
+
+
+def _emit(value: Any, newline: str, out: list[str]) -> None:  # noqa: C901
+    if isinstance(value, str):
+        out.append(encode_basestring(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+        elif not all(isinstance(k, str) for k in value):
+            out.append(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", newline))
+        else:
+            inner = newline + _STEP
+            separator = "{" + inner
+            for key, item in value.items():
+                out.append(separator)
+                out.append(encode_basestring(key))
+                out.append(": ")
+                _emit(item, inner, out)
+                separator = "," + inner
+            out.append(newline + "}")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            out.append("[]")
+        else:
+            inner = newline + _STEP
+            separator = "[" + inner
+            for item in value:
+                out.append(separator)
+                _emit(item, inner, out)
+                separator = "," + inner
+            out.append(newline + "]")
+    else:
+        out.append(json.dumps(value))  # numbers, and anything json itself refuses
