@@ -39,7 +39,9 @@ _OWN_FLAGS = {"id": "--id", "kind": "--kind", "date": "--date", "effective": "--
               "replaces": "--replaces", "sources": "--source", "recorded": None}
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with `only`, the parser of that one command alone (what
+    parsing its arguments needs: the other commands' parsers cost start-up time)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--log", metavar="DIR",
                         help=f"the log directory (default: ${ENV_VAR}, else the shipped log)")
@@ -67,6 +69,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"statustrack {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    if only is not None:
+        add_parser = commands.add_parser
+
+        def add_only(name: str, **kwargs: object) -> argparse.ArgumentParser:
+            return add_parser(name, **kwargs) if name == only else argparse.ArgumentParser(add_help=False)
+
+        commands.add_parser = add_only  # type: ignore[method-assign]
 
     def command(name: str, summary: str, example: str,
                 parents: Sequence[argparse.ArgumentParser] | None = None) -> argparse.ArgumentParser:
@@ -594,12 +603,20 @@ def _picture(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _has_command(parser: argparse.ArgumentParser, name: str) -> bool:
+    return any(isinstance(a, argparse._SubParsersAction) and name in a.choices for a in parser._actions)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 2 bad input or log, 3 internal
     error, 130 interrupted by Ctrl-C)."""
     limit = MAX_PROBLEMS
     try:
-        args = _parser().parse_args(argv)
+        given = list(sys.argv[1:] if argv is None else argv)
+        parser = _parser(given[0]) if given and not given[0].startswith("-") else None
+        if parser is None or not _has_command(parser, given[0]):
+            parser = _parser()
+        args = parser.parse_args(given)
         limit = getattr(args, "max_problems", MAX_PROBLEMS)
         with raw_csv(getattr(args, "raw_csv", False)):
             return _run(args)
