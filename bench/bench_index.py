@@ -232,8 +232,8 @@ def task_sweep(log: str) -> dict[str, Any]:
     (365 full answers) or, lacking it, 365 `at` calls."""
     import statustrack
     loaded = _loader(statustrack)(log)
-    statustrack.at(loaded, DATES[0])
     days = _days(365)
+    statustrack.at(loaded, days[0])  # the first day's facts decoded (the first-call cost is measured apart)
     result: dict[str, Any] = {}
     if hasattr(statustrack, "slide"):
         started = time.perf_counter()
@@ -373,8 +373,9 @@ def bench_one(count: int, work: Path, args: argparse.Namespace) -> Table:  # noq
                for _ in range(repeat)] if theirs else []
 
     # Cold: a fresh copy, no index anywhere (a fresh user cache too), in-process and as a CLI process.
-    colds = []
-    for i in range(repeat):
+    colds: list[Any] = []
+    inproc = repeat if count <= args.inproc_max else 0
+    for i in range(inproc):
         copy = _fresh_copy(pristine, work / f"cold-{i}")
         result, ran = worker("cold", str(copy), timeout=timeout, cache=work / f"cache-cold-{i}")
         shutil.rmtree(copy)
@@ -382,33 +383,42 @@ def bench_one(count: int, work: Path, args: argparse.Namespace) -> Table:  # noq
             colds = [_failed(ran)]
             break
         colds.append(result)
-    ok = colds and isinstance(colds[0], dict)
+    ok = bool(colds) and isinstance(colds[0], dict)
     cold_cli = []
-    for i in range(repeat if ok else 1):
+    runs = repeat if ok or not inproc else 1
+    warm: Path | None = None
+    for i in range(runs):
         copy = _fresh_copy(pristine, work / f"cold-cli-{i}")
         cold_cli.append(run([*cli, "at", DATES[0], "--log", str(copy), *fmt], timeout=timeout,
                             env=environment(work / f"cache-cold-cli-{i}"), stdout_to_null=True))
-        shutil.rmtree(copy)
+        if i == runs - 1 and cold_cli[-1].ok:
+            warm, warm_env = copy, environment(work / f"cache-cold-cli-{i}")  # its index is current
+        else:
+            shutil.rmtree(copy)
         if not cold_cli[-1].ok:
             break
-    table.add("cold build: load_log + first at, in-process",
-              statistics.median(c["seconds"] for c in colds) if ok else colds[0], theirs.get("build"))
+    if inproc:
+        table.add("cold build: load_log + first at, in-process",
+                  statistics.median(c["seconds"] for c in colds) if ok else colds[0], theirs.get("build"))
+    else:
+        table.note(f"cold build in-process not run above --inproc-max {args.inproc_max:,} (the CLI row is the cold build)")
     if ok:
         table.note(f"cold in-process split: load_log {statistics.median(c['load'] for c in colds):.2f} s, "
                    f"first at {statistics.median(c['first_at'] for c in colds):.2f} s; "
                    f"{colds[0]['facts']:,} facts at {DATES[0]}")
     table.add("cold build: whole CLI process (at)", _median_runs(cold_cli), _median_runs(base_build))
 
-    # Warm: one copy whose index (if any) the first run builds; later runs find it current.
-    warm = _fresh_copy(pristine, work / "warm")
-    warm_env = environment(work / "cache-warm")
+    # Warm: the last cold CLI run's copy, whose index that run built (or a fresh copy).
+    if warm is None:
+        warm, warm_env = _fresh_copy(pristine, work / "warm"), environment(work / "cache-warm")
     first = run([*cli, "at", DATES[0], "--log", str(warm), *fmt], timeout=timeout, env=warm_env, stdout_to_null=True)
     warm_cli = [first] if not first.ok else [
         run([*cli, "at", DATES[0], "--log", str(warm), *fmt], timeout=timeout, env=warm_env, stdout_to_null=True)
         for _ in range(repeat)]
     table.add("at, new CLI process, index current", _median_runs(warm_cli), _median_runs(base_at))
 
-    query, ran = worker("query", str(warm), str(max(1, repeat // 2)), timeout=timeout, cache=work / "cache-warm")
+    warm_cache = Path(warm_env["XDG_CACHE_HOME"])
+    query, ran = worker("query", str(warm), str(max(1, repeat // 2)), timeout=timeout, cache=warm_cache)
     table.add("at in-process, first call per date (median over dates)", query["at_first"] if query else _failed(ran),
               theirs.get("at"))
     table.add("at in-process (median over dates)", query["at"] if query else _failed(ran), theirs.get("at"))
@@ -416,20 +426,22 @@ def bench_one(count: int, work: Path, args: argparse.Namespace) -> Table:  # noq
     if query:
         table.note(f"load_log with the index current: {query['load']:.2f} s")
 
-    sweep, ran = worker("sweep", str(warm), timeout=timeout, cache=work / "cache-warm")
+    sweep, ran = worker("sweep", str(warm), timeout=timeout, cache=warm_cache)
     if sweep and "slide" in sweep:
         table.add("365-date slide (at on day 1, then 364 diffs)", sweep["slide"], theirs.get("sweep"))
         table.note(f"the slide met {sweep['changes']:,} changes")
     table.add("365-date sweep (365 full answers)", sweep["seconds"] if sweep else _failed(ran), theirs.get("sweep"))
     table.note(f"statustrack sweep: {sweep['how'] if sweep else 'see above'}; "
                "SQLite sweep: at on day 1, then 364 indexed diffs")
-    if sweep and ok:
-        cold = statistics.median(c["seconds"] for c in colds)
-        table.note(f"the slide against one cold replay (the cold build above): {sweep.get("slide", sweep['seconds']) / cold:.3f}x")
+    cold_build = (statistics.median(c["seconds"] for c in colds) if ok else
+                  _median_runs(cold_cli) if cold_cli and all(r.ok for r in cold_cli) else None)
+    if sweep and isinstance(cold_build, float):
+        walked = sweep.get("slide", sweep["seconds"])
+        table.note(f"the slide against one cold replay (the cold build above): {walked / cold_build:.3f}x")
 
-    # One record: a new event appended to a copy of the warm log (with its index), as a CLI process.
+    # One record: a new event appended to the warm log (its index current), as a CLI process.
     recs, base_recs = [], []
-    copy = _fresh_copy(warm, work / "record")
+    copy = warm  # the log whose index is current (a copy elsewhere would not be: the index knows its directory)
     base_copy = work / "record.db"
     if theirs:
         shutil.copy(db, base_copy)
@@ -452,6 +464,8 @@ def bench_one(count: int, work: Path, args: argparse.Namespace) -> Table:  # noq
     table.add("one record (whole CLI process)", _median_runs(recs), _median_runs(base_recs))
 
     cold_rss = max(c["rss_mib"] for c in colds) if ok else None
+    if not inproc:
+        table.note("peak RSS of the cold build: the CLI row below")
     table.add("peak RSS, cold load + at (in-process worker)", cold_rss, theirs.get("rss_mib"), "MiB")
     cli_rss = max(r.rss_mib for r in cold_cli) if cold_cli and all(r.ok for r in cold_cli) else None
     base_cli_rss = max(r.rss_mib for r in base_build) if base_build and all(r.ok for r in base_build) else None
@@ -501,6 +515,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cli-format", default="json", choices=("json", "table", "csv"),
                         help="the output format of the CLI runs on synthetic logs")
+    parser.add_argument("--inproc-max", type=float, default=2e5,
+                        help="run the in-process cold build only up to this N (the CLI cold build always runs)")
     parser.add_argument("--shipped-runs", type=int, default=7, help="runs per median on the shipped log (0: skip)")
     parser.add_argument("--work", type=Path, help="where to put the logs (default: a temporary directory)")
     parser.add_argument("--keep", action="store_true", help="keep the generated logs and indexes")
