@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import queue
+import signal
 import shutil
 import sqlite3
 import tempfile
@@ -23,10 +25,11 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from statustrack import events as ev
+from statustrack.dates import parse_edtf
 from statustrack import extend, store
 from statustrack.errors import LogInvalid
 from statustrack.index import INDEX_NAME, build, current_key, open_file
-from statustrack.ledger import ledger_state, read_ledger
+from statustrack.ledger import ledger_state, read_ledger, verify
 from statustrack.log import load_log
 from statustrack.parse import read_text
 from statustrack.query import at, diff, steps_for
@@ -34,6 +37,7 @@ from statustrack.writer import to_jsonl, to_toml
 
 from .conftest import MINI
 from .strategies import ACTORS, PLACES, SOURCES, TZ, events, retraction
+from .test_adversarial_stress import CONTEXT, POINTS, _killed_at, sealed_copy
 from .test_mutations import breaks
 
 NOW = pendulum.datetime(2025, 6, 1, 12, 0, tz="UTC")
@@ -212,3 +216,177 @@ def test_the_law_catches_forgetting_what_a_dissolution_ends(monkeypatch: pytest.
     """An extension that does not replay the keys a new dissolution can end breaks the law."""
     monkeypatch.setattr(extend, "_endable", lambda *a: set())
     breaks(check_extension, appended_logs())
+
+
+# --- the indexed path under stress ---------------------------------------------------------
+
+def statement(ident: str, ref: str | None = None, actor: str = "azerbaijan") -> list[Any]:
+    """One statement with this id (about `ref`, by default its own), as raw records to record."""
+    return _raws([ev.Statement(id=ident, date=parse_edtf("2021-01-01", TZ), sources=(SOURCES[0],),
+                               actor=actor, summary="test", ref=ref or ident)])
+
+
+def _indexed_copy(tmp: Path) -> Path:
+    """A sealed copy of the mini log whose index remembers its verified ledger (one record
+    through the whole-log path builds it), so the next record takes the indexed path."""
+    root = sealed_copy(tmp)
+    store.record(root, statement("first"))
+    _assert_current(root)
+    return root
+
+
+def _assert_current(root: Path) -> None:
+    opened = extend.open_for_record(root, root / INDEX_NAME)
+    assert opened is not None
+    opened.close()
+
+
+def _matches_scratch(root: Path) -> None:
+    log = load_log(root)
+    scratch = root.parent / "scratch.sqlite"
+    build(log, steps_for(log), scratch, current_key(root))
+    assert _rows(root / INDEX_NAME) == _rows(scratch)
+    scratch.unlink()
+
+
+def test_indexed_record_takes_the_indexed_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a current index, record neither loads the log nor reads the ledger, and the index
+    it leaves is current and equals a build from scratch."""
+    root = _indexed_copy(tmp_path)
+    monkeypatch.setattr(store, "load_log", lambda *a, **k: pytest.fail("the log was loaded"))
+    monkeypatch.setattr(store, "read_ledger", lambda *a, **k: pytest.fail("the ledger was read"))
+    for n in range(3):
+        assert store.record(root, statement(f"s{n}")).appended == (f"s{n}",)
+    monkeypatch.undo()
+    _assert_current(root)
+    assert store.verify_log(root).sealed == 13 + 4
+    _matches_scratch(root)
+
+
+def test_a_hand_edit_or_a_seal_takes_the_whole_log_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An event added by hand and sealed changes the files and the ledger: the next record
+    loads and verifies the whole log, and rebuilds the index."""
+    root = _indexed_copy(tmp_path)
+    with (root / "hand.jsonl").open("w", encoding="utf-8") as handle:
+        handle.write(to_jsonl([e for e in load_log(root).events if e.id == "first"]).replace('"first"', '"hand"'))
+    store.seal(root)
+    plans: list[int] = []
+    real = extend.plan
+    monkeypatch.setattr(extend, "plan", lambda *a, **k: plans.append(1) or real(*a, **k))
+    store.record(root, statement("after-hand"))
+    assert plans == []
+    store.record(root, statement("after-rebuild"))
+    assert plans == [1]
+    _matches_scratch(root)
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_indexed_record_killed_at_each_point(tmp_path: Path, point: str) -> None:
+    """A writer on the indexed path killed before, between or after its writes leaves a log
+    that loads and verifies but for its own event; the next record seals it and leaves a
+    current, correct index."""
+    root = _indexed_copy(tmp_path)
+    child = CONTEXT.Process(target=_killed_at, args=(str(root), point, "killed"))
+    child.start()
+    child.join()
+    assert child.exitcode == -signal.SIGKILL
+    log = load_log(root)
+    seals, problems = read_ledger(root, log.root)
+    problems += verify(log, seals)
+    if point == "between":
+        assert [(p.event, p.message) for p in problems] == [("killed", "not sealed yet")]
+    else:
+        assert problems == []
+    assert ("killed" in {e.id for e in log.events}) == (point != "before")
+    done = store.record(root, statement("next"))
+    assert done.appended == ("next",) and done.recovered == (("killed",) if point == "between" else ())
+    assert store.verify_log(root).sealed == 13 + 2 + (point != "before")
+    _matches_scratch(root)
+    assert store.record(root, statement("then")).appended == ("then",)
+    _matches_scratch(root)
+
+
+def test_a_torn_ledger_append_is_cut_off_and_redone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An append to the ledger cut short mid-line is not read by verify, and the next
+    record cuts it off and seals the interrupted record's events again."""
+    root = _indexed_copy(tmp_path)
+
+    def torn(ledger: Path, text: str, step: str | None = None) -> None:
+        with ledger.open("ab") as handle:
+            handle.write(text.encode("utf-8")[: len(text) // 2])
+        raise KeyboardInterrupt  # the process dies here
+
+    monkeypatch.setattr(store, "_append_text", torn)
+    with pytest.raises(KeyboardInterrupt):
+        store.record(root, statement("torn"))
+    monkeypatch.undo()
+    with pytest.raises(LogInvalid) as caught:
+        store.verify_log(root)
+    assert [(p.event, p.message) for p in caught.value.problems] == [("torn", "not sealed yet")]
+    done = store.record(root, statement("mended"))
+    assert done.recovered == ("torn",) and done.appended == ("mended",)
+    assert store.verify_log(root).sealed == 13 + 3
+    _matches_scratch(root)
+
+
+def test_a_dead_writers_index_journal_drops_the_index(tmp_path: Path) -> None:
+    """A rollback journal left beside the index by a killed writer is never applied to an
+    index built since: record drops both and takes the whole-log path."""
+    root = _indexed_copy(tmp_path)
+    journal = root / f"{INDEX_NAME}-journal"
+    journal.write_bytes(b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7" + bytes(504))
+    assert store.record(root, statement("after")).appended == ("after",)
+    assert not journal.exists()
+    _matches_scratch(root)
+
+
+def _reader(path: str, instant: str, stop: Any, seen: Any) -> None:
+    from statustrack.dates import parse_when
+
+    when = parse_when(instant, TZ)
+    while not stop.is_set():
+        index = open_file(Path(path))
+        try:
+            answer = sorted((k.aspect, k.subject, f.value, f.event) for k, f in index.facts_at(when).items())
+        finally:
+            index.close()
+        seen.put(json.dumps(answer))
+
+
+def test_readers_never_see_a_half_extended_index(tmp_path: Path) -> None:
+    """Readers querying the index while records extend it see it as it was before or after
+    some record, never between: each answer is one the index gave after a whole record."""
+    root = _indexed_copy(tmp_path)
+    instant = "2030-01-01"
+    stop, seen = CONTEXT.Event(), CONTEXT.Queue()
+    readers = [CONTEXT.Process(target=_reader, args=(str(root / INDEX_NAME), instant, stop, seen)) for _ in range(2)]
+    whole = set()
+    from statustrack.dates import parse_when
+
+    def answer() -> str:
+        index = open_file(root / INDEX_NAME)
+        try:
+            return json.dumps(sorted((k.aspect, k.subject, f.value, f.event)
+                                     for k, f in index.facts_at(parse_when(instant, TZ)).items()))
+        finally:
+            index.close()
+
+    whole.add(answer())
+    for reader in readers:
+        reader.start()
+    try:
+        for n in range(12):
+            # the same subjects again and again, so every record replaces rows readers are reading
+            store.record(root, statement(f"r{n}", ref="same", actor=("azerbaijan", "armenia")[n % 2]))
+            whole.add(answer())
+    finally:
+        stop.set()
+    answers = set()
+    for reader in readers:
+        while reader.is_alive() or not seen.empty():
+            try:
+                answers.add(seen.get(timeout=0.2))
+            except queue.Empty:
+                pass
+        reader.join()
+    assert answers and answers <= whole

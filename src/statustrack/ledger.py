@@ -109,8 +109,9 @@ def _settings_digest(record: dict[str, Any]) -> str:
     return hashlib.sha256(_canonical(record).encode("utf-8")).hexdigest()
 
 
-def read_ledger(root: Path, shown: str) -> tuple[list[Seal], list[Problem]]:
-    """The seals of the ledger in `root` (none if it has no ledger), and its problems.
+def read_ledger(root: Path, shown: str, size: int | None = None) -> tuple[list[Seal], list[Problem]]:
+    """The seals of the ledger in `root` (none if it has no ledger), and its problems;
+    with `size`, of its first `size` bytes only (what stood before an interrupted append).
 
     A ledger that cannot be read (a directory, unreadable, not UTF-8) is one problem.
     """
@@ -120,6 +121,8 @@ def read_ledger(root: Path, shown: str) -> tuple[list[Seal], list[Problem]]:
         return [], []
     try:
         data = path.read_bytes()
+        if size is not None:
+            data = data[:size]
     except OSError as e:
         return [], [Problem(name, None, None, f"cannot read the ledger ({e.strerror})",
                             "the ledger must be a readable file: restore it from version control")]

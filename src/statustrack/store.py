@@ -8,7 +8,9 @@ wholly after a write, never half of one.
 
 `record` writes a journal (`.statustrack.pending`: the target file and the ids and
 digests of the events it is about to append) before it renames anything, then the
-events file, then the ledger, then removes the journal. A crash at any point leaves
+events file, then the ledger, then removes the journal. Through a current fact index
+(`statustrack.extend`) it appends to the ledger in place instead of rewriting it, the
+journal holding the ledger's size so that an append cut short is cut off and redone. A crash at any point leaves
 the log valid; the next locked operation removes leftover temporary files and seals
 exactly the events the journal names that did reach the log, and says so. Events
 added by hand are never sealed by that recovery: `seal` is for those, after review.
@@ -106,9 +108,10 @@ class Verified:
 
 def _checkpoint(step: str) -> None:
     """`record` reached `step`: "before" (the events' temporary file is written, nothing
-    renamed), "between" (the events file renamed, the ledger's temporary written) or
-    "after" (the ledger renamed, the journal not yet removed). Does nothing; the crash
-    tests replace it to kill a writer at exactly that point."""
+    renamed), "between" (the events file renamed; the ledger's temporary written, or, on
+    the indexed path, the ledger not yet appended to) or "after" (the ledger renamed or
+    appended to, the journal not yet removed). Does nothing; the crash tests replace it
+    to kill a writer at exactly that point."""
 
 
 def _shipped() -> Path:
@@ -232,11 +235,40 @@ def _stamp(now: pendulum.DateTime | None) -> str:
     return moment.format("YYYY-MM-DDTHH:mm:ss.SSSSSS") + "Z"
 
 
-def _ledger(log: Log, root: Path) -> list[Seal]:
-    seals, problems = read_ledger(root, log.root)
+def _ledger(log: Log, root: Path, *, writing: bool = True) -> list[Seal]:
+    """The ledger's seals, or `LogInvalid`. An append a killed `record` left torn (the
+    ledger longer than its journal says it was, ending mid-line) is cut off when `writing`,
+    and not read when not: the journal's recovery seals those events again."""
+    torn = _torn_ledger(root)
+    if torn is not None and writing:
+        try:
+            os.truncate(root / LEDGER, torn)
+        except OSError as e:
+            msg = f"cannot repair {root / LEDGER} ({e.strerror}); check that the log's directory is writable"
+            raise WriteError(msg) from e
+        torn = None
+    seals, problems = read_ledger(root, log.root, torn)
     if problems:
         raise LogInvalid(problems)
     return seals
+
+
+def _torn_ledger(root: Path) -> int | None:
+    """The ledger's size before an interrupted append, if that append left it ending mid-line."""
+    journal = root / PENDING
+    if not journal.exists():
+        return None
+    try:
+        size = json.loads(journal.read_bytes().decode("utf-8")).get("ledger")
+        with open(root / LEDGER, "rb") as handle:
+            end = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, end - 1))
+            last = handle.read(1)
+    except (OSError, ValueError, AttributeError):
+        return None
+    if isinstance(size, int) and not isinstance(size, bool) and 0 <= size < end and last != b"\n":
+        return size
+    return None
 
 
 def _without_stamp(record: dict[str, Any]) -> dict[str, Any]:
@@ -397,9 +429,13 @@ def _target_text(root: Path, target: str) -> tuple[Path, str]:
     return file, before
 
 
-def _write_events(root: Path, target: str, file: Path, before: str, fresh: Sequence[Event]) -> None:
-    """Write the journal, then the target with `fresh` appended (the ledger comes next)."""
-    journal = {"target": target, "events": [[e.id, digest(e)] for e in fresh]}
+def _write_events(root: Path, target: str, file: Path, before: str, fresh: Sequence[Event],
+                  ledger: int | None = None) -> None:
+    """Write the journal, then the target with `fresh` appended (the ledger comes next).
+    `ledger` is the ledger's size when it is to be appended in place (see `_append_text`)."""
+    journal: dict[str, Any] = {"target": target, "events": [[e.id, digest(e)] for e in fresh]}
+    if ledger is not None:
+        journal["ledger"] = ledger
     _atomic_write(root / PENDING, json.dumps(journal).encode("utf-8"))
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
@@ -533,7 +569,7 @@ def _record_indexed(root: Path, raws: Sequence[Raw], target: str, expect_last: s
         settings = _settings_line(log, state["settings"])
         text, chain_head = chain_lines(state["head"], [(e, target) for e in fresh], settings=settings,
                                        v1=state["lines"] and not state["settings"])
-        _write_events(root, target, file, before, fresh)
+        _write_events(root, target, file, before, fresh, state["size"])
         _append_text(root / LEDGER, text, "between")
         _finish(root)
         after = ledger_state_of(root, chain_head, fresh[-1].id, settings=True, lines=True)
@@ -547,15 +583,27 @@ def _record_indexed(root: Path, raws: Sequence[Raw], target: str, expect_last: s
 
 
 def _append_text(ledger: Path, text: str, step: str | None = None) -> None:
-    """Rewrite the ledger atomically with `text` appended."""
+    """Append `text` (whole ledger lines) to the ledger in place, in one write, and sync it:
+    O(the new lines), not O(the ledger). The journal written before holds the ledger's size,
+    so an append a kill leaves torn is cut off and redone by the next write (`_ledger`);
+    a new ledger is written whole, atomically."""
+    if step is not None:
+        _checkpoint(step)
+    if not ledger.exists():
+        _atomic_write(ledger, (HEADER + text).encode("utf-8"))
+        return
     try:
-        data = ledger.read_bytes() if ledger.exists() else HEADER.encode("utf-8")
+        with open(ledger, "r+b") as handle:
+            end = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, end - 1))
+            lead = b"\n" if end and handle.read(1) != b"\n" else b""
+            handle.seek(end)
+            handle.write(lead + text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
     except OSError as e:
-        msg = f"cannot read {ledger} ({e.strerror}); check that the log's directory is readable"
+        msg = f"cannot write {ledger} ({e.strerror}); check that the log's directory is writable and has space"
         raise WriteError(msg) from e
-    if data and not data.endswith(b"\n"):
-        data += b"\n"
-    _atomic_write(ledger, data + text.encode("utf-8"), step)
 
 
 def seal(path: str | os.PathLike[str] | None, *, settings: bool = False) -> Sealed:
@@ -597,7 +645,7 @@ def verify_log(path: str | os.PathLike[str] | None, *, head_prefix: str | None =
     reading = contextlib.nullcontext() if _is_shipped(root) else locked(root, shared=True)
     with reading:
         log = load_log(path)
-        seals = _ledger(log, root)
+        seals = _ledger(log, root, writing=False)
         problems = verify(log, seals)
         journal = _journal(root)
         interrupted = {i for i, _ in journal[1]} if journal else set()
