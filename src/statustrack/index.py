@@ -27,7 +27,7 @@ import attrs
 import pendulum
 
 from .dates import Interval, iso_fixed
-from .facts import Fact, Key, Support
+from .facts import ID_ROLES, Fact, Key, Support
 from .registry import Actor, Place, Registry, Source, SourceRef
 from .walk import log_files
 
@@ -188,12 +188,27 @@ CREATE TABLE versions (
     valid_until INTEGER NOT NULL, fork INTEGER NOT NULL);
 CREATE TABLE changes (aspect TEXT NOT NULL, subject TEXT NOT NULL, pending INTEGER NOT NULL,
     instant INTEGER NOT NULL, events TEXT NOT NULL);
+CREATE TABLE events (id TEXT PRIMARY KEY, file TEXT NOT NULL, line INTEGER NOT NULL, kind TEXT NOT NULL,
+    counts INTEGER NOT NULL, record TEXT NOT NULL);
+CREATE TABLE event_links (event TEXT NOT NULL, field TEXT NOT NULL, target TEXT NOT NULL);
+CREATE TABLE event_keys (event TEXT NOT NULL, aspect TEXT NOT NULL, subject TEXT NOT NULL,
+    pending INTEGER NOT NULL, subject_name TEXT, own TEXT);
+CREATE TABLE key_refs (ref TEXT NOT NULL, aspect TEXT NOT NULL, subject TEXT NOT NULL,
+    PRIMARY KEY (ref, aspect, subject)) WITHOUT ROWID;
+CREATE TABLE endings (event TEXT NOT NULL, aspect TEXT NOT NULL);
 CREATE INDEX versions_by_key ON versions (aspect, subject, pending, valid_from);
 CREATE INDEX versions_by_fork_from ON versions (fork, valid_from, fact, certain_from);
 CREATE INDEX versions_by_fork_until ON versions (fork, valid_until, fact, certain_from);
 CREATE INDEX versions_by_from ON versions (valid_from, valid_until, fact, certain_from);
 CREATE INDEX versions_by_until ON versions (valid_until, valid_from, fact, certain_from);
 CREATE INDEX changes_by_instant ON changes (instant);
+CREATE INDEX changes_by_key ON changes (aspect, subject, pending);
+CREATE INDEX links_by_target ON event_links (target, field);
+CREATE INDEX links_by_field ON event_links (field);
+CREATE INDEX links_by_event ON event_links (event);
+CREATE INDEX keys_by_key ON event_keys (aspect, subject, pending);
+CREATE INDEX keys_by_event ON event_keys (event);
+CREATE INDEX endings_by_aspect ON endings (aspect);
 """
 
 
@@ -221,12 +236,24 @@ def fork(first: int, last: int) -> int:
     return ((high >> (width - 1)) << (width - 1)) - 2**62
 
 
-def build(log: Any, steps: Sequence[Any], path: Path, key: dict[str, Any]) -> None:
-    """Write the index of `log` (its timeline `steps`) to `path`, atomically: a reader sees
-    the old file or the new one, never half of one; two builders leave one good index."""
+@attrs.frozen
+class Rows:
+    """Rows of the history tables for some keys: `versions` (each row's `id`, `run` and
+    `fact` numbered from the offsets given), the `facts` nodes they point to, and `changes`."""
+
+    versions: list[tuple[Any, ...]]
+    facts: list[tuple[int, int | None, str]]
+    changes: list[tuple[str, str, int, int, str]]
+
+
+def history_rows(steps: Sequence[Any], keep: Callable[[Key], bool] | None = None, *, first_version: int = 1,
+                 first_fact: int = 1, run_offset: int = 0) -> Rows:
+    """The rows of versions, facts and changes of the keys `keep` accepts (None: all) that the
+    timeline `steps` gives. A full build passes every step; an extension passes every step
+    that touches the keys it recomputes, and keeps only those keys."""
     from .runs import sweep, versions
 
-    table = versions(steps)
+    table = [v for v in versions(steps) if keep is None or keep(v.key)]
     ids: dict[int, int] = {}
     nodes: list[tuple[int, int | None, str]] = []
 
@@ -237,25 +264,112 @@ def build(log: Any, steps: Sequence[Any], path: Path, key: dict[str, Any]) -> No
             chain.append(current)
             current = current.previous
         for item in reversed(chain):
-            ids[id(item)] = len(ids) + 1
+            ids[id(item)] = first_fact + len(ids)
             previous = ids[id(item.previous)] if item.previous is not None else None
             nodes.append((ids[id(item)], previous, encode(item)))
         return ids[id(fact)]
 
     rows = []
-    for number, version in enumerate(table, start=1):
+    for number, version in enumerate(table, start=first_version):
         fact = version.fact
         start = micros(version.valid_from)
         end = micros(version.valid_to) if version.valid_to is not None else None
         until = last_instant(end)
         rows.append((number, fact.aspect, fact.subject, int(fact.pending), fact.subject_name, fact.value,
                      fact.since, fact.event, start, end, _iso(start), _iso(end), micros(fact.interval.end),
-                     version.run, node(fact), until, fork(start, until)))
+                     version.run + run_offset, node(fact), until, fork(start, until)))
     touches = []
     for step, _facts, changed in sweep(steps):
         events = json.dumps(list(step.events))
         instant = micros(step.instant)
-        touches.extend((k.aspect, k.subject, int(k.pending), instant, events) for k in dict.fromkeys(changed))
+        touches.extend((k.aspect, k.subject, int(k.pending), instant, events) for k in dict.fromkeys(changed)
+                       if keep is None or keep(k))
+    return Rows(rows, nodes, touches)
+
+
+@attrs.frozen
+class EventRows:
+    """What the index keeps of events so an append can be checked and folded in without
+    reading the log: each event's record and place, its links to other events, the keys
+    its facts set (with what the catalogue needs), the ids its facts refer to, and what a
+    dissolution can end."""
+
+    events: list[tuple[str, str, int, str, int, str]] = attrs.field(factory=list)
+    links: list[tuple[str, str, str]] = attrs.field(factory=list)
+    keys: list[tuple[str, str, str, int, str | None, str | None]] = attrs.field(factory=list)
+    refs: list[tuple[str, str, str]] = attrs.field(factory=list)
+    endings: list[tuple[str, str]] = attrs.field(factory=list)
+
+
+def event_rows(placed: Iterable[tuple[Any, str, int]], reg: Registry, counted: Callable[[str], bool]) -> EventRows:
+    """The rows of `placed` events (each with its log-relative file and line), in log order."""
+    from .events import Dissolution
+    from .reducers import facts_of
+    from .validate import _links
+    from .writer import event_record
+
+    rows = EventRows()
+    for event, file, line in placed:
+        rows.events.append((event.id, file, line, event.kind, int(counted(event.id)),
+                            json.dumps(event_record(event), ensure_ascii=False, separators=(",", ":"))))
+        rows.links.extend((event.id, field, target) for field, target in _links(event))
+        if isinstance(event, Dissolution):
+            rows.endings.extend((event.id, aspect) for aspect in event.ends)
+        for fact in facts_of(event, reg):
+            own = sorted({v for role, v in fact.about if role in ID_ROLES})
+            rows.keys.append((event.id, fact.aspect, fact.subject, 0, fact.subject_name,
+                              json.dumps(own, ensure_ascii=False)))
+            if event.announced_early:
+                rows.keys.append((event.id, fact.aspect, fact.subject, 1, None, None))
+            rows.refs.extend((ref, fact.aspect, fact.subject) for ref in fact.refs)
+    return rows
+
+
+def placement(log: Any, event: Any, position: int) -> tuple[Any, str, int]:
+    """`event` with its log-relative file and line: what orders it in the log (files by
+    path, then lines). A log built in memory (no files) orders by `position`."""
+    file, line = log.where[event.id]
+    return event, log.paths.get(event.id, file), line if line is not None else position
+
+
+def insert_rows(db: sqlite3.Connection, history: Rows, events: EventRows) -> None:
+    """Add `history` and `events` to the index's tables."""
+    db.executemany("INSERT INTO facts VALUES (?, ?, ?)", history.facts)
+    db.executemany("INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", history.versions)
+    db.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?)", history.changes)
+    db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", events.events)
+    db.executemany("INSERT INTO event_links VALUES (?, ?, ?)", events.links)
+    db.executemany("INSERT INTO event_keys VALUES (?, ?, ?, ?, ?, ?)", events.keys)
+    db.executemany("INSERT OR IGNORE INTO key_refs VALUES (?, ?, ?)", events.refs)
+    db.executemany("INSERT INTO endings VALUES (?, ?)", events.endings)
+
+
+def log_meta(log: Any) -> dict[str, Any]:
+    """The settings and registry of `log` as the index keeps them (see `indexed_log`)."""
+    return {"name": log.name, "timezone": log.timezone, "format": log.format,
+            "horizon": _interval(log.horizon), "polity": log.polity, "settings_file": log.settings_file,
+            "registry": _registry_data(log.registry)}
+
+
+def write_meta(db: sqlite3.Connection, meta: dict[str, Any]) -> None:
+    """Set the meta keys of `meta` (others stay)."""
+    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                   [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()])
+
+
+def build(log: Any, steps: Sequence[Any], path: Path, key: dict[str, Any],
+          ledger: dict[str, Any] | None = None) -> None:
+    """Write the index of `log` (its timeline `steps`) to `path`, atomically: a reader sees
+    the old file or the new one, never half of one; two builders leave one good index.
+
+    `ledger` is the state of the log's ledger when `log` was verified against it (see
+    `statustrack.extend`); None when it was not, so a `record` verifies the whole log."""
+    from .state import counted_events
+
+    history = history_rows(steps)
+    counted = {e.id for e in counted_events(log.events)}
+    placed = (placement(log, e, position) for position, e in enumerate(log.events, start=1))
+    rows = event_rows(placed, log.registry, counted.__contains__)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(handle)
@@ -266,15 +380,9 @@ def build(log: Any, steps: Sequence[Any], path: Path, key: dict[str, Any]) -> No
             from .query import catalogue
 
             own, names = catalogue(log)
-            meta = {**key, "name": log.name, "timezone": log.timezone, "format": log.format,
-                    "horizon": _interval(log.horizon), "polity": log.polity,
-                    "registry": _registry_data(log.registry),
-                    "catalogue": [sorted(own), names]}
-            db.executemany("INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v, ensure_ascii=False))
-                                                             for k, v in meta.items()])
-            db.executemany("INSERT INTO facts VALUES (?, ?, ?)", nodes)
-            db.executemany("INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            db.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?)", touches)
+            write_meta(db, {**key, **log_meta(log), "catalogue": [sorted(own), names], "ledger": ledger,
+                            "last_run": max((r[13] for r in history.versions), default=0)})
+            insert_rows(db, history, rows)
             db.commit()
         finally:
             db.close()

@@ -42,8 +42,9 @@ from .events import Event
 from .log import Log
 from .writer import event_record
 
-__all__ = ["LEDGER", "SETTINGS", "Seal", "digest", "head", "read_ledger", "reaches", "seal_lines",
-           "sealed_settings", "settings_record", "unfit_name", "unsealed", "verify"]
+__all__ = ["LEDGER", "SETTINGS", "Seal", "chain_lines", "digest", "head", "ledger_state", "ledger_state_of",
+           "ledger_unchanged", "read_ledger", "reaches", "seal_lines", "sealed_settings", "settings_record",
+           "unfit_name", "unsealed", "verify"]
 
 LEDGER = "ledger.sha256"
 HEADER = ("# statustrack ledger v2: <event id> <file> <sha256 of the event> <sha256 chain>; "
@@ -108,8 +109,9 @@ def _settings_digest(record: dict[str, Any]) -> str:
     return hashlib.sha256(_canonical(record).encode("utf-8")).hexdigest()
 
 
-def read_ledger(root: Path, shown: str) -> tuple[list[Seal], list[Problem]]:
-    """The seals of the ledger in `root` (none if it has no ledger), and its problems.
+def read_ledger(root: Path, shown: str, size: int | None = None) -> tuple[list[Seal], list[Problem]]:
+    """The seals of the ledger in `root` (none if it has no ledger), and its problems;
+    with `size`, of its first `size` bytes only (what stood before an interrupted append).
 
     A ledger that cannot be read (a directory, unreadable, not UTF-8) is one problem.
     """
@@ -119,6 +121,8 @@ def read_ledger(root: Path, shown: str) -> tuple[list[Seal], list[Problem]]:
         return [], []
     try:
         data = path.read_bytes()
+        if size is not None:
+            data = data[:size]
     except OSError as e:
         return [], [Problem(name, None, None, f"cannot read the ledger ({e.strerror})",
                             "the ledger must be a readable file: restore it from version control")]
@@ -178,7 +182,16 @@ def seal_lines(seals: Sequence[Seal], events: Sequence[tuple[Event, str]], *,
                settings: tuple[Log, str] | None = None) -> str:
     """Ledger lines sealing `events` (with their files) after `seals`; with `settings`
     (a log and the file of its [log] table), then a line sealing the log's settings."""
-    previous = seals[-1].chain if seals else GENESIS
+    v1 = bool(seals) and not any(s.id == SETTINGS for s in seals)
+    return chain_lines(head(seals), events, settings=settings, v1=v1)[0]
+
+
+def chain_lines(previous: str | None, events: Sequence[tuple[Event, str]], *,
+                settings: tuple[Log, str] | None = None, v1: bool = False) -> tuple[str, str | None]:
+    """Ledger lines sealing `events` (with their files) after the chain head `previous`
+    (None: an empty ledger), then the settings if given; and the chain head after them.
+    `v1`: the ledger so far has no settings line, so the first one is introduced by a note."""
+    previous = previous or GENESIS
     lines = []
     for event, file in events:
         event_digest = digest(event)
@@ -189,10 +202,53 @@ def seal_lines(seals: Sequence[Seal], events: Sequence[tuple[Event, str]], *,
         record = settings_record(log)
         settings_digest = _settings_digest(record)
         previous = _chain(previous, SETTINGS, file, settings_digest)
-        if seals and not any(s.id == SETTINGS for s in seals):
+        if v1:
             lines.append(V2)
         lines.append(f"{_SHOWN}{_canonical(record)}\n{SETTINGS} {file} {settings_digest} {previous}\n")
-    return "".join(lines)
+    return "".join(lines), previous
+
+
+def ledger_state(root: Path, seals: Sequence[Seal]) -> dict[str, Any]:
+    """What the ledger of the log at `root` is, as read into `seals` (see `ledger_state_of`)."""
+    sealed = [s for s in seals if s.id != SETTINGS]
+    return ledger_state_of(root, head(seals), sealed[-1].id if sealed else None,
+                           settings=sealed_settings(seals) is not None, lines=bool(seals))
+
+
+def ledger_state_of(root: Path, chain_head: str | None, last: str | None, *, settings: bool,
+                    lines: bool) -> dict[str, Any]:
+    """The state of the ledger at `root`: its size, modification time and inode (None if
+    there is none), chain head, last sealed event, and whether it seals the settings and
+    has any line. Kept by the fact index when the log verified against it, so a later
+    `record` can tell it is still that ledger (`ledger_unchanged`) without reading it."""
+    try:
+        st = (root / LEDGER).stat()
+    except FileNotFoundError:
+        st = None
+    return {"size": st.st_size if st else None, "mtime_ns": st.st_mtime_ns if st else None,
+            "inode": st.st_ino if st else None, "head": chain_head, "last": last, "settings": settings,
+            "lines": lines}
+
+
+def ledger_unchanged(root: Path, state: dict[str, Any]) -> bool:
+    """True when the ledger at `root` is still the one `state` (from `ledger_state`)
+    describes: same size, modification time and inode, and its last line ends with the
+    chain head it had. Reads only the ledger's last bytes."""
+    try:
+        st = (root / LEDGER).stat()
+    except FileNotFoundError:
+        return state.get("size") is None
+    if [st.st_size, st.st_mtime_ns, st.st_ino] != [state.get("size"), state.get("mtime_ns"), state.get("inode")]:
+        return False
+    if state.get("head") is None:
+        return True
+    try:
+        with open(root / LEDGER, "rb") as handle:
+            handle.seek(max(0, st.st_size - 512))
+            tail = handle.read().decode("utf-8", "replace").rstrip("\n").rsplit("\n", 1)[-1]
+    except OSError:
+        return False
+    return tail.endswith(f" {state['head']}")
 
 
 def unsealed(log: Log, seals: Sequence[Seal]) -> list[Event]:

@@ -8,7 +8,9 @@ wholly after a write, never half of one.
 
 `record` writes a journal (`.statustrack.pending`: the target file and the ids and
 digests of the events it is about to append) before it renames anything, then the
-events file, then the ledger, then removes the journal. A crash at any point leaves
+events file, then the ledger, then removes the journal. Through a current fact index
+(`statustrack.extend`) it appends to the ledger in place instead of rewriting it, the
+journal holding the ledger's size so that an append cut short is cut off and redone. A crash at any point leaves
 the log valid; the next locked operation removes leftover temporary files and seals
 exactly the events the journal names that did reach the log, and says so. Events
 added by hand are never sealed by that recovery: `seal` is for those, after review.
@@ -32,12 +34,12 @@ from typing import Any
 import attrs
 import pendulum
 
-from .dates import parse_edtf
+from .dates import Interval, parse_edtf
 from .errors import LogInvalid, Problem, StatustrackError
 from .events import Event
 from .ledger import (
-    HEADER, LEDGER, Seal, digest, head, read_ledger, reaches, seal_lines, sealed_settings,
-    unfit_name, unsealed, verify,
+    HEADER, LEDGER, Seal, chain_lines, digest, head, ledger_state, ledger_state_of, ledger_unchanged, read_ledger,
+    reaches, seal_lines, sealed_settings, unfit_name, unsealed, verify,
 )
 from .lock import LOCK, locked
 from .log import ENV_VAR, Log, build_events, default_log_path, load_log
@@ -106,9 +108,10 @@ class Verified:
 
 def _checkpoint(step: str) -> None:
     """`record` reached `step`: "before" (the events' temporary file is written, nothing
-    renamed), "between" (the events file renamed, the ledger's temporary written) or
-    "after" (the ledger renamed, the journal not yet removed). Does nothing; the crash
-    tests replace it to kill a writer at exactly that point."""
+    renamed), "between" (the events file renamed; the ledger's temporary written, or, on
+    the indexed path, the ledger not yet appended to) or "after" (the ledger renamed or
+    appended to, the journal not yet removed). Does nothing; the crash tests replace it
+    to kill a writer at exactly that point."""
 
 
 def _shipped() -> Path:
@@ -232,11 +235,40 @@ def _stamp(now: pendulum.DateTime | None) -> str:
     return moment.format("YYYY-MM-DDTHH:mm:ss.SSSSSS") + "Z"
 
 
-def _ledger(log: Log, root: Path) -> list[Seal]:
-    seals, problems = read_ledger(root, log.root)
+def _ledger(log: Log, root: Path, *, writing: bool = True) -> list[Seal]:
+    """The ledger's seals, or `LogInvalid`. An append a killed `record` left torn (the
+    ledger longer than its journal says it was, ending mid-line) is cut off when `writing`,
+    and not read when not: the journal's recovery seals those events again."""
+    torn = _torn_ledger(root)
+    if torn is not None and writing:
+        try:
+            os.truncate(root / LEDGER, torn)
+        except OSError as e:
+            msg = f"cannot repair {root / LEDGER} ({e.strerror}); check that the log's directory is writable"
+            raise WriteError(msg) from e
+        torn = None
+    seals, problems = read_ledger(root, log.root, torn)
     if problems:
         raise LogInvalid(problems)
     return seals
+
+
+def _torn_ledger(root: Path) -> int | None:
+    """The ledger's size before an interrupted append, if that append left it ending mid-line."""
+    journal = root / PENDING
+    if not journal.exists():
+        return None
+    try:
+        size = json.loads(journal.read_bytes().decode("utf-8")).get("ledger")
+        with open(root / LEDGER, "rb") as handle:
+            end = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, end - 1))
+            last = handle.read(1)
+    except (OSError, ValueError, AttributeError):
+        return None
+    if isinstance(size, int) and not isinstance(size, bool) and 0 <= size < end and last != b"\n":
+        return size
+    return None
 
 
 def _without_stamp(record: dict[str, Any]) -> dict[str, Any]:
@@ -261,10 +293,10 @@ def _ledger_after(root: Path, seals: Sequence[Seal]) -> list[Seal]:
     return after
 
 
-def _settings_line(log: Log, seals: Sequence[Seal], *, changed: bool = False) -> tuple[Log, str] | None:
-    """The settings to seal with a write: those of `log` when the ledger has none yet, or
-    when they `changed` and the caller reseals them deliberately."""
-    if sealed_settings(seals) is not None and not changed:
+def _settings_line(log: Log, sealed: bool, *, changed: bool = False) -> tuple[Log, str] | None:
+    """The settings to seal with a write: those of `log` when the ledger has none yet (not
+    `sealed`), or when they `changed` and the caller reseals them deliberately."""
+    if sealed and not changed:
         return None
     if (why := unfit_name(log.settings_file)) is not None:
         msg = f"cannot seal the settings in {log.settings_file!r}: {why}; rename the file"
@@ -300,7 +332,7 @@ def _recover(root: Path, log: Log, seals: list[Seal]) -> tuple[list[Seal], tuple
     finish = [by_id[i] for i, d in entries
               if i not in sealed and i in by_id and log.paths.get(i) == target and digest(by_id[i]) == d]
     if finish:
-        seals = _append_ledger(root, seals, [(e, target) for e in finish], _settings_line(log, seals))
+        seals = _append_ledger(root, seals, [(e, target) for e in finish], _settings_line(log, sealed_settings(seals) is not None))
     try:
         (root / PENDING).unlink()
         _fsync_directory(root)
@@ -321,10 +353,9 @@ def _refuse_unless_verified(log: Log, seals: Sequence[Seal], recovered: Sequence
         raise LogInvalid(problems)
 
 
-def _check_new(log: Log, target: str, first_line: int, fresh: Sequence[Event]) -> None:
-    """Validate the log with `fresh` appended to `target` without loading it again: the
-    new lines must read back as the same events (in the log's format), and every check
-    across events (ids, links, cycles, order) is run on the loaded events plus the new."""
+def _read_back(log: Log, target: str, first_line: int, fresh: Sequence[Event]) -> tuple[list[Event], list[Raw]]:
+    """`fresh` as their lines in `target` (from `first_line` on) read back, with those
+    lines' records: the same events, in the log's format, or `LogInvalid`."""
     name = f"{log.root.rstrip('/')}/{target}"
     raws, problems = read_text(to_jsonl(fresh), name, ".jsonl")
     raws = [attrs.evolve(r, line=(r.line or 0) + first_line - 1) for r in raws]
@@ -335,6 +366,14 @@ def _check_new(log: Log, target: str, first_line: int, fresh: Sequence[Event]) -
                                 "report this: the log format and the writer disagree"))
     if problems:
         raise LogInvalid(problems)
+    return rebuilt, raws
+
+
+def _check_new(log: Log, target: str, first_line: int, fresh: Sequence[Event]) -> None:
+    """Validate the log with `fresh` appended to `target` without loading it again: the
+    new lines must read back as the same events (in the log's format), and every check
+    across events (ids, links, cycles, order) is run on the loaded events plus the new."""
+    rebuilt, raws = _read_back(log, target, first_line, fresh)
     # Log order is files sorted by path, then place in the file: the new events go last in theirs.
     placed = [(log.paths[e.id], e, Raw("event", {"id": e.id}, *log.where[e.id])) for e in log.events]
     placed += [(target, e, raw) for e, raw in zip(rebuilt, raws, strict=True)]
@@ -343,6 +382,72 @@ def _check_new(log: Log, target: str, first_line: int, fresh: Sequence[Event]) -
     problems = check_events(combined, log.registry, frozenset(e.id for e, _ in combined))
     if problems:
         raise LogInvalid(problems)
+
+
+def _fresh(raws: Sequence[Raw], log: Log, known: Callable[[Sequence[str]], dict[str, tuple[Event, str]]],
+           now: pendulum.DateTime | None) -> tuple[list[Event], list[str], Interval]:
+    """The events of `raws` that are new, each stamped `recorded`; the ids already recorded
+    identically; and the stamp. `known` gives the recorded events among some ids, with the
+    file each is in. Refuses a stamp written by hand, an event that does not build, and an
+    id already recorded with other content."""
+    stamped = [r for r in raws if "recorded" in r.fields]
+    if stamped:
+        raise LogInvalid([Problem(r.file, r.line_of("recorded"), r.fields.get("id"),
+                                  "'recorded' is stamped by statustrack record",
+                                  "leave the field out") for r in stamped])
+    events, problems = build_events(list(raws), log)
+    if problems:
+        raise LogInvalid(problems)
+    recorded = known([e.id for e in events])
+    stamp = parse_edtf(_stamp(now), log.timezone)
+    fresh, unchanged, refused = [], [], []
+    for event, raw in zip(events, raws, strict=True):
+        old = recorded.get(event.id)
+        if old is None:
+            fresh.append(attrs.evolve(event, recorded=stamp))
+        elif _without_stamp(event_record(old[0])) == _without_stamp(event_record(event)):
+            unchanged.append(event.id)
+        else:
+            refused.append(Problem(raw.file, raw.line, event.id,
+                                   f"id is already recorded with other content ({old[1]})",
+                                   "choose a new id; to change the old event, record one that replaces it"))
+    if refused:
+        raise LogInvalid(refused)
+    return fresh, unchanged, stamp
+
+
+def _target_text(root: Path, target: str) -> tuple[Path, str]:
+    """The target file and its text so far (ending in a line break, or empty)."""
+    file = root / target
+    try:
+        before = file.read_bytes().decode("utf-8") if file.exists() else ""
+    except (OSError, UnicodeDecodeError) as e:
+        msg = f"cannot read {file} ({e}); it must be a readable UTF-8 file of the log"
+        raise WriteError(msg) from e
+    if before and not before.endswith("\n"):
+        before += "\n"
+    return file, before
+
+
+def _write_events(root: Path, target: str, file: Path, before: str, fresh: Sequence[Event],
+                  ledger: int | None = None) -> None:
+    """Write the journal, then the target with `fresh` appended (the ledger comes next).
+    `ledger` is the ledger's size when it is to be appended in place (see `_append_text`)."""
+    journal: dict[str, Any] = {"target": target, "events": [[e.id, digest(e)] for e in fresh]}
+    if ledger is not None:
+        journal["ledger"] = ledger
+    _atomic_write(root / PENDING, json.dumps(journal).encode("utf-8"))
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        msg = f"cannot create the folder {file.parent} ({e.strerror})"
+        raise WriteError(msg) from e
+    _atomic_write(file, (before + to_jsonl(fresh)).encode("utf-8"), "before")
+
+
+def _finish(root: Path) -> None:
+    _checkpoint("after")
+    (root / PENDING).unlink()
 
 
 def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: str = DEFAULT_TARGET,
@@ -354,10 +459,18 @@ def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: 
     last sealed event, or when the log with the new events would not validate. An event
     identical to one already recorded (apart from its stamp) is skipped; a different
     event reusing an id is refused. Each new event is stamped `recorded`.
+
+    When the log's fact index is current and remembers the ledger the log verified
+    against, nothing else of the log is read: the new events are checked against the
+    index and folded into it (`statustrack.extend`). Otherwise the whole log is loaded
+    and verified, and the index is rebuilt after the write.
     """
     root = _writable(path)
     target = target_name(root, target)
     with locked(root):
+        done = _record_indexed(root, raws, target, expect_last, now)
+        if done is not None:
+            return done
         log = load_log(root)
         seals, recovered = _recover(root, log, _ledger(log, root))
         _clean_temporaries(root)
@@ -367,53 +480,130 @@ def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: 
         if expect_last is not None and expect_last != last:
             msg = f"the log has moved on: its last recorded event is {last!r}, not {expect_last!r}; read it again"
             raise Conflict(msg)
-        stamped = [r for r in raws if "recorded" in r.fields]
-        if stamped:
-            raise LogInvalid([Problem(r.file, r.line_of("recorded"), r.fields.get("id"),
-                                      "'recorded' is stamped by statustrack record",
-                                      "leave the field out") for r in stamped])
-        events, problems = build_events(list(raws), log)
-        if problems:
-            raise LogInvalid(problems)
-        known = {e.id: e for e in log.events}
-        stamp = parse_edtf(_stamp(now), log.timezone)
-        fresh, unchanged, refused = [], [], []
-        for event, raw in zip(events, raws, strict=True):
-            old = known.get(event.id)
-            if old is None:
-                fresh.append(attrs.evolve(event, recorded=stamp))
-            elif _without_stamp(event_record(old)) == _without_stamp(event_record(event)):
-                unchanged.append(event.id)
-            else:
-                refused.append(Problem(raw.file, raw.line, event.id,
-                                       f"id is already recorded with other content ({log.where[event.id][0]})",
-                                       "choose a new id; to change the old event, record one that replaces it"))
-        if refused:
-            raise LogInvalid(refused)
+        fresh, unchanged, stamp = _fresh(raws, log, lambda ids: {i: (log.event(i), log.where[i][0])
+                                                                  for i in ids if i in log.paths}, now)
         if not fresh:
             return Recorded((), tuple(unchanged), target, head=head(seals), recovered=recovered)
-        file = root / target
-        try:
-            before = file.read_bytes().decode("utf-8") if file.exists() else ""
-        except (OSError, UnicodeDecodeError) as e:
-            msg = f"cannot read {file} ({e}); it must be a readable UTF-8 file of the log"
-            raise WriteError(msg) from e
-        if before and not before.endswith("\n"):
-            before += "\n"
-        _check_new(log, target, before.count("\n") + 1, fresh)
-        settings = _settings_line(log, seals)
-        journal = {"target": target, "events": [[e.id, digest(e)] for e in fresh]}
-        _atomic_write(root / PENDING, json.dumps(journal).encode("utf-8"))
-        try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            msg = f"cannot create the folder {file.parent} ({e.strerror})"
-            raise WriteError(msg) from e
-        _atomic_write(file, (before + to_jsonl(fresh)).encode("utf-8"), "before")
+        file, before = _target_text(root, target)
+        first_line = before.count("\n") + 1
+        _check_new(log, target, first_line, fresh)
+        settings = _settings_line(log, sealed_settings(seals) is not None)
+        _write_events(root, target, file, before, fresh)
         seals = _append_ledger(root, seals, [(e, target) for e in fresh], settings, "between")
-        _checkpoint("after")
-        (root / PENDING).unlink()
+        _finish(root)
+        _reindex(root, log, target, first_line, fresh, seals)
         return Recorded(tuple(e.id for e in fresh), tuple(unchanged), target, stamp.text, head(seals), recovered)
+
+
+def _reindex(root: Path, log: Log, target: str, first_line: int, fresh: Sequence[Event],
+             seals: Sequence[Seal]) -> None:
+    """Build the fact index of `log` with `fresh` appended to `target` (from `first_line`),
+    remembering the ledger `seals` it verified against, so the next `record` takes the
+    indexed path. The index is a cache: if it cannot be written, nothing is lost."""
+    import sqlite3
+
+    from .index import build, current_key, index_path
+    from .state import counted_events, timeline
+
+    name = f"{log.root.rstrip('/')}/{target}"
+    where = {**log.where, **{e.id: (name, first_line + i) for i, e in enumerate(fresh)}}
+    paths = {**log.paths, **{e.id: target for e in fresh}}
+    events = sorted([*log.events, *fresh], key=lambda e: (paths[e.id], where[e.id][1] or 0))
+    after = attrs.evolve(log, events=tuple(events), where=where, paths=paths, cache={})
+    try:
+        key = current_key(root)
+        steps = timeline(counted_events(after.events), after.registry)
+        build(after, steps, index_path(root, False), key, ledger_state(root, seals))
+    except (OSError, sqlite3.Error):
+        pass
+
+
+def _record_indexed(root: Path, raws: Sequence[Raw], target: str, expect_last: str | None,
+                    now: pendulum.DateTime | None) -> Recorded | None:
+    """`record` through the log's current fact index, or None when the index cannot vouch
+    for the log (missing, stale, built by other code, or not remembering a verified ledger
+    that is still on disk unchanged; an interrupted record to finish): then the caller
+    loads and verifies the whole log."""
+    import sqlite3
+
+    from . import extend
+    from .index import index_path, manifest
+
+    if (root / PENDING).exists():
+        return None
+    opened = extend.open_for_record(root, index_path(root, False))
+    if opened is None:
+        return None
+    try:
+        state = opened.meta["ledger"]
+        if not ledger_unchanged(root, state):
+            return None
+        _clean_temporaries(root)
+        if expect_last is not None and expect_last != state["last"]:
+            msg = (f"the log has moved on: its last recorded event is {state['last']!r}, not {expect_last!r}; "
+                   "read it again")
+            raise Conflict(msg)
+        log = opened.log(str(root))
+
+        def known(ids: Sequence[str]) -> dict[str, tuple[Event, str]]:
+            found = opened.records(ids)
+            if not found:
+                return {}
+            built, problems = build_events([Raw("event", r, f, n) for f, n, r in found.values()], log)
+            if problems:
+                raise LookupError(problems)
+            return {e.id: (e, f"{log.root.rstrip('/')}/{found[e.id][0]}") for e in built}
+
+        try:
+            fresh, unchanged, stamp = _fresh(raws, log, known, now)
+        except LookupError:
+            return None
+        if not fresh:
+            return Recorded((), tuple(unchanged), target, head=state["head"])
+        file, before = _target_text(root, target)
+        rebuilt, lines = _read_back(log, target, before.count("\n") + 1, fresh)
+        try:
+            extension = extend.plan(opened, log, target, rebuilt, lines)
+        except (LookupError, sqlite3.Error):
+            return None
+        settings = _settings_line(log, state["settings"])
+        text, chain_head = chain_lines(state["head"], [(e, target) for e in fresh], settings=settings,
+                                       v1=state["lines"] and not state["settings"])
+        _write_events(root, target, file, before, fresh, state["size"])
+        _append_text(root / LEDGER, text, "between")
+        _finish(root)
+        after = ledger_state_of(root, chain_head, fresh[-1].id, settings=True, lines=True)
+        try:
+            extend.commit(opened, extension, manifest(root), after)
+        except (OSError, sqlite3.Error):
+            pass  # the index is stale now, never wrong: the next query rebuilds it
+        return Recorded(tuple(e.id for e in fresh), tuple(unchanged), target, stamp.text, chain_head)
+    finally:
+        opened.close()
+
+
+def _append_text(ledger: Path, text: str, step: str | None = None) -> None:
+    """Append `text` (whole ledger lines) to the ledger in place, in one write, and sync it:
+    O(the new lines), not O(the ledger). The journal written before holds the ledger's size,
+    so an append a kill leaves torn is cut off and redone by the next write (`_ledger`);
+    a new ledger is written whole, atomically."""
+    if step is not None:
+        _checkpoint(step)
+    if not ledger.exists():
+        _atomic_write(ledger, (HEADER + text).encode("utf-8"))
+        return
+    try:
+        with open(ledger, "r+b") as handle:
+            end = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, end - 1))
+            lead = b"\n" if end and handle.read(1) != b"\n" else b""
+            handle.seek(end)
+            handle.write(lead + text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as e:
+        msg = f"cannot write {ledger} ({e.strerror}); check that the log's directory is writable and has space"
+        raise WriteError(msg) from e
 
 
 def seal(path: str | os.PathLike[str] | None, *, settings: bool = False) -> Sealed:
@@ -438,7 +628,7 @@ def seal(path: str | os.PathLike[str] | None, *, settings: bool = False) -> Seal
             raise LogInvalid([Problem(*log.where[e.id], e.id, f"cannot seal {file!r}: {why}",
                                       "rename the file without spaces or special characters, then seal")
                               for e, file, why in unfit])
-        line = _settings_line(log, seals, changed=bool(changed))
+        line = _settings_line(log, sealed_settings(seals) is not None, changed=bool(changed))
         if new or line is not None:
             seals = _append_ledger(root, seals, [(e, log.paths[e.id]) for e in new], line)
         return Sealed(tuple(e.id for e in new), line is not None, head(seals), recovered)
@@ -455,7 +645,7 @@ def verify_log(path: str | os.PathLike[str] | None, *, head_prefix: str | None =
     reading = contextlib.nullcontext() if _is_shipped(root) else locked(root, shared=True)
     with reading:
         log = load_log(path)
-        seals = _ledger(log, root)
+        seals = _ledger(log, root, writing=False)
         problems = verify(log, seals)
         journal = _journal(root)
         interrupted = {i for i, _ in journal[1]} if journal else set()
