@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 import pendulum
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from statustrack import events as ev
@@ -198,6 +198,9 @@ def check_extension(items: list[ev.Event], indexed: int, batches: list[tuple[int
             other.cache["index"].close()
 
 
+# Each example records into two logs on disk and builds a third index (about 2 s here), so
+# the law runs a fifth of the profile's examples: 20 under `ci`, 2,000 under `deep`.
+@settings(max_examples=max(10, settings().max_examples // 5))
 @given(appended_logs())
 def test_extended_index_equals_a_build_from_scratch(case: tuple[list[ev.Event], int, list[tuple[int, str]]]) -> None:
     """The incremental law: recording in batches through the index gives the index of the whole log."""
