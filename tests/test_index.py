@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from statustrack import index as index_module
@@ -52,6 +52,7 @@ def test_index_law(tmp_path_factory: pytest.TempPathFactory, items: list[ev.Even
     check_index(items, d1, d2, tmp_path_factory.mktemp("index"))
 
 
+@settings(max_examples=max(10, settings().max_examples // 4))  # each example builds an index file
 @given(logs_with_undo(), st.lists(query_dates(), min_size=1, max_size=6))
 def test_index_law_slide(tmp_path_factory: pytest.TempPathFactory, items: list[ev.Event], whens: list[str]) -> None:
     """Law 9 for a walk over dates: the index's first answer and each next diff, carried

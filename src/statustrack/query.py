@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import functools
 import heapq
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -71,15 +70,18 @@ class Diff:
     changes: tuple[Change, ...]
 
 
-_parse_when = functools.lru_cache(maxsize=4096)(parse_when)
-
-
 def resolve_when(log: Log, text: str) -> pendulum.DateTime:
     """The instant a query date means in `log`'s time zone; QueryError if it is not a date."""
+    known = log.cache.setdefault("when", {})  # a slider or a sweep asks for each date twice
+    found = known.get(text) if isinstance(text, str) else None
+    if found is not None:
+        return found
     try:
-        return _parse_when(text, log.timezone)
+        found = parse_when(text, log.timezone)
     except ValueError as e:
         raise QueryError(str(e)) from e
+    known[text] = found
+    return found
 
 
 def outside_horizon(log: Log, instant: pendulum.DateTime, when: str) -> str | None:
