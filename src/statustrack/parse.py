@@ -12,6 +12,7 @@ import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -22,6 +23,7 @@ from .walk import MAX_DEPTH, log_files
 __all__ = ["MAX_DEPTH", "TABLES", "Raw", "decode", "log_files", "read_file", "read_text"]
 
 TABLES = ("source", "place", "actor", "event")
+_NO_LINES: Mapping[str, int] = MappingProxyType({})
 _HEADER = re.compile(r"^\s*\[\[\s*(\w+)\s*\]\]\s*(?:#.*)?$")
 _LOG_HEADER = re.compile(r"^\s*\[\s*log\s*\]\s*(?:#.*)?$")
 _TOML_LINE = re.compile(r"at line ([0-9]+)")
@@ -40,7 +42,7 @@ class Raw:
     fields: dict[str, Any] = attrs.field(eq=False)
     file: str
     line: int | None
-    lines: dict[str, int] = attrs.field(factory=dict, eq=False)
+    lines: Mapping[str, int] = attrs.field(default=_NO_LINES, eq=False)
     valid: bool = True
 
     def line_of(self, field: str) -> int | None:
@@ -234,11 +236,13 @@ def _block_end(starts: list[int], line: int, total: int) -> int:
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in fields:
-            raise _DuplicateKey(key)
-        fields[key] = value
+    fields = dict(pairs)
+    if len(fields) < len(pairs):  # a key repeats: name the first repeat
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
     return fields
 
 
@@ -246,8 +250,11 @@ class _DuplicateKey(ValueError):
     pass
 
 
+#: `json.loads(text, object_pairs_hook=_unique_keys)`, with the decoder made once.
+_decode = json.JSONDecoder(object_pairs_hook=_unique_keys).decode
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_MAY_HOLD_SURROGATE = re.compile("\\\\u[dD][89a-fA-F]|[\ud800-\udfff]")  # a \\uD8..-\\uDF.. escape, or the character
 
 
 def _lone_surrogate(value: Any) -> str | None:
@@ -273,7 +280,7 @@ def _read_jsonl(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
         if not content.strip():
             continue
         try:
-            fields = json.loads(content, object_pairs_hook=_unique_keys)
+            fields = _decode(content)
         except json.JSONDecodeError as e:
             reason = e.msg
         except _DuplicateKey as e:
@@ -288,7 +295,9 @@ def _read_jsonl(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
             problems.append(Problem(name, number, None, f"not valid JSON: {reason}",
                                     "write one JSON object per line"))
             continue
-        if _MAY_HOLD_SURROGATE.search(content) and (surrogate := _lone_surrogate(fields)) is not None:
+        # A lone surrogate is written as a \u escape, or (in a text not read from bytes) as itself.
+        may_hold = "\\u" in content or not content.isascii()
+        if may_hold and (surrogate := _lone_surrogate(fields)) is not None:
             problems.append(Problem(name, number, None,
                                     f"not valid JSON: a lone surrogate {surrogate!r} is not a character",
                                     "write the character itself, or both halves of its surrogate pair"))
