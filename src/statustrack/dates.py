@@ -103,6 +103,15 @@ class Interval:
         return self.edtf or self.text
 
 
+def shifted(instant: pendulum.DateTime, delta: dt.timedelta) -> pendulum.DateTime:
+    """`instant`, which is in UTC, moved by `delta`.
+
+    Plain datetime arithmetic, which keeps pendulum's type and time zone: in UTC it gives
+    pendulum's answer (`instant + delta`) some ten times faster.
+    """
+    return dt.datetime.__add__(instant, delta)
+
+
 def _fail(text: str, why: str, accepted: str = ACCEPTED) -> DateError:
     msg = f"invalid date {text!r}: {why}; accepted: {accepted}"
     return DateError(msg)
@@ -198,7 +207,7 @@ def _one(part: str, whole: str, tz: str) -> tuple[pendulum.DateTime, pendulum.Da
     start = _local_midnight(first, tz, BEGINNING)
     after = _day_after(last)
     end = END if after is None else _local_midnight(after, tz, END)
-    return start, (END if end is END else end - _TICK), precision, qualifier
+    return start, (END if end is END else shifted(end, -_TICK)), precision, qualifier
 
 
 def upcast_v1(text: str) -> str:

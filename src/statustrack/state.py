@@ -24,6 +24,7 @@ import pendulum
 
 from .events import Dissolution, Event, Retraction
 from .facts import Fact, Key, Support
+from .dates import shifted
 from .reducers import ENDED, announced, facts_of
 from .registry import Registry
 
@@ -31,6 +32,7 @@ __all__ = ["EMPTY", "Announcement", "Ending", "State", "Step", "apply", "counted
            "timeline"]
 
 _TICK = dt.timedelta(microseconds=1)
+_NO_POOLS: Mapping[Key, list[Announcement]] = MappingProxyType({})  # a step with nothing pending
 
 
 @attrs.frozen
@@ -67,7 +69,7 @@ class Step:
     stops: tuple[Key, ...] = ()
     ending: Ending | None = attrs.field(default=None, repr=False)
     events: tuple[str, ...] = ()
-    pools: Mapping[Key, list[Announcement]] = attrs.field(factory=dict, eq=False, repr=False)
+    pools: Mapping[Key, list[Announcement]] = attrs.field(default=_NO_POOLS, eq=False, repr=False)
 
     @property
     def keys(self) -> frozenset[Key]:
@@ -104,6 +106,8 @@ def _accounts(events: Sequence[Event]) -> dict[str, list[tuple[int, Event]]]:
     by_id = {e.id: e for e in events}
 
     def root(event: Event) -> str:
+        if event.account_of is None:
+            return event.id
         seen = {event.id}
         while event.account_of in by_id and event.account_of not in seen:
             event = by_id[event.account_of]
@@ -135,6 +139,8 @@ def _combined(facts: list[Fact]) -> Fact:
 
 def _merge(per_event: list[tuple[Fact, ...]]) -> tuple[Fact, ...]:
     """The facts of a happening: per key, its accounts combined (in the given order)."""
+    if len(per_event) == 1 and len(per_event[0]) < 2:
+        return per_event[0]  # one account of one fact: nothing to combine
     by_key: dict[Key, list[Fact]] = {}
     for facts in per_event:
         for fact in facts:
@@ -168,9 +174,9 @@ def timeline(events: Iterable[Event], reg: Registry) -> tuple[Step, ...]:
         order = group[0][0]
         members = [e for _, e in group]
         ids = tuple(e.id for e in members)
-        primary = min(members, key=lambda e: e.takes_effect.start)
+        primary = min(members, key=_effect) if len(members) > 1 else members[0]
         sets = _merge([facts_of(e, reg) for e in members])
-        effect = min(e.takes_effect.start for e in members)
+        effect = _effect(primary)
         if isinstance(primary, Dissolution):
             ending = _ending(primary, reg, counted)
             steps.append(Step(effect, order, primary, (), ending=ending, events=ids))
@@ -186,11 +192,20 @@ def timeline(events: Iterable[Event], reg: Registry) -> tuple[Step, ...]:
         steps.append(Step(effect, order, primary, sets, pending, events=ids, pools=pools))
         until = primary.date.until if primary.date.is_span else None
         if until is not None and sets:
-            steps.append(Step(until.end + _TICK, order, primary, (), stops=tuple(f.key for f in sets), events=ids))
+            steps.append(Step(shifted(until.end, _TICK), order, primary, (), stops=tuple(f.key for f in sets),
+                              events=ids))
     for pool in pools.values():
         pool.sort(key=lambda a: (a.start, a.order))
-    steps.sort(key=lambda s: (s.instant, s.order))
+    steps.sort(key=_instant)  # stable, and steps were made in log order: ties keep it
     return tuple(steps)
+
+
+def _effect(event: Event) -> pendulum.DateTime:
+    return event.takes_effect.start
+
+
+def _instant(step: Step) -> pendulum.DateTime:
+    return step.instant
 
 
 @attrs.frozen

@@ -128,12 +128,14 @@ def _ambiguous_order(built: Sequence[tuple[Event, Raw]], reg: Registry, out: lis
 
     Only events that count are compared, so a correction may keep the date of the
     event it replaces."""
-    raws = {e.id: raw for e, raw in built}
-    problems = []
-    seen: dict[tuple[object, Key], tuple[Event, Raw]] = {}
     steps = timeline(counted_events([e for e, _ in built]), reg)
     if out is not None:
         out.extend(steps)
+    if len({raw.file for _, raw in built}) < 2:
+        return []  # one file: its order decides every tie
+    raws = {e.id: raw for e, raw in built}
+    problems = []
+    seen: dict[tuple[object, Key], tuple[Event, Raw]] = {}
     for step in steps:
         for key in step.keys:
             slot = (step.instant, key)
