@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping, Set
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -21,7 +22,7 @@ import pendulum
 from .dates import BEGINNING, Interval, parse_edtf
 from .errors import UNSAFE, DateError, LogInvalid, Problem
 from .events import ENDABLE, FORMAT_VERSION, KINDS, SPAN_KINDS, Event, SourceRef, ref_fields
-from .parse import Raw, log_files, read_file, read_text
+from .parse import Raw, entries, file_text, log_files
 from .logmodel import ENV_VAR, Log, default_log_path
 from .registry import LEVELS, Actor, Place, Registry, Source
 from .validate import check_events
@@ -43,6 +44,7 @@ _UNSAFE_IN = {"id": _ID_CONTROL, "note": _NOTE_CONTROL}  # per field; any other 
 _REF_KEYS = frozenset({"id", "at"})
 _LISTS = frozenset({"actors", "events", "aspects"})
 _NAMES = frozenset({"place", "actor", "party"})
+_NO_FIELDS: Mapping[str, Any] = MappingProxyType({})
 
 
 def _unsafe(value: str, field: str = "") -> str | None:
@@ -532,48 +534,94 @@ def _load(path: str | os.PathLike[str] | None, overlay: Mapping[str, str] | None
     if not root.is_dir():
         raise LogInvalid([Problem(str(root), None, None, "no such log directory",
                                   f"point --log or ${ENV_VAR} at a directory holding log.toml")])
-    ck = _Checker()
-    records: list[Raw] = []
     overlay = dict(overlay or {})
     rels = {file.relative_to(root).as_posix(): file for file in log_files(root)}
-    for rel in sorted(rels.keys() | overlay.keys()):
-        name = f"{shown.rstrip('/')}/{rel}"
-        if rel in overlay:
-            found, problems = read_text(overlay[rel], name, Path(rel).suffix)
-        else:
-            found, problems = read_file(rels[rel], name)
-        records.extend(found)
-        ck.problems.extend(problems)
+    prefix = f"{shown.rstrip('/')}/"
+    files = [_File(rel, prefix + rel, overlay.get(rel), rels.get(rel)) for rel in sorted(rels.keys() | overlay.keys())]
+    # TOML files hold the settings and the registry; JSON Lines only events, which are
+    # built as each line is read (after the registry), so their records never pile up.
+    curated = [f for f in files if not f.streamed]
+    for file in curated:
+        file.read()
+    ck = _Checker()
+    records = [raw for file in curated for raw in file.records]
     settings = _settings(ck, records, shown)
     if settings is None:
-        raise LogInvalid(ck.problems)
+        for file in files:
+            if file.streamed:
+                file.read()
+        raise LogInvalid([p for file in files for p in file.problems] + ck.problems)
     tz, version = settings.timezone, settings.format
     reg = _registry(ck, records, tz)
     if settings.polity is not None and settings.polity not in reg.actors:
         ck.problems.append(Problem(shown, None, None, f"[log] polity names unknown actor {settings.polity!r}",
                                    "name the id of the [[actor]] the log is about"))
     built: list[tuple[Event, Raw]] = []
-    for raw in records:
-        if raw.table == "event":
+    all_ids: set[str] = set()
+    paths: dict[str, str] = {}
+    for file in files:
+        for raw in file.events():
+            ident = raw.fields.get("id")
+            if isinstance(ident, str):
+                all_ids.add(ident)
             event = _event(ck, raw, reg, tz, version)
-            if event is not None:
-                event, problem = bound_open_start(event, settings, reg)
-                if problem:
-                    ck.add(raw, "date", problem, "check the date, or what the event names")
-                    continue
-                built.append((event, raw))
-    all_ids = frozenset(r.fields["id"] for r in records if r.table == "event" and isinstance(r.fields.get("id"), str))
+            if event is None:
+                continue
+            event, problem = bound_open_start(event, settings, reg)
+            if problem:
+                ck.add(raw, "date", problem, "check the date, or what the event names")
+                continue
+            built.append((event, Raw("event", _NO_FIELDS, raw.file, raw.line, raw.lines)))  # where it stands
+            paths[event.id] = file.rel
     steps: list[Any] = []
-    ck.problems.extend(check_events(built, reg, all_ids, steps))
-    if ck.problems:
-        raise LogInvalid(ck.problems)
+    ck.problems.extend(check_events(built, reg, frozenset(all_ids), steps))
+    problems = [p for file in files for p in file.problems] + ck.problems
+    if problems:
+        raise LogInvalid(problems)
     events = tuple(e for e, _ in built)
     where = {e.id: (raw.file, raw.line) for e, raw in built}
-    prefix = f"{shown.rstrip('/')}/"
-    paths = {e.id: raw.file.removeprefix(prefix) for e, raw in built}
     settings_file = next(r.file for r in records if r.table == "log").removeprefix(prefix)
     log = Log(settings.name, tz, version, shown, reg, events, where, paths,
               horizon=settings.horizon, polity=settings.polity, settings_file=settings_file)
     if steps:
         log.cache[("steps", None)] = tuple(steps)  # validation built the timeline: keep it
     return log
+
+
+class _File:
+    """One file of a log: `rel` is its path in the log, `name` how problems name it; its
+    text is `text` if given (an overlay), else read from `path`."""
+
+    def __init__(self, rel: str, name: str, text: str | None, path: Path | None) -> None:
+        self.rel, self.name, self.text, self.path = rel, name, text, path
+        self.streamed = Path(rel).suffix == ".jsonl"
+        self.records: list[Raw] = []
+        self.problems: list[Problem] = []
+
+    def read(self) -> None:
+        """Read every record now (and keep them)."""
+        self.records, self.problems = [], []
+        for entry in self._entries():
+            (self.records if isinstance(entry, Raw) else self.problems).append(entry)
+
+    def events(self) -> Iterator[Raw]:
+        """The file's event records, in order (a streamed file is read now, record by record)."""
+        if not self.streamed:
+            yield from (r for r in self.records if r.table == "event")
+            return
+        for entry in self._entries():
+            if isinstance(entry, Raw):
+                yield entry
+            else:
+                self.problems.append(entry)
+
+    def _entries(self) -> Iterator[Raw | Problem]:
+        text = self.text
+        if text is None:
+            assert self.path is not None
+            text, problem = file_text(self.path, self.name)
+            if text is None:
+                if problem is not None:
+                    yield problem
+                return
+        yield from entries(text, self.name, Path(self.rel).suffix)
