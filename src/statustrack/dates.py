@@ -293,9 +293,14 @@ def _span(text: str, written: str, tz: str) -> Interval:
     return Interval(written, start, end, "span", tz, text, qualifier, until)
 
 
+def _in_utc(instant: pendulum.DateTime) -> pendulum.DateTime:
+    """`instant` in UTC; most instants already are (pendulum converts even those, slowly)."""
+    return instant if instant.tzinfo is pendulum.UTC else instant.in_tz("UTC")
+
+
 def iso(instant: pendulum.DateTime) -> str:
     """An instant as ISO 8601 in UTC (`2020-11-07T20:00:00Z`), microseconds only when present."""
-    u = instant.in_tz("UTC")
+    u = _in_utc(instant)
     text = f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}"
     return text + (f".{u.microsecond:06d}" if u.microsecond else "") + "Z"
 
@@ -303,7 +308,7 @@ def iso(instant: pendulum.DateTime) -> str:
 def iso_fixed(instant: pendulum.DateTime) -> str:
     """An instant as fixed-width ISO 8601 UTC text (`2020-11-07T20:00:00.000000Z`), so that
     text order is time order (for SQLite columns)."""
-    u = instant.in_tz("UTC")
+    u = _in_utc(instant)
     return f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}.{u.microsecond:06d}Z"
 
 

@@ -8,6 +8,8 @@ make one fact that shows each account.
 
 from __future__ import annotations
 
+import functools
+
 import attrs
 import pendulum
 
@@ -33,18 +35,35 @@ ID_ROLES = frozenset({"polity", "party", "theatre", "by", "place", "force", "hol
                       "a", "b", "parties", "from"})
 
 
-@attrs.frozen(order=True)
+@attrs.frozen
 class Key:
     """A fact's identity in a state: its aspect, its subject, and whether it is pending.
 
     A pending fact (announced, not yet in effect) never shares its key with the fact it
     will become. `subject` is an identifier built from the fact's structured fields
-    (`Fact.about`); no code takes it apart.
+    (`Fact.about`); no code takes it apart. Keys order by aspect, subject, then pending.
     """
 
     aspect: str
     subject: str
     pending: bool = False
+
+    # The order attrs would write (order=True), without its per-comparison walk over the
+    # fields: sorting a history's versions compares keys some n log n times.
+    def _rank(self) -> tuple[str, str, bool]:
+        return (self.aspect, self.subject, self.pending)
+
+    def __lt__(self, other: object) -> bool:
+        return self._rank() < other._rank() if isinstance(other, Key) else NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        return self._rank() <= other._rank() if isinstance(other, Key) else NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        return self._rank() > other._rank() if isinstance(other, Key) else NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        return self._rank() >= other._rank() if isinstance(other, Key) else NotImplemented
 
 
 @attrs.frozen
@@ -101,9 +120,9 @@ class Fact:
     otherwise_event: str | None = None
     previous: Fact | None = attrs.field(default=None, eq=False, repr=False)
 
-    @property
+    @functools.cached_property
     def key(self) -> Key:
-        """The fact's identity in a state."""
+        """The fact's identity in a state (made once per fact)."""
         return Key(self.aspect, self.subject, self.pending)
 
     @property

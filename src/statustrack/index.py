@@ -41,7 +41,7 @@ _FOREVER = 2**62
 
 def micros(instant: dt.datetime) -> int:
     """An instant as whole microseconds since 1970-01-01T00:00Z (negative before)."""
-    delta = instant - _EPOCH
+    delta = dt.datetime.__sub__(instant, _EPOCH)  # not pendulum's: it builds an Interval, ~30x slower
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 

@@ -176,11 +176,7 @@ def _(e: Dissolution, reg: Registry) -> tuple[_Says, ...]:
 
 
 def _refs(about: tuple[tuple[str, str], ...], reg: Registry) -> frozenset[str]:
-    ids: set[str] = set()
-    for role, value in about:
-        if role in ID_ROLES:
-            ids.update(reg.lineage(value))
-    return frozenset(ids)
+    return reg.lineages(tuple(value for role, value in about if role in ID_ROLES))
 
 
 def facts_of(event: Event, reg: Registry) -> tuple[Fact, ...]:

@@ -171,10 +171,11 @@ def timeline(events: Iterable[Event], reg: Registry) -> tuple[Step, ...]:
     steps: list[Step] = []
     pools: dict[Key, list[Announcement]] = {}
     for group in _accounts(events).values():
-        order = group[0][0]
+        order, primary = group[0]
         members = [e for _, e in group]
         ids = tuple(e.id for e in members)
-        primary = min(members, key=_effect) if len(members) > 1 else members[0]
+        if len(members) > 1:
+            primary = min(members, key=_effect)
         sets = _merge([facts_of(e, reg) for e in members])
         effect = _effect(primary)
         if isinstance(primary, Dissolution):
