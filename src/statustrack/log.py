@@ -23,7 +23,7 @@ from .dates import BEGINNING, Interval, parse_edtf
 from .errors import UNSAFE, DateError, LogInvalid, Problem
 from .events import ENDABLE, FORMAT_VERSION, KINDS, SPAN_KINDS, Event, SourceRef, ref_fields
 from .parse import Raw, entries, file_text, log_files
-from .logmodel import ENV_VAR, Log, default_log_path
+from .logmodel import ENV_VAR, Log, Origins, default_log_path
 from .registry import LEVELS, Actor, Place, Registry, Source
 from .validate import check_events
 
@@ -558,7 +558,7 @@ def _load(path: str | os.PathLike[str] | None, overlay: Mapping[str, str] | None
                                    "name the id of the [[actor]] the log is about"))
     built: list[tuple[Event, Raw]] = []
     all_ids: set[str] = set()
-    paths: dict[str, str] = {}
+    origins = Origins()
     for file in files:
         for raw in file.events():
             ident = raw.fields.get("id")
@@ -572,16 +572,15 @@ def _load(path: str | os.PathLike[str] | None, overlay: Mapping[str, str] | None
                 ck.add(raw, "date", problem, "check the date, or what the event names")
                 continue
             built.append((event, Raw("event", _NO_FIELDS, raw.file, raw.line, raw.lines)))  # where it stands
-            paths[event.id] = file.rel
+            origins.add(event.id, raw.file, file.rel, raw.line)
     steps: list[Any] = []
     ck.problems.extend(check_events(built, reg, frozenset(all_ids), steps))
     problems = [p for file in files for p in file.problems] + ck.problems
     if problems:
         raise LogInvalid(problems)
     events = tuple(e for e, _ in built)
-    where = {e.id: (raw.file, raw.line) for e, raw in built}
     settings_file = next(r.file for r in records if r.table == "log").removeprefix(prefix)
-    log = Log(settings.name, tz, version, shown, reg, events, where, paths,
+    log = Log(settings.name, tz, version, shown, reg, events, origins.where, origins.paths,
               horizon=settings.horizon, polity=settings.polity, settings_file=settings_file)
     if steps:
         log.cache[("steps", None)] = tuple(steps)  # validation built the timeline: keep it

@@ -179,12 +179,18 @@ def _refs(about: tuple[tuple[str, str], ...], reg: Registry) -> frozenset[str]:
     return reg.lineages(tuple(value for role, value in about if role in ID_ROLES))
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _shared(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """`pairs`, or an equal tuple made before: the facts about one subject share one."""
+    return pairs
+
+
 def facts_of(event: Event, reg: Registry) -> tuple[Fact, ...]:
     """The facts `event` sets once it takes effect."""
     when = event.takes_effect
     return tuple(
         Fact(s.aspect, s.subject, s.subject_name, s.value, str(when), when, event.id,
-             event.sources, s.detail, s.about, _refs(s.about, reg))
+             event.sources, _shared(s.detail), _shared(s.about), _refs(s.about, reg))
         for s in _says(event, reg)
     )
 
@@ -195,6 +201,7 @@ def announced(event: Event, reg: Registry) -> tuple[Fact, ...]:
     assert event.effective is not None
     return tuple(
         Fact(s.aspect, s.subject, s.subject_name, s.value, str(event.date), event.date, event.id,
-             event.sources, s.detail, s.about, _refs(s.about, reg), pending=True, effective=event.effective)
+             event.sources, _shared(s.detail), _shared(s.about), _refs(s.about, reg), pending=True,
+             effective=event.effective)
         for s in _says(event, reg)
     )
