@@ -125,9 +125,16 @@ def _zone(tz: str) -> pendulum.Timezone:
 
 @functools.lru_cache(maxsize=65536)
 def _local_midnight(day: dt.date, tz: str, clamp: pendulum.DateTime) -> pendulum.DateTime:
-    """The first instant of `day` in `tz`, in UTC; `clamp` where that falls outside years 1-9999."""
+    """The first instant of `day` in `tz`, in UTC; `clamp` where that falls outside years 1-9999.
+
+    The steps of `pendulum.datetime(..., tz=tz).in_tz("UTC")`, without its wrappers: the
+    zone reads the local time as pendulum does (`Timezone.datetime`), then plain
+    `astimezone` (what pendulum's calls) gives the UTC instant.
+    """
     try:
-        return pendulum.datetime(day.year, day.month, day.day, tz=_zone(tz)).in_tz("UTC")
+        u = _zone(tz).datetime(day.year, day.month, day.day).astimezone(pendulum.UTC)
+        return pendulum.DateTime(u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond,
+                                 tzinfo=u.tzinfo, fold=u.fold)
     except (OverflowError, ValueError):
         return clamp
 
