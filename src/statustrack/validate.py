@@ -107,6 +107,8 @@ def _account_problems(event: Event, raw: Raw, other: Event, reg: Registry) -> li
 def _cycles(by_id: dict[str, tuple[Event, Raw]]) -> list[Problem]:
     problems = []
     for start, (event, raw) in by_id.items():
+        if not (event.replaces or event.account_of or isinstance(event, Retraction)):
+            continue  # replaces, retracts and tells of no event: starts no cycle
         seen = {start}
         current = event
         while True:
