@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from types import MappingProxyType
 
 import attrs
@@ -101,23 +101,31 @@ def counted_events(events: Sequence[Event], known_at: pendulum.DateTime | None =
     return tuple(e for e in known if counts(e.id) and not isinstance(e, Retraction))
 
 
-def _accounts(events: Sequence[Event]) -> dict[str, list[tuple[int, Event]]]:
-    """Events grouped by the happening they tell of (the root of their `account_of` links)."""
-    by_id = {e.id: e for e in events}
+def _accounts(events: Sequence[Event], by_id: Mapping[str, Event]) -> Iterator[list[tuple[int, Event]]]:
+    """Events grouped by the happening they tell of (the root of their `account_of` links),
+    with their log order; groups come in the order of their first member.
+
+    Most events are the only account of their happening: only linked ones are gathered first."""
 
     def root(event: Event) -> str:
-        if event.account_of is None:
-            return event.id
         seen = {event.id}
         while event.account_of in by_id and event.account_of not in seen:
             event = by_id[event.account_of]
             seen.add(event.id)
         return event.id
 
-    groups: dict[str, list[tuple[int, Event]]] = {}
+    roots = {event.id: root(event) for event in events if event.account_of is not None}
+    linked: dict[str, list[tuple[int, Event]]] = {ident: [] for ident in roots.values()}
     for order, event in enumerate(events):
-        groups.setdefault(root(event), []).append((order, event))
-    return groups
+        group = linked.get(roots.get(event.id, event.id))
+        if group is not None:
+            group.append((order, event))
+    for order, event in enumerate(events):
+        group = linked.get(roots.get(event.id, event.id))
+        if group is None:
+            yield [(order, event)]
+        elif group[0][0] == order:
+            yield group
 
 
 def _combined(facts: list[Fact]) -> Fact:
@@ -170,7 +178,7 @@ def timeline(events: Iterable[Event], reg: Registry) -> tuple[Step, ...]:
     counted = {e.id: e for e in events}
     steps: list[Step] = []
     pools: dict[Key, list[Announcement]] = {}
-    for group in _accounts(events).values():
+    for group in _accounts(events, counted):
         order, primary = group[0]
         members = [e for _, e in group]
         ids = tuple(e.id for e in members)

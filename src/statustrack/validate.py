@@ -63,13 +63,12 @@ def check_events(built: Sequence[tuple[Event, Raw]], reg: Registry,
             problems.append(_problem(event, raw, "effective",
                                      f"effective {event.effective.text} starts before date {event.date.text}",
                                      "an event cannot take effect before it happens: fix one of the dates"))
-    known = set(by_id) | set(all_ids)
     for event, raw in by_id.values():
         for field, target in _links(event):
             if target == event.id:
                 problems.append(_problem(event, raw, field, f"{field} names the event itself",
                                          "name another event's id"))
-            elif target not in known:
+            elif target not in by_id and target not in all_ids:
                 problems.append(_problem(event, raw, field, f"{field} names unknown event {target!r}",
                                          "name the id of an event in the log"))
         if isinstance(event, Ceasefire) and event.ends in by_id and event.ends != event.id:
