@@ -9,6 +9,7 @@ make one fact that shows each account.
 from __future__ import annotations
 
 import functools
+import operator
 
 import attrs
 import pendulum
@@ -138,6 +139,12 @@ class Fact:
         """True when the value has certainly begun by `instant`."""
         return self.interval.certain_by(instant)
 
+    def replacing(self, previous: Fact | None) -> Fact:
+        """This fact as the replay holds it after `previous`, the fact it replaced.
+
+        `attrs.evolve(self, previous=previous)`, with every other field read in one call."""
+        return Fact(*_OWN_FIELDS(self), previous=previous)
+
     def joined(self, later: Fact) -> Fact:
         """This run with `later`, which repeats its value, joined as corroboration."""
         supports = self.supports + (Support("corroboration", later.event, later.value, later.since,
@@ -155,3 +162,8 @@ class Fact:
         while earlier is not None and not earlier.certain_by(instant):
             earlier = earlier.previous
         return earlier
+
+
+#: Every field of a fact but `previous` (its last), in order: what `Fact.replacing` copies.
+_OWN_FIELDS = operator.attrgetter(*(a.name for a in attrs.fields(Fact) if a.name != "previous"))
+assert attrs.fields(Fact)[-1].name == "previous"

@@ -101,31 +101,45 @@ def counted_events(events: Sequence[Event], known_at: pendulum.DateTime | None =
     return tuple(e for e in known if counts(e.id) and not isinstance(e, Retraction))
 
 
-def _accounts(events: Sequence[Event], by_id: Mapping[str, Event]) -> Iterator[list[tuple[int, Event]]]:
-    """Events grouped by the happening they tell of (the root of their `account_of` links),
-    with their log order; groups come in the order of their first member.
+def _accounts(events: Sequence[Event]) -> _Happenings:
+    """Events grouped by the happening they tell of (the root of their `account_of` links)."""
+    return _Happenings(events)
 
-    Most events are the only account of their happening: only linked ones are gathered first."""
 
-    def root(event: Event) -> str:
-        seen = {event.id}
-        while event.account_of in by_id and event.account_of not in seen:
-            event = by_id[event.account_of]
-            seen.add(event.id)
-        return event.id
+class _Happenings:
+    """The groups of `_accounts`: `values()` gives each happening's events with their log
+    order, groups in the order of their first event (as a dict keyed by happening would).
 
-    roots = {event.id: root(event) for event in events if event.account_of is not None}
-    linked: dict[str, list[tuple[int, Event]]] = {ident: [] for ident in roots.values()}
-    for order, event in enumerate(events):
-        group = linked.get(roots.get(event.id, event.id))
-        if group is not None:
-            group.append((order, event))
-    for order, event in enumerate(events):
-        group = linked.get(roots.get(event.id, event.id))
-        if group is None:
-            yield [(order, event)]
-        elif group[0][0] == order:
-            yield group
+    Most events are the only account of their happening: only linked ones are gathered
+    before the groups are given, the rest come one at a time."""
+
+    def __init__(self, events: Sequence[Event]) -> None:
+        self._events = events
+
+    def values(self) -> Iterator[list[tuple[int, Event]]]:
+        """Each happening's group, in order."""
+        events = self._events
+        by_id = {e.id: e for e in events}
+
+        def root(event: Event) -> str:
+            seen = {event.id}
+            while event.account_of in by_id and event.account_of not in seen:
+                event = by_id[event.account_of]
+                seen.add(event.id)
+            return event.id
+
+        roots = {event.id: root(event) for event in events if event.account_of is not None}
+        linked: dict[str, list[tuple[int, Event]]] = {ident: [] for ident in roots.values()}
+        for order, event in enumerate(events):
+            group = linked.get(roots.get(event.id, event.id))
+            if group is not None:
+                group.append((order, event))
+        for order, event in enumerate(events):
+            group = linked.get(roots.get(event.id, event.id))
+            if group is None:
+                yield [(order, event)]
+            elif group[0][0] == order:
+                yield group
 
 
 def _combined(facts: list[Fact]) -> Fact:
@@ -178,7 +192,7 @@ def timeline(events: Iterable[Event], reg: Registry) -> tuple[Step, ...]:
     counted = {e.id: e for e in events}
     steps: list[Step] = []
     pools: dict[Key, list[Announcement]] = {}
-    for group in _accounts(events, counted):
+    for group in _accounts(events).values():
         order, primary = group[0]
         members = [e for _, e in group]
         ids = tuple(e.id for e in members)
@@ -269,7 +283,7 @@ def _run(old: Fact | None, fact: Fact) -> Fact:
     """`fact` set over `old`: it joins old's run if it repeats the value, else starts one."""
     if old is not None and old.value == fact.value and not old.disputed and not fact.disputed:
         return old.joined(fact)
-    return attrs.evolve(fact, previous=old)
+    return fact.replacing(old)
 
 
 def pending_at(pool: Sequence[Announcement], instant: pendulum.DateTime) -> Fact | None:
