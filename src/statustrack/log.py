@@ -560,6 +560,7 @@ def _load(path: str | os.PathLike[str] | None, overlay: Mapping[str, str] | None
     all_ids: set[str] = set()
     origins = Origins()
     for file in files:
+        number = origins.file(file.name, file.rel)
         for raw in file.events():
             ident = raw.fields.get("id")
             if isinstance(ident, str):
@@ -572,7 +573,7 @@ def _load(path: str | os.PathLike[str] | None, overlay: Mapping[str, str] | None
                 ck.add(raw, "date", problem, "check the date, or what the event names")
                 continue
             built.append((event, Raw("event", _NO_FIELDS, raw.file, raw.line, raw.lines)))  # where it stands
-            origins.add(event.id, raw.file, file.rel, raw.line)
+            origins.add(event.id, number, raw.line)
     steps: list[Any] = []
     ck.problems.extend(check_events(built, reg, frozenset(all_ids), steps))
     problems = [p for file in files for p in file.problems] + ck.problems

@@ -64,17 +64,18 @@ class Origins:
     def __init__(self) -> None:
         self._position: dict[str, int] = {}
         self._files: list[tuple[str, str]] = []  # (name, path in the log)
-        self._file_numbers: dict[tuple[str, str], int] = {}
         self._file = array("I")
         self._line = array("Q")  # line + 1; 0 for None
 
-    def add(self, ident: str, name: str, path: str, line: int | None) -> None:
-        """Record that event `ident` stands in file `name` (`path` in the log) at `line`."""
-        number = self._file_numbers.setdefault((name, path), len(self._files))
-        if number == len(self._files):
-            self._files.append((name, path))
+    def file(self, name: str, path: str) -> int:
+        """The number of the file named `name` (`path` in the log), for `add`."""
+        self._files.append((name, path))
+        return len(self._files) - 1
+
+    def add(self, ident: str, file: int, line: int | None) -> None:
+        """Record that event `ident` stands in file number `file` at `line`."""
         self._position[ident] = len(self._file)
-        self._file.append(number)
+        self._file.append(file)
         self._line.append(0 if line is None else line + 1)
 
     @property
