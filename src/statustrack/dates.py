@@ -103,6 +103,15 @@ class Interval:
         return self.edtf or self.text
 
 
+def shifted(instant: pendulum.DateTime, delta: dt.timedelta) -> pendulum.DateTime:
+    """`instant`, which is in UTC, moved by `delta`.
+
+    Plain datetime arithmetic, which keeps pendulum's type and time zone: in UTC it gives
+    pendulum's answer (`instant + delta`) some ten times faster.
+    """
+    return dt.datetime.__add__(instant, delta)
+
+
 def _fail(text: str, why: str, accepted: str = ACCEPTED) -> DateError:
     msg = f"invalid date {text!r}: {why}; accepted: {accepted}"
     return DateError(msg)
@@ -116,9 +125,16 @@ def _zone(tz: str) -> pendulum.Timezone:
 
 @functools.lru_cache(maxsize=65536)
 def _local_midnight(day: dt.date, tz: str, clamp: pendulum.DateTime) -> pendulum.DateTime:
-    """The first instant of `day` in `tz`, in UTC; `clamp` where that falls outside years 1-9999."""
+    """The first instant of `day` in `tz`, in UTC; `clamp` where that falls outside years 1-9999.
+
+    The steps of `pendulum.datetime(..., tz=tz).in_tz("UTC")`, without its wrappers: the
+    zone reads the local time as pendulum does (`Timezone.datetime`), then plain
+    `astimezone` (what pendulum's calls) gives the UTC instant.
+    """
     try:
-        return pendulum.datetime(day.year, day.month, day.day, tz=_zone(tz)).in_tz("UTC")
+        u = _zone(tz).datetime(day.year, day.month, day.day).astimezone(pendulum.UTC)
+        return pendulum.DateTime(u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond,
+                                 tzinfo=u.tzinfo, fold=u.fold)
     except (OverflowError, ValueError):
         return clamp
 
@@ -198,7 +214,7 @@ def _one(part: str, whole: str, tz: str) -> tuple[pendulum.DateTime, pendulum.Da
     start = _local_midnight(first, tz, BEGINNING)
     after = _day_after(last)
     end = END if after is None else _local_midnight(after, tz, END)
-    return start, (END if end is END else end - _TICK), precision, qualifier
+    return start, (END if end is END else shifted(end, -_TICK)), precision, qualifier
 
 
 def upcast_v1(text: str) -> str:

@@ -42,7 +42,7 @@ _LAST = 2**62 - 1
 
 def micros(instant: dt.datetime) -> int:
     """An instant as whole microseconds since 1970-01-01T00:00Z (negative before)."""
-    delta = dt.datetime.__sub__(instant, _EPOCH)  # a plain timedelta, not pendulum's Interval
+    delta = dt.datetime.__sub__(instant, _EPOCH)  # not pendulum's: it builds an Interval, ~30x slower
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 

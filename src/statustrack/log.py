@@ -6,10 +6,14 @@ Every problem in every file is collected in one pass and raised together as
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Set
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -18,8 +22,8 @@ import pendulum
 from .dates import BEGINNING, Interval, parse_edtf
 from .errors import UNSAFE, DateError, LogInvalid, Problem
 from .events import ENDABLE, FORMAT_VERSION, KINDS, SPAN_KINDS, Event, SourceRef, ref_fields
-from .parse import Raw, log_files, read_file, read_text
-from .logmodel import ENV_VAR, Log, default_log_path
+from .parse import Raw, entries, file_text, log_files
+from .logmodel import ENV_VAR, Log, Origins, default_log_path
 from .registry import LEVELS, Actor, Place, Registry, Source
 from .validate import check_events
 
@@ -36,11 +40,16 @@ _ID_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: A note is prose no output prints: it may break lines (and hold tabs), nothing else of UNSAFE.
 _NOTE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
                            "\u2066-\u2069\ufeff\ud800-\udfff]")
+_UNSAFE_IN = {"id": _ID_CONTROL, "note": _NOTE_CONTROL}  # per field; any other field: _CONTROL
+_REF_KEYS = frozenset({"id", "at"})
+_LISTS = frozenset({"actors", "events", "aspects"})
+_NAMES = frozenset({"place", "actor", "party"})
+_NO_FIELDS: Mapping[str, Any] = MappingProxyType({})
 
 
 def _unsafe(value: str, field: str = "") -> str | None:
     """What makes `value` (of `field`) unfit to print, if anything: "a control character" or another kind."""
-    match = {"id": _ID_CONTROL, "note": _NOTE_CONTROL}.get(field, _CONTROL).search(value)
+    match = _UNSAFE_IN.get(field, _CONTROL).search(value)
     if match is None:
         return None
     code = ord(match[0])
@@ -59,10 +68,16 @@ def _remove(unsafe: str) -> str:
 
 
 class _Checker:
-    """Collects problems while converting raw records; one per file, line and event."""
+    """Collects problems while converting raw records; one per file, line and event.
+
+    It also keeps, once each, the texts and source references that passed their checks
+    (which depend on nothing else): a repeated one is neither checked nor stored again.
+    """
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.texts: dict[str, str] = {}  # texts fit for any field but an id or a note
+        self.refs: dict[tuple[str, str], SourceRef] = {}  # (id, at) fit to print
 
     def add(self, raw: Raw, field: str | None, message: str, hint: str) -> None:
         ident = raw.fields.get("id") if raw.table == "event" else None
@@ -73,6 +88,13 @@ class _Checker:
 
 def _text(ck: _Checker, raw: Raw, field: str, *, optional: bool = False) -> str | None:
     value = raw.fields.get(field)
+    if type(value) is str:
+        if field not in _UNSAFE_IN and (known := ck.texts.get(value)) is not None:
+            return known
+        if 0 < len(value) <= _MAX_TEXT and not value.isspace() and _unsafe(value, field) is None:
+            if field not in _UNSAFE_IN:
+                ck.texts[value] = value
+            return value
     if value is None:
         if not optional:
             ck.add(raw, None, f"missing field {field!r}", f"add {field} = \"...\"")
@@ -124,7 +146,9 @@ def _date(ck: _Checker, raw: Raw, field: str, tz: str, *, optional: bool = False
     return interval
 
 
-def _unknown(ck: _Checker, raw: Raw, allowed: set[str]) -> None:
+def _unknown(ck: _Checker, raw: Raw, allowed: Set[str]) -> None:
+    if raw.fields.keys() <= allowed:
+        return
     table = "[log]" if raw.table == "log" else f"[[{raw.table}]]"
     for field in raw.fields:
         if field not in allowed:
@@ -299,9 +323,13 @@ def _registry(ck: _Checker, records: list[Raw], tz: str) -> Registry:
 
 
 def _ref(ck: _Checker, raw: Raw, field: str, value: str, holds: str, reg: Registry) -> bool:
-    tables = {"place": (reg.places,), "actor": (reg.actors,), "party": (reg.places, reg.actors)}[holds]
-    if any(value in t for t in tables):
+    if holds == "actor":
+        found = value in reg.actors
+    else:
+        found = value in reg.places or (holds == "party" and value in reg.actors)
+    if found:
         return True
+    tables = {"place": (reg.places,), "actor": (reg.actors,), "party": (reg.places, reg.actors)}[holds]
     known = reg.resolve(value) & set().union(*tables)
     what = "place or actor" if holds == "party" else holds
     if known:
@@ -326,6 +354,10 @@ def _sources(ck: _Checker, raw: Raw, reg: Registry) -> tuple[SourceRef, ...] | N
     refs = []
     for entry in value:
         ident, at = entry.get("id"), entry.get("at", "")
+        if type(ident) is str and type(at) is str and entry.keys() <= _REF_KEYS \
+                and (ref := ck.refs.get((ident, at))) is not None and ident in reg.sources:
+            refs.append(ref)
+            continue
         extra = set(entry) - {"id", "at"}
         if extra:
             ck.add(raw, "sources", f"unknown key {sorted(extra)[0]!r} in a source reference",
@@ -342,7 +374,7 @@ def _sources(ck: _Checker, raw: Raw, reg: Registry) -> tuple[SourceRef, ...] | N
             ck.add(raw, "sources", f"unknown source {ident!r}",
                    f"add a [[source]] with id {ident!r} to the registry or fix the id")
             return None
-        refs.append(SourceRef(ident, at))
+        refs.append(ck.refs.setdefault((ident, at), SourceRef(ident, at)))
     return tuple(refs)
 
 
@@ -356,6 +388,14 @@ def _list(ck: _Checker, raw: Raw, name: str, holds: str, optional: bool) -> list
                f"field {name!r} must be a non-empty list of {what}", f"write {name} = [\"id\", ...]")
         return None
     return value
+
+
+@functools.cache
+def _spec(cls: type[Event]) -> tuple[frozenset[str], tuple[tuple[str, str, Any, bool], ...]]:
+    """The fields an event of `cls` may have, and its own ones as (name in the log, alias,
+    what it holds, optional)."""
+    specific = tuple((name, a.alias, a.metadata["holds"], a.metadata["optional"]) for name, a in ref_fields(cls))
+    return frozenset(_COMMON | {name for name, *_ in specific}), specific
 
 
 def _event(ck: _Checker, raw: Raw, reg: Registry, tz: str, version: int = FORMAT_VERSION) -> Event | None:
@@ -373,8 +413,8 @@ def _event(ck: _Checker, raw: Raw, reg: Registry, tz: str, version: int = FORMAT
         ck.add(raw, "kind", f"unknown kind {kind!r}", f"use one of: {', '.join(KINDS)}")
         return None
     cls = KINDS[kind]
-    specific = ref_fields(cls)
-    _unknown(ck, raw, _COMMON | {name for name, _ in specific})
+    allowed, specific = _spec(cls)
+    _unknown(ck, raw, allowed)
     values: dict[str, Any] = {
         "id": ident,
         "date": _date(ck, raw, "date", tz, version=version, span=kind in SPAN_KINDS),
@@ -385,12 +425,11 @@ def _event(ck: _Checker, raw: Raw, reg: Registry, tz: str, version: int = FORMAT
         "account_of": _text(ck, raw, "account_of", optional=True),
         "sources": _sources(ck, raw, reg),
     }
-    for name, attribute in specific:
-        holds, optional = attribute.metadata["holds"], attribute.metadata["optional"]
-        if holds in ("actors", "events", "aspects"):
+    for name, alias, holds, optional in specific:
+        if holds in _LISTS:
             value = _list(ck, raw, name, holds, optional)
             if value is None:
-                values[attribute.alias] = None
+                values[alias] = None
                 continue
             if holds == "actors" and not all([_ref(ck, raw, name, v, "actor", reg) for v in value]):
                 continue
@@ -398,18 +437,18 @@ def _event(ck: _Checker, raw: Raw, reg: Registry, tz: str, version: int = FORMAT
                 ck.add(raw, name, f"field {name!r} names {wrong[0]!r}, which cannot end",
                        f"use some of: {', '.join(ENDABLE)}")
                 continue
-            values[attribute.alias] = tuple(value)
+            values[alias] = tuple(value)
             continue
         text = _text(ck, raw, name, optional=optional)
         if text is None:
-            values[attribute.alias] = None
+            values[alias] = None
             continue
         if isinstance(holds, tuple) and text not in holds:
             ck.add(raw, name, f"field {name!r} is {text!r}", f"use one of: {', '.join(holds)}")
             continue
-        if holds in ("place", "actor", "party") and not _ref(ck, raw, name, text, holds, reg):
+        if holds in _NAMES and not _ref(ck, raw, name, text, holds, reg):
             continue
-        values[attribute.alias] = text
+        values[alias] = text
     if len(ck.problems) > before:
         return None
     return cls(**values)
@@ -469,53 +508,120 @@ def load_log(path: str | os.PathLike[str] | None = None, *, overlay: Mapping[str
     (files it names that do not exist are added): how a write is validated before it
     touches the disk. Raises `LogInvalid` listing every problem found.
     """
+    with _collector_paused():
+        return _load(path, overlay)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block.
+
+    A load makes millions of objects that live as long as the log and leaves next to no
+    cycles behind, so each collection only walks them again: about a third of a load.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(path: str | os.PathLike[str] | None, overlay: Mapping[str, str] | None) -> Log:
     root = Path(path) if path is not None else default_log_path()
     shown = str(path) if path is not None else os.environ.get(ENV_VAR) or "events"
     if not root.is_dir():
         raise LogInvalid([Problem(str(root), None, None, "no such log directory",
                                   f"point --log or ${ENV_VAR} at a directory holding log.toml")])
-    ck = _Checker()
-    records: list[Raw] = []
     overlay = dict(overlay or {})
     rels = {file.relative_to(root).as_posix(): file for file in log_files(root)}
-    for rel in sorted(rels.keys() | overlay.keys()):
-        name = f"{shown.rstrip('/')}/{rel}"
-        if rel in overlay:
-            found, problems = read_text(overlay[rel], name, Path(rel).suffix)
-        else:
-            found, problems = read_file(rels[rel], name)
-        records.extend(found)
-        ck.problems.extend(problems)
+    prefix = f"{shown.rstrip('/')}/"
+    files = [_File(rel, prefix + rel, overlay.get(rel), rels.get(rel)) for rel in sorted(rels.keys() | overlay.keys())]
+    # TOML files hold the settings and the registry; JSON Lines only events, which are
+    # built as each line is read (after the registry), so their records never pile up.
+    curated = [f for f in files if not f.streamed]
+    for file in curated:
+        file.read()
+    ck = _Checker()
+    records = [raw for file in curated for raw in file.records]
     settings = _settings(ck, records, shown)
     if settings is None:
-        raise LogInvalid(ck.problems)
+        for file in files:
+            if file.streamed:
+                file.read()
+        raise LogInvalid([p for file in files for p in file.problems] + ck.problems)
     tz, version = settings.timezone, settings.format
     reg = _registry(ck, records, tz)
     if settings.polity is not None and settings.polity not in reg.actors:
         ck.problems.append(Problem(shown, None, None, f"[log] polity names unknown actor {settings.polity!r}",
                                    "name the id of the [[actor]] the log is about"))
     built: list[tuple[Event, Raw]] = []
-    for raw in records:
-        if raw.table == "event":
+    all_ids: set[str] = set()
+    origins = Origins()
+    for file in files:
+        number = origins.file(file.name, file.rel)
+        for raw in file.events():
+            ident = raw.fields.get("id")
+            if isinstance(ident, str):
+                all_ids.add(ident)
             event = _event(ck, raw, reg, tz, version)
-            if event is not None:
-                event, problem = bound_open_start(event, settings, reg)
-                if problem:
-                    ck.add(raw, "date", problem, "check the date, or what the event names")
-                    continue
-                built.append((event, raw))
-    all_ids = frozenset(r.fields["id"] for r in records if r.table == "event" and isinstance(r.fields.get("id"), str))
+            if event is None:
+                continue
+            event, problem = bound_open_start(event, settings, reg)
+            if problem:
+                ck.add(raw, "date", problem, "check the date, or what the event names")
+                continue
+            built.append((event, Raw("event", _NO_FIELDS, raw.file, raw.line, raw.lines)))  # where it stands
+            origins.add(event.id, number, raw.line)
     steps: list[Any] = []
-    ck.problems.extend(check_events(built, reg, all_ids, steps))
-    if ck.problems:
-        raise LogInvalid(ck.problems)
+    ck.problems.extend(check_events(built, reg, frozenset(all_ids), steps))
+    problems = [p for file in files for p in file.problems] + ck.problems
+    if problems:
+        raise LogInvalid(problems)
     events = tuple(e for e, _ in built)
-    where = {e.id: (raw.file, raw.line) for e, raw in built}
-    prefix = f"{shown.rstrip('/')}/"
-    paths = {e.id: raw.file.removeprefix(prefix) for e, raw in built}
     settings_file = next(r.file for r in records if r.table == "log").removeprefix(prefix)
-    log = Log(settings.name, tz, version, shown, reg, events, where, paths,
+    log = Log(settings.name, tz, version, shown, reg, events, origins.where, origins.paths,
               horizon=settings.horizon, polity=settings.polity, settings_file=settings_file)
     if steps:
         log.cache[("steps", None)] = tuple(steps)  # validation built the timeline: keep it
     return log
+
+
+class _File:
+    """One file of a log: `rel` is its path in the log, `name` how problems name it; its
+    text is `text` if given (an overlay), else read from `path`."""
+
+    def __init__(self, rel: str, name: str, text: str | None, path: Path | None) -> None:
+        self.rel, self.name, self.text, self.path = rel, name, text, path
+        self.streamed = Path(rel).suffix == ".jsonl"
+        self.records: list[Raw] = []
+        self.problems: list[Problem] = []
+
+    def read(self) -> None:
+        """Read every record now (and keep them)."""
+        self.records, self.problems = [], []
+        for entry in self._entries():
+            (self.records if isinstance(entry, Raw) else self.problems).append(entry)
+
+    def events(self) -> Iterator[Raw]:
+        """The file's event records, in order (a streamed file is read now, record by record)."""
+        if not self.streamed:
+            yield from (r for r in self.records if r.table == "event")
+            return
+        for entry in self._entries():
+            if isinstance(entry, Raw):
+                yield entry
+            else:
+                self.problems.append(entry)
+
+    def _entries(self) -> Iterator[Raw | Problem]:
+        text = self.text
+        if text is None:
+            assert self.path is not None
+            text, problem = file_text(self.path, self.name)
+            if text is None:
+                if problem is not None:
+                    yield problem
+                return
+        yield from entries(text, self.name, Path(self.rel).suffix)

@@ -12,6 +12,7 @@ import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -19,9 +20,10 @@ import attrs
 from .errors import Problem
 from .walk import MAX_DEPTH, log_files
 
-__all__ = ["MAX_DEPTH", "TABLES", "Raw", "decode", "log_files", "read_file", "read_text"]
+__all__ = ["MAX_DEPTH", "TABLES", "Raw", "decode", "entries", "file_text", "log_files", "read_file", "read_text"]
 
 TABLES = ("source", "place", "actor", "event")
+_NO_LINES: Mapping[str, int] = MappingProxyType({})
 _HEADER = re.compile(r"^\s*\[\[\s*(\w+)\s*\]\]\s*(?:#.*)?$")
 _LOG_HEADER = re.compile(r"^\s*\[\s*log\s*\]\s*(?:#.*)?$")
 _TOML_LINE = re.compile(r"at line ([0-9]+)")
@@ -37,10 +39,10 @@ class Raw:
     its fields, and where it stands. `lines` maps field names to their line numbers."""
 
     table: str
-    fields: dict[str, Any] = attrs.field(eq=False)
+    fields: Mapping[str, Any] = attrs.field(eq=False)
     file: str
     line: int | None
-    lines: dict[str, int] = attrs.field(factory=dict, eq=False)
+    lines: Mapping[str, int] = attrs.field(default=_NO_LINES, eq=False)
     valid: bool = True
 
     def line_of(self, field: str) -> int | None:
@@ -234,11 +236,13 @@ def _block_end(starts: list[int], line: int, total: int) -> int:
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in fields:
-            raise _DuplicateKey(key)
-        fields[key] = value
+    fields = dict(pairs)
+    if len(fields) < len(pairs):  # a key repeats: name the first repeat
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
     return fields
 
 
@@ -246,8 +250,11 @@ class _DuplicateKey(ValueError):
     pass
 
 
+#: `json.loads(text, object_pairs_hook=_unique_keys)`, with the decoder made once.
+_decode = json.JSONDecoder(object_pairs_hook=_unique_keys).decode
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_MAY_HOLD_SURROGATE = re.compile("\\\\u[dD][89a-fA-F]|[\ud800-\udfff]")  # a \\uD8..-\\uDF.. escape, or the character
 
 
 def _lone_surrogate(value: Any) -> str | None:
@@ -266,14 +273,21 @@ def _lone_surrogate(value: Any) -> str | None:
     return None
 
 
-def _read_jsonl(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
-    records: list[Raw] = []
-    problems: list[Problem] = []
-    for number, content in enumerate(text.split("\n"), start=1):
+def _lines(text: str) -> Iterator[str]:
+    """`text.split("\n")`, one line at a time."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]
+
+
+def _jsonl_entries(text: str, name: str) -> Iterator[Raw | Problem]:
+    for number, content in enumerate(_lines(text), start=1):
         if not content.strip():
             continue
         try:
-            fields = json.loads(content, object_pairs_hook=_unique_keys)
+            fields = _decode(content)
         except json.JSONDecodeError as e:
             reason = e.msg
         except _DuplicateKey as e:
@@ -285,30 +299,32 @@ def _read_jsonl(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
         else:
             reason = None
         if reason is not None:
-            problems.append(Problem(name, number, None, f"not valid JSON: {reason}",
-                                    "write one JSON object per line"))
+            yield Problem(name, number, None, f"not valid JSON: {reason}", "write one JSON object per line")
             continue
-        if _MAY_HOLD_SURROGATE.search(content) and (surrogate := _lone_surrogate(fields)) is not None:
-            problems.append(Problem(name, number, None,
-                                    f"not valid JSON: a lone surrogate {surrogate!r} is not a character",
-                                    "write the character itself, or both halves of its surrogate pair"))
+        # A lone surrogate is written as a \u escape, or (in a text not read from bytes) as itself.
+        may_hold = "\\u" in content or not content.isascii()
+        if may_hold and (surrogate := _lone_surrogate(fields)) is not None:
+            yield Problem(name, number, None, f"not valid JSON: a lone surrogate {surrogate!r} is not a character",
+                          "write the character itself, or both halves of its surrogate pair")
             continue
         if not isinstance(fields, dict):
-            problems.append(Problem(name, number, None, "a JSON Lines entry must be an object",
-                                    "write one event object per line"))
+            yield Problem(name, number, None, "a JSON Lines entry must be an object", "write one event object per line")
             continue
-        records.append(Raw("event", fields, name, number))
-    return records, problems
+        yield Raw("event", fields, name, number)
+
+
+def file_text(path: Path, name: str) -> tuple[str | None, Problem | None]:
+    """The text of one log file, or the problem reading it (`name` is how problems refer to it)."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return None, Problem(name, None, None, f"cannot read file ({e.strerror})", "check the path and its permissions")
+    return decode(data, name)
 
 
 def read_file(path: Path, name: str) -> tuple[list[Raw], list[Problem]]:
     """Read one log file (`name` is how problems refer to it)."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        return [], [Problem(name, None, None, f"cannot read file ({e.strerror})",
-                            "check the path and its permissions")]
-    text, problem = decode(data, name)
+    text, problem = file_text(path, name)
     if text is None:
         return [], [problem] if problem else []
     return read_text(text, name, path.suffix)
@@ -316,13 +332,26 @@ def read_file(path: Path, name: str) -> tuple[list[Raw], list[Problem]]:
 
 def read_text(text: str, name: str, suffix: str) -> tuple[list[Raw], list[Problem]]:
     """Read the text of one log file; `suffix` (.toml or .jsonl) says which kind."""
+    records: list[Raw] = []
+    problems: list[Problem] = []
+    for entry in entries(text, name, suffix):
+        (records if isinstance(entry, Raw) else problems).append(entry)
+    return records, problems
+
+
+def entries(text: str, name: str, suffix: str) -> Iterator[Raw | Problem]:
+    """The records of one log file's text and its problems, in the order they stand.
+
+    JSON Lines are read a line at a time, so a caller that builds each record as it comes
+    never holds every record of a big file at once."""
     if text.startswith("\ufeff"):
-        return [], [Problem(name, 1, None, "starts with a byte order mark (BOM)",
-                            "save the file as UTF-8 without a BOM")]
-    if "\x00" in text:
+        yield Problem(name, 1, None, "starts with a byte order mark (BOM)", "save the file as UTF-8 without a BOM")
+    elif "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        return [], [Problem(name, line, None, "contains a NUL character",
-                            "remove the binary data; a log file is text")]
-    if suffix == ".jsonl":
-        return _read_jsonl(text, name)
-    return _read_toml(text, name)
+        yield Problem(name, line, None, "contains a NUL character", "remove the binary data; a log file is text")
+    elif suffix == ".jsonl":
+        yield from _jsonl_entries(text, name)
+    else:
+        records, problems = _read_toml(text, name)
+        yield from records
+        yield from problems

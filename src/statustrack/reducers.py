@@ -176,11 +176,13 @@ def _(e: Dissolution, reg: Registry) -> tuple[_Says, ...]:
 
 
 def _refs(about: tuple[tuple[str, str], ...], reg: Registry) -> frozenset[str]:
-    ids: set[str] = set()
-    for role, value in about:
-        if role in ID_ROLES:
-            ids.update(reg.lineage(value))
-    return frozenset(ids)
+    return reg.lineages(tuple(value for role, value in about if role in ID_ROLES))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _shared(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """`pairs`, or an equal tuple made before: the facts about one subject share one."""
+    return pairs
 
 
 def facts_of(event: Event, reg: Registry) -> tuple[Fact, ...]:
@@ -188,7 +190,7 @@ def facts_of(event: Event, reg: Registry) -> tuple[Fact, ...]:
     when = event.takes_effect
     return tuple(
         Fact(s.aspect, s.subject, s.subject_name, s.value, str(when), when, event.id,
-             event.sources, s.detail, s.about, _refs(s.about, reg))
+             event.sources, _shared(s.detail), _shared(s.about), _refs(s.about, reg))
         for s in _says(event, reg)
     )
 
@@ -199,6 +201,7 @@ def announced(event: Event, reg: Registry) -> tuple[Fact, ...]:
     assert event.effective is not None
     return tuple(
         Fact(s.aspect, s.subject, s.subject_name, s.value, str(event.date), event.date, event.id,
-             event.sources, s.detail, s.about, _refs(s.about, reg), pending=True, effective=event.effective)
+             event.sources, _shared(s.detail), _shared(s.about), _refs(s.about, reg), pending=True,
+             effective=event.effective)
         for s in _says(event, reg)
     )

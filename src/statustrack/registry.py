@@ -22,8 +22,9 @@ LEVELS = (
 
 def fold(name: str) -> str:
     """A spelling reduced for matching: case-folded, accents and punctuation spacing ignored."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    bare = name.casefold()
+    if not bare.isascii():  # ASCII decomposes to itself and has no accents
+        bare = "".join(c for c in unicodedata.normalize("NFKD", bare) if not unicodedata.combining(c))
     return " ".join(bare.replace("-", " ").replace("_", " ").split())
 
 
@@ -110,6 +111,15 @@ class Registry:
             current = self.entry(current.part_of)
         self._lineages[ident] = tuple(chain)
         return self._lineages[ident]
+
+    def lineages(self, idents: tuple[str, ...]) -> frozenset[str]:
+        """Every id of `idents` and every place or actor they are part of: one set, made once
+        per distinct `idents` and shared."""
+        made = self._cache.setdefault("lineages", {})
+        found = made.get(idents)
+        if found is None:
+            found = made[idents] = frozenset(i for ident in idents for i in self.lineage(ident))
+        return found
 
     def parts(self, ident: str) -> tuple[str, ...]:
         """The ids of the places and actors directly part of `ident`, sorted."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from types import MappingProxyType
 
 import attrs
@@ -24,6 +24,7 @@ import pendulum
 
 from .events import Dissolution, Event, Retraction
 from .facts import Fact, Key, Support
+from .dates import shifted
 from .reducers import ENDED, announced, facts_of
 from .registry import Registry
 
@@ -31,6 +32,7 @@ __all__ = ["EMPTY", "Announcement", "Ending", "State", "Step", "apply", "counted
            "timeline"]
 
 _TICK = dt.timedelta(microseconds=1)
+_NO_POOLS: Mapping[Key, list[Announcement]] = MappingProxyType({})  # a step with nothing pending
 
 
 @attrs.frozen
@@ -67,7 +69,7 @@ class Step:
     stops: tuple[Key, ...] = ()
     ending: Ending | None = attrs.field(default=None, repr=False)
     events: tuple[str, ...] = ()
-    pools: Mapping[Key, list[Announcement]] = attrs.field(factory=dict, eq=False, repr=False)
+    pools: Mapping[Key, list[Announcement]] = attrs.field(default=_NO_POOLS, eq=False, repr=False)
 
     @property
     def keys(self) -> frozenset[Key]:
@@ -99,21 +101,45 @@ def counted_events(events: Sequence[Event], known_at: pendulum.DateTime | None =
     return tuple(e for e in known if counts(e.id) and not isinstance(e, Retraction))
 
 
-def _accounts(events: Sequence[Event]) -> dict[str, list[tuple[int, Event]]]:
+def _accounts(events: Sequence[Event]) -> _Happenings:
     """Events grouped by the happening they tell of (the root of their `account_of` links)."""
-    by_id = {e.id: e for e in events}
+    return _Happenings(events)
 
-    def root(event: Event) -> str:
-        seen = {event.id}
-        while event.account_of in by_id and event.account_of not in seen:
-            event = by_id[event.account_of]
-            seen.add(event.id)
-        return event.id
 
-    groups: dict[str, list[tuple[int, Event]]] = {}
-    for order, event in enumerate(events):
-        groups.setdefault(root(event), []).append((order, event))
-    return groups
+class _Happenings:
+    """The groups of `_accounts`: `values()` gives each happening's events with their log
+    order, groups in the order of their first event (as a dict keyed by happening would).
+
+    Most events are the only account of their happening: only linked ones are gathered
+    before the groups are given, the rest come one at a time."""
+
+    def __init__(self, events: Sequence[Event]) -> None:
+        self._events = events
+
+    def values(self) -> Iterator[list[tuple[int, Event]]]:
+        """Each happening's group, in order."""
+        events = self._events
+        by_id = {e.id: e for e in events}
+
+        def root(event: Event) -> str:
+            seen = {event.id}
+            while event.account_of in by_id and event.account_of not in seen:
+                event = by_id[event.account_of]
+                seen.add(event.id)
+            return event.id
+
+        roots = {event.id: root(event) for event in events if event.account_of is not None}
+        linked: dict[str, list[tuple[int, Event]]] = {ident: [] for ident in roots.values()}
+        for order, event in enumerate(events):
+            group = linked.get(roots.get(event.id, event.id))
+            if group is not None:
+                group.append((order, event))
+        for order, event in enumerate(events):
+            group = linked.get(roots.get(event.id, event.id))
+            if group is None:
+                yield [(order, event)]
+            elif group[0][0] == order:
+                yield group
 
 
 def _combined(facts: list[Fact]) -> Fact:
@@ -135,6 +161,8 @@ def _combined(facts: list[Fact]) -> Fact:
 
 def _merge(per_event: list[tuple[Fact, ...]]) -> tuple[Fact, ...]:
     """The facts of a happening: per key, its accounts combined (in the given order)."""
+    if len(per_event) == 1 and len(per_event[0]) < 2:
+        return per_event[0]  # one account of one fact: nothing to combine
     by_key: dict[Key, list[Fact]] = {}
     for facts in per_event:
         for fact in facts:
@@ -165,12 +193,13 @@ def timeline(events: Iterable[Event], reg: Registry) -> tuple[Step, ...]:
     steps: list[Step] = []
     pools: dict[Key, list[Announcement]] = {}
     for group in _accounts(events).values():
-        order = group[0][0]
+        order, primary = group[0]
         members = [e for _, e in group]
         ids = tuple(e.id for e in members)
-        primary = min(members, key=lambda e: e.takes_effect.start)
+        if len(members) > 1:
+            primary = min(members, key=_effect)
         sets = _merge([facts_of(e, reg) for e in members])
-        effect = min(e.takes_effect.start for e in members)
+        effect = _effect(primary)
         if isinstance(primary, Dissolution):
             ending = _ending(primary, reg, counted)
             steps.append(Step(effect, order, primary, (), ending=ending, events=ids))
@@ -186,11 +215,20 @@ def timeline(events: Iterable[Event], reg: Registry) -> tuple[Step, ...]:
         steps.append(Step(effect, order, primary, sets, pending, events=ids, pools=pools))
         until = primary.date.until if primary.date.is_span else None
         if until is not None and sets:
-            steps.append(Step(until.end + _TICK, order, primary, (), stops=tuple(f.key for f in sets), events=ids))
+            steps.append(Step(shifted(until.end, _TICK), order, primary, (), stops=tuple(f.key for f in sets),
+                              events=ids))
     for pool in pools.values():
         pool.sort(key=lambda a: (a.start, a.order))
-    steps.sort(key=lambda s: (s.instant, s.order))
+    steps.sort(key=_instant)  # stable, and steps were made in log order: ties keep it
     return tuple(steps)
+
+
+def _effect(event: Event) -> pendulum.DateTime:
+    return event.takes_effect.start
+
+
+def _instant(step: Step) -> pendulum.DateTime:
+    return step.instant
 
 
 @attrs.frozen
@@ -245,7 +283,7 @@ def _run(old: Fact | None, fact: Fact) -> Fact:
     """`fact` set over `old`: it joins old's run if it repeats the value, else starts one."""
     if old is not None and old.value == fact.value and not old.disputed and not fact.disputed:
         return old.joined(fact)
-    return attrs.evolve(fact, previous=old)
+    return fact.replacing(old)
 
 
 def pending_at(pool: Sequence[Announcement], instant: pendulum.DateTime) -> Fact | None:

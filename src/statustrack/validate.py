@@ -19,10 +19,9 @@ from .state import counted_events, timeline
 __all__ = ["check_events"]
 
 
-def _problem(raw: Raw, field: str | None, message: str, hint: str) -> Problem:
-    ident = raw.fields.get("id")
-    return Problem(raw.file, raw.line_of(field) if field else raw.line,
-                   ident if isinstance(ident, str) else None, message, hint)
+def _problem(event: Event, raw: Raw, field: str | None, message: str, hint: str) -> Problem:
+    """A problem with `event`, which stands where `raw` says."""
+    return Problem(raw.file, raw.line_of(field) if field else raw.line, event.id, message, hint)
 
 
 def _links(event: Event) -> list[tuple[str, str]]:
@@ -53,36 +52,35 @@ def check_events(built: Sequence[tuple[Event, Raw]], reg: Registry,
     for event, raw in built:
         if event.id in by_id:
             first = by_id[event.id][1]
-            problems.append(_problem(raw, "id", f"duplicate id (first used at {first.file}:{first.line})",
+            problems.append(_problem(event, raw, "id", f"duplicate id (first used at {first.file}:{first.line})",
                                      "give this event a new id; ids are permanent and unique"))
             continue
         if event.id in reg.sources or event.id in reg.places or event.id in reg.actors:
-            problems.append(_problem(raw, "id", "id is already used by a registry entry",
+            problems.append(_problem(event, raw, "id", "id is already used by a registry entry",
                                      "give the event an id of its own"))
         by_id[event.id] = (event, raw)
         if event.effective is not None and event.effective.start < event.date.start:
-            problems.append(_problem(raw, "effective",
+            problems.append(_problem(event, raw, "effective",
                                      f"effective {event.effective.text} starts before date {event.date.text}",
                                      "an event cannot take effect before it happens: fix one of the dates"))
-    known = set(by_id) | set(all_ids)
     for event, raw in by_id.values():
         for field, target in _links(event):
             if target == event.id:
-                problems.append(_problem(raw, field, f"{field} names the event itself",
+                problems.append(_problem(event, raw, field, f"{field} names the event itself",
                                          "name another event's id"))
-            elif target not in known:
-                problems.append(_problem(raw, field, f"{field} names unknown event {target!r}",
+            elif target not in by_id and target not in all_ids:
+                problems.append(_problem(event, raw, field, f"{field} names unknown event {target!r}",
                                          "name the id of an event in the log"))
         if isinstance(event, Ceasefire) and event.ends in by_id and event.ends != event.id:
             ended = by_id[event.ends][0]
             if not isinstance(ended, (War, Offensive)):
-                problems.append(_problem(raw, "ends", f"a ceasefire with no war to end: {event.ends!r} is a {ended.kind}",
+                problems.append(_problem(event, raw, "ends", f"a ceasefire with no war to end: {event.ends!r} is a {ended.kind}",
                                          "name the war or offensive event this ceasefire ends"))
             elif ended.theatre != event.theatre:
-                problems.append(_problem(raw, "ends", f"ends a war in {ended.theatre!r}, not in {event.theatre!r}",
+                problems.append(_problem(event, raw, "ends", f"ends a war in {ended.theatre!r}, not in {event.theatre!r}",
                                          "name a war of the same theatre"))
             elif ended.takes_effect.start > event.takes_effect.start:
-                problems.append(_problem(raw, "ends", f"ends {event.ends!r}, which starts after the ceasefire",
+                problems.append(_problem(event, raw, "ends", f"ends {event.ends!r}, which starts after the ceasefire",
                                          "check both dates"))
         if event.account_of and event.account_of in by_id and event.account_of != event.id:
             problems.extend(_account_problems(event, raw, by_id[event.account_of][0], reg))
@@ -95,12 +93,12 @@ def check_events(built: Sequence[tuple[Event, Raw]], reg: Registry,
 def _account_problems(event: Event, raw: Raw, other: Event, reg: Registry) -> list[Problem]:
     """An account must tell of the same happening: same kind, setting the same facts."""
     if other.kind != event.kind:
-        return [_problem(raw, "account_of", f"account_of names a {other.kind}, but this is a {event.kind}",
+        return [_problem(event, raw, "account_of", f"account_of names a {other.kind}, but this is a {event.kind}",
                          "accounts of one happening are events of the same kind")]
     mine = {(f.aspect, f.subject) for f in facts_of(event, reg)}
     theirs = {(f.aspect, f.subject) for f in facts_of(other, reg)}
     if mine != theirs:
-        return [_problem(raw, "account_of", f"account_of names {other.id!r}, which is about another subject",
+        return [_problem(event, raw, "account_of", f"account_of names {other.id!r}, which is about another subject",
                          "link only accounts of the same happening (same place, actor or post)")]
     return []
 
@@ -108,6 +106,8 @@ def _account_problems(event: Event, raw: Raw, other: Event, reg: Registry) -> li
 def _cycles(by_id: dict[str, tuple[Event, Raw]]) -> list[Problem]:
     problems = []
     for start, (event, raw) in by_id.items():
+        if not (event.replaces or event.account_of or isinstance(event, Retraction)):
+            continue  # replaces, retracts and tells of no event: starts no cycle
         seen = {start}
         current = event
         while True:
@@ -115,7 +115,7 @@ def _cycles(by_id: dict[str, tuple[Event, Raw]]) -> list[Problem]:
             if not targets or targets[0] not in by_id or targets[0] == current.id:
                 break
             if targets[0] in seen:
-                problems.append(_problem(raw, None, "retractions, corrections or accounts form a cycle",
+                problems.append(_problem(event, raw, None, "retractions, corrections or accounts form a cycle",
                                          "a correction, retraction or account_of must name an older event"))
                 break
             seen.add(targets[0])
@@ -128,19 +128,21 @@ def _ambiguous_order(built: Sequence[tuple[Event, Raw]], reg: Registry, out: lis
 
     Only events that count are compared, so a correction may keep the date of the
     event it replaces."""
-    raws = {e.id: raw for e, raw in built}
-    problems = []
-    seen: dict[tuple[object, Key], tuple[Event, Raw]] = {}
     steps = timeline(counted_events([e for e, _ in built]), reg)
     if out is not None:
         out.extend(steps)
+    if len({raw.file for _, raw in built}) < 2:
+        return []  # one file: its order decides every tie
+    raws = {e.id: raw for e, raw in built}
+    problems = []
+    seen: dict[tuple[object, Key], tuple[Event, Raw]] = {}
     for step in steps:
         for key in step.keys:
             slot = (step.instant, key)
             if slot in seen and seen[slot][1].file != raws[step.event.id].file:
                 other, other_raw = seen[slot]
                 problems.append(_problem(
-                    raws[step.event.id], "date",
+                    step.event, raws[step.event.id], "date",
                     f"changes {key.aspect} of {key.subject!r} from the same instant as {other.id!r} "
                     f"in {other_raw.file}, so their order is undefined",
                     "put both events in one file (file order decides) or give one a more precise date"))
