@@ -131,15 +131,20 @@ def _refs(sources: Sequence[SourceRef]) -> list[list[str]]:
     return [[s.id, s.at] for s in sources]
 
 
+# One encoder each, made once (json.dumps with options makes a new encoder per call).
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_text = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def encode(fact: Fact) -> str:
     """A fact (without its `previous` link) as compact JSON."""
-    return json.dumps([
+    return _compact([
         fact.aspect, fact.subject, fact.subject_name, fact.value, fact.since, _interval(fact.interval), fact.event,
         _refs(fact.sources), [list(p) for p in fact.detail], [list(p) for p in fact.about], sorted(fact.refs),
         fact.pending, _interval(fact.effective),
         [[s.role, s.event, s.value, s.since, _interval(s.interval), _refs(s.sources)] for s in fact.supports],
         fact.disputed,
-    ], ensure_ascii=False, separators=(",", ":"))
+    ])
 
 
 def decode(text: str, previous: Fact | None = None) -> Fact:
@@ -311,14 +316,14 @@ def event_rows(placed: Iterable[tuple[Any, str, int]], reg: Registry, counted: C
     rows = EventRows()
     for event, file, line in placed:
         rows.events.append((event.id, file, line, event.kind, int(counted(event.id)),
-                            json.dumps(event_record(event), ensure_ascii=False, separators=(",", ":"))))
+                            _compact(event_record(event))))
         rows.links.extend((event.id, field, target) for field, target in _links(event))
         if isinstance(event, Dissolution):
             rows.endings.extend((event.id, aspect) for aspect in event.ends)
         for fact in facts_of(event, reg):
             own = sorted({v for role, v in fact.about if role in ID_ROLES})
             rows.keys.append((event.id, fact.aspect, fact.subject, 0, fact.subject_name,
-                              json.dumps(own, ensure_ascii=False)))
+                              _text(own)))
             if event.announced_early:
                 rows.keys.append((event.id, fact.aspect, fact.subject, 1, None, None))
             rows.refs.extend((ref, fact.aspect, fact.subject) for ref in fact.refs)

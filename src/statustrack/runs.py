@@ -92,7 +92,7 @@ def versions(steps: Sequence[Step]) -> tuple[Version, ...]:
                 counter += 1
                 open_[key] = (new, step.instant, counter)
     done.extend(Version(key, fact, start, None, run) for key, (fact, start, run) in open_.items())
-    done.sort(key=lambda v: (v.key, v.valid_from))
+    done.sort(key=lambda v: (v.key.aspect, v.key.subject, v.key.pending, v.valid_from))  # Key's own order, field by field
     return tuple(done)
 
 
@@ -102,5 +102,5 @@ def runs_of(all_versions: Sequence[Version]) -> tuple[Run, ...]:
     for version in all_versions:
         grouped.setdefault(version.run, []).append(version)
     runs = [Run(vs[0].key, number, vs[0].valid_from, vs[-1].valid_to, tuple(vs)) for number, vs in grouped.items()]
-    runs.sort(key=lambda r: (r.key, r.valid_from))
+    runs.sort(key=lambda r: (r.key.aspect, r.key.subject, r.key.pending, r.valid_from))
     return tuple(runs)
