@@ -280,6 +280,24 @@ def test_a_hand_edit_or_a_seal_takes_the_whole_log_path(tmp_path: Path, monkeypa
     _matches_scratch(root)
 
 
+def test_an_index_a_query_built_is_verified_once_then_extended(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """An index built by a query does not vouch for the ledger: the first record loads and
+    verifies the log once, then writes through the index, which remembers the ledger."""
+    root = sealed_copy(tmp_path)
+    log = load_log(root)
+    build(log, steps_for(log), root / INDEX_NAME, current_key(root))
+    loads, plans = [], []
+    real_load, real_plan = store.load_log, extend.plan
+    monkeypatch.setattr(store, "load_log", lambda *a, **k: loads.append(1) or real_load(*a, **k))
+    monkeypatch.setattr(extend, "plan", lambda *a, **k: plans.append(1) or real_plan(*a, **k))
+    store.record(root, statement("one"))
+    assert (loads, plans) == ([1], [1])
+    store.record(root, statement("two"))
+    assert (loads, plans) == ([1], [1, 1])
+    _matches_scratch(root)
+
+
 @pytest.mark.parametrize("point", POINTS)
 def test_indexed_record_killed_at_each_point(tmp_path: Path, point: str) -> None:
     """A writer on the indexed path killed before, between or after its writes leaves a log

@@ -45,7 +45,7 @@ from .registry import fold
 from .state import counted_events
 from .validate import _links, check_events
 
-__all__ = ["Extension", "Opened", "open_for_record", "plan"]
+__all__ = ["Extension", "Opened", "commit", "open_for_record", "plan", "remember_ledger"]
 
 _UNDO = ("retracts", "replaces")
 
@@ -82,11 +82,12 @@ class Opened:
             self.db.close()
 
 
-def open_for_record(root: Path, path: Path) -> Opened | None:
+def open_for_record(root: Path, path: Path, *, verified: bool = True) -> Opened | None:
     """The index at `path`, opened for writing inside a write transaction, if it is current
-    for the log at `root` and remembers a verified ledger; else None (the caller takes the
-    whole-log path). Call under the log's lock: only writers of the log write the index in
-    place, so a rollback journal beside it is a dead writer's, and the index is dropped."""
+    for the log at `root` and (with `verified`) remembers a verified ledger; else None (the
+    caller takes the whole-log path). Call under the log's lock: only writers of the log
+    write the index in place, so a rollback journal beside it is a dead writer's, and the
+    index is dropped with it."""
     journal = path.with_name(path.name + "-journal")
     if journal.exists():
         journal.unlink(missing_ok=True)
@@ -100,8 +101,8 @@ def open_for_record(root: Path, path: Path) -> Opened | None:
         return None
     try:
         db.execute("BEGIN IMMEDIATE")
-        meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
-        if meta.get("ledger") is None or "events" not in {
+        meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta WHERE key != 'catalogue'")}
+        if (verified and meta.get("ledger") is None) or "events" not in {
                 r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}:
             raise LookupError
         if any(meta.get(k) != v for k, v in ix.current_key(root).items()):
@@ -110,6 +111,23 @@ def open_for_record(root: Path, path: Path) -> Opened | None:
         db.close()
         return None
     return Opened(db, meta, path)
+
+
+def remember_ledger(root: Path, path: Path, ledger: dict[str, Any]) -> bool:
+    """Record in the index at `path`, if it is current for the log at `root`, that the log
+    verified against the ledger `ledger` (`ledger.ledger_state`), so records can take the
+    indexed path. Call under the log's lock, right after verifying. True if it did."""
+    opened = open_for_record(root, path, verified=False)
+    if opened is None:
+        return False
+    try:
+        ix.write_meta(opened.db, {"ledger": ledger})
+        opened.db.execute("COMMIT")
+    except sqlite3.Error:
+        return False
+    finally:
+        opened.close()
+    return True
 
 
 def _marks(items: Sequence[Any]) -> str:
@@ -269,18 +287,17 @@ def plan(opened: Opened, log: Log, target: str, fresh: Sequence[Event], raws: Se
             touching |= found
         if todo_events:
             old = todo_events - new_ids
-            partners = {t for (t,) in _select(db, "SELECT target FROM event_links WHERE event IN ({}) "
-                                                  "AND field = 'account_of'", old)}
-            partners |= {e for (e,) in _select(db, "SELECT event FROM event_links WHERE target IN ({}) "
-                                                   "AND field = 'account_of'", old)}
-            partners |= {e.account_of for e in fresh if e.id in todo_events and e.account_of}
-            partners -= new_ids | touching
-            todo_events = set()
-            touching |= partners
-            more = _keys_of(db, partners) - keys
+            pairs = _select(db, "SELECT event, target FROM event_links WHERE event IN ({}) AND field = 'account_of'", old)
+            pairs += _select(db, "SELECT event, target FROM event_links WHERE target IN ({}) AND field = 'account_of'",
+                             old)
+            pairs += [(e.id, e.account_of) for e in fresh if e.id in todo_events and e.account_of]
+            grouped = {i for pair in pairs for i in pair} - new_ids
+            todo_events = grouped - touching
+            touching |= grouped
+            # accounts replay as one step: every key of a group with an event involved is replayed
+            more = _keys_of(db, grouped) - keys
             keys |= more
             todo_keys |= more
-            todo_events |= partners
     touching -= new_ids
 
     # What the checks and the replay need besides: link targets of the new events, the claims
@@ -313,18 +330,19 @@ def plan(opened: Opened, log: Log, target: str, fresh: Sequence[Event], raws: Se
     rows = ix.event_rows(((e, target, line) for e, _, _, line in placed_new.values()), log.registry,
                          counted.__contains__)
     counts = {i: int(i in counted) for i in changed}
-    catalogue = _catalogue(db, opened.meta["catalogue"], fresh, counted, log, bool(changed))
+    catalogue = _catalogue(db, fresh, counted, log, bool(changed))
     return Extension(frozenset(keys), history, rows, counts, catalogue, max([last_run, *runs]))
 
 
-def _catalogue(db: sqlite3.Connection, current: list[Any], fresh: Sequence[Event], counted: set[str], log: Log,
+def _catalogue(db: sqlite3.Connection, fresh: Sequence[Event], counted: set[str], log: Log,
                recount: bool) -> list[Any] | None:
     """The index's catalogue (as `query.catalogue` gives it) with the new events in: the
     new entries added, or None when it must be worked out again from every counted event
     (some event's standing changed, or a new spelling competes with an indexed one)."""
     if recount:
         return None
-    own, names = set(current[0]), dict(current[1])
+    own, names = json.loads(db.execute("SELECT value FROM meta WHERE key = 'catalogue'").fetchone()[0])
+    own = set(own)
     for event in fresh:
         if event.id not in counted:
             continue

@@ -463,7 +463,9 @@ def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: 
     When the log's fact index is current and remembers the ledger the log verified
     against, nothing else of the log is read: the new events are checked against the
     index and folded into it (`statustrack.extend`). Otherwise the whole log is loaded
-    and verified, and the index is rebuilt after the write.
+    and verified; then a current index built without verifying (by a query) remembers the
+    verified ledger and the write goes through it, and a stale or missing one is rebuilt
+    after the write.
     """
     root = _writable(path)
     target = target_name(root, target)
@@ -475,6 +477,10 @@ def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: 
         seals, recovered = _recover(root, log, _ledger(log, root))
         _clean_temporaries(root)
         _refuse_unless_verified(log, seals, recovered)
+        if _remember_ledger(root, seals):  # the index was current, but built without verifying
+            done = _record_indexed(root, raws, target, expect_last, now)
+            if done is not None:
+                return attrs.evolve(done, recovered=recovered)
         events_sealed = [s for s in seals if s.id in log.paths]
         last = events_sealed[-1].id if events_sealed else None
         if expect_last is not None and expect_last != last:
@@ -493,6 +499,14 @@ def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: 
         _finish(root)
         _reindex(root, log, target, first_line, fresh, seals)
         return Recorded(tuple(e.id for e in fresh), tuple(unchanged), target, stamp.text, head(seals), recovered)
+
+
+def _remember_ledger(root: Path, seals: Sequence[Seal]) -> bool:
+    """Let the log's index, if current, remember the ledger the log just verified against."""
+    from . import extend
+    from .index import index_path
+
+    return extend.remember_ledger(root, index_path(root, False), ledger_state(root, seals))
 
 
 def _reindex(root: Path, log: Log, target: str, first_line: int, fresh: Sequence[Event],
