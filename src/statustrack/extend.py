@@ -287,9 +287,10 @@ def plan(opened: Opened, log: Log, target: str, fresh: Sequence[Event], raws: Se
             touching |= found
         if todo_events:
             old = todo_events - new_ids
-            pairs = _select(db, "SELECT event, target FROM event_links WHERE event IN ({}) AND field = 'account_of'", old)
-            pairs += _select(db, "SELECT event, target FROM event_links WHERE target IN ({}) AND field = 'account_of'",
-                             old)
+            pairs = _select(db, "SELECT event, target FROM event_links WHERE event IN ({}) "
+                                "AND field = 'account_of'", old)
+            pairs += _select(db, "SELECT event, target FROM event_links WHERE target IN ({}) "
+                                 "AND field = 'account_of'", old)
             pairs += [(e.id, e.account_of) for e in fresh if e.id in todo_events and e.account_of]
             grouped = {i for pair in pairs for i in pair} - new_ids
             todo_events = grouped - touching
@@ -375,7 +376,8 @@ def commit(opened: Opened, extension: Extension, files: list[list[Any]], ledger:
     """Replace the rows of the extension's keys, add its events, and set the meta keys
     (the files' manifest, the ledger's state): one transaction."""
     db = opened.db
-    db.execute("CREATE TEMP TABLE redo (aspect TEXT, subject TEXT, pending INTEGER, PRIMARY KEY (aspect, subject, pending))")
+    db.execute("CREATE TEMP TABLE redo (aspect TEXT, subject TEXT, pending INTEGER, "
+               "PRIMARY KEY (aspect, subject, pending))")
     db.executemany("INSERT INTO redo VALUES (?, ?, ?)",
                    [(k.aspect, k.subject, int(k.pending)) for k in extension.keys])
     matches = "(aspect, subject, pending) IN (SELECT aspect, subject, pending FROM redo)"

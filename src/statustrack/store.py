@@ -8,12 +8,13 @@ wholly after a write, never half of one.
 
 `record` writes a journal (`.statustrack.pending`: the target file and the ids and
 digests of the events it is about to append) before it renames anything, then the
-events file, then the ledger, then removes the journal. Through a current fact index
-(`statustrack.extend`) it appends to the ledger in place instead of rewriting it, the
-journal holding the ledger's size so that an append cut short is cut off and redone. A crash at any point leaves
+events file, then the ledger, then removes the journal. A crash at any point leaves
 the log valid; the next locked operation removes leftover temporary files and seals
 exactly the events the journal names that did reach the log, and says so. Events
 added by hand are never sealed by that recovery: `seal` is for those, after review.
+Through a current fact index (`statustrack.extend`), `record` appends to the ledger in
+place instead of rewriting it; the journal then holds the ledger's size, so an append a
+crash cut short mid-line is cut off and redone.
 
 The shipped log inside the installed package is read-only: writes need a copy.
 """
@@ -332,7 +333,8 @@ def _recover(root: Path, log: Log, seals: list[Seal]) -> tuple[list[Seal], tuple
     finish = [by_id[i] for i, d in entries
               if i not in sealed and i in by_id and log.paths.get(i) == target and digest(by_id[i]) == d]
     if finish:
-        seals = _append_ledger(root, seals, [(e, target) for e in finish], _settings_line(log, sealed_settings(seals) is not None))
+        settings = _settings_line(log, sealed_settings(seals) is not None)
+        seals = _append_ledger(root, seals, [(e, target) for e in finish], settings)
     try:
         (root / PENDING).unlink()
         _fsync_directory(root)
