@@ -413,3 +413,23 @@ def test_readers_never_see_a_half_extended_index(tmp_path: Path) -> None:
                 pass
         reader.join()
     assert answers and answers <= whole
+
+
+@pytest.mark.parametrize("damage", ["garbage", "foreign meta", "no events table"])
+def test_a_damaged_index_is_never_trusted_by_record(tmp_path: Path, damage: str) -> None:
+    """An index that is not one statustrack wrote makes record take the whole-log path
+    and rebuild it; the record succeeds and the index is right again."""
+    root = _indexed_copy(tmp_path)
+    path = root / INDEX_NAME
+    if damage == "garbage":
+        path.write_bytes(b"not a database" * 100)
+    else:
+        db = sqlite3.connect(path)
+        if damage == "foreign meta":
+            db.execute("UPDATE meta SET value = '[1, 2]' WHERE key = 'ledger'")
+        else:
+            db.execute("DROP TABLE events")
+        db.commit()
+        db.close()
+    assert store.record(root, statement("after")).appended == ("after",)
+    _matches_scratch(root)

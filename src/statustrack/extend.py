@@ -102,7 +102,7 @@ def open_for_record(root: Path, path: Path, *, verified: bool = True) -> Opened 
     try:
         db.execute("BEGIN IMMEDIATE")
         meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta WHERE key != 'catalogue'")}
-        if (verified and meta.get("ledger") is None) or "events" not in {
+        if (verified and not isinstance(meta.get("ledger"), dict)) or "events" not in {
                 r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}:
             raise LookupError
         if any(meta.get(k) != v for k, v in ix.current_key(root).items()):

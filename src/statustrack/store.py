@@ -537,9 +537,10 @@ def _reindex(root: Path, log: Log, target: str, first_line: int, fresh: Sequence
 def _record_indexed(root: Path, raws: Sequence[Raw], target: str, expect_last: str | None,
                     now: pendulum.DateTime | None) -> Recorded | None:
     """`record` through the log's current fact index, or None when the index cannot vouch
-    for the log (missing, stale, built by other code, or not remembering a verified ledger
-    that is still on disk unchanged; an interrupted record to finish): then the caller
-    loads and verifies the whole log."""
+    for the log (missing, stale, built by other code, corrupt, or not remembering a
+    verified ledger that is still on disk unchanged; an interrupted record to finish):
+    then the caller loads and verifies the whole log. Nothing is written before the new
+    events have passed every check."""
     import sqlite3
 
     from . import extend
@@ -551,51 +552,61 @@ def _record_indexed(root: Path, raws: Sequence[Raw], target: str, expect_last: s
     if opened is None:
         return None
     try:
-        state = opened.meta["ledger"]
-        if not ledger_unchanged(root, state):
-            return None
-        _clean_temporaries(root)
-        if expect_last is not None and expect_last != state["last"]:
-            msg = (f"the log has moved on: its last recorded event is {state['last']!r}, not {expect_last!r}; "
-                   "read it again")
-            raise Conflict(msg)
-        log = opened.log(str(root))
-
-        def known(ids: Sequence[str]) -> dict[str, tuple[Event, str]]:
-            found = opened.records(ids)
-            if not found:
-                return {}
-            built, problems = build_events([Raw("event", r, f, n) for f, n, r in found.values()], log)
-            if problems:
-                raise LookupError(problems)
-            return {e.id: (e, f"{log.root.rstrip('/')}/{found[e.id][0]}") for e in built}
-
         try:
-            fresh, unchanged, stamp = _fresh(raws, log, known, now)
-        except LookupError:
-            return None
-        if not fresh:
-            return Recorded((), tuple(unchanged), target, head=state["head"])
-        file, before = _target_text(root, target)
-        rebuilt, lines = _read_back(log, target, before.count("\n") + 1, fresh)
-        try:
-            extension = extend.plan(opened, log, target, rebuilt, lines)
-        except (LookupError, sqlite3.Error):
-            return None
+            prepared = _prepare_indexed(opened, root, raws, target, expect_last, now)
+        except StatustrackError:
+            raise
+        except (LookupError, TypeError, sqlite3.Error):
+            return None  # the index cannot answer: nothing is written yet
+        if prepared is None or isinstance(prepared, Recorded):
+            return prepared
+        state, log, fresh, unchanged, stamp, file, before, extension = prepared
         settings = _settings_line(log, state["settings"])
         text, chain_head = chain_lines(state["head"], [(e, target) for e in fresh], settings=settings,
                                        v1=state["lines"] and not state["settings"])
         _write_events(root, target, file, before, fresh, state["size"])
         _append_text(root / LEDGER, text, "between")
         _finish(root)
-        after = ledger_state_of(root, chain_head, fresh[-1].id, settings=True, lines=True)
         try:
+            after = ledger_state_of(root, chain_head, fresh[-1].id, settings=True, lines=True)
             extend.commit(opened, extension, manifest(root), after)
-        except (OSError, sqlite3.Error):
+        except (OSError, sqlite3.Error, StatustrackError):
             pass  # the index is stale now, never wrong: the next query rebuilds it
         return Recorded(tuple(e.id for e in fresh), tuple(unchanged), target, stamp.text, chain_head)
     finally:
         opened.close()
+
+
+def _prepare_indexed(opened: Any, root: Path, raws: Sequence[Raw], target: str, expect_last: str | None,
+                     now: pendulum.DateTime | None) -> Any:
+    """Everything `_record_indexed` does before writing: None to fall back, a `Recorded`
+    when there is nothing to write, else what the write needs."""
+    from . import extend
+
+    state = opened.meta["ledger"]
+    if not ledger_unchanged(root, state):
+        return None
+    _clean_temporaries(root)
+    if expect_last is not None and expect_last != state["last"]:
+        msg = (f"the log has moved on: its last recorded event is {state['last']!r}, not {expect_last!r}; "
+               "read it again")
+        raise Conflict(msg)
+    log = opened.log(str(root))
+
+    def known(ids: Sequence[str]) -> dict[str, tuple[Event, str]]:
+        found = opened.records(ids)
+        built, problems = build_events([Raw("event", r, f, n) for f, n, r in found.values()], log)
+        if problems or len(built) != len(found):
+            raise LookupError(problems)
+        return {e.id: (e, f"{log.root.rstrip('/')}/{found[e.id][0]}") for e in built}
+
+    fresh, unchanged, stamp = _fresh(raws, log, known, now)
+    if not fresh:
+        return Recorded((), tuple(unchanged), target, head=state["head"])
+    file, before = _target_text(root, target)
+    rebuilt, lines = _read_back(log, target, before.count("\n") + 1, fresh)
+    extension = extend.plan(opened, log, target, rebuilt, lines)
+    return state, log, fresh, unchanged, stamp, file, before, extension
 
 
 def _append_text(ledger: Path, text: str, step: str | None = None) -> None:
