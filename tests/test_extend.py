@@ -115,8 +115,7 @@ def _rows(path: Path) -> dict[str, Any]:
         def bag(sql: str) -> list[tuple[Any, ...]]:
             return sorted(db.execute(sql).fetchall(), key=repr)
 
-        meta = {k: json.loads(v)
-                for k, v in db.execute("SELECT key, value FROM meta WHERE key IN ('catalogue', 'files')")}
+        meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta WHERE key = 'files'")}
         return {
             "versions": bag("SELECT aspect, subject, pending, value, valid_from, valid_to, certain_from, event, "
                             "subject_name, since, valid_from_iso, valid_to_iso FROM versions"),
@@ -130,6 +129,8 @@ def _rows(path: Path) -> dict[str, Any]:
             "keys": bag("SELECT event, aspect, subject, pending, subject_name, own FROM event_keys"),
             "refs": bag("SELECT ref, aspect, subject FROM key_refs"),
             "endings": bag("SELECT event, aspect FROM endings"),
+            "catalogue ids": bag("SELECT id FROM catalogue_ids"),
+            "catalogue names": bag("SELECT folded, spelling FROM catalogue_names"),
             "meta": meta,
         }
     finally:

@@ -101,7 +101,7 @@ def open_for_record(root: Path, path: Path, *, verified: bool = True) -> Opened 
         return None
     try:
         db.execute("BEGIN IMMEDIATE")
-        meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta WHERE key != 'catalogue'")}
+        meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
         if (verified and not isinstance(meta.get("ledger"), dict)) or "events" not in {
                 r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}:
             raise LookupError
@@ -156,7 +156,7 @@ class Extension:
     history: ix.Rows
     events: ix.EventRows
     counts: dict[str, int]
-    catalogue: list[Any] | None
+    catalogue: tuple[set[str], dict[str, str]] | None
     last_run: int
 
 
@@ -336,30 +336,30 @@ def plan(opened: Opened, log: Log, target: str, fresh: Sequence[Event], raws: Se
 
 
 def _catalogue(db: sqlite3.Connection, fresh: Sequence[Event], counted: set[str], log: Log,
-               recount: bool) -> list[Any] | None:
-    """The index's catalogue (as `query.catalogue` gives it) with the new events in: the
-    new entries added, or None when it must be worked out again from every counted event
-    (some event's standing changed, or a new spelling competes with an indexed one)."""
+               recount: bool) -> tuple[set[str], dict[str, str]] | None:
+    """What the new events add to the index's catalogue (as `query.catalogue` gives it:
+    place and actor ids, and subject spellings by their folded form), or None when it must
+    be worked out again from every counted event (some event's standing changed, or a new
+    spelling competes with an indexed one, and the first in log order wins)."""
     if recount:
         return None
-    own, names = json.loads(db.execute("SELECT value FROM meta WHERE key = 'catalogue'").fetchone()[0])
-    own = set(own)
+    own: set[str] = set()
+    names: dict[str, str] = {}
     for event in fresh:
         if event.id not in counted:
             continue
         for fact in facts_of(event, log.registry):
             own.update(v for role, v in fact.about if role in ix.ID_ROLES)
             for spelling in (fact.subject_name, fact.subject):
-                folded = fold(spelling)
-                if folded in names:
-                    if names[folded] != spelling:
-                        return None
-                else:
-                    names[folded] = spelling
-    return [sorted(own), names]
+                names.setdefault(fold(spelling), spelling)
+    for folded, spelling in _select(db, "SELECT folded, spelling FROM catalogue_names WHERE folded IN ({})",
+                                    list(names)):
+        if names.pop(folded) != spelling:
+            return None
+    return own, names
 
 
-def recount_catalogue(db: sqlite3.Connection) -> list[Any]:
+def recount_catalogue(db: sqlite3.Connection) -> tuple[set[str], dict[str, str]]:
     """The catalogue from every counted event's facts, in log order (as `query.catalogue`)."""
     own: set[str] = set()
     names: dict[str, str] = {}
@@ -369,7 +369,7 @@ def recount_catalogue(db: sqlite3.Connection) -> list[Any]:
         own.update(json.loads(ids))
         names.setdefault(fold(name), name)
         names.setdefault(fold(subject), subject)
-    return [sorted(own), names]
+    return own, names
 
 
 def commit(opened: Opened, extension: Extension, files: list[list[Any]], ledger: dict[str, Any]) -> None:
@@ -386,8 +386,11 @@ def commit(opened: Opened, extension: Extension, files: list[list[Any]], ledger:
     db.execute(f"DELETE FROM changes WHERE {matches}")
     db.executemany("UPDATE events SET counts = ? WHERE id = ?", [(c, i) for i, c in extension.counts.items()])
     ix.insert_rows(db, extension.history, extension.events)
-    catalogue = extension.catalogue if extension.catalogue is not None else recount_catalogue(db)
-    ix.write_meta(db, {"files": files, "ledger": ledger, "catalogue": catalogue, "last_run": extension.last_run})
+    if extension.catalogue is None:
+        db.execute("DELETE FROM catalogue_ids")
+        db.execute("DELETE FROM catalogue_names")
+    ix.insert_catalogue(db, *(extension.catalogue or recount_catalogue(db)))
+    ix.write_meta(db, {"files": files, "ledger": ledger, "last_run": extension.last_run})
     db.execute("DROP TABLE temp.redo")
     db.execute("DROP TABLE IF EXISTS temp.wanted_keys")
     db.execute("COMMIT")

@@ -34,7 +34,7 @@ from .walk import log_files
 __all__ = ["INDEX_NAME", "SCHEMA", "Index", "build", "code_version", "index_path", "manifest", "open_current"]
 
 INDEX_NAME = ".statustrack-index.sqlite"
-SCHEMA = 1
+SCHEMA = 2
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 _FOREVER = 2**62
 
@@ -174,6 +174,8 @@ CREATE TABLE event_keys (event TEXT NOT NULL, aspect TEXT NOT NULL, subject TEXT
 CREATE TABLE key_refs (ref TEXT NOT NULL, aspect TEXT NOT NULL, subject TEXT NOT NULL,
     PRIMARY KEY (ref, aspect, subject)) WITHOUT ROWID;
 CREATE TABLE endings (event TEXT NOT NULL, aspect TEXT NOT NULL);
+CREATE TABLE catalogue_ids (id TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE catalogue_names (folded TEXT PRIMARY KEY, spelling TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX versions_by_key ON versions (aspect, subject, pending, valid_from);
 CREATE INDEX changes_by_instant ON changes (instant);
 CREATE INDEX changes_by_key ON changes (aspect, subject, pending);
@@ -301,6 +303,19 @@ def insert_rows(db: sqlite3.Connection, history: Rows, events: EventRows) -> Non
     db.executemany("INSERT INTO endings VALUES (?, ?)", events.endings)
 
 
+def insert_catalogue(db: sqlite3.Connection, own: Iterable[str], names: dict[str, str]) -> None:
+    """Add to the catalogue tables the place and actor ids `own` and the subject spellings
+    `names` (folded -> as printed); entries already there stay."""
+    db.executemany("INSERT OR IGNORE INTO catalogue_ids VALUES (?)", ((i,) for i in own))
+    db.executemany("INSERT OR IGNORE INTO catalogue_names VALUES (?, ?)", names.items())
+
+
+def read_catalogue(db: sqlite3.Connection) -> tuple[frozenset[str], dict[str, str]]:
+    """The catalogue the index keeps: what `query.catalogue` gives for the log."""
+    return (frozenset(i for (i,) in db.execute("SELECT id FROM catalogue_ids")),
+            dict(db.execute("SELECT folded, spelling FROM catalogue_names")))
+
+
 def log_meta(log: Any) -> dict[str, Any]:
     """The settings and registry of `log` as the index keeps them (see `indexed_log`)."""
     return {"name": log.name, "timezone": log.timezone, "format": log.format,
@@ -336,10 +351,10 @@ def build(log: Any, steps: Sequence[Any], path: Path, key: dict[str, Any],
             db.executescript(_DDL)
             from .query import catalogue
 
-            own, names = catalogue(log)
-            write_meta(db, {**key, **log_meta(log), "catalogue": [sorted(own), names], "ledger": ledger,
+            write_meta(db, {**key, **log_meta(log), "ledger": ledger,
                             "last_run": max((r[13] for r in history.versions), default=0)})
             insert_rows(db, history, rows)
+            insert_catalogue(db, *catalogue(log))
             db.commit()
         finally:
             db.close()
@@ -474,9 +489,9 @@ def load_indexed(path: str | os.PathLike[str] | None = None) -> Any:
         index = open_current(root, where)
         if index is not None:
             meta = index.meta
-            own, names = meta["catalogue"]
+            own, names = read_catalogue(index.db)
             return Log(meta["name"], meta["timezone"], meta["format"], shown, index.registry(), (), {},
-                       cache={"index": index, "catalogue": (frozenset(own), names)},
+                       cache={"index": index, "catalogue": (own, names)},
                        horizon=_uninterval(meta["horizon"]), polity=meta["polity"])
     from .log import load_log
     from .query import steps_for
