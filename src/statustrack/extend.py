@@ -156,7 +156,7 @@ class Extension:
     history: ix.Rows
     events: ix.EventRows
     counts: dict[str, int]
-    catalogue: tuple[set[str], dict[str, str]] | None
+    catalogue: tuple[set[str], set[str]]
     last_run: int
 
 
@@ -191,8 +191,9 @@ def _touching(db: sqlite3.Connection, keys: Iterable[Key]) -> set[str]:
     db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_keys (aspect TEXT, subject TEXT, pending INTEGER)")
     db.execute("DELETE FROM wanted_keys")
     db.executemany("INSERT INTO wanted_keys VALUES (?, ?, ?)", [(k.aspect, k.subject, int(k.pending)) for k in keys])
+    # CROSS JOIN keeps the few wanted keys outside, so each is one lookup in keys_by_key
     return {e for (e,) in db.execute(
-        "SELECT DISTINCT k.event FROM wanted_keys w JOIN event_keys k "
+        "SELECT DISTINCT k.event FROM wanted_keys w CROSS JOIN event_keys k "
         "ON k.aspect = w.aspect AND k.subject = w.subject AND k.pending = w.pending")}
 
 
@@ -331,45 +332,45 @@ def plan(opened: Opened, log: Log, target: str, fresh: Sequence[Event], raws: Se
     rows = ix.event_rows(((e, target, line) for e, _, _, line in placed_new.values()), log.registry,
                          counted.__contains__)
     counts = {i: int(i in counted) for i in changed}
-    catalogue = _catalogue(db, fresh, counted, log, bool(changed))
+    catalogue = _catalogue(db, fresh, changed, log)
     return Extension(frozenset(keys), history, rows, counts, catalogue, max([last_run, *runs]))
 
 
-def _catalogue(db: sqlite3.Connection, fresh: Sequence[Event], counted: set[str], log: Log,
-               recount: bool) -> tuple[set[str], dict[str, str]] | None:
-    """What the new events add to the index's catalogue (as `query.catalogue` gives it:
-    place and actor ids, and subject spellings by their folded form), or None when it must
-    be worked out again from every counted event (some event's standing changed, or a new
-    spelling competes with an indexed one, and the first in log order wins)."""
-    if recount:
-        return None
-    own: set[str] = set()
-    names: dict[str, str] = {}
+def _catalogue(db: sqlite3.Connection, fresh: Sequence[Event], changed: set[str], log: Log) -> tuple[set[str],
+                                                                                                 set[str]]:
+    """The entries of the catalogue of subjects the new events and the events whose standing
+    changed can change: folded spellings and place or actor ids."""
+    folds: set[str] = set()
+    ids: set[str] = set()
     for event in fresh:
-        if event.id not in counted:
-            continue
         for fact in facts_of(event, log.registry):
-            own.update(v for role, v in fact.about if role in ix.ID_ROLES)
-            for spelling in (fact.subject_name, fact.subject):
-                names.setdefault(fold(spelling), spelling)
-    for folded, spelling in _select(db, "SELECT folded, spelling FROM catalogue_names WHERE folded IN ({})",
-                                    list(names)):
-        if names.pop(folded) != spelling:
-            return None
-    return own, names
+            folds.update((fold(fact.subject_name), fold(fact.subject)))
+            ids.update(v for role, v in fact.about if role in ix.ID_ROLES)
+    for name, subject, own in _select(db, "SELECT subject_name, subject, own FROM event_keys WHERE event IN ({}) "
+                                          "AND pending = 0", changed):
+        folds.update((fold(name), fold(subject)))
+        ids.update(json.loads(own))
+    return folds, ids
 
 
-def recount_catalogue(db: sqlite3.Connection) -> tuple[set[str], dict[str, str]]:
-    """The catalogue from every counted event's facts, in log order (as `query.catalogue`)."""
-    own: set[str] = set()
-    names: dict[str, str] = {}
-    for name, subject, ids in db.execute(
-            "SELECT k.subject_name, k.subject, k.own FROM event_keys k JOIN events e ON e.id = k.event "
-            "WHERE e.counts = 1 AND k.pending = 0 ORDER BY e.file, e.line, k.rowid"):
-        own.update(json.loads(ids))
-        names.setdefault(fold(name), name)
-        names.setdefault(fold(subject), subject)
-    return own, names
+def _recatalogue(db: sqlite3.Connection, folds: Iterable[str], ids: Iterable[str]) -> None:
+    """Work out these entries of the catalogue again from the events that count now, as
+    `query.catalogue` does: an id is in while some counted fact names it; a folded spelling
+    is spelled as the first counted fact to give it, in log order."""
+    for folded in folds:
+        first = db.execute("SELECT s.spelling FROM catalogue_sources s JOIN events e ON e.id = s.event "
+                           "WHERE s.folded = ? AND e.counts = 1 ORDER BY e.file, e.line, s.seq LIMIT 1",
+                           (folded,)).fetchone()
+        if first is None:
+            db.execute("DELETE FROM catalogue_names WHERE folded = ?", (folded,))
+        else:
+            db.execute("INSERT OR REPLACE INTO catalogue_names VALUES (?, ?)", (folded, first[0]))
+    for ident in ids:
+        if db.execute("SELECT 1 FROM catalogue_refs r JOIN events e ON e.id = r.event "
+                      "WHERE r.id = ? AND e.counts = 1 LIMIT 1", (ident,)).fetchone() is None:
+            db.execute("DELETE FROM catalogue_ids WHERE id = ?", (ident,))
+        else:
+            db.execute("INSERT OR IGNORE INTO catalogue_ids VALUES (?)", (ident,))
 
 
 def commit(opened: Opened, extension: Extension, files: list[list[Any]], ledger: dict[str, Any]) -> None:
@@ -386,10 +387,7 @@ def commit(opened: Opened, extension: Extension, files: list[list[Any]], ledger:
     db.execute(f"DELETE FROM changes WHERE {matches}")
     db.executemany("UPDATE events SET counts = ? WHERE id = ?", [(c, i) for i, c in extension.counts.items()])
     ix.insert_rows(db, extension.history, extension.events)
-    if extension.catalogue is None:
-        db.execute("DELETE FROM catalogue_ids")
-        db.execute("DELETE FROM catalogue_names")
-    ix.insert_catalogue(db, *(extension.catalogue or recount_catalogue(db)))
+    _recatalogue(db, *extension.catalogue)
     ix.write_meta(db, {"files": files, "ledger": ledger, "last_run": extension.last_run})
     db.execute("DROP TABLE temp.redo")
     db.execute("DROP TABLE IF EXISTS temp.wanted_keys")

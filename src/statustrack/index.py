@@ -28,7 +28,7 @@ import pendulum
 
 from .dates import Interval, iso_fixed
 from .facts import ID_ROLES, Fact, Key, Support
-from .registry import Actor, Place, Registry, Source, SourceRef
+from .registry import Actor, Place, Registry, Source, SourceRef, fold
 from .walk import log_files
 
 __all__ = ["INDEX_NAME", "SCHEMA", "Index", "build", "code_version", "index_path", "manifest", "open_current"]
@@ -176,6 +176,9 @@ CREATE TABLE key_refs (ref TEXT NOT NULL, aspect TEXT NOT NULL, subject TEXT NOT
 CREATE TABLE endings (event TEXT NOT NULL, aspect TEXT NOT NULL);
 CREATE TABLE catalogue_ids (id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE catalogue_names (folded TEXT PRIMARY KEY, spelling TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE catalogue_sources (event TEXT NOT NULL, seq INTEGER NOT NULL, folded TEXT NOT NULL,
+    spelling TEXT NOT NULL);
+CREATE TABLE catalogue_refs (event TEXT NOT NULL, id TEXT NOT NULL);
 CREATE INDEX versions_by_key ON versions (aspect, subject, pending, valid_from);
 CREATE INDEX changes_by_instant ON changes (instant);
 CREATE INDEX changes_by_key ON changes (aspect, subject, pending);
@@ -185,6 +188,8 @@ CREATE INDEX links_by_event ON event_links (event);
 CREATE INDEX keys_by_key ON event_keys (aspect, subject, pending);
 CREATE INDEX keys_by_event ON event_keys (event);
 CREATE INDEX endings_by_aspect ON endings (aspect);
+CREATE INDEX catalogue_sources_by_fold ON catalogue_sources (folded);
+CREATE INDEX catalogue_refs_by_id ON catalogue_refs (id);
 """
 
 
@@ -248,14 +253,17 @@ def history_rows(steps: Sequence[Any], keep: Callable[[Key], bool] | None = None
 class EventRows:
     """What the index keeps of events so an append can be checked and folded in without
     reading the log: each event's record and place, its links to other events, the keys
-    its facts set (with what the catalogue needs), the ids its facts refer to, and what a
-    dissolution can end."""
+    its facts set, the ids its facts refer to, what a dissolution can end, and what each
+    gives the catalogue of subjects (spellings with their folded form, in order, and the
+    place and actor ids its facts name in their own fields)."""
 
     events: list[tuple[str, str, int, str, int, str]] = attrs.field(factory=list)
     links: list[tuple[str, str, str]] = attrs.field(factory=list)
     keys: list[tuple[str, str, str, int, str | None, str | None]] = attrs.field(factory=list)
     refs: list[tuple[str, str, str]] = attrs.field(factory=list)
     endings: list[tuple[str, str]] = attrs.field(factory=list)
+    spellings: list[tuple[str, int, str, str]] = attrs.field(factory=list)
+    own: list[tuple[str, str]] = attrs.field(factory=list)
 
 
 def event_rows(placed: Iterable[tuple[Any, str, int]], reg: Registry, counted: Callable[[str], bool]) -> EventRows:
@@ -272,13 +280,18 @@ def event_rows(placed: Iterable[tuple[Any, str, int]], reg: Registry, counted: C
         rows.links.extend((event.id, field, target) for field, target in _links(event))
         if isinstance(event, Dissolution):
             rows.endings.extend((event.id, aspect) for aspect in event.ends)
-        for fact in facts_of(event, reg):
+        named: set[str] = set()
+        for number, fact in enumerate(facts_of(event, reg)):
             own = sorted({v for role, v in fact.about if role in ID_ROLES})
+            named.update(own)
+            rows.spellings.extend(((event.id, 2 * number, fold(fact.subject_name), fact.subject_name),
+                                   (event.id, 2 * number + 1, fold(fact.subject), fact.subject)))
             rows.keys.append((event.id, fact.aspect, fact.subject, 0, fact.subject_name,
                               json.dumps(own, ensure_ascii=False)))
             if event.announced_early:
                 rows.keys.append((event.id, fact.aspect, fact.subject, 1, None, None))
             rows.refs.extend((ref, fact.aspect, fact.subject) for ref in fact.refs)
+        rows.own.extend((event.id, ident) for ident in sorted(named))
     return rows
 
 
@@ -301,6 +314,8 @@ def insert_rows(db: sqlite3.Connection, history: Rows, events: EventRows) -> Non
     db.executemany("INSERT INTO event_keys VALUES (?, ?, ?, ?, ?, ?)", events.keys)
     db.executemany("INSERT OR IGNORE INTO key_refs VALUES (?, ?, ?)", events.refs)
     db.executemany("INSERT INTO endings VALUES (?, ?)", events.endings)
+    db.executemany("INSERT INTO catalogue_sources VALUES (?, ?, ?, ?)", events.spellings)
+    db.executemany("INSERT INTO catalogue_refs VALUES (?, ?)", events.own)
 
 
 def insert_catalogue(db: sqlite3.Connection, own: Iterable[str], names: dict[str, str]) -> None:
