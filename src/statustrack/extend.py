@@ -15,7 +15,9 @@ the new events can change:
   down the chain (retracting a retraction makes its target count again);
 - for a dissolution, every key it can end (a fact of its aspects naming its polity or
   territory), and the same for a dissolution whose disputing claims they retract or correct;
-- the keys of every account of one happening with any of those (accounts replay as one step).
+- the keys of every account of one happening with any of those (accounts replay as one step);
+- the entries of the catalogue of subjects the new events and the events whose standing
+  changed give.
 
 Replaying a key needs every event that touches it, every dissolution that can end it,
 and, to tell which of those count, every event that retracts or replaces them.
@@ -38,6 +40,7 @@ from . import index as ix
 from .errors import LogInvalid
 from .events import Dissolution, Event
 from .facts import Key
+from .log import build_events
 from .logmodel import Log
 from .parse import Raw
 from .reducers import facts_of
@@ -222,17 +225,11 @@ def _built(log: Log, found: dict[str, tuple[str, int, dict[str, Any]]]) -> dict[
     """Indexed events rebuilt from their records, as the loader builds them."""
     prefix = log.root.rstrip("/")
     raws = [Raw("event", record, f"{prefix}/{file}", line) for file, line, record in found.values()]
-    events, problems = _build(raws, log)
+    events, problems = build_events(raws, log)
     if problems or len(events) != len(raws):
         msg = "an indexed event no longer builds"
         raise LookupError(msg)
     return {e.id: (e, raw, file, line) for e, raw, (file, line, _) in zip(events, raws, found.values(), strict=True)}
-
-
-def _build(raws: list[Raw], log: Log) -> tuple[list[Event], list[Any]]:
-    from .log import build_events
-
-    return build_events(raws, log)
 
 
 def plan(opened: Opened, log: Log, target: str, fresh: Sequence[Event], raws: Sequence[Raw]) -> Extension:
