@@ -44,16 +44,20 @@ NOW = pendulum.datetime(2025, 6, 1, 12, 0, tz="UTC")
 TARGETS = ("a.jsonl", "m.jsonl", "z/more.jsonl")
 
 
+EXTRAS = ("retract", "correct", "account", "dissolve", "dissolve")
+
+
 @st.composite
-def appended_logs(draw: st.DrawFn) -> tuple[list[ev.Event], int, list[tuple[int, str]]]:
-    """Events (facts of every kind, then retractions, corrections, accounts, dissolutions and
-    retractions of those), how many of them are indexed first, and the batches the rest is
-    recorded in (each a size and a target file)."""
+def appended_logs(draw: st.DrawFn, extras: tuple[str, ...] = EXTRAS) -> tuple[list[ev.Event], int,
+                                                                          list[tuple[int, str]]]:
+    """Events (facts of every kind, then `extras`: retractions, corrections, accounts,
+    dissolutions, of any earlier event), how many of them are indexed first, and the
+    batches the rest is recorded in (each a size and a target file)."""
     items = [draw(events(f"e{i}")) for i in range(draw(st.integers(1, 8)))]
     for n in range(draw(st.integers(0, 6))):
         ident = f"x{n}"
         earlier = draw(st.sampled_from(items))
-        what = draw(st.sampled_from(["retract", "correct", "account", "dissolve", "dissolve"]))
+        what = draw(st.sampled_from(extras))
         if what == "retract":
             items.append(retraction(ident, earlier.id))
         elif what == "correct":
@@ -111,7 +115,7 @@ def _rows(path: Path) -> dict[str, Any]:
         def bag(sql: str) -> list[tuple[Any, ...]]:
             return sorted(db.execute(sql).fetchall(), key=repr)
 
-        meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta WHERE key IN ('catalogue', 'files')")}
+        meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta WHERE key = 'files'")}
         return {
             "versions": bag("SELECT aspect, subject, pending, value, valid_from, valid_to, certain_from, event, "
                             "subject_name, since, valid_from_iso, valid_to_iso FROM versions"),
@@ -124,6 +128,8 @@ def _rows(path: Path) -> dict[str, Any]:
             "keys": bag("SELECT event, aspect, subject, pending, subject_name, own FROM event_keys"),
             "refs": bag("SELECT ref, aspect, subject FROM key_refs"),
             "endings": bag("SELECT event, aspect FROM endings"),
+            "catalogue ids": bag("SELECT id FROM catalogue_ids"),
+            "catalogue names": bag("SELECT folded, spelling FROM catalogue_names"),
             "meta": meta,
         }
     finally:
@@ -211,13 +217,13 @@ def test_the_law_catches_forgetting_what_a_retraction_undoes(monkeypatch: pytest
     """An extension that does not replay the keys of the events a new retraction or
     correction undoes breaks the incremental law."""
     monkeypatch.setattr(extend, "_UNDO", ())
-    breaks(check_extension, appended_logs())
+    breaks(check_extension, appended_logs(("retract", "correct")))
 
 
 def test_the_law_catches_forgetting_what_a_dissolution_ends(monkeypatch: pytest.MonkeyPatch) -> None:
     """An extension that does not replay the keys a new dissolution can end breaks the law."""
     monkeypatch.setattr(extend, "_endable", lambda *a: set())
-    breaks(check_extension, appended_logs())
+    breaks(check_extension, appended_logs(("dissolve",)))
 
 
 # --- the indexed path under stress ---------------------------------------------------------
@@ -279,6 +285,24 @@ def test_a_hand_edit_or_a_seal_takes_the_whole_log_path(tmp_path: Path, monkeypa
     assert plans == []
     store.record(root, statement("after-rebuild"))
     assert plans == [1]
+    _matches_scratch(root)
+
+
+def test_an_index_a_query_built_is_verified_once_then_extended(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """An index built by a query does not vouch for the ledger: the first record loads and
+    verifies the log once, then writes through the index, which remembers the ledger."""
+    root = sealed_copy(tmp_path)
+    log = load_log(root)
+    build(log, steps_for(log), root / INDEX_NAME, current_key(root))
+    loads, plans = [], []
+    real_load, real_plan = store.load_log, extend.plan
+    monkeypatch.setattr(store, "load_log", lambda *a, **k: loads.append(1) or real_load(*a, **k))
+    monkeypatch.setattr(extend, "plan", lambda *a, **k: plans.append(1) or real_plan(*a, **k))
+    store.record(root, statement("one"))
+    assert (loads, plans) == ([1], [1])
+    store.record(root, statement("two"))
+    assert (loads, plans) == ([1], [1, 1])
     _matches_scratch(root)
 
 
@@ -392,3 +416,23 @@ def test_readers_never_see_a_half_extended_index(tmp_path: Path) -> None:
                 pass
         reader.join()
     assert answers and answers <= whole
+
+
+@pytest.mark.parametrize("damage", ["garbage", "foreign meta", "no events table"])
+def test_a_damaged_index_is_never_trusted_by_record(tmp_path: Path, damage: str) -> None:
+    """An index that is not one statustrack wrote makes record take the whole-log path
+    and rebuild it; the record succeeds and the index is right again."""
+    root = _indexed_copy(tmp_path)
+    path = root / INDEX_NAME
+    if damage == "garbage":
+        path.write_bytes(b"not a database" * 100)
+    else:
+        db = sqlite3.connect(path)
+        if damage == "foreign meta":
+            db.execute("UPDATE meta SET value = '[1, 2]' WHERE key = 'ledger'")
+        else:
+            db.execute("DROP TABLE events")
+        db.commit()
+        db.close()
+    assert store.record(root, statement("after")).appended == ("after",)
+    _matches_scratch(root)

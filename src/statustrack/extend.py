@@ -15,7 +15,9 @@ the new events can change:
   down the chain (retracting a retraction makes its target count again);
 - for a dissolution, every key it can end (a fact of its aspects naming its polity or
   territory), and the same for a dissolution whose disputing claims they retract or correct;
-- the keys of every account of one happening with any of those (accounts replay as one step).
+- the keys of every account of one happening with any of those (accounts replay as one step);
+- the entries of the catalogue of subjects the new events and the events whose standing
+  changed give.
 
 Replaying a key needs every event that touches it, every dissolution that can end it,
 and, to tell which of those count, every event that retracts or replaces them.
@@ -38,6 +40,7 @@ from . import index as ix
 from .errors import LogInvalid
 from .events import Dissolution, Event
 from .facts import Key
+from .log import build_events
 from .logmodel import Log
 from .parse import Raw
 from .reducers import facts_of
@@ -45,7 +48,7 @@ from .registry import fold
 from .state import counted_events
 from .validate import _links, check_events
 
-__all__ = ["Extension", "Opened", "open_for_record", "plan"]
+__all__ = ["Extension", "Opened", "commit", "open_for_record", "plan", "remember_ledger"]
 
 _UNDO = ("retracts", "replaces")
 
@@ -82,11 +85,12 @@ class Opened:
             self.db.close()
 
 
-def open_for_record(root: Path, path: Path) -> Opened | None:
+def open_for_record(root: Path, path: Path, *, verified: bool = True) -> Opened | None:
     """The index at `path`, opened for writing inside a write transaction, if it is current
-    for the log at `root` and remembers a verified ledger; else None (the caller takes the
-    whole-log path). Call under the log's lock: only writers of the log write the index in
-    place, so a rollback journal beside it is a dead writer's, and the index is dropped."""
+    for the log at `root` and (with `verified`) remembers a verified ledger; else None (the
+    caller takes the whole-log path). Call under the log's lock: only writers of the log
+    write the index in place, so a rollback journal beside it is a dead writer's, and the
+    index is dropped with it."""
     journal = path.with_name(path.name + "-journal")
     if journal.exists():
         journal.unlink(missing_ok=True)
@@ -101,7 +105,7 @@ def open_for_record(root: Path, path: Path) -> Opened | None:
     try:
         db.execute("BEGIN IMMEDIATE")
         meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
-        if meta.get("ledger") is None or "events" not in {
+        if (verified and not isinstance(meta.get("ledger"), dict)) or "events" not in {
                 r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}:
             raise LookupError
         if any(meta.get(k) != v for k, v in ix.current_key(root).items()):
@@ -110,6 +114,23 @@ def open_for_record(root: Path, path: Path) -> Opened | None:
         db.close()
         return None
     return Opened(db, meta, path)
+
+
+def remember_ledger(root: Path, path: Path, ledger: dict[str, Any]) -> bool:
+    """Record in the index at `path`, if it is current for the log at `root`, that the log
+    verified against the ledger `ledger` (`ledger.ledger_state`), so records can take the
+    indexed path. Call under the log's lock, right after verifying. True if it did."""
+    opened = open_for_record(root, path, verified=False)
+    if opened is None:
+        return False
+    try:
+        ix.write_meta(opened.db, {"ledger": ledger})
+        opened.db.execute("COMMIT")
+    except sqlite3.Error:
+        return False
+    finally:
+        opened.close()
+    return True
 
 
 def _marks(items: Sequence[Any]) -> str:
@@ -138,7 +159,7 @@ class Extension:
     history: ix.Rows
     events: ix.EventRows
     counts: dict[str, int]
-    catalogue: list[Any] | None
+    catalogue: tuple[set[str], set[str]]
     last_run: int
 
 
@@ -173,8 +194,9 @@ def _touching(db: sqlite3.Connection, keys: Iterable[Key]) -> set[str]:
     db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_keys (aspect TEXT, subject TEXT, pending INTEGER)")
     db.execute("DELETE FROM wanted_keys")
     db.executemany("INSERT INTO wanted_keys VALUES (?, ?, ?)", [(k.aspect, k.subject, int(k.pending)) for k in keys])
+    # CROSS JOIN keeps the few wanted keys outside, so each is one lookup in keys_by_key
     return {e for (e,) in db.execute(
-        "SELECT DISTINCT k.event FROM wanted_keys w JOIN event_keys k "
+        "SELECT DISTINCT k.event FROM wanted_keys w CROSS JOIN event_keys k "
         "ON k.aspect = w.aspect AND k.subject = w.subject AND k.pending = w.pending")}
 
 
@@ -203,17 +225,11 @@ def _built(log: Log, found: dict[str, tuple[str, int, dict[str, Any]]]) -> dict[
     """Indexed events rebuilt from their records, as the loader builds them."""
     prefix = log.root.rstrip("/")
     raws = [Raw("event", record, f"{prefix}/{file}", line) for file, line, record in found.values()]
-    events, problems = _build(raws, log)
+    events, problems = build_events(raws, log)
     if problems or len(events) != len(raws):
         msg = "an indexed event no longer builds"
         raise LookupError(msg)
     return {e.id: (e, raw, file, line) for e, raw, (file, line, _) in zip(events, raws, found.values(), strict=True)}
-
-
-def _build(raws: list[Raw], log: Log) -> tuple[list[Event], list[Any]]:
-    from .log import build_events
-
-    return build_events(raws, log)
 
 
 def plan(opened: Opened, log: Log, target: str, fresh: Sequence[Event], raws: Sequence[Raw]) -> Extension:
@@ -269,18 +285,18 @@ def plan(opened: Opened, log: Log, target: str, fresh: Sequence[Event], raws: Se
             touching |= found
         if todo_events:
             old = todo_events - new_ids
-            partners = {t for (t,) in _select(db, "SELECT target FROM event_links WHERE event IN ({}) "
-                                                  "AND field = 'account_of'", old)}
-            partners |= {e for (e,) in _select(db, "SELECT event FROM event_links WHERE target IN ({}) "
-                                                   "AND field = 'account_of'", old)}
-            partners |= {e.account_of for e in fresh if e.id in todo_events and e.account_of}
-            partners -= new_ids | touching
-            todo_events = set()
-            touching |= partners
-            more = _keys_of(db, partners) - keys
+            pairs = _select(db, "SELECT event, target FROM event_links WHERE event IN ({}) "
+                                "AND field = 'account_of'", old)
+            pairs += _select(db, "SELECT event, target FROM event_links WHERE target IN ({}) "
+                                 "AND field = 'account_of'", old)
+            pairs += [(e.id, e.account_of) for e in fresh if e.id in todo_events and e.account_of]
+            grouped = {i for pair in pairs for i in pair} - new_ids
+            todo_events = grouped - touching
+            touching |= grouped
+            # accounts replay as one step: every key of a group with an event involved is replayed
+            more = _keys_of(db, grouped) - keys
             keys |= more
             todo_keys |= more
-            todo_events |= partners
     touching -= new_ids
 
     # What the checks and the replay need besides: link targets of the new events, the claims
@@ -313,51 +329,53 @@ def plan(opened: Opened, log: Log, target: str, fresh: Sequence[Event], raws: Se
     rows = ix.event_rows(((e, target, line) for e, _, _, line in placed_new.values()), log.registry,
                          counted.__contains__)
     counts = {i: int(i in counted) for i in changed}
-    catalogue = _catalogue(db, opened.meta["catalogue"], fresh, counted, log, bool(changed))
+    catalogue = _catalogue(db, fresh, changed, log)
     return Extension(frozenset(keys), history, rows, counts, catalogue, max([last_run, *runs]))
 
 
-def _catalogue(db: sqlite3.Connection, current: list[Any], fresh: Sequence[Event], counted: set[str], log: Log,
-               recount: bool) -> list[Any] | None:
-    """The index's catalogue (as `query.catalogue` gives it) with the new events in: the
-    new entries added, or None when it must be worked out again from every counted event
-    (some event's standing changed, or a new spelling competes with an indexed one)."""
-    if recount:
-        return None
-    own, names = set(current[0]), dict(current[1])
+def _catalogue(db: sqlite3.Connection, fresh: Sequence[Event], changed: set[str], log: Log) -> tuple[set[str],
+                                                                                                 set[str]]:
+    """The entries of the catalogue of subjects the new events and the events whose standing
+    changed can change: folded spellings and place or actor ids."""
+    folds: set[str] = set()
+    ids: set[str] = set()
     for event in fresh:
-        if event.id not in counted:
-            continue
         for fact in facts_of(event, log.registry):
-            own.update(v for role, v in fact.about if role in ix.ID_ROLES)
-            for spelling in (fact.subject_name, fact.subject):
-                folded = fold(spelling)
-                if folded in names:
-                    if names[folded] != spelling:
-                        return None
-                else:
-                    names[folded] = spelling
-    return [sorted(own), names]
+            folds.update((fold(fact.subject_name), fold(fact.subject)))
+            ids.update(v for role, v in fact.about if role in ix.ID_ROLES)
+    for name, subject, own in _select(db, "SELECT subject_name, subject, own FROM event_keys WHERE event IN ({}) "
+                                          "AND pending = 0", changed):
+        folds.update((fold(name), fold(subject)))
+        ids.update(json.loads(own))
+    return folds, ids
 
 
-def recount_catalogue(db: sqlite3.Connection) -> list[Any]:
-    """The catalogue from every counted event's facts, in log order (as `query.catalogue`)."""
-    own: set[str] = set()
-    names: dict[str, str] = {}
-    for name, subject, ids in db.execute(
-            "SELECT k.subject_name, k.subject, k.own FROM event_keys k JOIN events e ON e.id = k.event "
-            "WHERE e.counts = 1 AND k.pending = 0 ORDER BY e.file, e.line, k.rowid"):
-        own.update(json.loads(ids))
-        names.setdefault(fold(name), name)
-        names.setdefault(fold(subject), subject)
-    return [sorted(own), names]
+def _recatalogue(db: sqlite3.Connection, folds: Iterable[str], ids: Iterable[str]) -> None:
+    """Work out these entries of the catalogue again from the events that count now, as
+    `query.catalogue` does: an id is in while some counted fact names it; a folded spelling
+    is spelled as the first counted fact to give it, in log order."""
+    for folded in folds:
+        first = db.execute("SELECT s.spelling FROM catalogue_sources s JOIN events e ON e.id = s.event "
+                           "WHERE s.folded = ? AND e.counts = 1 ORDER BY e.file, e.line, s.seq LIMIT 1",
+                           (folded,)).fetchone()
+        if first is None:
+            db.execute("DELETE FROM catalogue_names WHERE folded = ?", (folded,))
+        else:
+            db.execute("INSERT OR REPLACE INTO catalogue_names VALUES (?, ?)", (folded, first[0]))
+    for ident in ids:
+        if db.execute("SELECT 1 FROM catalogue_refs r JOIN events e ON e.id = r.event "
+                      "WHERE r.id = ? AND e.counts = 1 LIMIT 1", (ident,)).fetchone() is None:
+            db.execute("DELETE FROM catalogue_ids WHERE id = ?", (ident,))
+        else:
+            db.execute("INSERT OR IGNORE INTO catalogue_ids VALUES (?)", (ident,))
 
 
 def commit(opened: Opened, extension: Extension, files: list[list[Any]], ledger: dict[str, Any]) -> None:
     """Replace the rows of the extension's keys, add its events, and set the meta keys
     (the files' manifest, the ledger's state): one transaction."""
     db = opened.db
-    db.execute("CREATE TEMP TABLE redo (aspect TEXT, subject TEXT, pending INTEGER, PRIMARY KEY (aspect, subject, pending))")
+    db.execute("CREATE TEMP TABLE redo (aspect TEXT, subject TEXT, pending INTEGER, "
+               "PRIMARY KEY (aspect, subject, pending))")
     db.executemany("INSERT INTO redo VALUES (?, ?, ?)",
                    [(k.aspect, k.subject, int(k.pending)) for k in extension.keys])
     matches = "(aspect, subject, pending) IN (SELECT aspect, subject, pending FROM redo)"
@@ -365,8 +383,8 @@ def commit(opened: Opened, extension: Extension, files: list[list[Any]], ledger:
     db.execute(f"DELETE FROM changes WHERE {matches}")
     db.executemany("UPDATE events SET counts = ? WHERE id = ?", [(c, i) for i, c in extension.counts.items()])
     ix.insert_rows(db, extension.history, extension.events)
-    catalogue = extension.catalogue if extension.catalogue is not None else recount_catalogue(db)
-    ix.write_meta(db, {"files": files, "ledger": ledger, "catalogue": catalogue, "last_run": extension.last_run})
+    _recatalogue(db, *extension.catalogue)
+    ix.write_meta(db, {"files": files, "ledger": ledger, "last_run": extension.last_run})
     db.execute("DROP TABLE temp.redo")
     db.execute("DROP TABLE IF EXISTS temp.wanted_keys")
     db.execute("COMMIT")

@@ -11,6 +11,7 @@ cache directory. Its schema is public and documented in docs/index.md.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -18,7 +19,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ import pendulum
 
 from .dates import Interval, iso_fixed
 from .facts import ID_ROLES, Fact, Key, Support
-from .registry import Actor, Place, Registry, Source, SourceRef
+from .registry import Actor, Place, Registry, Source, SourceRef, fold
 from .walk import log_files
 
 __all__ = ["INDEX_NAME", "SCHEMA", "Index", "build", "code_version", "index_path", "manifest", "open_current"]
@@ -201,6 +202,11 @@ CREATE TABLE event_keys (event TEXT NOT NULL, aspect TEXT NOT NULL, subject TEXT
 CREATE TABLE key_refs (ref TEXT NOT NULL, aspect TEXT NOT NULL, subject TEXT NOT NULL,
     PRIMARY KEY (ref, aspect, subject)) WITHOUT ROWID;
 CREATE TABLE endings (event TEXT NOT NULL, aspect TEXT NOT NULL);
+CREATE TABLE catalogue_ids (id TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE catalogue_names (folded TEXT PRIMARY KEY, spelling TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE catalogue_sources (event TEXT NOT NULL, seq INTEGER NOT NULL, folded TEXT NOT NULL,
+    spelling TEXT NOT NULL);
+CREATE TABLE catalogue_refs (event TEXT NOT NULL, id TEXT NOT NULL);
 CREATE INDEX versions_by_key ON versions (aspect, subject, pending, valid_from);
 CREATE INDEX versions_by_fork_from ON versions (fork, valid_from, fact, certain_from);
 CREATE INDEX versions_by_fork_until ON versions (fork, valid_until, fact, certain_from);
@@ -214,6 +220,8 @@ CREATE INDEX links_by_event ON event_links (event);
 CREATE INDEX keys_by_key ON event_keys (aspect, subject, pending);
 CREATE INDEX keys_by_event ON event_keys (event);
 CREATE INDEX endings_by_aspect ON endings (aspect);
+CREATE INDEX catalogue_sources_by_fold ON catalogue_sources (folded);
+CREATE INDEX catalogue_refs_by_id ON catalogue_refs (id);
 """
 
 
@@ -296,14 +304,17 @@ def history_rows(steps: Sequence[Any], keep: Callable[[Key], bool] | None = None
 class EventRows:
     """What the index keeps of events so an append can be checked and folded in without
     reading the log: each event's record and place, its links to other events, the keys
-    its facts set (with what the catalogue needs), the ids its facts refer to, and what a
-    dissolution can end."""
+    its facts set, the ids its facts refer to, what a dissolution can end, and what each
+    gives the catalogue of subjects (spellings with their folded form, in order, and the
+    place and actor ids its facts name in their own fields)."""
 
     events: list[tuple[str, str, int, str, int, str]] = attrs.field(factory=list)
     links: list[tuple[str, str, str]] = attrs.field(factory=list)
     keys: list[tuple[str, str, str, int, str | None, str | None]] = attrs.field(factory=list)
     refs: list[tuple[str, str, str]] = attrs.field(factory=list)
     endings: list[tuple[str, str]] = attrs.field(factory=list)
+    spellings: list[tuple[str, int, str, str]] = attrs.field(factory=list)
+    own: list[tuple[str, str]] = attrs.field(factory=list)
 
 
 def event_rows(placed: Iterable[tuple[Any, str, int]], reg: Registry, counted: Callable[[str], bool]) -> EventRows:
@@ -320,13 +331,18 @@ def event_rows(placed: Iterable[tuple[Any, str, int]], reg: Registry, counted: C
         rows.links.extend((event.id, field, target) for field, target in _links(event))
         if isinstance(event, Dissolution):
             rows.endings.extend((event.id, aspect) for aspect in event.ends)
-        for fact in facts_of(event, reg):
+        named: set[str] = set()
+        for number, fact in enumerate(facts_of(event, reg)):
             own = sorted({v for role, v in fact.about if role in ID_ROLES})
+            named.update(own)
+            rows.spellings.extend(((event.id, 2 * number, fold(fact.subject_name), fact.subject_name),
+                                   (event.id, 2 * number + 1, fold(fact.subject), fact.subject)))
             rows.keys.append((event.id, fact.aspect, fact.subject, 0, fact.subject_name,
                               _text(own)))
             if event.announced_early:
                 rows.keys.append((event.id, fact.aspect, fact.subject, 1, None, None))
             rows.refs.extend((ref, fact.aspect, fact.subject) for ref in fact.refs)
+        rows.own.extend((event.id, ident) for ident in sorted(named))
     return rows
 
 
@@ -347,6 +363,21 @@ def insert_rows(db: sqlite3.Connection, history: Rows, events: EventRows) -> Non
     db.executemany("INSERT INTO event_keys VALUES (?, ?, ?, ?, ?, ?)", events.keys)
     db.executemany("INSERT OR IGNORE INTO key_refs VALUES (?, ?, ?)", events.refs)
     db.executemany("INSERT INTO endings VALUES (?, ?)", events.endings)
+    db.executemany("INSERT INTO catalogue_sources VALUES (?, ?, ?, ?)", events.spellings)
+    db.executemany("INSERT INTO catalogue_refs VALUES (?, ?)", events.own)
+
+
+def insert_catalogue(db: sqlite3.Connection, own: Iterable[str], names: dict[str, str]) -> None:
+    """Add to the catalogue tables the place and actor ids `own` and the subject spellings
+    `names` (folded -> as printed); entries already there stay."""
+    db.executemany("INSERT OR IGNORE INTO catalogue_ids VALUES (?)", ((i,) for i in own))
+    db.executemany("INSERT OR IGNORE INTO catalogue_names VALUES (?, ?)", names.items())
+
+
+def read_catalogue(db: sqlite3.Connection) -> tuple[frozenset[str], dict[str, str]]:
+    """The catalogue the index keeps: what `query.catalogue` gives for the log."""
+    return (frozenset(i for (i,) in db.execute("SELECT id FROM catalogue_ids")),
+            dict(db.execute("SELECT folded, spelling FROM catalogue_names")))
 
 
 def log_meta(log: Any) -> dict[str, Any]:
@@ -384,10 +415,10 @@ def build(log: Any, steps: Sequence[Any], path: Path, key: dict[str, Any],
             db.executescript(_DDL)
             from .query import catalogue
 
-            own, names = catalogue(log)
-            write_meta(db, {**key, **log_meta(log), "catalogue": [sorted(own), names], "ledger": ledger,
+            write_meta(db, {**key, **log_meta(log), "ledger": ledger,
                             "last_run": max((r[13] for r in history.versions), default=0)})
             insert_rows(db, history, rows)
+            insert_catalogue(db, *catalogue(log))
             db.commit()
         finally:
             db.close()
@@ -570,6 +601,19 @@ class Index:
                 have.extend(i for i in ids if i not in have)
         return found
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read as of one moment: the reads inside see no record that commits meanwhile
+        (a diff reads several times; each would otherwise see the index as it then is)."""
+        if self.db.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.db.execute("COMMIT")
+
     def close(self) -> None:
         """Close the database."""
         self.db.close()
@@ -637,9 +681,8 @@ def load_indexed(path: str | os.PathLike[str] | None = None) -> Any:
         index = open_current(root, where)
         if index is not None:
             meta = index.meta
-            own, names = meta["catalogue"]
             return Log(meta["name"], meta["timezone"], meta["format"], shown, index.registry(), (), {},
-                       cache={"index": index, "catalogue": (frozenset(own), names)},
+                       cache={"index": index},
                        horizon=_uninterval(meta["horizon"]), polity=meta["polity"])
     from .log import load_log
     from .query import steps_for

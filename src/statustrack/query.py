@@ -136,6 +136,11 @@ def order(facts: Iterable[Fact]) -> tuple[Fact, ...]:
 def catalogue(log: Log) -> tuple[frozenset[str], dict[str, str]]:
     """The place and actor ids some counted fact names in its own fields, and every subject
     the output prints (folded subject and subject name -> as printed), cached per log."""
+    index = log.cache.get("index")
+    if "catalogue" not in log.cache and index is not None:  # read only when a filter needs it
+        from .index import read_catalogue
+
+        log.cache["catalogue"] = read_catalogue(index.db)
     if "catalogue" not in log.cache:
         from .reducers import facts_of
         from .state import counted_events
@@ -396,7 +401,8 @@ def diff(log: Log, from_: str, to: str, *, known_at: str | None = None,
         causes = _causes(log, lo, hi, record)
     else:
         keep = wanted(log, aspects, subjects, **filters)
-        before, after, causes, _, _ = _indexed_step(index, lo, hi, index.possible_at(lo), keep)
+        with index.snapshot():
+            before, after, causes, _, _ = _indexed_step(index, lo, hi, index.possible_at(lo), keep)
         if q_from > q_to:
             before, after = after, before
     return Diff(from_, to, known_at, _changes(before, after, causes))
@@ -431,7 +437,8 @@ def slide(log: Log, whens: Sequence[str], *, known_at: str | None = None, aspect
             _, _, key, fact = heapq.heappop(due)
             if possible.get(key) is fact:
                 moving[key] = fact
-        before, after, causes, changed, fresh = _indexed_step(index, lo, hi, moving, keep)
+        with index.snapshot():
+            before, after, causes, changed, fresh = _indexed_step(index, lo, hi, moving, keep)
         yield Diff(a, b, known_at, _changes(before, after, causes))
         for key in changed:
             possible.pop(key, None)

@@ -8,12 +8,13 @@ wholly after a write, never half of one.
 
 `record` writes a journal (`.statustrack.pending`: the target file and the ids and
 digests of the events it is about to append) before it renames anything, then the
-events file, then the ledger, then removes the journal. Through a current fact index
-(`statustrack.extend`) it appends to the ledger in place instead of rewriting it, the
-journal holding the ledger's size so that an append cut short is cut off and redone. A crash at any point leaves
+events file, then the ledger, then removes the journal. A crash at any point leaves
 the log valid; the next locked operation removes leftover temporary files and seals
 exactly the events the journal names that did reach the log, and says so. Events
 added by hand are never sealed by that recovery: `seal` is for those, after review.
+Through a current fact index (`statustrack.extend`), `record` appends to the ledger in
+place instead of rewriting it; the journal then holds the ledger's size, so an append a
+crash cut short mid-line is cut off and redone.
 
 The shipped log inside the installed package is read-only: writes need a copy.
 """
@@ -332,7 +333,8 @@ def _recover(root: Path, log: Log, seals: list[Seal]) -> tuple[list[Seal], tuple
     finish = [by_id[i] for i, d in entries
               if i not in sealed and i in by_id and log.paths.get(i) == target and digest(by_id[i]) == d]
     if finish:
-        seals = _append_ledger(root, seals, [(e, target) for e in finish], _settings_line(log, sealed_settings(seals) is not None))
+        settings = _settings_line(log, sealed_settings(seals) is not None)
+        seals = _append_ledger(root, seals, [(e, target) for e in finish], settings)
     try:
         (root / PENDING).unlink()
         _fsync_directory(root)
@@ -463,7 +465,9 @@ def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: 
     When the log's fact index is current and remembers the ledger the log verified
     against, nothing else of the log is read: the new events are checked against the
     index and folded into it (`statustrack.extend`). Otherwise the whole log is loaded
-    and verified, and the index is rebuilt after the write.
+    and verified; then a current index built without verifying (by a query) remembers the
+    verified ledger and the write goes through it, and a stale or missing one is rebuilt
+    after the write.
     """
     root = _writable(path)
     target = target_name(root, target)
@@ -475,6 +479,10 @@ def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: 
         seals, recovered = _recover(root, log, _ledger(log, root))
         _clean_temporaries(root)
         _refuse_unless_verified(log, seals, recovered)
+        if _remember_ledger(root, seals):  # the index was current, but built without verifying
+            done = _record_indexed(root, raws, target, expect_last, now)
+            if done is not None:
+                return attrs.evolve(done, recovered=recovered)
         events_sealed = [s for s in seals if s.id in log.paths]
         last = events_sealed[-1].id if events_sealed else None
         if expect_last is not None and expect_last != last:
@@ -493,6 +501,14 @@ def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: 
         _finish(root)
         _reindex(root, log, target, first_line, fresh, seals)
         return Recorded(tuple(e.id for e in fresh), tuple(unchanged), target, stamp.text, head(seals), recovered)
+
+
+def _remember_ledger(root: Path, seals: Sequence[Seal]) -> bool:
+    """Let the log's index, if current, remember the ledger the log just verified against."""
+    from . import extend
+    from .index import index_path
+
+    return extend.remember_ledger(root, index_path(root, False), ledger_state(root, seals))
 
 
 def _reindex(root: Path, log: Log, target: str, first_line: int, fresh: Sequence[Event],
@@ -521,9 +537,10 @@ def _reindex(root: Path, log: Log, target: str, first_line: int, fresh: Sequence
 def _record_indexed(root: Path, raws: Sequence[Raw], target: str, expect_last: str | None,
                     now: pendulum.DateTime | None) -> Recorded | None:
     """`record` through the log's current fact index, or None when the index cannot vouch
-    for the log (missing, stale, built by other code, or not remembering a verified ledger
-    that is still on disk unchanged; an interrupted record to finish): then the caller
-    loads and verifies the whole log."""
+    for the log (missing, stale, built by other code, corrupt, or not remembering a
+    verified ledger that is still on disk unchanged; an interrupted record to finish):
+    then the caller loads and verifies the whole log. Nothing is written before the new
+    events have passed every check."""
     import sqlite3
 
     from . import extend
@@ -535,51 +552,61 @@ def _record_indexed(root: Path, raws: Sequence[Raw], target: str, expect_last: s
     if opened is None:
         return None
     try:
-        state = opened.meta["ledger"]
-        if not ledger_unchanged(root, state):
-            return None
-        _clean_temporaries(root)
-        if expect_last is not None and expect_last != state["last"]:
-            msg = (f"the log has moved on: its last recorded event is {state['last']!r}, not {expect_last!r}; "
-                   "read it again")
-            raise Conflict(msg)
-        log = opened.log(str(root))
-
-        def known(ids: Sequence[str]) -> dict[str, tuple[Event, str]]:
-            found = opened.records(ids)
-            if not found:
-                return {}
-            built, problems = build_events([Raw("event", r, f, n) for f, n, r in found.values()], log)
-            if problems:
-                raise LookupError(problems)
-            return {e.id: (e, f"{log.root.rstrip('/')}/{found[e.id][0]}") for e in built}
-
         try:
-            fresh, unchanged, stamp = _fresh(raws, log, known, now)
-        except LookupError:
-            return None
-        if not fresh:
-            return Recorded((), tuple(unchanged), target, head=state["head"])
-        file, before = _target_text(root, target)
-        rebuilt, lines = _read_back(log, target, before.count("\n") + 1, fresh)
-        try:
-            extension = extend.plan(opened, log, target, rebuilt, lines)
-        except (LookupError, sqlite3.Error):
-            return None
+            prepared = _prepare_indexed(opened, root, raws, target, expect_last, now)
+        except StatustrackError:
+            raise
+        except (LookupError, TypeError, sqlite3.Error):
+            return None  # the index cannot answer: nothing is written yet
+        if prepared is None or isinstance(prepared, Recorded):
+            return prepared
+        state, log, fresh, unchanged, stamp, file, before, extension = prepared
         settings = _settings_line(log, state["settings"])
         text, chain_head = chain_lines(state["head"], [(e, target) for e in fresh], settings=settings,
                                        v1=state["lines"] and not state["settings"])
         _write_events(root, target, file, before, fresh, state["size"])
         _append_text(root / LEDGER, text, "between")
         _finish(root)
-        after = ledger_state_of(root, chain_head, fresh[-1].id, settings=True, lines=True)
         try:
+            after = ledger_state_of(root, chain_head, fresh[-1].id, settings=True, lines=True)
             extend.commit(opened, extension, manifest(root), after)
-        except (OSError, sqlite3.Error):
+        except (OSError, sqlite3.Error, StatustrackError):
             pass  # the index is stale now, never wrong: the next query rebuilds it
         return Recorded(tuple(e.id for e in fresh), tuple(unchanged), target, stamp.text, chain_head)
     finally:
         opened.close()
+
+
+def _prepare_indexed(opened: Any, root: Path, raws: Sequence[Raw], target: str, expect_last: str | None,
+                     now: pendulum.DateTime | None) -> Any:
+    """Everything `_record_indexed` does before writing: None to fall back, a `Recorded`
+    when there is nothing to write, else what the write needs."""
+    from . import extend
+
+    state = opened.meta["ledger"]
+    if not ledger_unchanged(root, state):
+        return None
+    _clean_temporaries(root)
+    if expect_last is not None and expect_last != state["last"]:
+        msg = (f"the log has moved on: its last recorded event is {state['last']!r}, not {expect_last!r}; "
+               "read it again")
+        raise Conflict(msg)
+    log = opened.log(str(root))
+
+    def known(ids: Sequence[str]) -> dict[str, tuple[Event, str]]:
+        found = opened.records(ids)
+        built, problems = build_events([Raw("event", r, f, n) for f, n, r in found.values()], log)
+        if problems or len(built) != len(found):
+            raise LookupError(problems)
+        return {e.id: (e, f"{log.root.rstrip('/')}/{found[e.id][0]}") for e in built}
+
+    fresh, unchanged, stamp = _fresh(raws, log, known, now)
+    if not fresh:
+        return Recorded((), tuple(unchanged), target, head=state["head"])
+    file, before = _target_text(root, target)
+    rebuilt, lines = _read_back(log, target, before.count("\n") + 1, fresh)
+    extension = extend.plan(opened, log, target, rebuilt, lines)
+    return state, log, fresh, unchanged, stamp, file, before, extension
 
 
 def _append_text(ledger: Path, text: str, step: str | None = None) -> None:
