@@ -46,6 +46,7 @@ def check_index(items: list[ev.Event], d1: str, d2: str, folder: Path) -> None:
         fast.cache["index"].close()
 
 
+@settings(max_examples=max(10, settings().max_examples // 2))  # each example builds an index file
 @given(logs_with_undo(), query_dates(), query_dates())
 def test_index_law(tmp_path_factory: pytest.TempPathFactory, items: list[ev.Event], d1: str, d2: str) -> None:
     """Law 9: every answer from the index equals the pure replay's."""
@@ -104,6 +105,7 @@ def at_a_boundary(draw: st.DrawFn) -> tuple[Any, str, str]:
     return items, text, text
 
 
+@settings(max_examples=max(10, settings().max_examples // 2))
 @given(at_a_boundary())
 def test_index_law_at_boundaries(tmp_path_factory: pytest.TempPathFactory, case: tuple[Any, str, str]) -> None:
     """Law 9 at the very instants where versions begin and end."""
