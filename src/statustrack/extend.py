@@ -163,25 +163,25 @@ class Extension:
     last_run: int
 
 
-def _undoers(db: sqlite3.Connection, ids: set[str]) -> set[str]:
-    """`ids` with every event that retracts or replaces one of them, and so on up."""
+def _linked_up(db: sqlite3.Connection, ids: set[str], fields: tuple[str, ...]) -> set[str]:
+    """`ids` with every event that names one of them by one of `fields`, and so on up."""
     found, frontier = set(ids), set(ids)
+    sql = f"SELECT event FROM event_links WHERE target IN ({{}}) AND field IN ({_marks(fields)})"
     while frontier:
-        frontier = {e for (e,) in _select(db, "SELECT event FROM event_links WHERE target IN ({}) "
-                                              "AND field IN ('retracts', 'replaces')", frontier)} - found
+        frontier = {e for (e,) in _select(db, sql, frontier, *fields)} - found
         found |= frontier
     return found
+
+
+def _undoers(db: sqlite3.Connection, ids: set[str]) -> set[str]:
+    """`ids` with every event that retracts or replaces one of them, and so on up."""
+    return _linked_up(db, ids, ("retracts", "replaces"))
 
 
 def _replacers(db: sqlite3.Connection, ids: set[str]) -> set[str]:
     """`ids` with every event that replaces one of them, and so on up (a dispute's claim
     stands as its latest correction)."""
-    found, frontier = set(ids), set(ids)
-    while frontier:
-        frontier = {e for (e,) in _select(db, "SELECT event FROM event_links WHERE target IN ({}) "
-                                              "AND field = 'replaces'", frontier)} - found
-        found |= frontier
-    return found
+    return _linked_up(db, ids, ("replaces",))
 
 
 def _keys_of(db: sqlite3.Connection, ids: Iterable[str]) -> set[Key]:

@@ -89,42 +89,34 @@ class Origins:
         return _Paths(self)
 
 
-class _Where(Mapping[str, tuple[str, int | None]]):
+class _View(Mapping[str, Any]):
+    """A read-only mapping by event id over an `Origins` table."""
+
     def __init__(self, origins: Origins) -> None:
         self._o = origins
 
+    def __contains__(self, ident: object) -> bool:
+        return ident in self._o._position
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._o._position)
+
+    def __len__(self) -> int:
+        return len(self._o._position)
+
+
+class _Where(_View):
     def __getitem__(self, ident: str) -> tuple[str, int | None]:
         o = self._o
         position = o._position[ident]
         line = o._line[position]
         return o._files[o._file[position]][0], (line - 1 if line else None)
 
-    def __contains__(self, ident: object) -> bool:
-        return ident in self._o._position
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._o._position)
-
-    def __len__(self) -> int:
-        return len(self._o._position)
-
-
-class _Paths(Mapping[str, str]):
-    def __init__(self, origins: Origins) -> None:
-        self._o = origins
-
+class _Paths(_View):
     def __getitem__(self, ident: str) -> str:
         o = self._o
         return o._files[o._file[o._position[ident]]][1]
-
-    def __contains__(self, ident: object) -> bool:
-        return ident in self._o._position
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._o._position)
-
-    def __len__(self) -> int:
-        return len(self._o._position)
 
 
 def default_log_path() -> Path:
