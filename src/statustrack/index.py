@@ -524,12 +524,6 @@ class Index:
             found[key] = fact
         return found
 
-    def at(self, instant: pendulum.DateTime) -> list[tuple[int, Fact, bool]]:
-        """The versions in force at `instant`, as (fact id, fact, possible): a fact
-        possible at `instant` comes with its chain."""
-        q = micros(instant)
-        return self._facts(_AT, q, q)
-
     def facts_at(self, instant: pendulum.DateTime) -> dict[Key, Fact]:
         """The facts in force at `instant`, by key."""
         q = micros(instant)
