@@ -46,6 +46,13 @@ def run_cli(*args: str) -> Run:
     return Run(status, out.getvalue(), err.getvalue())
 
 
+def transcript(*args: str) -> str:
+    """What the CLI prints for `args`, which must succeed, with the mini log's path as the
+    goldens write it (so they do not depend on where the checkout is)."""
+    result = run_cli(*args)
+    assert result.status == 0, result.err
+    return result.out.replace(str(MINI), "tests/data/mini")
+
 @pytest.fixture
 def cli() -> Callable[..., Run]:
     """The CLI runner."""

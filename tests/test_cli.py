@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import MINI, run_cli
+from .conftest import MINI, run_cli, transcript
 
 GOLDEN = Path(__file__).parent / "golden"
 LOG = ["--log", str(MINI)]
@@ -43,9 +43,7 @@ CASES: dict[str, list[str]] = {
 
 
 def _transcript(name: str) -> str:
-    result = run_cli(*CASES[name], *LOG)
-    assert result.status == 0, result.err
-    return result.out.replace(str(MINI), "tests/data/mini")
+    return transcript(*CASES[name], *LOG)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import MINI, run_cli
+from .conftest import MINI, run_cli, transcript
 
 GOLDEN = Path(__file__).parent / "golden"
 MINI_LOG = ["--log", str(MINI)]
@@ -68,9 +68,7 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
 
 def _transcript(name: str) -> str:
     args, log = CASES[name]
-    result = run_cli(*args, *log)
-    assert result.status == 0, result.err
-    return result.out.replace(str(MINI), "tests/data/mini")
+    return transcript(*args, *log)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_readme import BLOCK, _output
+from .test_readme import BLOCK, _output, refresh
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPLORE = ROOT / "docs" / "explore.md"
@@ -81,12 +81,6 @@ def test_export_schema_documented() -> None:
     assert not missing
 
 
-def _refresh() -> None:
-    text = EXPLORE.read_text(encoding="utf-8")
-    text = BLOCK.sub(lambda m: f"<!-- transcript -->\n```text\n$ {m[1]}\n{_output(m[1])}```\n", text)
-    EXPLORE.write_text(text, encoding="utf-8")
-
-
 if __name__ == "__main__":
-    _refresh()
+    refresh((EXPLORE,))
     sys.exit(0)

@@ -81,13 +81,14 @@ def test_recording_walk_through(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert "Artsakh (NKAO/NKR)" in withdrawn and "2020-11-aghdam" not in withdrawn
 
 
-def _refresh() -> None:
-    for doc in DOCS:
+def refresh(docs: tuple[Path, ...] = DOCS) -> None:
+    """Write each marked transcript of `docs` again with the command's output now."""
+    for doc in docs:
         text = doc.read_text(encoding="utf-8")
         text = BLOCK.sub(lambda m: f"<!-- transcript -->\n```text\n$ {m[1]}\n{_output(m[1])}```\n", text)
         doc.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
-    _refresh()
+    refresh()
     sys.exit(0)
