@@ -205,8 +205,8 @@ def check_extension(items: list[ev.Event], indexed: int, batches: list[tuple[int
 
 
 # Each example records into two logs on disk and builds a third index (about 2 s here), so
-# the law runs a fifth of the profile's examples: 20 under `ci`, 2,000 under `deep`.
-@settings(max_examples=max(10, settings().max_examples // 5))
+# the law runs a tenth of the profile's examples: 10 under `ci`, 1,000 under `deep`.
+@settings(max_examples=max(10, settings().max_examples // 10))
 @given(appended_logs())
 def test_extended_index_equals_a_build_from_scratch(case: tuple[list[ev.Event], int, list[tuple[int, str]]]) -> None:
     """The incremental law: recording in batches through the index gives the index of the whole log."""
