@@ -363,7 +363,7 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",
 
 
 def _digest(record: dict[str, Any]) -> str:
-    """The ledger's digest of an event: SHA-256 of its record as canonical JSON (statustrack.ledger)."""
+    """The ledger's digest of an event: SHA-256 of its record as canonical JSON (statustrack.log.ledger)."""
     return hashlib.sha256(_CANONICAL(record).encode("utf-8")).hexdigest()
 
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate, parse_count  # noqa: E402
 
-from statustrack import parse  # noqa: E402
+from statustrack.log import parse  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 

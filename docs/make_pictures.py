@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from statustrack.log import load_log
+from statustrack.log.load import load_log
 from statustrack.views.html import explorer
 from statustrack.views.map import control_map, render_map_svg
 from statustrack.views.png import svg_to_png

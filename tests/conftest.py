@@ -68,7 +68,7 @@ def mini() -> Path:
 @pytest.fixture
 def sealed_mini(tmp_path: Path) -> Path:
     """A sealed copy of the mini log, to write to."""
-    from statustrack.store import seal
+    from statustrack.api.write import seal
 
     root = tmp_path / "log"
     shutil.copytree(MINI, root)

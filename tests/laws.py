@@ -11,12 +11,12 @@ from pathlib import Path
 
 import attrs
 
-from statustrack import events as ev
-from statustrack.dates import Interval, parse_edtf
-from statustrack.facts import Fact, Key
-from statustrack.log import Log, load_log
-from statustrack.query import at, diff, resolve_when, state_at, steps_for
-from statustrack.writer import to_jsonl, to_toml
+from statustrack.core import events as ev
+from statustrack.core.dates import Interval, parse_edtf
+from statustrack.core.facts import Fact, Key
+from statustrack.log.load import Log, load_log
+from statustrack.api.query import at, diff, resolve_when, state_at, steps_for
+from statustrack.log.write import to_jsonl, to_toml
 
 from .conftest import MINI
 from .model import model_at, query_instant
@@ -218,7 +218,7 @@ def check_upcast(log: Log, when: str) -> None:
 def check_history(log: Log, when: str) -> None:
     """10. History: versions (and runs) of one key never overlap; the versions holding at D
     are exactly the replayed state at D."""
-    from statustrack.runs import runs_of, versions
+    from statustrack.core.history import runs_of, versions
 
     steps = steps_for(log)
     table = versions(steps)
@@ -235,7 +235,7 @@ def check_history(log: Log, when: str) -> None:
 
 def check_sweep(log: Log, whens: list[str]) -> None:
     """A sweep over dates (one pass, each state continued from the last) answers each date as at does."""
-    from statustrack.query import sweep
+    from statustrack.api.query import sweep
 
     for answer in sweep(log, whens):
         assert answer.facts == at(log, answer.at).facts

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 import pendulum
 
-from statustrack import events as ev
+from statustrack.core import events as ev
 
 KEY_OF: dict[type[ev.Event], Callable[[ev.Event], tuple[str, str]]] = {
     ev.Declaration: lambda e: ("status", e.polity),

@@ -12,10 +12,10 @@ import attrs
 
 from hypothesis import strategies as st
 
-from statustrack import events as ev
-from statustrack.dates import parse_edtf
-from statustrack.events import SourceRef
-from statustrack.log import Log, load_log
+from statustrack.core import events as ev
+from statustrack.core.dates import parse_edtf
+from statustrack.core.events import SourceRef
+from statustrack.log.load import Log, load_log
 
 from .conftest import MINI
 

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-import statustrack.log
-import statustrack.store
-from statustrack.ledger import LEDGER, read_ledger
-from statustrack.log import ENV_VAR
-from statustrack.store import seal
+import statustrack.log.load
+import statustrack.api.write
+from statustrack.log.ledger import LEDGER, read_ledger
+from statustrack.log.load import ENV_VAR
+from statustrack.api.write import seal
 
 from .conftest import MINI, Run, run_cli
 
@@ -47,7 +47,7 @@ def record_flags(log: Path | None, ident: str, *extra: str, summary: str = "test
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under `root` (but the lock) and its bytes."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != ".statustrack.lock"}
+            if p.is_file() and p.name != ".statustrack.log.lock"}
 
 
 def one_error(result: Run) -> str:
@@ -116,7 +116,7 @@ def test_record_and_seal_refuse_the_shipped_log(tmp_path: Path, monkeypatch: pyt
     copy = tmp_path / "shipped"
     shutil.copytree(MINI, copy)
     seal(copy)
-    for module in (statustrack.log, statustrack.store):  # the "shipped" log is a throwaway copy here
+    for module in (statustrack.log.load, statustrack.api.write):  # the "shipped" log is a throwaway copy here
         monkeypatch.setattr(module, "default_log_path", lambda: copy)
     before = snapshot(copy)
     for result in (record_flags(None, "a1"), run_cli("seal")):
@@ -132,7 +132,7 @@ def test_an_installed_shipped_log_is_read_only_even_when_named(tmp_path: Path,
     installed = tmp_path / "site-packages" / "statustrack" / "data" / "events"
     shutil.copytree(MINI, installed)
     seal(installed)
-    monkeypatch.setattr(statustrack.store, "_shipped", lambda: installed)
+    monkeypatch.setattr(statustrack.api.write, "_shipped", lambda: installed)
     before = snapshot(installed)
     assert str(installed) in one_error(record_flags(installed, "a1"))
     assert snapshot(installed) == before
@@ -159,7 +159,7 @@ def test_changing_the_time_zone_fails_verify_until_resealed(log: Path) -> None:
 
 def test_the_shipped_ledger_seals_its_settings() -> None:
     """The shipped ledger has a settings line (appended; its v1 lines are untouched) and verifies."""
-    from statustrack.ledger import sealed_settings  # noqa: PLC0415 - new with the fix
+    from statustrack.log.ledger import sealed_settings  # noqa: PLC0415 - new with the fix
 
     root = ROOT / "events"
     seals, problems = read_ledger(root, "events")
@@ -361,8 +361,8 @@ def test_supported_systems_are_declared() -> None:
 def test_record_loads_the_log_once(log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """record validates the new events against the log it loaded, without loading it again."""
     calls: list[object] = []
-    real = statustrack.store.load_log
-    monkeypatch.setattr(statustrack.store, "load_log", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = statustrack.api.write.load_log
+    monkeypatch.setattr(statustrack.api.write, "load_log", lambda *a, **k: calls.append(a) or real(*a, **k))
     assert record_flags(log, "a1").status == 0
     assert len(calls) == 1
 

@@ -22,10 +22,10 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 from statustrack.cli import main
-from statustrack.ledger import LEDGER, read_ledger, verify
-from statustrack.log import load_log
-from statustrack.parse import read_text
-from statustrack.store import record, seal
+from statustrack.log.ledger import LEDGER, read_ledger, verify
+from statustrack.log.load import load_log
+from statustrack.log.parse import read_text
+from statustrack.api.write import record, seal
 
 from .conftest import MINI
 
@@ -96,13 +96,13 @@ def test_concurrent_writers_and_verify(tmp_path: Path) -> None:
 
 
 def _killed_at(root: str, point: str, ident: str) -> None:
-    import statustrack.store  # noqa: PLC0415 - the child's own copy of the module
+    import statustrack.api.write  # noqa: PLC0415 - the child's own copy of the module
 
     def crash(step: str) -> None:
         if step == point:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    statustrack.store._checkpoint = crash  # type: ignore[attr-defined]  # noqa: SLF001
+    statustrack.api.write._checkpoint = crash  # type: ignore[attr-defined]  # noqa: SLF001
     record(root, statement(ident))
 
 

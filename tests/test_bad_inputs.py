@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from statustrack.dates import ACCEPTED
-from statustrack.events import KINDS
+from statustrack.core.dates import ACCEPTED
+from statustrack.core.events import KINDS
 
 from .conftest import Run
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from statustrack.dates import ACCEPTED
+from statustrack.core.dates import ACCEPTED
 
 from .conftest import Run
 from .test_bad_inputs import CORPUS as FIRST_CORPUS

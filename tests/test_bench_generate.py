@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from statustrack.ledger import read_ledger, verify
-from statustrack.log import load_log
-from statustrack.query import at
+from statustrack.log.ledger import read_ledger, verify
+from statustrack.log.load import load_log
+from statustrack.api.query import at
 
 GENERATE = Path(__file__).resolve().parents[1] / "bench" / "generate.py"
 

@@ -154,6 +154,7 @@ if __name__ == "__main__":
 
 def test_the_parser_offers_every_export_format() -> None:
     """The CLI's export formats (written out to keep start-up light) are the exporter's."""
-    from statustrack import cli, exporting
+    from statustrack import cli
+    from statustrack.api import export as exporting
 
     assert cli.EXPORT_FORMATS == exporting.EXPORT_FORMATS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pendulum
 import pytest
 
-from statustrack.dates import ACCEPTED, BEGINNING, END, parse_edtf, parse_when
+from statustrack.core.dates import ACCEPTED, BEGINNING, END, parse_edtf, parse_when
 from statustrack.errors import DateError
 
 BAKU = "Asia/Baku"
@@ -118,7 +118,7 @@ def test_query_means_end_of_day() -> None:
 ])
 def test_span_rejections(text: str, why: str) -> None:
     """A malformed span is refused, naming the span form."""
-    from statustrack.dates import SPAN
+    from statustrack.core.dates import SPAN
     with pytest.raises(DateError) as info:
         parse_edtf(text, BAKU)
     assert str(info.value) == f"invalid date {text!r}: {why}; accepted: {SPAN}"

@@ -73,7 +73,7 @@ def test_export_examples_run(name: str, code: str, tmp_path: Path) -> None:
 def test_export_schema_documented() -> None:
     """Every column the export writes is named in docs/export.md."""
     from statustrack import load_log
-    from statustrack.exporting import export_rows
+    from statustrack.api.export import export_rows
 
     text = EXPORT.read_text(encoding="utf-8")
     columns, _ = export_rows(load_log())

@@ -24,16 +24,17 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from statustrack import events as ev
-from statustrack.dates import parse_edtf
-from statustrack import extend, store
+from statustrack.core import events as ev
+from statustrack.core.dates import parse_edtf
+from statustrack.api import write as store
+from statustrack.index import append as extend
 from statustrack.errors import LogInvalid
-from statustrack.index import INDEX_NAME, build, current_key, open_file
-from statustrack.ledger import ledger_state, read_ledger, verify
-from statustrack.log import load_log
-from statustrack.parse import read_text
-from statustrack.query import at, diff, steps_for
-from statustrack.writer import to_jsonl, to_toml
+from statustrack.index.build import INDEX_NAME, build, current_key, open_file
+from statustrack.log.ledger import ledger_state, read_ledger, verify
+from statustrack.log.load import load_log
+from statustrack.log.parse import read_text
+from statustrack.api.query import at, diff, steps_for
+from statustrack.log.write import to_jsonl, to_toml
 
 from .conftest import MINI
 from .strategies import ACTORS, PLACES, SOURCES, TZ, events, retraction
@@ -367,7 +368,7 @@ def test_a_dead_writers_index_journal_drops_the_index(tmp_path: Path) -> None:
 
 
 def _reader(path: str, instant: str, stop: Any, seen: Any) -> None:
-    from statustrack.dates import parse_when
+    from statustrack.core.dates import parse_when
 
     when = parse_when(instant, TZ)
     while not stop.is_set():
@@ -387,7 +388,7 @@ def test_readers_never_see_a_half_extended_index(tmp_path: Path) -> None:
     stop, seen = CONTEXT.Event(), CONTEXT.Queue()
     readers = [CONTEXT.Process(target=_reader, args=(str(root / INDEX_NAME), instant, stop, seen)) for _ in range(2)]
     whole = set()
-    from statustrack.dates import parse_when
+    from statustrack.core.dates import parse_when
 
     def answer() -> str:
         index = open_file(root / INDEX_NAME)

@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from statustrack.errors import LogInvalid
-from statustrack.log import load_log
+from statustrack.log.load import load_log
 
 MINI = Path(__file__).parent / "data" / "mini"
 EVENTS = (MINI / "events.toml").read_text(encoding="utf-8")

@@ -16,11 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statustrack import index as index_module
-from statustrack import events as ev
-from statustrack.index import INDEX_NAME, build, open_file
-from statustrack.log import Log
-from statustrack.query import at, diff, slide, steps_for, sweep
+from statustrack.index import build as index_module
+from statustrack.core import events as ev
+from statustrack.index.build import INDEX_NAME, build, open_file
+from statustrack.log.load import Log
+from statustrack.api.query import at, diff, slide, steps_for, sweep
 
 from .conftest import MINI, run_cli
 from .strategies import log_of, logs_with_undo, query_dates
@@ -72,7 +72,7 @@ def test_index_law_slide(tmp_path_factory: pytest.TempPathFactory, items: list[e
 
 def test_index_law_slide_catches_a_forgotten_possible_fact(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A walk that does not carry the facts begun possible in one step to the next breaks law 9."""
-    from statustrack import query
+    from statustrack.api import query
 
     original = query._indexed_step
 
@@ -150,7 +150,7 @@ def test_fork_of_short_spans(a: int, width: int) -> None:
 
 def test_index_law_catches_a_missed_retraction(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """An index built from every event, retracted or not, breaks law 9."""
-    from statustrack import query, state
+    from statustrack.api import query, state
 
     def everything(log: Log, known_at: Any = None) -> Any:
         return state.timeline([e for e in log.events if not isinstance(e, ev.Retraction)], log.registry)

@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from statustrack import events as ev
-from statustrack.log import Log
-from statustrack.query import at, diff, resolve_when
+from statustrack.core import events as ev
+from statustrack.log.load import Log
+from statustrack.api.query import at, diff, resolve_when
 
 from . import laws
 from .strategies import (ACTORS, event_lists, events, log_of, logs, logs_with_undo, query_dates, record_stamps,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from hypothesis import given
 
-from statustrack import events as ev
-from statustrack.log import Log
+from statustrack.core import events as ev
+from statustrack.log.load import Log
 
 from . import laws_explore as laws
 from .strategies import log_of, logs, logs_with_undo, query_dates

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
 
-from statustrack import dates, query, state, validate
-from statustrack import events as ev
-from statustrack import writer
+from statustrack.core import dates, query, state, validate
+from statustrack.core import events as ev
+from statustrack.log import write as writer
 
 from . import laws
 from .strategies import events, log_of, logs, logs_with_undo, query_dates, record_stamps, stamp
@@ -214,7 +214,7 @@ def test_accounts_law_catches_a_timeline_that_ignores_account_of(monkeypatch: py
 
 def test_pending_law_catches_pending_facts_keyed_as_their_subject(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keying a pending fact like the fact it will become breaks the pending law."""
-    from statustrack import facts as facts_module
+    from statustrack.core import facts as facts_module
     monkeypatch.setattr(facts_module.Fact, "key", property(lambda self: facts_module.Key(self.aspect, self.subject)))
     breaks(laws.check_pending_keys_apart, ORACLE)
 

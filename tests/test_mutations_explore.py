@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
-from statustrack import explore, exporting, render_explore
-from statustrack.runs import Run, runs_of
+from statustrack.api import explore, exporting, render_explore
+from statustrack.core.history import Run, runs_of
 
 from . import laws_explore as laws
 from .strategies import log_of, logs, logs_with_undo, query_dates

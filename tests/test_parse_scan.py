@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from statustrack.errors import LogInvalid
-from statustrack.log import load_log
-from statustrack.parse import _block_end, _string_lines, read_text
+from statustrack.log.load import load_log
+from statustrack.log.parse import _block_end, _string_lines, read_text
 
 
 def reference_string_lines(lines: list[str]) -> set[int]:

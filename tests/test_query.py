@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from statustrack import events as ev
-from statustrack.dates import parse_edtf
-from statustrack.query import at
+from statustrack.core import events as ev
+from statustrack.core.dates import parse_edtf
+from statustrack.api.query import at
 
 from .strategies import SOURCES, TZ, log_of
 

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from statustrack import events as ev
-from statustrack.dates import parse_edtf
-from statustrack.events import SourceRef
-from statustrack.log import load_log
-from statustrack.reducers import announced, facts_of
+from statustrack.core import events as ev
+from statustrack.core.dates import parse_edtf
+from statustrack.core.events import SourceRef
+from statustrack.log.load import load_log
+from statustrack.core.reducers import announced, facts_of
 
 from .conftest import MINI
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statustrack.ledger import read_ledger, verify
-from statustrack.log import load_log
-from statustrack.store import seal
+from statustrack.log.ledger import read_ledger, verify
+from statustrack.log.load import load_log
+from statustrack.api.write import seal
 
 from .conftest import MINI
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tabulate import tabulate
 
-from statustrack.render import _wrap, simple_table
+from statustrack.views.facts import _wrap, simple_table
 
 # What a cell can hold: printable text of any script, spaces and line breaks (text fields
 # refuse other control characters).

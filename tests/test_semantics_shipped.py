@@ -3,8 +3,8 @@ facts and bounds, asked of the shipped log (issue 8's exact answers)."""
 
 from __future__ import annotations
 
-from statustrack.log import load_log
-from statustrack.query import at, diff
+from statustrack.log.load import load_log
+from statustrack.api.query import at, diff
 
 from .conftest import run_cli
 

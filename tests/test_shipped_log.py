@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from statustrack.log import load_log
-from statustrack.query import at
-from statustrack.state import counted_events
-from statustrack.reducers import facts_of
+from statustrack.log.load import load_log
+from statustrack.api.query import at
+from statustrack.core.replay import counted_events
+from statustrack.core.reducers import facts_of
 
 LOG = load_log()
 

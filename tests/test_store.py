@@ -9,10 +9,10 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from statustrack.ledger import LEDGER
-from statustrack.log import load_log
-from statustrack.parse import read_text
-from statustrack.store import record, seal
+from statustrack.log.ledger import LEDGER
+from statustrack.log.load import load_log
+from statustrack.log.parse import read_text
+from statustrack.api.write import record, seal
 
 from .conftest import MINI, run_cli
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import pendulum
 import pytest
 
-from statustrack import events as ev
-from statustrack.dates import parse_edtf
+from statustrack.core import events as ev
+from statustrack.core.dates import parse_edtf
 from statustrack.errors import DateError
-from statustrack.log import Log
-from statustrack.query import at
+from statustrack.log.load import Log
+from statustrack.api.query import at
 
 from .conftest import MINI
 from .strategies import REGISTRY, SOURCES

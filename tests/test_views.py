@@ -14,8 +14,8 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from statustrack.dates import parse_when
-from statustrack.log import load_log
+from statustrack.core.dates import parse_when
+from statustrack.log.load import load_log
 from statustrack.views.html import _json_for_script, day_ends, explorer, micros, payload
 from statustrack.views.map import control_map, render_map_svg
 from statustrack.views.palette import palette_for
@@ -183,8 +183,8 @@ def test_explorer_html_has_no_markup_from_the_log(evil_log: Path) -> None:
 
 def test_payload_versions_are_the_answers_of_at(geo) -> None:
     """Per sampled date, the versions holding at the day's end are exactly the facts `at` gives."""
-    from statustrack.query import at
-    from statustrack.render import fact_json
+    from statustrack.api.query import at
+    from statustrack.views.facts import fact_json
 
     data = payload(geo)
     for day in ("2000-01-10", "2001-05-20", "2001-06-15", "2002-02-10", "2002-03-01"):

@@ -21,18 +21,18 @@ from typing import Any
 __version__ = "0.2.0"
 
 _WHERE = {
-    "Interval": "dates", "parse_edtf": "dates", "parse_when": "dates",
+    "Interval": "core.dates", "parse_edtf": "core.dates", "parse_when": "core.dates",
     "DateError": "errors", "LogInvalid": "errors", "Problem": "errors", "QueryError": "errors",
     "StatustrackError": "errors",
-    "FORMAT_VERSION": "events", "KINDS": "events", "Event": "events",
-    "SourceRef": "registry",
-    "ASPECTS": "facts", "Fact": "facts", "Key": "facts",
-    "Log": "logmodel", "default_log_path": "log", "load_log": "log",
-    "Answer": "query", "Change": "query", "Diff": "query", "at": "query", "diff": "query", "slide": "query", "sweep": "query",
-    "counted_events": "state", "State": "state", "replay": "state", "timeline": "state",
-    "Version": "runs", "Run": "runs", "versions": "runs", "runs_of": "runs",
-    "load_indexed": "index",
-    "history": "explore", "show": "explore", "subjects": "explore", "why": "explore", "export": "exporting",
+    "FORMAT_VERSION": "core.events", "KINDS": "core.events", "Event": "core.events",
+    "SourceRef": "core.registry",
+    "ASPECTS": "core.facts", "Fact": "core.facts", "Key": "core.facts",
+    "Log": "core.model", "default_log_path": "log.load", "load_log": "log.load",
+    "Answer": "api.query", "Change": "api.query", "Diff": "api.query", "at": "api.query", "diff": "api.query", "slide": "api.query", "sweep": "api.query",
+    "counted_events": "core.replay", "State": "core.replay", "replay": "core.replay", "timeline": "core.replay",
+    "Version": "core.history", "Run": "core.history", "versions": "core.history", "runs_of": "core.history",
+    "load_indexed": "index.build",
+    "history": "api.explore", "show": "api.explore", "subjects": "api.explore", "why": "api.explore", "export": "api.export",
 }
 
 __all__ = sorted(_WHERE)

@@ -13,17 +13,17 @@ from pathlib import Path
 from textwrap import dedent
 from typing import TYPE_CHECKING, TextIO
 
-from . import __version__
-from .errors import MAX_QUOTE, LogInvalid, Problem, StatustrackError, clip, printable
-from .facts import ASPECTS
-from .facts import STANCES
-from .query import at, diff, resolve_when
-from .registry import LEVELS
-from .render import FORMATS, raw_csv, render_answer, render_diff, render_problems
+from statustrack import __version__
+from statustrack.errors import MAX_QUOTE, LogInvalid, Problem, StatustrackError, clip, printable
+from statustrack.core.facts import ASPECTS
+from statustrack.core.facts import STANCES
+from statustrack.api.query import at, diff, resolve_when
+from statustrack.core.registry import LEVELS
+from statustrack.views.facts import FORMATS, raw_csv, render_answer, render_diff, render_problems
 
 if TYPE_CHECKING:
-    from .logmodel import Log
-    from .parse import Raw
+    from statustrack.core.model import Log
+    from statustrack.log.parse import Raw
 
 # Imported by the commands that need them, so that `at` with a current index loads no
 # more than it uses: log (the loader), parse, store, ledger, report, events.
@@ -221,7 +221,7 @@ def _picture_commands(commands: argparse._SubParsersAction, query: argparse.Argu
 
 
 def _load(args: argparse.Namespace) -> Log:
-    from .log import load_log
+    from statustrack.log.load import load_log
 
     return load_log(args.log)
 
@@ -270,7 +270,7 @@ def _run(args: argparse.Namespace) -> int:
     if getattr(args, "handler", None) is not None:
         return args.handler(args)
     if args.command in ("at", "diff") and not args.known_at:
-        from .index import load_indexed
+        from statustrack.index.build import load_indexed
 
         log = load_indexed(args.log)
     else:
@@ -287,15 +287,15 @@ def _run(args: argparse.Namespace) -> int:
         result = diff(log, args.from_, args.to, known_at=args.known_at, aspects=args.aspect, subjects=args.subject,
                       **_filters(args))
         if args.summary:
-            from .render_explore import render_summary
+            from statustrack.views.explore import render_summary
             sys.stdout.write(render_summary(log, result, args.format))
         else:
             sys.stdout.write(render_diff(result, args.format, log.name, log.timezone))
         if args.exit_code and result.changes:
             return EXIT_CHANGES
     elif args.command == "sources":
-        from .render_explore import render_sources
-        from .report import source_summary
+        from statustrack.views.explore import render_sources
+        from statustrack.api.sources import source_summary
 
         headers, rows = source_summary(log)
         sys.stdout.write(render_sources(headers, rows, args.format))
@@ -320,8 +320,8 @@ def _filters(args: argparse.Namespace) -> dict[str, object]:
 
 def _note_first(log: Log, args: argparse.Namespace, instant: object) -> None:
     """When a filter finds nothing at a date but the log has such facts later, say when they begin."""
-    from .explore import first_in_filter
-    from .query import wanted
+    from statustrack.api.explore import first_in_filter
+    from statustrack.api.query import wanted
 
     if not log.events:  # a log read through its index: the history needs the events
         log = _load(args)
@@ -354,8 +354,8 @@ def _history_command(command: Callable[..., argparse.ArgumentParser], common: ar
 
 
 def _history(args: argparse.Namespace) -> int:
-    from .explore import history
-    from .render_explore import render_history
+    from statustrack.api.explore import history
+    from statustrack.views.explore import render_history
     log = _load(args)
     result = history(log, args.subject, aspects=args.aspect, known_at=args.known_at, **_filters(args))
     sys.stdout.write(render_history(log, result, args.format))
@@ -373,8 +373,8 @@ def _show_command(command: Callable[..., argparse.ArgumentParser], common: argpa
 
 
 def _show(args: argparse.Namespace) -> int:
-    from .explore import show
-    from .render_explore import render_show
+    from statustrack.api.explore import show
+    from statustrack.views.explore import render_show
     log = _load(args)
     sys.stdout.write(render_show(log, show(log, args.event), args.format))
     return EXIT_OK
@@ -395,8 +395,8 @@ def _why_command(command: Callable[..., argparse.ArgumentParser], common: argpar
 
 
 def _why(args: argparse.Namespace) -> int:
-    from .explore import why
-    from .render_explore import render_why
+    from statustrack.api.explore import why
+    from statustrack.views.explore import render_why
     log = _load(args)
     result = why(log, args.aspect, args.subject, args.when, known_at=args.known_at)
     if result.outside:
@@ -419,8 +419,8 @@ def _subjects_command(command: Callable[..., argparse.ArgumentParser], common: a
 
 
 def _subjects(args: argparse.Namespace) -> int:
-    from .explore import subjects
-    from .render_explore import render_subjects
+    from statustrack.api.explore import subjects
+    from statustrack.views.explore import render_subjects
     log = _load(args)
     sys.stdout.write(render_subjects(subjects(log, aspects=args.aspect), args.format))
     return EXIT_OK
@@ -450,7 +450,7 @@ def _export_command(command: Callable[..., argparse.ArgumentParser], common: arg
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .exporting import export, export_text
+    from statustrack.api.export import export, export_text
     log = _load(args)
     if args.output in (None, "-"):
         sys.stdout.write(export_text(log, args.format, known_at=args.known_at))
@@ -461,8 +461,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _flag_event(args: argparse.Namespace) -> list[Raw]:
-    from .events import KINDS, ref_fields
-    from .parse import Raw
+    from statustrack.core.events import KINDS, ref_fields
+    from statustrack.log.parse import Raw
 
     fields: dict[str, object] = {k: getattr(args, k) for k in ("id", "kind", "date", "effective", "note", "replaces")
                                  if getattr(args, k) is not None}
@@ -488,7 +488,7 @@ def _flag_event(args: argparse.Namespace) -> list[Raw]:
 
 
 def _input_events(args: argparse.Namespace) -> list[Raw]:
-    from .parse import decode, read_text
+    from statustrack.log.parse import decode, read_text
 
     if args.file is None:
         return _flag_event(args)
@@ -528,7 +528,7 @@ def _recovered(ids: Sequence[str]) -> None:
 
 
 def _write_command(args: argparse.Namespace) -> int:
-    from .store import record, seal, verify_log
+    from statustrack.api.write import record, seal, verify_log
 
     if args.command == "record":
         done = record(args.log, _input_events(args), target=args.to, expect_last=args.expect_last)
@@ -555,8 +555,8 @@ def _write_command(args: argparse.Namespace) -> int:
 
 
 def _timeline(args: argparse.Namespace, log: Log) -> tuple[str, tuple[int, int]]:
-    from .views.svg import size_of
-    from .views.timeline import chart, render_svg
+    from statustrack.views.svg import size_of
+    from statustrack.views.timeline import chart, render_svg
 
     drawn = chart(log, aspects=args.aspect, subjects=args.subject, from_=args.from_, to=args.to,
                   known_at=args.known_at)
@@ -565,8 +565,8 @@ def _timeline(args: argparse.Namespace, log: Log) -> tuple[str, tuple[int, int]]
 
 
 def _map(args: argparse.Namespace, log: Log) -> tuple[str, tuple[int, int]]:
-    from .views.map import control_map, render_map_svg
-    from .views.svg import size_of
+    from statustrack.views.map import control_map, render_map_svg
+    from statustrack.views.svg import size_of
 
     if args.aspect and "control" not in args.aspect:
         raise StatustrackError("the map shows control: leave out --aspect or include --aspect control")
@@ -575,7 +575,7 @@ def _map(args: argparse.Namespace, log: Log) -> tuple[str, tuple[int, int]]:
 
 
 def _html(args: argparse.Namespace, log: Log) -> tuple[str, tuple[int, int]]:
-    from .views.html import explorer
+    from statustrack.views.html import explorer
 
     return explorer(log, aspects=args.aspect, subjects=args.subject, known_at=args.known_at), (0, 0)
 
@@ -591,7 +591,7 @@ def _picture(args: argparse.Namespace) -> int:
     text, size = draw(args, log)
     out = Path(args.output)
     if suffix == ".png":
-        from .views.png import svg_to_png
+        from statustrack.views.png import svg_to_png
 
         svg_to_png(text, size, out)
     else:

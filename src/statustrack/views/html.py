@@ -29,15 +29,15 @@ from zoneinfo import ZoneInfo
 import attrs
 import pendulum
 
-from ..dates import parse_when
-from ..facts import ASPECTS, Fact
-from ..runs import versions
-from ..log import Log
-from ..query import rank, resolve_when, steps_for, wanted
-from ..render import fact_json
-from .map import control_places, place_labels, positions, projection
-from .palette import KIND_COLOURS, palette_for
-from .timeline import chart, render_svg, span_of, runs_for
+from statustrack.core.dates import parse_when
+from statustrack.core.facts import ASPECTS, Fact
+from statustrack.core.history import versions
+from statustrack.log.load import Log
+from statustrack.api.query import rank, resolve_when, steps_for, wanted
+from statustrack.views.facts import fact_json
+from statustrack.views.map import control_places, place_labels, positions, projection
+from statustrack.views.palette import KIND_COLOURS, palette_for
+from statustrack.views.timeline import chart, render_svg, span_of, runs_for
 
 __all__ = ["day_ends", "explorer", "micros", "payload"]
 

@@ -14,13 +14,13 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from ..facts import Fact
-from ..log import Log
-from ..query import at
-from ..registry import Place
-from .palette import NO_HOLDER, Palette, Swatch, palette_for
-from .svg import Node, element
-from .timeline import FONT, runs_for
+from statustrack.core.facts import Fact
+from statustrack.log.load import Log
+from statustrack.api.query import at
+from statustrack.core.registry import Place
+from statustrack.views.palette import NO_HOLDER, Palette, Swatch, palette_for
+from statustrack.views.svg import Node, element
+from statustrack.views.timeline import FONT, runs_for
 
 __all__ = ["Marker", "Projection", "control_map", "control_places", "place_labels", "positions", "projection",
            "render_map_svg"]

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from ..facts import Fact
-from ..log import Log
-from ..query import steps_for
-from ..registry import Registry
+from statustrack.core.facts import Fact
+from statustrack.log.load import Log
+from statustrack.api.query import steps_for
+from statustrack.core.registry import Registry
 
 __all__ = ["BAND_KINDS", "KIND_COLOURS", "NO_HOLDER", "Palette", "Swatch", "palette_for"]
 

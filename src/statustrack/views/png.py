@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..errors import StatustrackError
+from statustrack.errors import StatustrackError
 
 __all__ = ["chromium", "svg_to_png"]
 

@@ -16,15 +16,15 @@ from collections.abc import Sequence
 import attrs
 import pendulum
 
-from ..dates import BEGINNING, END, parse_edtf
-from ..errors import QueryError
-from ..facts import ASPECTS
-from ..runs import Run, runs_of, versions
-from ..log import Log
-from ..query import resolve_when, steps_for, wanted
-from ..render import iso
-from .palette import BAND_KINDS, Palette, Swatch, palette_for
-from .svg import Node, element
+from statustrack.core.dates import BEGINNING, END, parse_edtf
+from statustrack.errors import QueryError
+from statustrack.core.facts import ASPECTS
+from statustrack.core.history import Run, runs_of, versions
+from statustrack.log.load import Log
+from statustrack.api.query import resolve_when, steps_for, wanted
+from statustrack.views.facts import iso
+from statustrack.views.palette import BAND_KINDS, Palette, Swatch, palette_for
+from statustrack.views.svg import Node, element
 
 __all__ = ["Bar", "Chart", "Row", "chart", "render_svg"]
 

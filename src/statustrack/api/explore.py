@@ -16,17 +16,17 @@ from typing import Any
 import attrs
 import pendulum
 
-from .errors import QueryError
-from .events import Event, Retraction, SourceRef
-from .facts import Fact, Key
-from .runs import Run, Version, runs_of, versions
-from .ledger import Seal, digest, read_ledger
-from .log import ENV_VAR, Log, default_log_path
-from .query import ASPECTS, rank, outside_horizon, resolve_when, seen_at, steps_for, wanted
-from .reducers import ID_ROLES
-from .registry import Source, fold
-from .state import counted_events
-from .writer import event_record
+from statustrack.errors import QueryError
+from statustrack.core.events import Event, Retraction, SourceRef
+from statustrack.core.facts import Fact, Key
+from statustrack.core.history import Run, Version, runs_of, versions
+from statustrack.log.ledger import Seal, digest, read_ledger
+from statustrack.log.load import ENV_VAR, Log, default_log_path
+from statustrack.api.query import ASPECTS, rank, outside_horizon, resolve_when, seen_at, steps_for, wanted
+from statustrack.core.reducers import ID_ROLES
+from statustrack.core.registry import Source, fold
+from statustrack.core.replay import counted_events
+from statustrack.log.write import event_record
 
 __all__ = ["Cited", "History", "Period", "Reason", "Shown", "SubjectEntry", "Why", "first_in_filter", "history",
            "periods", "show", "subjects", "why"]
@@ -92,7 +92,7 @@ def _until(log: Log, run: Run, after: Period | None) -> str | None:
         date = None
     if date is not None and date.until is not None:
         return str(date.until)
-    from .render import iso
+    from statustrack.core.dates import iso
     return iso(run.valid_to)
 
 
@@ -189,7 +189,7 @@ class Why:
 def _decides(log: Log, fact: Fact, period: Period, instant: pendulum.DateTime) -> str | None:
     if fact.certainty != "possible":
         return None
-    from .render import iso
+    from statustrack.core.dates import iso
     otherwise = (f"if it has not happened yet, {fact.otherwise!r} holds ({fact.otherwise_event})"
                  if fact.otherwise is not None else "if it has not happened yet, the log has no value before it")
     certain = (f"the log makes it certain from {iso(period.certain_from)}" if period.certain_from is not None

@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
-from .explore import Cited, History, Period, Shown, SubjectEntry, Why
-from .exporting import rows_csv, table_of
-from .facts import Fact
-from .log import Log
-from .jsontext import pretty
-from .query import Diff
-from .render import _csv, fact_json, iso
+from statustrack.api.explore import Cited, History, Period, Shown, SubjectEntry, Why
+from statustrack.api.export import rows_csv, table_of
+from statustrack.core.facts import Fact
+from statustrack.log.load import Log
+from statustrack.views.json import pretty
+from statustrack.api.query import Diff
+from statustrack.views.facts import _csv, fact_json, iso
 
 __all__ = ["period_json", "render_history", "render_show", "render_sources", "render_subjects", "render_summary",
            "render_why", "summary_counts"]

@@ -17,8 +17,8 @@ from typing import Any
 
 import attrs
 
-from .errors import Problem
-from .walk import MAX_DEPTH, log_files
+from statustrack.errors import Problem
+from statustrack.log.files import MAX_DEPTH, log_files
 
 __all__ = ["MAX_DEPTH", "TABLES", "Raw", "decode", "entries", "file_text", "log_files", "read_file", "read_text"]
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    from .dates import Interval
+    from statustrack.core.dates import Interval
 
 __all__ = ["LEVELS", "Actor", "Place", "Registry", "Source", "SourceRef", "fold"]
 

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pendulum
 
-from .dates import parse_when
-from .errors import QueryError
-from .facts import ASPECTS, ID_ROLES, Fact, Key
-from .logmodel import Log
-from .registry import LEVELS, fold
+from statustrack.core.dates import parse_when
+from statustrack.errors import QueryError
+from statustrack.core.facts import ASPECTS, ID_ROLES, Fact, Key
+from statustrack.core.model import Log
+from statustrack.core.registry import LEVELS, fold
 
 if TYPE_CHECKING:
-    from .state import State, Step
+    from statustrack.core.replay import State, Step
 
 __all__ = ["Answer", "Change", "Diff", "at", "diff", "rank", "resolve_when", "steps_for", "sweep"]
 
@@ -101,7 +101,7 @@ def outside_horizon(log: Log, instant: pendulum.DateTime, when: str) -> str | No
 
 def steps_for(log: Log, known_at: pendulum.DateTime | None = None) -> tuple[Step, ...]:
     """The timeline of the events that count at record time `known_at` (cached per log)."""
-    from . import state
+    from statustrack.core import replay as state
 
     key = ("steps", known_at)
     if key not in log.cache:
@@ -138,12 +138,12 @@ def catalogue(log: Log) -> tuple[frozenset[str], dict[str, str]]:
     the output prints (folded subject and subject name -> as printed), cached per log."""
     index = log.cache.get("index")
     if "catalogue" not in log.cache and index is not None:  # read only when a filter needs it
-        from .index import read_catalogue
+        from statustrack.index.build import read_catalogue
 
         log.cache["catalogue"] = read_catalogue(index.db)
     if "catalogue" not in log.cache:
-        from .reducers import facts_of
-        from .state import counted_events
+        from statustrack.core.reducers import facts_of
+        from statustrack.core.replay import counted_events
 
         own: set[str] = set()
         names: dict[str, str] = {}
@@ -194,7 +194,7 @@ def wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | No
     if not (aspects or subjects or levels or stances):
         return _everything
     if stances:
-        from .events import STANCES
+        from statustrack.core.events import STANCES
 
         _check_choice("stance", stances, STANCES)
     own, names = catalogue(log) if subjects else (frozenset(), {})
@@ -228,7 +228,7 @@ def wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | No
         """The fact's stance, and every account's when accounts disagree."""
         found = {dict(fact.detail).get("stance", "")}
         if fact.disputed:
-            from .reducers import STANCE_LABELS
+            from statustrack.core.reducers import STANCE_LABELS
 
             codes = {label: code for code, label in STANCE_LABELS.items()}
             found |= {codes.get(s.value, "") for s in fact.supports if s.role == "account"}
@@ -249,7 +249,7 @@ def wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | No
 def state_at(log: Log, instant: pendulum.DateTime, known_at: pendulum.DateTime | None = None,
              start: State | None = None) -> State:
     """The replayed state at `instant`, continuing from `start` when given."""
-    from .state import EMPTY, replay
+    from statustrack.core.replay import EMPTY, replay
 
     return replay(steps_for(log, known_at), instant, start or EMPTY)
 
@@ -283,7 +283,7 @@ def sweep(log: Log, whens: Sequence[str], *, known_at: str | None = None,
     if log.cache.get("index") is not None and known_at is None:
         yield from _swept(log, slide(log, whens, aspects=aspects, subjects=subjects))
         return
-    from .state import EMPTY, replay
+    from statustrack.core.replay import EMPTY, replay
 
     record = resolve_when(log, known_at) if known_at else None
     keep = wanted(log, aspects, subjects)
@@ -323,7 +323,7 @@ def _swept(log: Log, steps: Iterator[Answer | Diff]) -> Iterator[Answer]:
 def _causes(log: Log, lo: pendulum.DateTime, hi: pendulum.DateTime,
             record: pendulum.DateTime | None) -> dict[Key, list[str]]:
     """For each key, the events of the steps in (lo, hi] that changed its fact."""
-    from .state import apply, replay
+    from statustrack.core.replay import apply, replay
 
     steps = steps_for(log, record)
     facts = dict(replay(steps, lo).facts)

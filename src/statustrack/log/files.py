@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import LogInvalid, Problem
+from statustrack.errors import LogInvalid, Problem
 
 __all__ = ["MAX_DEPTH", "log_files"]
 

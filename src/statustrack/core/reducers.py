@@ -11,13 +11,13 @@ import functools
 
 import attrs
 
-from .events import (
+from statustrack.core.events import (
     Blockade, Capture, Ceasefire, Claim, Declaration, Decree, Deployment, Dissolution, Event, Handover,
     Offensive, Office, Officeholder, Recognition, Relation, Resolution, Retraction, Statement,
     War,
 )
-from .facts import ID_ROLES, Fact
-from .registry import Registry
+from statustrack.core.facts import ID_ROLES, Fact
+from statustrack.core.registry import Registry
 
 __all__ = ["ENDED", "ID_ROLES", "STANCE_LABELS", "announced", "facts_of"]
 

@@ -19,13 +19,13 @@ from typing import Any
 import attrs
 import pendulum
 
-from .dates import BEGINNING, Interval, parse_edtf
-from .errors import UNSAFE, DateError, LogInvalid, Problem
-from .events import ENDABLE, FORMAT_VERSION, KINDS, SPAN_KINDS, Event, SourceRef, ref_fields
-from .parse import Raw, entries, file_text, log_files
-from .logmodel import ENV_VAR, Log, Origins, default_log_path
-from .registry import LEVELS, Actor, Place, Registry, Source
-from .validate import check_events
+from statustrack.core.dates import BEGINNING, Interval, parse_edtf
+from statustrack.errors import UNSAFE, DateError, LogInvalid, Problem
+from statustrack.core.events import ENDABLE, FORMAT_VERSION, KINDS, SPAN_KINDS, Event, SourceRef, ref_fields
+from statustrack.log.parse import Raw, entries, file_text, log_files
+from statustrack.core.model import ENV_VAR, Log, Origins, default_log_path
+from statustrack.core.registry import LEVELS, Actor, Place, Registry, Source
+from statustrack.core.checks import check_events
 
 __all__ = ["ENV_VAR", "Log", "build_events", "default_log_path", "load_log"]
 

@@ -1,6 +1,6 @@
 """One lock per log: writers take it exclusive, `verify` takes it shared.
 
-The lock is `<log>/.statustrack.lock`, held with `flock` on POSIX systems (Linux, macOS,
+The lock is `<log>/.statustrack.log.lock`, held with `flock` on POSIX systems (Linux, macOS,
 the BSDs) and with `msvcrt.locking` on Windows, where every holder is exclusive (Windows
 has no shared byte-range lock in the standard library; readers then simply take turns).
 The platform module is imported only when a lock is taken, so reading a log (`at`,
@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import StatustrackError
+from statustrack.errors import StatustrackError
 
 __all__ = ["LOCK", "LockError", "locked"]
 
-LOCK = ".statustrack.lock"
+LOCK = ".statustrack.log.lock"
 
 
 class LockError(StatustrackError):

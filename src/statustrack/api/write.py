@@ -1,6 +1,6 @@
 """Writing to a log safely: record new events, seal them, verify them; all or nothing.
 
-Every write happens under an exclusive lock on `<log>/.statustrack.lock` (`verify` takes
+Every write happens under an exclusive lock on `<log>/.statustrack.log.lock` (`verify` takes
 it shared, so it always reads one consistent state), after the log with the new events
 in place has passed validation. Files are replaced atomically (write a temporary file,
 fsync, rename, fsync the directory), so a reader or a crash sees a file wholly before or
@@ -12,7 +12,7 @@ events file, then the ledger, then removes the journal. A crash at any point lea
 the log valid; the next locked operation removes leftover temporary files and seals
 exactly the events the journal names that did reach the log, and says so. Events
 added by hand are never sealed by that recovery: `seal` is for those, after review.
-Through a current fact index (`statustrack.extend`), `record` appends to the ledger in
+Through a current fact index (`statustrack.index.append`), `record` appends to the ledger in
 place instead of rewriting it; the journal then holds the ledger's size, so an append a
 crash cut short mid-line is cut off and redone.
 
@@ -35,18 +35,18 @@ from typing import Any
 import attrs
 import pendulum
 
-from .dates import Interval, parse_edtf
-from .errors import LogInvalid, Problem, StatustrackError
-from .events import Event
-from .ledger import (
+from statustrack.core.dates import Interval, parse_edtf
+from statustrack.errors import LogInvalid, Problem, StatustrackError
+from statustrack.core.events import Event
+from statustrack.log.ledger import (
     HEADER, LEDGER, Seal, chain_lines, digest, head, ledger_state, ledger_state_of, ledger_unchanged, read_ledger,
     reaches, seal_lines, sealed_settings, unfit_name, unsealed, verify,
 )
-from .lock import LOCK, locked
-from .log import ENV_VAR, Log, build_events, default_log_path, load_log
-from .parse import MAX_DEPTH, Raw, read_text
-from .validate import check_events
-from .writer import event_record, to_jsonl
+from statustrack.log.lock import LOCK, locked
+from statustrack.log.load import ENV_VAR, Log, build_events, default_log_path, load_log
+from statustrack.log.parse import MAX_DEPTH, Raw, read_text
+from statustrack.core.checks import check_events
+from statustrack.log.write import event_record, to_jsonl
 
 __all__ = ["DEFAULT_TARGET", "LOCK", "PENDING", "Conflict", "ReadOnlyLog", "Recorded", "Sealed", "Verified",
            "WriteError", "record", "seal", "target_name", "verify_log"]
@@ -464,7 +464,7 @@ def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: 
 
     When the log's fact index is current and remembers the ledger the log verified
     against, nothing else of the log is read: the new events are checked against the
-    index and folded into it (`statustrack.extend`). Otherwise the whole log is loaded
+    index and folded into it (`statustrack.index.append`). Otherwise the whole log is loaded
     and verified; then a current index built without verifying (by a query) remembers the
     verified ledger and the write goes through it, and a stale or missing one is rebuilt
     after the write.
@@ -505,8 +505,8 @@ def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: 
 
 def _remember_ledger(root: Path, seals: Sequence[Seal]) -> bool:
     """Let the log's index, if current, remember the ledger the log just verified against."""
-    from . import extend
-    from .index import index_path
+    from statustrack.index import append as extend
+    from statustrack.index.build import index_path
 
     return extend.remember_ledger(root, index_path(root, False), ledger_state(root, seals))
 
@@ -518,8 +518,8 @@ def _reindex(root: Path, log: Log, target: str, first_line: int, fresh: Sequence
     indexed path. The index is a cache: if it cannot be written, nothing is lost."""
     import sqlite3
 
-    from .index import build, current_key, index_path
-    from .state import counted_events, timeline
+    from statustrack.index.build import build, current_key, index_path
+    from statustrack.core.replay import counted_events, timeline
 
     name = f"{log.root.rstrip('/')}/{target}"
     where = {**log.where, **{e.id: (name, first_line + i) for i, e in enumerate(fresh)}}
@@ -543,8 +543,8 @@ def _record_indexed(root: Path, raws: Sequence[Raw], target: str, expect_last: s
     events have passed every check."""
     import sqlite3
 
-    from . import extend
-    from .index import index_path, manifest
+    from statustrack.index import append as extend
+    from statustrack.index.build import index_path, manifest
 
     if (root / PENDING).exists():
         return None
@@ -581,7 +581,7 @@ def _prepare_indexed(opened: Any, root: Path, raws: Sequence[Raw], target: str, 
                      now: pendulum.DateTime | None) -> Any:
     """Everything `_record_indexed` does before writing: None to fall back, a `Recorded`
     when there is nothing to write, else what the write needs."""
-    from . import extend
+    from statustrack.index import append as extend
 
     state = opened.meta["ledger"]
     if not ledger_unchanged(root, state):

@@ -22,11 +22,11 @@ from types import MappingProxyType
 import attrs
 import pendulum
 
-from .events import Dissolution, Event, Retraction
-from .facts import Fact, Key, Support
-from .dates import shifted
-from .reducers import ENDED, announced, facts_of
-from .registry import Registry
+from statustrack.core.events import Dissolution, Event, Retraction
+from statustrack.core.facts import Fact, Key, Support
+from statustrack.core.dates import shifted
+from statustrack.core.reducers import ENDED, announced, facts_of
+from statustrack.core.registry import Registry
 
 __all__ = ["EMPTY", "Announcement", "Ending", "State", "Step", "apply", "counted_events", "pending_at", "replay",
            "timeline"]

@@ -36,17 +36,17 @@ from typing import Any
 
 import attrs
 
-from . import index as ix
-from .errors import LogInvalid
-from .events import Dissolution, Event
-from .facts import Key
-from .log import build_events
-from .logmodel import Log
-from .parse import Raw
-from .reducers import facts_of
-from .registry import fold
-from .state import counted_events
-from .validate import _links, check_events
+from statustrack.index import build as ix
+from statustrack.errors import LogInvalid
+from statustrack.core.events import Dissolution, Event
+from statustrack.core.facts import Key
+from statustrack.log.load import build_events
+from statustrack.core.model import Log
+from statustrack.log.parse import Raw
+from statustrack.core.reducers import facts_of
+from statustrack.core.registry import fold
+from statustrack.core.replay import counted_events
+from statustrack.core.checks import _links, check_events
 
 __all__ = ["Extension", "Opened", "commit", "open_for_record", "plan", "remember_ledger"]
 

@@ -23,7 +23,7 @@ import re
 import attrs
 import pendulum
 
-from .errors import DateError
+from statustrack.errors import DateError
 
 __all__ = ["ACCEPTED", "BEGINNING", "END", "Interval", "iso", "iso_fixed", "parse_edtf", "parse_when", "upcast_v1"]
 

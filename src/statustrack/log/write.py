@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from .events import Event, ref_fields
+from statustrack.core.events import Event, ref_fields
 
 __all__ = ["event_record", "to_jsonl", "to_toml"]
 

@@ -14,8 +14,8 @@ import operator
 import attrs
 import pendulum
 
-from .dates import Interval
-from .registry import SourceRef
+from statustrack.core.dates import Interval
+from statustrack.core.registry import SourceRef
 
 __all__ = ["ASPECTS", "ID_ROLES", "STANCES", "Fact", "Key", "Support"]
 

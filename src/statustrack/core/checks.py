@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .errors import Problem
-from .events import Ceasefire, Decree, Dissolution, Event, Offensive, Retraction, War
-from .parse import Raw
-from .registry import Registry
-from .facts import Key
-from .reducers import facts_of
-from .state import counted_events, timeline
+from statustrack.errors import Problem
+from statustrack.core.events import Ceasefire, Decree, Dissolution, Event, Offensive, Retraction, War
+from statustrack.log.parse import Raw
+from statustrack.core.registry import Registry
+from statustrack.core.facts import Key
+from statustrack.core.reducers import facts_of
+from statustrack.core.replay import counted_events, timeline
 
 __all__ = ["check_events"]
 

@@ -23,10 +23,10 @@ from typing import Any
 
 import pendulum
 
-from .dates import iso_fixed
-from .explore import Period, periods
-from .log import Log
-from .query import rank, resolve_when
+from statustrack.core.dates import iso_fixed
+from statustrack.api.explore import Period, periods
+from statustrack.log.load import Log
+from statustrack.api.query import rank, resolve_when
 
 __all__ = ["EXPORT_FORMATS", "BASE_COLUMNS", "export", "export_rows", "period_row", "table_of", "instant_text", "rows_csv"]
 
@@ -158,7 +158,7 @@ def _parquet(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]])
         import pyarrow as pa  # noqa: PLC0415 - optional extra, imported only for parquet
         import pyarrow.parquet as pq  # noqa: PLC0415
     except ImportError as e:
-        from .errors import StatustrackError
+        from statustrack.errors import StatustrackError
         msg = "parquet export needs pyarrow: pip install 'statustrack[parquet]'"
         raise StatustrackError(msg) from e
     stamp = pa.timestamp("us", tz="UTC")
@@ -195,7 +195,7 @@ def export(log: Log, target: str | os.PathLike[str], fmt: str = "csv", *, known_
         True
     """
     if fmt not in EXPORT_FORMATS:
-        from .errors import QueryError
+        from statustrack.errors import QueryError
         msg = f"unknown export format {fmt!r}; use one of: {', '.join(EXPORT_FORMATS)}"
         raise QueryError(msg)
     columns, rows = export_rows(log, known_at)
@@ -225,6 +225,6 @@ def export_text(log: Log, fmt: str = "csv", *, known_at: str | None = None) -> s
         return rows_csv(columns, rows)
     if fmt == "jsonl":
         return _jsonl(columns, rows)
-    from .errors import QueryError
+    from statustrack.errors import QueryError
     msg = f"{fmt} export needs a file: give -o FILE"
     raise QueryError(msg)

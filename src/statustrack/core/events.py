@@ -13,9 +13,9 @@ from typing import Any, ClassVar
 
 import attrs
 
-from .dates import Interval
-from .facts import STANCES
-from .registry import SourceRef
+from statustrack.core.dates import Interval
+from statustrack.core.facts import STANCES
+from statustrack.core.registry import SourceRef
 
 __all__ = [
     "FORMAT_VERSION", "KINDS", "STANCES", "RELATION_TYPES", "Event", "SourceRef",

@@ -37,10 +37,10 @@ from typing import Any
 
 import attrs
 
-from .errors import UNSAFE, Problem
-from .events import Event
-from .log import Log
-from .writer import event_record
+from statustrack.errors import UNSAFE, Problem
+from statustrack.core.events import Event
+from statustrack.log.load import Log
+from statustrack.log.write import event_record
 
 __all__ = ["LEDGER", "SETTINGS", "Seal", "chain_lines", "digest", "head", "ledger_state", "ledger_state_of",
            "ledger_unchanged", "read_ledger", "reaches", "seal_lines", "sealed_settings", "settings_record",

@@ -13,11 +13,11 @@ from contextvars import ContextVar
 from itertools import groupby
 from typing import Any
 
-from .dates import iso
-from .errors import Problem
-from .facts import Fact, Support
-from .jsontext import pretty
-from .query import Answer, Diff
+from statustrack.core.dates import iso
+from statustrack.errors import Problem
+from statustrack.core.facts import Fact, Support
+from statustrack.views.json import pretty
+from statustrack.api.query import Answer, Diff
 
 __all__ = ["FORMATS", "fact_json", "raw_csv", "render_answer", "render_diff", "render_problems"]
 

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .dates import Interval
-from .registry import Registry
+from statustrack.core.dates import Interval
+from statustrack.core.registry import Registry
 
 if TYPE_CHECKING:
-    from .events import Event
+    from statustrack.core.events import Event
 
 __all__ = ["ENV_VAR", "Log", "Origins", "default_log_path"]
 

@@ -27,10 +27,10 @@ from typing import Any
 import attrs
 import pendulum
 
-from .dates import Interval, iso_fixed
-from .facts import ID_ROLES, Fact, Key, Support
-from .registry import Actor, Place, Registry, Source, SourceRef, fold
-from .walk import log_files
+from statustrack.core.dates import Interval, iso_fixed
+from statustrack.core.facts import ID_ROLES, Fact, Key, Support
+from statustrack.core.registry import Actor, Place, Registry, Source, SourceRef, fold
+from statustrack.log.files import log_files
 
 __all__ = ["INDEX_NAME", "SCHEMA", "Index", "build", "code_version", "index_path", "manifest", "open_current"]
 
@@ -55,12 +55,15 @@ def instant_of(value: int) -> pendulum.DateTime:
 
 
 def code_version() -> str:
-    """A digest of the package's own source: an index built by other code is not trusted."""
+    """A digest of the package's own source, every module in every sub-package: an index
+    built by other code is not trusted."""
     digest = hashlib.sha256(f"schema {SCHEMA}".encode())
-    package = resources.files("statustrack")
-    for name in sorted(p.name for p in package.iterdir() if p.name.endswith(".py")):
-        digest.update(name.encode())
-        digest.update((package / name).read_bytes())
+    package = Path(str(resources.files("statustrack")))
+    for path in sorted(package.rglob("*.py")):
+        if "data" in path.relative_to(package).parts:
+            continue
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -264,7 +267,7 @@ def history_rows(steps: Sequence[Any], keep: Callable[[Key], bool] | None = None
     """The rows of versions, facts and changes of the keys `keep` accepts (None: all) that the
     timeline `steps` gives. A full build passes every step; an extension passes every step
     that touches the keys it recomputes, and keeps only those keys."""
-    from .runs import sweep, versions
+    from statustrack.core.history import sweep, versions
 
     table = [v for v in versions(steps) if keep is None or keep(v.key)]
     ids: dict[int, int] = {}
@@ -319,10 +322,10 @@ class EventRows:
 
 def event_rows(placed: Iterable[tuple[Any, str, int]], reg: Registry, counted: Callable[[str], bool]) -> EventRows:
     """The rows of `placed` events (each with its log-relative file and line), in log order."""
-    from .events import Dissolution
-    from .reducers import facts_of
-    from .validate import _links
-    from .writer import event_record
+    from statustrack.core.events import Dissolution
+    from statustrack.core.reducers import facts_of
+    from statustrack.core.checks import _links
+    from statustrack.log.write import event_record
 
     rows = EventRows()
     for event, file, line in placed:
@@ -399,8 +402,8 @@ def build(log: Any, steps: Sequence[Any], path: Path, key: dict[str, Any],
     the old file or the new one, never half of one; two builders leave one good index.
 
     `ledger` is the state of the log's ledger when `log` was verified against it (see
-    `statustrack.extend`); None when it was not, so a `record` verifies the whole log."""
-    from .state import counted_events
+    `statustrack.index.append`); None when it was not, so a `record` verifies the whole log."""
+    from statustrack.core.replay import counted_events
 
     history = history_rows(steps)
     counted = {e.id for e in counted_events(log.events)}
@@ -413,7 +416,7 @@ def build(log: Any, steps: Sequence[Any], path: Path, key: dict[str, Any],
         db = sqlite3.connect(temporary)
         try:
             db.executescript(_DDL)
-            from .query import catalogue
+            from statustrack.api.query import catalogue
 
             write_meta(db, {**key, **log_meta(log), "ledger": ledger,
                             "last_run": max((r[13] for r in history.versions), default=0)})
@@ -649,7 +652,7 @@ def open_current(root: Path, path: Path) -> Index | None:
 
 
 def _root(path: str | os.PathLike[str] | None) -> tuple[Path, bool]:
-    from .logmodel import ENV_VAR, default_log_path
+    from statustrack.core.model import ENV_VAR, default_log_path
 
     if path is not None:
         return Path(path), False
@@ -666,7 +669,7 @@ def load_indexed(path: str | os.PathLike[str] | None = None) -> Any:
     anything that needs the events). If the index cannot be written, the log is loaded
     and answers come from the replay, as they would anyway.
     """
-    from .logmodel import ENV_VAR, Log
+    from statustrack.core.model import ENV_VAR, Log
 
     root, shipped = _root(path)
     shown = str(path) if path is not None else os.environ.get(ENV_VAR) or "events"
@@ -678,8 +681,8 @@ def load_indexed(path: str | os.PathLike[str] | None = None) -> Any:
             return Log(meta["name"], meta["timezone"], meta["format"], shown, index.registry(), (), {},
                        cache={"index": index},
                        horizon=_uninterval(meta["horizon"]), polity=meta["polity"])
-    from .log import load_log
-    from .query import steps_for
+    from statustrack.log.load import load_log
+    from statustrack.api.query import steps_for
 
     key = current_key(root) if root.is_dir() else None
     log = load_log(path)

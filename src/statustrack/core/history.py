@@ -14,8 +14,8 @@ from collections.abc import Iterator, Sequence
 import attrs
 import pendulum
 
-from .facts import Fact, Key
-from .state import Step, apply
+from statustrack.core.facts import Fact, Key
+from statustrack.core.replay import Step, apply
 
 __all__ = ["Version", "Run", "runs_of", "sweep", "versions"]
 
