@@ -14,7 +14,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
 
-from statustrack.core import dates, query, state, validate
+from statustrack.api import query
+from statustrack.core import checks as validate
+from statustrack.core import dates
+from statustrack.core import replay as state
 from statustrack.core import events as ev
 from statustrack.log import write as writer
 

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
-from statustrack.api import explore, exporting, render_explore
+from statustrack.api import explore
+from statustrack.api import export as exporting
+from statustrack.views import explore as render_explore
 from statustrack.core.history import Run, runs_of
 
 from . import laws_explore as laws
