@@ -505,7 +505,6 @@ def test_operation_ring_ends() -> None:
     assert {after.event} | {s.event for s in after.supports} == {
         "1991-05-15-operation-ring-over-war-goes-on", "1991-06-operation-ring-over-per-allinnet",
         "1991-08-operation-ring-over-per-artsakh-pages"}
-    assert fact("1991-07-01", "conflict", "nagorno-karabakh").certainty == "possible"
 
 
 def test_no_counted_event_is_never_in_force() -> None:
