@@ -118,12 +118,12 @@ def test_ceasefire_night_of_2020_11_09(page: Page) -> None:
     assert page.conflict().startswith("war: Second Nagorno-Karabakh War")
     assert "ceasefire" not in page.conflict()
     assert page.control("shusha") == "Azerbaijan"
-    assert page.control("lachin").startswith("Artsakh")
+    assert "Artsakh" in page.control("lachin")  # disputed since issue 24: Armenia or Artsakh held it from 1992
     _set_slider(page, "2020-11-10")
     assert page.page.input_value("#when") == "2020-11-10"
     assert page.conflict().startswith("ceasefire: trilateral statement")
     assert page.control("shusha") == "Azerbaijan"
-    assert page.control("lachin").startswith("Artsakh")
+    assert "Artsakh" in page.control("lachin")  # disputed since issue 24: Armenia or Artsakh held it from 1992
     changed = page.page.query_selector("table[data-aspect=conflict] tr[data-subject='nagorno-karabakh']")
     assert "changed" in (changed.get_attribute("class") or "")
     assert page.page.url.endswith("#2020-11-10")
