@@ -150,7 +150,8 @@ def test_fork_of_short_spans(a: int, width: int) -> None:
 
 def test_index_law_catches_a_missed_retraction(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """An index built from every event, retracted or not, breaks law 9."""
-    from statustrack.api import query, state
+    from statustrack.api import query
+    from statustrack.core import replay as state
 
     def everything(log: Log, known_at: Any = None) -> Any:
         return state.timeline([e for e in log.events if not isinstance(e, ev.Retraction)], log.registry)

@@ -16,7 +16,7 @@ import pendulum
 
 from statustrack.core.dates import parse_when
 from statustrack.errors import QueryError
-from statustrack.core.facts import ASPECTS, ID_ROLES, Fact, Key
+from statustrack.core.facts import ASPECTS, ID_ROLES, Fact, Key, rank
 from statustrack.core.model import Log
 from statustrack.core.registry import LEVELS, fold
 
@@ -116,16 +116,6 @@ def seen_at(fact: Fact, instant: pendulum.DateTime) -> Fact:
     before = fact.settled_before(instant)
     return attrs.evolve(fact, certainty="possible", otherwise=before.value if before else None,
                         otherwise_event=before.event if before else None)
-
-
-_RANK = {a: f"{i:02d}" for i, a in enumerate(ASPECTS)}
-
-
-def rank(fact: Fact) -> str:
-    """Where `fact` goes in an answer: by aspect, pending last, then subject name (folded),
-    then subject. One string, so that sorting compares once (text fields hold no NUL)."""
-    return "\0".join((_RANK.get(fact.aspect, "99"), fact.aspect, "1" if fact.pending else "0",
-                       fact.subject_name.casefold(), fact.subject))
 
 
 def order(facts: Iterable[Fact]) -> tuple[Fact, ...]:

@@ -17,7 +17,7 @@ import pendulum
 from statustrack.core.dates import Interval
 from statustrack.core.registry import SourceRef
 
-__all__ = ["ASPECTS", "ID_ROLES", "STANCES", "Fact", "Key", "Support"]
+__all__ = ["ASPECTS", "ID_ROLES", "STANCES", "Fact", "Key", "Rank", "Support", "rank"]
 
 ASPECTS = (
     "status", "conflict", "control", "recognition", "office", "officeholder", "relation",
@@ -167,3 +167,15 @@ class Fact:
 #: Every field of a fact but `previous` (its last), in order: what `Fact.replacing` copies.
 _OWN_FIELDS = operator.attrgetter(*(a.name for a in attrs.fields(Fact) if a.name != "previous"))
 assert attrs.fields(Fact)[-1].name == "previous"
+
+
+#: Where a fact goes in an answer (see `rank`).
+Rank = tuple[int, str, bool, str, str]
+_ASPECT_ORDER = {a: i for i, a in enumerate(ASPECTS)}
+
+
+def rank(fact: Fact) -> Rank:
+    """Where `fact` goes in an answer: by aspect (in `ASPECTS` order, unknown aspects
+    last), pending last, then subject name (case-folded), then subject."""
+    return (_ASPECT_ORDER.get(fact.aspect, len(ASPECTS)), fact.aspect, fact.pending, fact.subject_name.casefold(),
+            fact.subject)
