@@ -215,14 +215,8 @@ def wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | No
         return bool(texts) and (fold(fact.subject_name) in texts or fold(fact.subject) in texts)
 
     def stances_of(fact: Fact) -> set[str]:
-        """The fact's stance, and every account's when accounts disagree."""
-        found = {dict(fact.detail).get("stance", "")}
-        if fact.disputed:
-            from statustrack.core.reducers import STANCE_LABELS
-
-            codes = {label: code for code, label in STANCE_LABELS.items()}
-            found |= {codes.get(s.value, "") for s in fact.supports if s.role == "account"}
-        return found
+        """The fact's stance, and every account's (they differ when the accounts disagree)."""
+        return {dict(told.detail).get("stance", "") for told in (fact, *fact.accounts)}
 
     def keep(fact: Fact) -> bool:
         if aspects and fact.aspect not in aspects:

@@ -45,6 +45,7 @@ class _Says:
     value: str
     detail: tuple[tuple[str, str], ...] = ()
     about: tuple[tuple[str, str], ...] = ()
+    ended: bool = False
 
 
 @functools.singledispatch
@@ -147,13 +148,13 @@ def _(e: Statement, reg: Registry) -> tuple[_Says, ...]:
 @_says.register
 def _(e: Office, reg: Registry) -> tuple[_Says, ...]:
     return (_Says("office", e.place, reg.name(e.place), e.state, (("polity", e.polity),),
-                  (("place", e.place), ("polity", e.polity))),)
+                  (("place", e.place), ("polity", e.polity)), ended=e.state == "closed"),)
 
 
 @_says.register
 def _(e: Officeholder, reg: Registry) -> tuple[_Says, ...]:
     return (_Says("officeholder", e.post, e.post, e.person, (("polity", e.polity),),
-                  (("post", e.post), ("polity", e.polity))),)
+                  (("post", e.post), ("polity", e.polity)), ended=e.vacant),)
 
 
 @_says.register
@@ -162,7 +163,7 @@ def _(e: Relation, reg: Registry) -> tuple[_Says, ...]:
     value = e.type if e.state == "established" else f"{e.type} ended"
     detail = (("type", e.type), ("state", e.state))
     return (_Says("relation", f"{e.type}:{e.a}~{e.b}", name, value, detail,
-                  (("type", e.type), ("a", e.a), ("b", e.b))),)
+                  (("type", e.type), ("a", e.a), ("b", e.b)), ended=e.state == "ended"),)
 
 
 @_says.register
@@ -190,7 +191,7 @@ def facts_of(event: Event, reg: Registry) -> tuple[Fact, ...]:
     when = event.takes_effect
     return tuple(
         Fact(s.aspect, s.subject, s.subject_name, s.value, str(when), when, event.id,
-             event.sources, _shared(s.detail), _shared(s.about), _refs(s.about, reg))
+             event.sources, _shared(s.detail), _shared(s.about), _refs(s.about, reg), ended=s.ended)
         for s in _says(event, reg)
     )
 
@@ -202,6 +203,6 @@ def announced(event: Event, reg: Registry) -> tuple[Fact, ...]:
     return tuple(
         Fact(s.aspect, s.subject, s.subject_name, s.value, str(event.date), event.date, event.id,
              event.sources, _shared(s.detail), _shared(s.about), _refs(s.about, reg), pending=True,
-             effective=event.effective)
+             effective=event.effective, ended=s.ended)
         for s in _says(event, reg)
     )
