@@ -19,22 +19,31 @@ from statustrack.core.events import (
 from statustrack.core.facts import ID_ROLES, Fact
 from statustrack.core.registry import Registry
 
-__all__ = ["ENDED", "ID_ROLES", "STANCE_LABELS", "announced", "facts_of"]
+__all__ = ["ENDED", "ID_ROLES", "STANCE_LABELS", "announced", "facts_of", "stance_label"]
 
 #: What an ended fact reads, per aspect (a dissolution's summary follows).
 ENDED = {"office": "closed", "officeholder": "vacant", "relation": "ended"}
 
 
+#: How a recognition fact reads each stance (see `stance_label` for the claimant's name).
 STANCE_LABELS = {
     "recognizes": "recognizes independence",
     "calls-for-recognition": "calls for recognition",
     "supports-self-determination": "supports self-determination",
-    "affirms-territorial-integrity": "affirms Azerbaijan's territorial integrity",
+    "affirms-territorial-integrity": "affirms territorial integrity",
     "rejected-recognition": "rejected a recognition motion",
     "rejected-territorial-integrity": "rejected a territorial-integrity motion",
     "does-not-recognize": "does not recognize independence",
     "withdrew-recognition": "withdrew its recognition",
 }
+
+
+def stance_label(stance: str, reg: Registry) -> str:
+    """How a recognition fact reads `stance`: an affirmed territorial integrity is the
+    log's claimant's (`affirms Ruritania's territorial integrity`) when the log names one."""
+    if stance == "affirms-territorial-integrity" and reg.claimant is not None:
+        return f"affirms {reg.name(reg.claimant)}'s territorial integrity"
+    return STANCE_LABELS[stance]
 
 
 @attrs.frozen
@@ -127,7 +136,7 @@ def _(e: Recognition, reg: Registry) -> tuple[_Says, ...]:
     detail = (("stance", e.stance), ("level", reg.level(e.actor) or ""))
     if e.instrument:
         detail += (("instrument", e.instrument),)
-    return (_Says("recognition", e.actor, reg.name(e.actor), STANCE_LABELS[e.stance], detail, (("actor", e.actor),)),)
+    return (_Says("recognition", e.actor, reg.name(e.actor), stance_label(e.stance, reg), detail, (("actor", e.actor),)),)
 
 
 @_says.register

@@ -172,6 +172,7 @@ def _registry_data(reg: Registry) -> dict[str, Any]:
                    for p in reg.places.values()],
         "actors": [[a.id, a.name, a.level, list(a.aliases), a.part_of, a.note, _interval(a.existed)]
                    for a in reg.actors.values()],
+        "claimant": reg.claimant,
     }
 
 
@@ -180,7 +181,7 @@ def _registry(data: dict[str, Any]) -> Registry:
     places = {p[0]: Place(p[0], p[1], p[2], tuple(p[3]), p[4], p[5], p[6], p[7],
                           SourceRef(*p[8]) if p[8] else None, _uninterval(p[9])) for p in data["places"]}
     actors = {a[0]: Actor(a[0], a[1], a[2], tuple(a[3]), a[4], a[5], _uninterval(a[6])) for a in data["actors"]}
-    return Registry(sources, places, actors)
+    return Registry(sources, places, actors, data["claimant"])
 
 
 # --- building -------------------------------------------------------------------------------
