@@ -191,7 +191,7 @@ class Fact:
 
 def accounts_value(accounts: Sequence[Support]) -> str:
     """The value a fact shows for `accounts` of one happening: theirs if they agree, else
-    each value with the sources that give it, in order (`Armenia (per 002); Artsakh (per 004)`).
+    each value with the sources that give it, in order (`Ruritania (per src-a); Borduria (per src-b)`).
 
     The one place accounts are joined into a line: everything else reads them as data."""
     values = list(dict.fromkeys(a.value for a in accounts))
