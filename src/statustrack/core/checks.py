@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from statustrack.errors import Problem
 from statustrack.core.events import Ceasefire, Decree, Dissolution, Event, Offensive, Retraction, War
-from statustrack.core.registry import Registry
 from statustrack.core.facts import Key
 from statustrack.core.reducers import facts_of
+from statustrack.core.registry import Registry
 from statustrack.core.replay import counted_events, timeline
+from statustrack.errors import Problem
 
 __all__ = ["Position", "check_events"]
 

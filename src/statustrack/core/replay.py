@@ -22,9 +22,9 @@ from types import MappingProxyType
 import attrs
 import pendulum
 
+from statustrack.core.dates import shifted
 from statustrack.core.events import Dissolution, Event, Retraction
 from statustrack.core.facts import Fact, Key, Support, SupportRole, accounts_value
-from statustrack.core.dates import shifted
 from statustrack.core.reducers import ENDED, announced, facts_of
 from statustrack.core.registry import Registry
 
@@ -168,7 +168,7 @@ def _merge(per_event: list[tuple[Fact, ...]]) -> tuple[Fact, ...]:
 def _ending(event: Dissolution, reg: Registry, counted: Mapping[str, Event]) -> Ending:
     owners = {event.polity} | ({event.territory} if event.territory else set())
     replacing = {e.replaces: e for e in counted.values() if e.replaces}
-    disputes = []
+    disputes: list[Support] = []
     for ident in event.disputed_by or ():
         claim = counted.get(ident)
         while claim is None and ident in replacing:  # corrected since: the correction disputes it
