@@ -247,7 +247,7 @@ FOUND: list[tuple[str, dict[str, str | bytes], str, str]] = [
      "prints no line number, then a second, misleading problem: "
      "'log: no [log] table found; add log.toml with [log] ...' though log.toml exists"),
     ("unknown field in [log]", {"log.toml": LOG_TOML + 'zone = "Asia/Baku"\n'},
-     "log/log.toml:4: unknown field 'zone' in [log]; remove it or use one of: format, horizon, name, polity, timezone",
+     "log/log.toml:4: unknown field 'zone' in [log]; remove it or use one of: claimant, format, horizon, name, polity, timezone",
      "says 'in [[log]]', an array-of-tables header that is itself refused"),
     ("control character in an alias", {"r.toml": registry("place", id="x", name="X", kind="city", aliases=["X\x07"])},
      "log/r.toml:5: field 'aliases' contains a control character; remove the control character",

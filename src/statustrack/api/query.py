@@ -16,7 +16,7 @@ import pendulum
 
 from statustrack.core.dates import parse_when
 from statustrack.errors import QueryError
-from statustrack.core.facts import ASPECTS, ID_ROLES, Fact, Key
+from statustrack.core.facts import ASPECTS, ID_ROLES, Fact, Key, rank
 from statustrack.core.model import Log
 from statustrack.core.registry import LEVELS, fold
 
@@ -118,16 +118,6 @@ def seen_at(fact: Fact, instant: pendulum.DateTime) -> Fact:
                         otherwise_event=before.event if before else None)
 
 
-_RANK = {a: f"{i:02d}" for i, a in enumerate(ASPECTS)}
-
-
-def rank(fact: Fact) -> str:
-    """Where `fact` goes in an answer: by aspect, pending last, then subject name (folded),
-    then subject. One string, so that sorting compares once (text fields hold no NUL)."""
-    return "\0".join((_RANK.get(fact.aspect, "99"), fact.aspect, "1" if fact.pending else "0",
-                       fact.subject_name.casefold(), fact.subject))
-
-
 def order(facts: Iterable[Fact]) -> tuple[Fact, ...]:
     """Facts in the order answers list them: by aspect, then subject name, pending last."""
     return tuple(sorted(facts, key=rank))
@@ -225,14 +215,8 @@ def wanted(log: Log, aspects: Sequence[str] | None, subjects: Sequence[str] | No
         return bool(texts) and (fold(fact.subject_name) in texts or fold(fact.subject) in texts)
 
     def stances_of(fact: Fact) -> set[str]:
-        """The fact's stance, and every account's when accounts disagree."""
-        found = {dict(fact.detail).get("stance", "")}
-        if fact.disputed:
-            from statustrack.core.reducers import STANCE_LABELS
-
-            codes = {label: code for code, label in STANCE_LABELS.items()}
-            found |= {codes.get(s.value, "") for s in fact.supports if s.role == "account"}
-        return found
+        """The fact's stance, and every account's (they differ when the accounts disagree)."""
+        return {dict(told.detail).get("stance", "") for told in (fact, *fact.accounts)}
 
     def keep(fact: Fact) -> bool:
         if aspects and fact.aspect not in aspects:

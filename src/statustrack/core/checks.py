@@ -1,25 +1,42 @@
 """Checks across events: ids, references between events, dates that make sense, order.
 
-Pure: takes built events with the raw records they came from, returns problems.
+Pure: takes built events with where each was read (a `Position`), returns problems.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
-from statustrack.errors import Problem
 from statustrack.core.events import Ceasefire, Decree, Dissolution, Event, Offensive, Retraction, War
-from statustrack.log.parse import Raw
-from statustrack.core.registry import Registry
 from statustrack.core.facts import Key
 from statustrack.core.reducers import facts_of
+from statustrack.core.registry import Registry
 from statustrack.core.replay import counted_events, timeline
+from statustrack.errors import Problem
 
-__all__ = ["check_events"]
+__all__ = ["Position", "check_events"]
 
 
-def _problem(event: Event, raw: Raw, field: str | None, message: str, hint: str) -> Problem:
+class Position(Protocol):
+    """Where an event was read: its file, its line, and the line of each of its fields.
+
+    The log layer's record (`statustrack.log.parse.Raw`) is one; the core names only what
+    a problem report needs, so it never imports the layer that reads files."""
+
+    @property
+    def file(self) -> str:
+        """The file, as problems name it."""
+
+    @property
+    def line(self) -> int | None:
+        """The event's first line (None: unknown)."""
+
+    def line_of(self, field: str) -> int | None:
+        """The line `field` is written on, or the event's own line."""
+
+
+def _problem(event: Event, raw: Position, field: str | None, message: str, hint: str) -> Problem:
     """A problem with `event`, which stands where `raw` says."""
     return Problem(raw.file, raw.line_of(field) if field else raw.line, event.id, message, hint)
 
@@ -41,14 +58,14 @@ def _links(event: Event) -> list[tuple[str, str]]:
     return links
 
 
-def check_events(built: Sequence[tuple[Event, Raw]], reg: Registry,
+def check_events(built: Sequence[tuple[Event, Position]], reg: Registry,
                  all_ids: frozenset[str] = frozenset(), steps: list[Any] | None = None) -> list[Problem]:
     """Every problem that involves more than one event, or an event's dates together.
 
     When the events pass every other check, their timeline is built to check its order;
     pass a list as `steps` to receive it (so a loader need not build it again)."""
     problems: list[Problem] = []
-    by_id: dict[str, tuple[Event, Raw]] = {}
+    by_id: dict[str, tuple[Event, Position]] = {}
     for event, raw in built:
         if event.id in by_id:
             first = by_id[event.id][1]
@@ -90,7 +107,7 @@ def check_events(built: Sequence[tuple[Event, Raw]], reg: Registry,
     return problems
 
 
-def _account_problems(event: Event, raw: Raw, other: Event, reg: Registry) -> list[Problem]:
+def _account_problems(event: Event, raw: Position, other: Event, reg: Registry) -> list[Problem]:
     """An account must tell of the same happening: same kind, setting the same facts."""
     if other.kind != event.kind:
         return [_problem(event, raw, "account_of", f"account_of names a {other.kind}, but this is a {event.kind}",
@@ -103,7 +120,7 @@ def _account_problems(event: Event, raw: Raw, other: Event, reg: Registry) -> li
     return []
 
 
-def _cycles(by_id: dict[str, tuple[Event, Raw]]) -> list[Problem]:
+def _cycles(by_id: dict[str, tuple[Event, Position]]) -> list[Problem]:
     problems = []
     for start, (event, raw) in by_id.items():
         if not (event.replaces or event.account_of or isinstance(event, Retraction)):
@@ -123,7 +140,7 @@ def _cycles(by_id: dict[str, tuple[Event, Raw]]) -> list[Problem]:
     return problems
 
 
-def _ambiguous_order(built: Sequence[tuple[Event, Raw]], reg: Registry, out: list[Any] | None = None) -> list[Problem]:
+def _ambiguous_order(built: Sequence[tuple[Event, Position]], reg: Registry, out: list[Any] | None = None) -> list[Problem]:
     """Two events in different files changing one fact from one instant have no order.
 
     Only events that count are compared, so a correction may keep the date of the
@@ -135,7 +152,7 @@ def _ambiguous_order(built: Sequence[tuple[Event, Raw]], reg: Registry, out: lis
         return []  # one file: its order decides every tie
     raws = {e.id: raw for e, raw in built}
     problems = []
-    seen: dict[tuple[object, Key], tuple[Event, Raw]] = {}
+    seen: dict[tuple[object, Key], tuple[Event, Position]] = {}
     for step in steps:
         for key in step.keys:
             slot = (step.instant, key)

@@ -224,6 +224,12 @@ class Officeholder(Event):
     person: str = _is("text")
     polity: str = _is("actor")
 
+    @property
+    def vacant(self) -> bool:
+        """True when the event says the post fell vacant: its person is written `vacant (...)`
+        (docs/officeholders.md), so the post is ended until someone takes it."""
+        return self.person.startswith("vacant")
+
 
 @attrs.frozen(kw_only=True)
 class Relation(Event):

@@ -3,13 +3,17 @@
 A fact is a *value run*: `since` is when its value began (the date of the event that
 began it), and later events that repeat the value join it as corroboration rather than
 restart it. Accounts of one happening by different sources (another day, another holder)
-make one fact that shows each account.
+make one fact that shows each account; its accounts stay data (`Fact.accounts`), and their
+one-line display is made in one place (`accounts_value`). Whether a fact records an
+ending (an office closed, a post vacant, a tie ended) is a field, `Fact.ended`.
 """
 
 from __future__ import annotations
 
+import enum
 import functools
 import operator
+from collections.abc import Sequence
 
 import attrs
 import pendulum
@@ -17,7 +21,8 @@ import pendulum
 from statustrack.core.dates import Interval
 from statustrack.core.registry import SourceRef
 
-__all__ = ["ASPECTS", "ID_ROLES", "STANCES", "Fact", "Key", "Support"]
+__all__ = ["ASPECTS", "ID_ROLES", "STANCES", "Fact", "Key", "Rank", "Support", "SupportRole", "accounts_value",
+           "rank"]
 
 ASPECTS = (
     "status", "conflict", "control", "recognition", "office", "officeholder", "relation",
@@ -67,21 +72,29 @@ class Key:
         return self._rank() >= other._rank() if isinstance(other, Key) else NotImplemented
 
 
+class SupportRole(enum.StrEnum):
+    """How an event stands behind a fact (written as its value in JSON and the index)."""
+
+    #: One source's account of the happening that began the fact (linked by `account_of`).
+    ACCOUNT = "account"
+    #: A later event repeating the value: it joins the run.
+    CORROBORATION = "corroboration"
+    #: A claim that contests an ending.
+    DISPUTE = "dispute"
+
+
 @attrs.frozen
 class Support:
-    """One event behind a fact besides the one that began it.
+    """One event behind a fact, in a `role`, with what it says: its value (as displayed),
+    since when, its sources, and its own fields (`detail`, as a fact's: a stance, a holder)."""
 
-    `role` is `account` (another source's account of the same happening, linked by
-    `account_of`), `corroboration` (a later event repeating the value) or `dispute`
-    (a claim that contests an ending).
-    """
-
-    role: str
+    role: SupportRole = attrs.field(converter=SupportRole)
     event: str
     value: str
     since: str
     interval: Interval = attrs.field(repr=False)
     sources: tuple[SourceRef, ...]
+    detail: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.frozen
@@ -96,7 +109,10 @@ class Fact:
     `otherwise` the value that holds if it has not happened yet. `about` holds the
     subject's structured fields (role, id or text); `refs` every place or actor id the
     fact concerns, with what they are part of. `supports` lists the accounts and
-    corroborations; `disputed` is true when accounts disagree on the value. A pending
+    corroborations; `accounts` those of them that are accounts of the happening that began
+    the run; `disputed` is true when accounts disagree on the value or a claim contests the
+    fact's ending. `ended` is true when the fact records that a standing position ended
+    (an office closed, a post vacant, a tie ended), so nothing can end it again. A pending
     fact (`pending`) takes effect at `effective`. `previous` links to the fact it
     replaced in the replay.
     """
@@ -116,6 +132,7 @@ class Fact:
     effective: Interval | None = attrs.field(default=None, repr=False)
     supports: tuple[Support, ...] = ()
     disputed: bool = False
+    ended: bool = False
     certainty: str = "certain"
     otherwise: str | None = None
     otherwise_event: str | None = None
@@ -127,11 +144,16 @@ class Fact:
         return Key(self.aspect, self.subject, self.pending)
 
     @property
+    def accounts(self) -> tuple[Support, ...]:
+        """The accounts of the happening that began the fact, earliest first (none: one account)."""
+        return tuple(s for s in self.supports if s.role is SupportRole.ACCOUNT)
+
+    @property
     def events(self) -> tuple[str, ...]:
         """Every event behind the fact: the one that began it, then its supports, in order."""
         seen = [self.event]
         for support in self.supports:
-            if support.event not in seen and support.role != "dispute":
+            if support.event not in seen and support.role is not SupportRole.DISPUTE:
                 seen.append(support.event)
         return tuple(seen)
 
@@ -147,13 +169,16 @@ class Fact:
 
     def joined(self, later: Fact) -> Fact:
         """This run with `later`, which repeats its value, joined as corroboration."""
-        supports = self.supports + (Support("corroboration", later.event, later.value, later.since,
-                                            later.interval, later.sources),) + later.supports
+        supports = self.supports + (later.support(SupportRole.CORROBORATION),) + later.supports
         sources = self.sources + tuple(s for s in later.sources if s not in self.sources)
         interval = self.interval
         if later.interval.end < interval.end:
             interval = attrs.evolve(interval, end=max(later.interval.end, interval.start))
         return attrs.evolve(self, supports=supports, sources=sources, interval=interval)
+
+    def support(self, role: SupportRole) -> Support:
+        """What this fact says, as one event behind another fact, in `role`."""
+        return Support(role, self.event, self.value, self.since, self.interval, self.sources, self.detail)
 
     def settled_before(self, instant: pendulum.DateTime) -> Fact | None:
         """The latest earlier fact on this key that is certain by `instant`: what holds
@@ -164,6 +189,31 @@ class Fact:
         return earlier
 
 
+def accounts_value(accounts: Sequence[Support]) -> str:
+    """The value a fact shows for `accounts` of one happening: theirs if they agree, else
+    each value with the sources that give it, in order (`Ruritania (per src-a); Borduria (per src-b)`).
+
+    The one place accounts are joined into a line: everything else reads them as data."""
+    values = list(dict.fromkeys(a.value for a in accounts))
+    if len(values) == 1:
+        return values[0]
+    return "; ".join(
+        f"{v} (per {', '.join(dict.fromkeys(s.id for a in accounts if a.value == v for s in a.sources))})"
+        for v in values)
+
+
 #: Every field of a fact but `previous` (its last), in order: what `Fact.replacing` copies.
 _OWN_FIELDS = operator.attrgetter(*(a.name for a in attrs.fields(Fact) if a.name != "previous"))
 assert attrs.fields(Fact)[-1].name == "previous"
+
+
+#: Where a fact goes in an answer (see `rank`).
+Rank = tuple[int, str, bool, str, str]
+_ASPECT_ORDER = {a: i for i, a in enumerate(ASPECTS)}
+
+
+def rank(fact: Fact) -> Rank:
+    """Where `fact` goes in an answer: by aspect (in `ASPECTS` order, unknown aspects
+    last), pending last, then subject name (case-folded), then subject."""
+    return (_ASPECT_ORDER.get(fact.aspect, len(ASPECTS)), fact.aspect, fact.pending, fact.subject_name.casefold(),
+            fact.subject)

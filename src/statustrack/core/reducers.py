@@ -19,22 +19,31 @@ from statustrack.core.events import (
 from statustrack.core.facts import ID_ROLES, Fact
 from statustrack.core.registry import Registry
 
-__all__ = ["ENDED", "ID_ROLES", "STANCE_LABELS", "announced", "facts_of"]
+__all__ = ["ENDED", "ID_ROLES", "STANCE_LABELS", "announced", "facts_of", "stance_label"]
 
 #: What an ended fact reads, per aspect (a dissolution's summary follows).
 ENDED = {"office": "closed", "officeholder": "vacant", "relation": "ended"}
 
 
+#: How a recognition fact reads each stance (see `stance_label` for the claimant's name).
 STANCE_LABELS = {
     "recognizes": "recognizes independence",
     "calls-for-recognition": "calls for recognition",
     "supports-self-determination": "supports self-determination",
-    "affirms-territorial-integrity": "affirms Azerbaijan's territorial integrity",
+    "affirms-territorial-integrity": "affirms territorial integrity",
     "rejected-recognition": "rejected a recognition motion",
     "rejected-territorial-integrity": "rejected a territorial-integrity motion",
     "does-not-recognize": "does not recognize independence",
     "withdrew-recognition": "withdrew its recognition",
 }
+
+
+def stance_label(stance: str, reg: Registry) -> str:
+    """How a recognition fact reads `stance`: an affirmed territorial integrity is the
+    log's claimant's (`affirms Ruritania's territorial integrity`) when the log names one."""
+    if stance == "affirms-territorial-integrity" and reg.claimant is not None:
+        return f"affirms {reg.name(reg.claimant)}'s territorial integrity"
+    return STANCE_LABELS[stance]
 
 
 @attrs.frozen
@@ -45,6 +54,7 @@ class _Says:
     value: str
     detail: tuple[tuple[str, str], ...] = ()
     about: tuple[tuple[str, str], ...] = ()
+    ended: bool = False
 
 
 @functools.singledispatch
@@ -126,7 +136,7 @@ def _(e: Recognition, reg: Registry) -> tuple[_Says, ...]:
     detail = (("stance", e.stance), ("level", reg.level(e.actor) or ""))
     if e.instrument:
         detail += (("instrument", e.instrument),)
-    return (_Says("recognition", e.actor, reg.name(e.actor), STANCE_LABELS[e.stance], detail, (("actor", e.actor),)),)
+    return (_Says("recognition", e.actor, reg.name(e.actor), stance_label(e.stance, reg), detail, (("actor", e.actor),)),)
 
 
 @_says.register
@@ -147,13 +157,13 @@ def _(e: Statement, reg: Registry) -> tuple[_Says, ...]:
 @_says.register
 def _(e: Office, reg: Registry) -> tuple[_Says, ...]:
     return (_Says("office", e.place, reg.name(e.place), e.state, (("polity", e.polity),),
-                  (("place", e.place), ("polity", e.polity))),)
+                  (("place", e.place), ("polity", e.polity)), ended=e.state == "closed"),)
 
 
 @_says.register
 def _(e: Officeholder, reg: Registry) -> tuple[_Says, ...]:
     return (_Says("officeholder", e.post, e.post, e.person, (("polity", e.polity),),
-                  (("post", e.post), ("polity", e.polity))),)
+                  (("post", e.post), ("polity", e.polity)), ended=e.vacant),)
 
 
 @_says.register
@@ -162,7 +172,7 @@ def _(e: Relation, reg: Registry) -> tuple[_Says, ...]:
     value = e.type if e.state == "established" else f"{e.type} ended"
     detail = (("type", e.type), ("state", e.state))
     return (_Says("relation", f"{e.type}:{e.a}~{e.b}", name, value, detail,
-                  (("type", e.type), ("a", e.a), ("b", e.b))),)
+                  (("type", e.type), ("a", e.a), ("b", e.b)), ended=e.state == "ended"),)
 
 
 @_says.register
@@ -190,7 +200,7 @@ def facts_of(event: Event, reg: Registry) -> tuple[Fact, ...]:
     when = event.takes_effect
     return tuple(
         Fact(s.aspect, s.subject, s.subject_name, s.value, str(when), when, event.id,
-             event.sources, _shared(s.detail), _shared(s.about), _refs(s.about, reg))
+             event.sources, _shared(s.detail), _shared(s.about), _refs(s.about, reg), ended=s.ended)
         for s in _says(event, reg)
     )
 
@@ -202,6 +212,6 @@ def announced(event: Event, reg: Registry) -> tuple[Fact, ...]:
     return tuple(
         Fact(s.aspect, s.subject, s.subject_name, s.value, str(event.date), event.date, event.id,
              event.sources, _shared(s.detail), _shared(s.about), _refs(s.about, reg), pending=True,
-             effective=event.effective)
+             effective=event.effective, ended=s.ended)
         for s in _says(event, reg)
     )

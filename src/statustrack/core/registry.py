@@ -79,11 +79,15 @@ class Actor:
 
 @attrs.frozen
 class Registry:
-    """Every source, place and actor of a log, by id."""
+    """Every source, place and actor of a log, by id.
+
+    `claimant` is the actor whose territorial integrity a recognition stance can affirm
+    (the log's `[log] claimant`; None when the log names none): the engine knows no region."""
 
     sources: Mapping[str, Source]
     places: Mapping[str, Place]
     actors: Mapping[str, Actor]
+    claimant: str | None = None
     _lineages: dict[str, tuple[str, ...]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 

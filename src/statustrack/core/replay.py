@@ -22,9 +22,9 @@ from types import MappingProxyType
 import attrs
 import pendulum
 
-from statustrack.core.events import Dissolution, Event, Retraction
-from statustrack.core.facts import Fact, Key, Support
 from statustrack.core.dates import shifted
+from statustrack.core.events import Dissolution, Event, Retraction
+from statustrack.core.facts import Fact, Key, Support, SupportRole, accounts_value
 from statustrack.core.reducers import ENDED, announced, facts_of
 from statustrack.core.registry import Registry
 
@@ -143,20 +143,15 @@ class _Happenings:
 
 
 def _combined(facts: list[Fact]) -> Fact:
-    """One fact from the accounts of one happening (earliest first): each account shown, with
-    its sources; the value is theirs if they agree, every account's if not."""
+    """One fact from the accounts of one happening (earliest first): each account kept, with
+    its sources and fields; disputed when their values differ."""
     first = facts[0]
     if len(facts) == 1:
         return first
-    values = list(dict.fromkeys(f.value for f in facts))
-    value = first.value
-    if len(values) > 1:
-        value = "; ".join(
-            f"{v} (per {', '.join(dict.fromkeys(s.id for f in facts if f.value == v for s in f.sources))})"
-            for v in values)
+    accounts = tuple(f.support(SupportRole.ACCOUNT) for f in facts)
     sources = tuple(dict.fromkeys(s for f in facts for s in f.sources))
-    supports = tuple(Support("account", f.event, f.value, f.since, f.interval, f.sources) for f in facts)
-    return attrs.evolve(first, value=value, sources=sources, supports=supports, disputed=len(values) > 1)
+    return attrs.evolve(first, value=accounts_value(accounts), sources=sources, supports=accounts,
+                        disputed=len({a.value for a in accounts}) > 1)
 
 
 def _merge(per_event: list[tuple[Fact, ...]]) -> tuple[Fact, ...]:
@@ -173,7 +168,7 @@ def _merge(per_event: list[tuple[Fact, ...]]) -> tuple[Fact, ...]:
 def _ending(event: Dissolution, reg: Registry, counted: Mapping[str, Event]) -> Ending:
     owners = {event.polity} | ({event.territory} if event.territory else set())
     replacing = {e.replaces: e for e in counted.values() if e.replaces}
-    disputes = []
+    disputes: list[Support] = []
     for ident in event.disputed_by or ():
         claim = counted.get(ident)
         while claim is None and ident in replacing:  # corrected since: the correction disputes it
@@ -181,8 +176,7 @@ def _ending(event: Dissolution, reg: Registry, counted: Mapping[str, Event]) -> 
             ident = claim.id
         if claim is None:
             continue  # retracted or not yet recorded: it disputes nothing
-        for fact in facts_of(claim, reg):
-            disputes.append(Support("dispute", claim.id, fact.value, fact.since, fact.interval, claim.sources))
+        disputes.extend(fact.support(SupportRole.DISPUTE) for fact in facts_of(claim, reg))
     return Ending(frozenset(event.ends), frozenset(owners), event.summary, tuple(disputes))
 
 
@@ -251,21 +245,13 @@ class State:
 EMPTY = State(None, {})
 
 
-def _ended(fact: Fact) -> bool:
-    if fact.aspect == "office":
-        return fact.value.startswith("closed")
-    if fact.aspect == "officeholder":
-        return fact.value.startswith("vacant")
-    return dict(fact.detail).get("state") == "ended"
-
-
 def _end(facts: MutableMapping[Key, Fact], step: Step) -> list[Key]:
     ending = step.ending
     assert ending is not None
     since = step.event.takes_effect
     changed = []
     for key, fact in list(facts.items()):
-        if key.pending or fact.aspect not in ending.aspects or not fact.refs & ending.owners or _ended(fact):
+        if key.pending or fact.aspect not in ending.aspects or not fact.refs & ending.owners or fact.ended:
             continue
         word = ENDED[fact.aspect]
         if fact.aspect == "relation":
@@ -274,7 +260,7 @@ def _end(facts: MutableMapping[Key, Fact], step: Step) -> list[Key]:
         facts[key] = attrs.evolve(
             fact, value=f"{word}: {ending.summary}", since=str(since), interval=since, event=step.event.id,
             sources=step.event.sources, detail=detail, supports=ending.disputes, disputed=bool(ending.disputes),
-            previous=fact)
+            ended=True, previous=fact)
         changed.append(key)
     return changed
 

@@ -146,20 +146,22 @@ def encode(fact: Fact) -> str:
         fact.aspect, fact.subject, fact.subject_name, fact.value, fact.since, _interval(fact.interval), fact.event,
         _refs(fact.sources), [list(p) for p in fact.detail], [list(p) for p in fact.about], sorted(fact.refs),
         fact.pending, _interval(fact.effective),
-        [[s.role, s.event, s.value, s.since, _interval(s.interval), _refs(s.sources)] for s in fact.supports],
-        fact.disputed,
+        [[s.role, s.event, s.value, s.since, _interval(s.interval), _refs(s.sources), [list(p) for p in s.detail]]
+         for s in fact.supports],
+        fact.disputed, fact.ended,
     ])
 
 
 def decode(text: str, previous: Fact | None = None) -> Fact:
     """The fact `encode` wrote."""
     (aspect, subject, name, value, since, interval, event, sources, detail, about, refs, pending, effective,
-     supports, disputed) = json.loads(text)
+     supports, disputed, ended) = json.loads(text)
     return Fact(aspect, subject, name, value, since, _uninterval(interval), event, _source_refs(sources),
                 tuple(map(tuple, detail)), tuple(map(tuple, about)), frozenset(refs), pending,
                 _uninterval(effective),
-                tuple(Support(r, e, v, s, _uninterval(iv), _source_refs(src)) for r, e, v, s, iv, src in supports),
-                disputed, previous=previous)
+                tuple(Support(r, e, v, s, _uninterval(iv), _source_refs(src), tuple(map(tuple, d)))
+                      for r, e, v, s, iv, src, d in supports),
+                disputed, ended, previous=previous)
 
 
 def _registry_data(reg: Registry) -> dict[str, Any]:
@@ -170,6 +172,7 @@ def _registry_data(reg: Registry) -> dict[str, Any]:
                    for p in reg.places.values()],
         "actors": [[a.id, a.name, a.level, list(a.aliases), a.part_of, a.note, _interval(a.existed)]
                    for a in reg.actors.values()],
+        "claimant": reg.claimant,
     }
 
 
@@ -178,7 +181,7 @@ def _registry(data: dict[str, Any]) -> Registry:
     places = {p[0]: Place(p[0], p[1], p[2], tuple(p[3]), p[4], p[5], p[6], p[7],
                           SourceRef(*p[8]) if p[8] else None, _uninterval(p[9])) for p in data["places"]}
     actors = {a[0]: Actor(a[0], a[1], a[2], tuple(a[3]), a[4], a[5], _uninterval(a[6])) for a in data["actors"]}
-    return Registry(sources, places, actors)
+    return Registry(sources, places, actors, data["claimant"])
 
 
 # --- building -------------------------------------------------------------------------------

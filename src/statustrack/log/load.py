@@ -180,7 +180,7 @@ def _settings(ck: _Checker, records: list[Raw], root: str) -> Settings | None:
         ck.add(extra, None, f"a second [log] table (the first is in {tables[0].file})",
                "keep one [log] table per log")
     raw = tables[0]
-    _unknown(ck, raw, {"format", "name", "timezone", "horizon", "polity"})
+    _unknown(ck, raw, {"format", "name", "timezone", "horizon", "polity", "claimant"})
     version = raw.fields.get("format")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         ck.add(raw, "format", "field 'format' must be a positive whole number",
@@ -204,18 +204,20 @@ def _settings(ck: _Checker, records: list[Raw], root: str) -> Settings | None:
         ck.add(raw, "horizon", "field 'horizon' must be a span", 'write horizon = "1923/2024" (from/until)')
         return None
     polity = _text(ck, raw, "polity", optional=True)
-    return Settings(name, tz, version, horizon, polity)
+    claimant = _text(ck, raw, "claimant", optional=True)
+    return Settings(name, tz, version, horizon, polity, claimant)
 
 
 @attrs.frozen
 class Settings:
-    """The [log] table: name, time zone, format version, horizon and polity."""
+    """The [log] table: name, time zone, format version, horizon, polity and claimant."""
 
     name: str
     timezone: str
     format: int
     horizon: Interval | None = None
     polity: str | None = None
+    claimant: str | None = None
 
 
 def _number(ck: _Checker, raw: Raw, field: str, low: float, high: float) -> float | None:
@@ -552,10 +554,13 @@ def _load(path: str | os.PathLike[str] | None, overlay: Mapping[str, str] | None
                 file.read()
         raise LogInvalid([p for file in files for p in file.problems] + ck.problems)
     tz, version = settings.timezone, settings.format
-    reg = _registry(ck, records, tz)
+    reg = attrs.evolve(_registry(ck, records, tz), claimant=settings.claimant)
     if settings.polity is not None and settings.polity not in reg.actors:
         ck.problems.append(Problem(shown, None, None, f"[log] polity names unknown actor {settings.polity!r}",
                                    "name the id of the [[actor]] the log is about"))
+    if settings.claimant is not None and settings.claimant not in reg.actors:
+        ck.problems.append(Problem(shown, None, None, f"[log] claimant names unknown actor {settings.claimant!r}",
+                                   "name the id of the [[actor]] whose territorial integrity is at stake"))
     built: list[tuple[Event, Raw]] = []
     all_ids: set[str] = set()
     origins = Origins()
