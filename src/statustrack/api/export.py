@@ -11,10 +11,10 @@ from typing import Any
 
 import pendulum
 
-from statustrack.core.dates import iso_fixed
 from statustrack.api.explore import Period, periods
-from statustrack.log.load import Log
 from statustrack.api.query import rank, resolve_when
+from statustrack.core.dates import iso_fixed
+from statustrack.log.load import Log
 
 __all__ = ["BASE_COLUMNS", "INSTANT_COLUMNS", "TIME_COLUMNS", "detail_columns", "export_rows", "instant_text",
            "period_row", "table_of"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from statustrack.log.load import Log
 from statustrack.core.reducers import facts_of
 from statustrack.core.replay import counted_events
+from statustrack.log.load import Log
 
 __all__ = ["sources"]
 

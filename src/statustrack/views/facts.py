@@ -6,10 +6,10 @@ from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import Any
 
-from statustrack.core.dates import iso
-from statustrack.errors import Problem
-from statustrack.core.facts import Fact, Support
 from statustrack.api.query import Answer, Diff
+from statustrack.core.dates import iso
+from statustrack.core.facts import Fact, Support
+from statustrack.errors import Problem
 from statustrack.views.csv import csv_text
 from statustrack.views.json import document
 from statustrack.views.table import simple_table, wrap_cell
