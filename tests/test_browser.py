@@ -199,7 +199,7 @@ def test_page_facts_equal_at_json(page: Page, shipped) -> None:
         assert facts == want, day
     for day in ("2020-11-10", "2012-05-15", "1994-05-12"):  # and the rendered page: the same rows
         _set_box(page, day)
-        assert page.js("() => statustrack.core.facts()") == json.loads(json.dumps(
+        assert page.js("() => statustrack.facts()") == json.loads(json.dumps(
             [fact_json(f) for f in at(shipped, day).facts]))
         rows = page.page.query_selector_all("tr.fact")
         assert len(rows) == len(at(shipped, day).facts)

@@ -9,15 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import pendulum
-
 from statustrack.api.explore import Period, periods
 from statustrack.api.query import rank, resolve_when
-from statustrack.core.dates import iso_fixed
 from statustrack.log.load import Log
 
-__all__ = ["BASE_COLUMNS", "INSTANT_COLUMNS", "TIME_COLUMNS", "detail_columns", "export_rows", "instant_text",
-           "period_row", "table_of"]
+__all__ = ["BASE_COLUMNS", "INSTANT_COLUMNS", "TIME_COLUMNS", "detail_columns", "export_rows", "period_row",
+           "table_of"]
 
 #: The columns every export has, in order; the aspect fields follow `value`.
 BASE_COLUMNS = ("run", "aspect", "subject", "subject_name", "value")
@@ -26,11 +23,6 @@ TIME_COLUMNS = ("since", "since_start", "since_end", "valid_from", "valid_to", "
 #: The columns that hold instants (pendulum instants in the rows).
 INSTANT_COLUMNS = frozenset({"since_start", "since_end", "valid_from", "valid_to", "certain_from", "ended_by",
                              "effective_at"})
-
-
-def instant_text(instant: pendulum.DateTime | None) -> str | None:
-    """An instant as fixed-width ISO 8601 UTC text (`2020-11-07T20:00:00.000000Z`), or None."""
-    return None if instant is None else iso_fixed(instant)
 
 
 def detail_columns(items: Sequence[Period]) -> tuple[str, ...]:

@@ -21,12 +21,13 @@ from typing import Any, TextIO
 
 import pendulum
 
-from statustrack.api.export import INSTANT_COLUMNS, export_rows, instant_text
+from statustrack.api.export import INSTANT_COLUMNS, export_rows
+from statustrack.core.dates import iso_fixed
 from statustrack.errors import QueryError, StatustrackError
 from statustrack.log.load import Log
 from statustrack.views.csv import Cell, csv_text
 
-__all__ = ["EXPORT_FORMATS", "export", "runs_csv", "runs_jsonl"]
+__all__ = ["EXPORT_FORMATS", "export", "instant_text", "runs_csv", "runs_jsonl"]
 
 #: The export's formats; the first two are text, which can go to a stream.
 EXPORT_FORMATS = ("csv", "jsonl", "sqlite", "parquet")
@@ -80,6 +81,11 @@ def _replace(target: Path, fmt: str, columns: Sequence[str], rows: Sequence[dict
         os.replace(scratch, target)
     finally:
         scratch.unlink(missing_ok=True)
+
+
+def instant_text(instant: pendulum.DateTime | None) -> str | None:
+    """An instant as fixed-width ISO 8601 UTC text (`2020-11-07T20:00:00.000000Z`), or None."""
+    return None if instant is None else iso_fixed(instant)
 
 
 def _plain(column: str, value: Any) -> Any:
