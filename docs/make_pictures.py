@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from statustrack.log.load import load_log
-from statustrack.views.html import explorer
+from statustrack.views.html import html as explorer_page
 from statustrack.views.map import control_map, render_map_svg
 from statustrack.views.png import svg_to_png
 from statustrack.views.svg import size_of
@@ -41,7 +41,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as driver:
         page_file = Path(tmp) / "explorer.html"
-        page_file.write_text(explorer(log), encoding="utf-8")
+        page_file.write_text(explorer_page(log), encoding="utf-8")
         browser = driver.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(page_file.as_uri() + "#2020-11-10")

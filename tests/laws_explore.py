@@ -12,14 +12,14 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from statustrack.core import dates
 from statustrack.api.explore import history, periods
-from statustrack.api.export import export
+from statustrack.api.query import at, diff, resolve_when, state_at
+from statustrack.core import dates
 from statustrack.core.facts import Key
 from statustrack.log.load import Log
-from statustrack.api.query import at, diff, resolve_when, state_at
-from statustrack.views.facts import render_diff
 from statustrack.views.explore import render_summary
+from statustrack.views.export import export
+from statustrack.views.facts import render_diff
 
 from .strategies import ACTORS, PLACES
 

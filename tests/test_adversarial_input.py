@@ -229,7 +229,8 @@ def test_ctrl_c_is_one_line_and_exit_130(monkeypatch: pytest.MonkeyPatch) -> Non
     def interrupted(args: object) -> int:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(statustrack.cli, "_run", interrupted)
+    at = statustrack.cli._COMMANDS["at"]
+    monkeypatch.setitem(statustrack.cli._COMMANDS, "at", at._replace(run=interrupted))
     result = run_cli("at", "2020-11-10")
     assert (result.status, result.out) == (130, "")
     assert result.err.startswith("statustrack: interrupted") and result.err.count("\n") == 1

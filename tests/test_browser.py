@@ -19,7 +19,7 @@ import pytest
 from statustrack.log.load import load_log
 from statustrack.api.query import at
 from statustrack.views.facts import fact_json
-from statustrack.views.html import explorer
+from statustrack.views.html import html as explorer_page
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 GEO = Path(__file__).parent / "data" / "geo"
@@ -57,7 +57,7 @@ def shipped() -> object:
 def shipped_page_file(tmp_path_factory: pytest.TempPathFactory, shipped) -> Path:
     """The explorer of the shipped log, written to disk."""
     path = tmp_path_factory.mktemp("explorer") / "explorer.html"
-    path.write_text(explorer(shipped), encoding="utf-8")
+    path.write_text(explorer_page(shipped), encoding="utf-8")
     return path
 
 
@@ -211,7 +211,7 @@ def test_geo_map_markers_and_possible_ring(browser, tmp_path: Path) -> None:
     """With coordinates: markers in the holder's colour, a possible capture ringed, The Hill listed."""
     log = load_log(GEO)
     path = tmp_path / "geo.html"
-    path.write_text(explorer(log), encoding="utf-8")
+    path.write_text(explorer_page(log), encoding="utf-8")
     opened = Page(browser, path, "#2001-05-20")
     try:
         north = opened.js("() => statustrack.marker('north-town')")
@@ -234,7 +234,7 @@ def test_geo_map_markers_and_possible_ring(browser, tmp_path: Path) -> None:
 def test_injected_markup_stays_text(browser, evil_log: Path, tmp_path: Path) -> None:
     """Names, notes, values and titles holding script and markup render as text and run nothing."""
     path = tmp_path / "evil.html"
-    path.write_text(explorer(load_log(evil_log)), encoding="utf-8")
+    path.write_text(explorer_page(load_log(evil_log)), encoding="utf-8")
     opened = Page(browser, path, "#2001-05-20")
     try:
         page = opened.page

@@ -110,6 +110,22 @@ def _refresh() -> None:
         (GOLDEN / f"{name}.txt").write_text(_transcript(name), encoding="utf-8")
 
 
+def test_every_command_is_the_library_function_of_its_name() -> None:
+    """Each command is a public function of `statustrack` by the same name; each picture a view of its name."""
+    import importlib
+
+    import statustrack
+    from statustrack.cli import _COMMANDS
+
+    pictures = {"timeline", "map", "html"}
+    for name in _COMMANDS:
+        if name in pictures:
+            assert callable(getattr(importlib.import_module(f"statustrack.views.{name}"), name)), name
+        else:
+            assert name in statustrack.__all__ and callable(getattr(statustrack, name)), name
+
+
 if __name__ == "__main__":
     _refresh()
     sys.exit(0)
+

@@ -151,10 +151,3 @@ if __name__ == "__main__":
     _refresh()
     sys.exit(0)
 
-
-def test_the_parser_offers_every_export_format() -> None:
-    """The CLI's export formats (written out to keep start-up light) are the exporter's."""
-    from statustrack import cli
-    from statustrack.api import export as exporting
-
-    assert cli.EXPORT_FORMATS == exporting.EXPORT_FORMATS

@@ -268,7 +268,7 @@ def test_indexed_record_takes_the_indexed_path(tmp_path: Path, monkeypatch: pyte
         assert store.record(root, statement(f"s{n}")).appended == (f"s{n}",)
     monkeypatch.undo()
     _assert_current(root)
-    assert store.verify_log(root).sealed == 13 + 4
+    assert store.verify(root).sealed == 13 + 4
     _matches_scratch(root)
 
 
@@ -327,7 +327,7 @@ def test_indexed_record_killed_at_each_point(tmp_path: Path, point: str) -> None
     assert ("killed" in {e.id for e in log.events}) == (point != "before")
     done = store.record(root, statement("next"))
     assert done.appended == ("next",) and done.recovered == (("killed",) if point == "between" else ())
-    assert store.verify_log(root).sealed == 13 + 2 + (point != "before")
+    assert store.verify(root).sealed == 13 + 2 + (point != "before")
     _matches_scratch(root)
     assert store.record(root, statement("then")).appended == ("then",)
     _matches_scratch(root)
@@ -348,11 +348,11 @@ def test_a_torn_ledger_append_is_cut_off_and_redone(tmp_path: Path, monkeypatch:
         store.record(root, statement("torn"))
     monkeypatch.undo()
     with pytest.raises(LogInvalid) as caught:
-        store.verify_log(root)
+        store.verify(root)
     assert [(p.event, p.message) for p in caught.value.problems] == [("torn", "not sealed yet")]
     done = store.record(root, statement("mended"))
     assert done.recovered == ("torn",) and done.appended == ("mended",)
-    assert store.verify_log(root).sealed == 13 + 3
+    assert store.verify(root).sealed == 13 + 3
     _matches_scratch(root)
 
 

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import strategies as st
 
 from statustrack.api import explore
-from statustrack.api import export as exporting
-from statustrack.views import explore as render_explore
 from statustrack.core.history import Run, runs_of
+from statustrack.views import explore as render_explore
+from statustrack.views import export as exporting
 
 from . import laws_explore as laws
 from .strategies import log_of, logs, logs_with_undo, query_dates

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tabulate import tabulate
 
-from statustrack.views.facts import _wrap, simple_table
+from statustrack.views.table import simple_table, wrap_cell
 
 # What a cell can hold: printable text of any script, spaces and line breaks (text fields
 # refuse other control characters).
@@ -33,4 +33,4 @@ def test_wrap_is_textwrap_line_by_line(text: str, width: int) -> None:
     expected = "\n".join(line for part in text.split("\n")
                          for line in (textwrap.wrap(part, width, break_long_words=True, break_on_hyphens=True)
                                       or [""]))
-    assert _wrap(text, width) == expected
+    assert wrap_cell(text, width) == expected

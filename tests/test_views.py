@@ -16,7 +16,7 @@ import pytest
 
 from statustrack.core.dates import parse_when
 from statustrack.log.load import load_log
-from statustrack.views.html import _json_for_script, day_ends, explorer, micros, payload
+from statustrack.views.html import _json_for_script, day_ends, html, micros, payload
 from statustrack.views.map import control_map, render_map_svg
 from statustrack.views.palette import palette_for
 from statustrack.views.timeline import LABEL_W, RIGHT, WIDTH, chart, render_svg, runs_for
@@ -172,7 +172,7 @@ def test_svg_outputs_hold_markup_as_escaped_text(evil_log: Path) -> None:
 
 def test_explorer_html_has_no_markup_from_the_log(evil_log: Path) -> None:
     """The explorer page carries the payloads only inside escaped JSON or escaped SVG text."""
-    page = explorer(load_log(evil_log))
+    page = html(load_log(evil_log))
     assert page.count("<script") == 2  # the data element and the page's own script
     assert "<img" not in page
     assert "window.__pwned" in page  # present, but only as escaped text
@@ -196,14 +196,13 @@ def test_payload_versions_are_the_answers_of_at(geo) -> None:
 
 
 def test_at_does_not_import_the_pictures() -> None:
-    """`statustrack at` never imports the picture views (timeline, map, html, png, svg, palette) nor a
-    browser driver: only the text views it prints through."""
+    """`statustrack at` imports only the views it writes with (no picture, no browser driver, no tabulate)."""
     code = ("import sys, io, contextlib\nfrom statustrack.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n    main(['at', '2020-11-10'])\n"
-            "pictures = ('statustrack.views.' + n for n in ('timeline', 'map', 'html', 'png', 'svg', 'palette'))\n"
-            "print(sorted(m for m in sys.modules if m in set(pictures) or m.startswith('playwright')))")
+            "print(sorted(m for m in sys.modules if m.startswith(('statustrack.views', 'playwright', 'tabulate'))))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+    assert done.stdout.strip() == str(["statustrack.views", "statustrack.views.csv", "statustrack.views.facts",
+                                       "statustrack.views.json", "statustrack.views.table"])
 
 
 def test_cli_writes_svgs_and_refuses_other_suffixes(cli, tmp_path: Path) -> None:

@@ -5,9 +5,11 @@ Load a log, then ask what held on a date and according to whom::
     >>> from statustrack import load_log, at
     >>> answer = at(load_log(), "2020-11-10")
 
-Explore the record as the CLI does, by the same names: `history` (every value a subject
-held), `show` (an event as recorded), `why` (one fact on a date, explained), `subjects`
-(what can be asked about) and `export` (the whole history, one row per value run).
+Every command of the CLI is the function of the same name: `at` and `diff` (what held,
+what changed), `history` (every value a subject held), `show` (an event as recorded),
+`why` (one fact on a date, explained), `subjects` (what can be asked about), `sources`
+(how the events are sourced), `export` (the whole history, one row per value run), and
+those that write or check the log: `record`, `seal`, `verify` and `validate`.
 
 The names below are imported when first used, so that `statustrack at` pays only for
 what it needs.
@@ -21,18 +23,22 @@ from typing import Any
 __version__ = "0.2.0"
 
 _WHERE = {
+    # The verbs, each named as its command: read, explore, export, write.
+    "at": "api.query", "diff": "api.query", "slide": "api.query", "sweep": "api.query",
+    "history": "api.explore", "show": "api.explore", "subjects": "api.explore", "why": "api.explore",
+    "sources": "api.sources", "export": "views.export",
+    "record": "api.write", "seal": "api.write", "verify": "api.write", "validate": "api.validate",
+    # Loading a log, and the values the verbs return.
+    "Log": "core.model", "default_log_path": "log.load", "load_log": "log.load", "load_indexed": "index.build",
+    "Answer": "api.query", "Change": "api.query", "Diff": "api.query",
     "Interval": "core.dates", "parse_edtf": "core.dates", "parse_when": "core.dates",
-    "DateError": "errors", "LogInvalid": "errors", "Problem": "errors", "QueryError": "errors",
-    "StatustrackError": "errors",
     "FORMAT_VERSION": "core.events", "KINDS": "core.events", "Event": "core.events",
     "SourceRef": "core.registry",
     "ASPECTS": "core.facts", "Fact": "core.facts", "Key": "core.facts",
-    "Log": "core.model", "default_log_path": "log.load", "load_log": "log.load",
-    "Answer": "api.query", "Change": "api.query", "Diff": "api.query", "at": "api.query", "diff": "api.query", "slide": "api.query", "sweep": "api.query",
     "counted_events": "core.replay", "State": "core.replay", "replay": "core.replay", "timeline": "core.replay",
     "Version": "core.history", "Run": "core.history", "versions": "core.history", "runs_of": "core.history",
-    "load_indexed": "index.build",
-    "history": "api.explore", "show": "api.explore", "subjects": "api.explore", "why": "api.explore", "export": "api.export",
+    "DateError": "errors", "LogInvalid": "errors", "Problem": "errors", "QueryError": "errors",
+    "StatustrackError": "errors",
 }
 
 __all__ = sorted(_WHERE)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 
-from statustrack.log.load import Log
 from statustrack.core.reducers import facts_of
 from statustrack.core.replay import counted_events
+from statustrack.log.load import Log
 
-__all__ = ["source_summary"]
+__all__ = ["sources"]
 
 
-def source_summary(log: Log) -> tuple[list[str], list[list[object]]]:
+def sources(log: Log) -> tuple[list[str], list[list[object]]]:
     """One row per source: its id, title and address, how many events that count cite it
     (retracted and replaced events do not count), how many that do not, and the counted
     ones per aspect (a dict, aspect -> number).

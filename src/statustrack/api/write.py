@@ -40,8 +40,9 @@ from statustrack.errors import LogInvalid, Problem, StatustrackError
 from statustrack.core.events import Event
 from statustrack.log.ledger import (
     HEADER, LEDGER, Seal, chain_lines, digest, head, ledger_state, ledger_state_of, ledger_unchanged, read_ledger,
-    reaches, seal_lines, sealed_settings, unfit_name, unsealed, verify,
+    reaches, seal_lines, sealed_settings, unfit_name, unsealed,
 )
+from statustrack.log import ledger
 from statustrack.log.lock import LOCK, locked
 from statustrack.log.load import ENV_VAR, Log, build_events, default_log_path, load_log
 from statustrack.log.parse import MAX_DEPTH, Raw, read_text
@@ -49,7 +50,7 @@ from statustrack.core.checks import check_events
 from statustrack.log.write import event_record, to_jsonl
 
 __all__ = ["DEFAULT_TARGET", "LOCK", "PENDING", "Conflict", "ReadOnlyLog", "Recorded", "Sealed", "Verified",
-           "WriteError", "record", "seal", "target_name", "verify_log"]
+           "WriteError", "record", "seal", "target_name", "verify"]
 
 DEFAULT_TARGET = "recorded.jsonl"
 PENDING = ".statustrack.pending"
@@ -346,7 +347,7 @@ def _recover(root: Path, log: Log, seals: list[Seal]) -> tuple[list[Seal], tuple
 
 def _refuse_unless_verified(log: Log, seals: Sequence[Seal], recovered: Sequence[str],
                             keep: Callable[[Problem], bool] = lambda p: True) -> None:
-    problems = [p for p in verify(log, seals) if keep(p)]
+    problems = [p for p in ledger.verify(log, seals) if keep(p)]
     if problems:
         if recovered:
             problems.insert(0, Problem(f"{log.root.rstrip('/')}/{LEDGER}", None, None,
@@ -646,7 +647,7 @@ def seal(path: str | os.PathLike[str] | None, *, settings: bool = False) -> Seal
         log = load_log(root)
         seals, recovered = _recover(root, log, _ledger(log, root))
         _clean_temporaries(root)
-        changed = [p for p in verify(log, seals) if p.message.startswith("the log's settings changed")]
+        changed = [p for p in ledger.verify(log, seals) if p.message.startswith("the log's settings changed")]
         _refuse_unless_verified(log, seals, recovered,
                                 lambda p: p.message != _NOT_SEALED and not (settings and p in changed))
         new = unsealed(log, seals)
@@ -661,7 +662,7 @@ def seal(path: str | os.PathLike[str] | None, *, settings: bool = False) -> Seal
         return Sealed(tuple(e.id for e in new), line is not None, head(seals), recovered)
 
 
-def verify_log(path: str | os.PathLike[str] | None, *, head_prefix: str | None = None) -> Verified:
+def verify(path: str | os.PathLike[str] | None, *, head_prefix: str | None = None) -> Verified:
     """Check the log against its ledger, reading one consistent state (under the shared
     lock, so never half-way through a `record`); with `head_prefix`, also that the chain
     reaches that head. Raises `LogInvalid` naming every difference."""
@@ -673,7 +674,7 @@ def verify_log(path: str | os.PathLike[str] | None, *, head_prefix: str | None =
     with reading:
         log = load_log(path)
         seals = _ledger(log, root, writing=False)
-        problems = verify(log, seals)
+        problems = ledger.verify(log, seals)
         journal = _journal(root)
         interrupted = {i for i, _ in journal[1]} if journal else set()
         problems = [attrs.evolve(p, hint="an interrupted record wrote it: the next record or seal seals it")

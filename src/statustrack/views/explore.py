@@ -1,5 +1,5 @@
 """Output of the exploring commands (history, show, why, subjects, diff --summary, sources),
-one render branch per format (table, json, csv), beside `render` for at and diff."""
+one render branch per format (table, json, csv), beside `facts` for at and diff."""
 
 from __future__ import annotations
 
@@ -10,21 +10,21 @@ from itertools import groupby
 from typing import Any
 
 from statustrack.api.explore import Cited, History, Period, Shown, SubjectEntry, Why
-from statustrack.api.export import rows_csv, table_of
+from statustrack.api.export import table_of
+from statustrack.api.query import Diff
+from statustrack.core.dates import iso
 from statustrack.core.facts import Fact
 from statustrack.log.load import Log
-from statustrack.views.json import pretty
-from statustrack.api.query import Diff
-from statustrack.views.facts import _csv, fact_json, iso
+from statustrack.views.csv import Cell, csv_text
+from statustrack.views.export import runs_csv
+from statustrack.views.facts import fact_json
+from statustrack.views.json import document
+from statustrack.views.table import wrap
 
 __all__ = ["period_json", "render_history", "render_show", "render_sources", "render_subjects", "render_summary",
            "render_why", "summary_counts"]
 
 HOLDS = "(holds)"
-
-
-def _dumps(data: Any) -> str:
-    return pretty(data) + "\n"
 
 
 def _opt(instant: Any) -> str | None:
@@ -80,35 +80,35 @@ def _run_lines(log: Log, period: Period) -> list[str]:
     span = f"{_from(period)} -> {_to(period)}"
     lines = []
     if fact.disputed and accounts:
-        lines += _wrap(f"{span}  accounts differ:", "  ")
+        lines += wrap(f"{span}  accounts differ:", "  ")
         for s in accounts:
-            lines += _wrap(f"{s.value}, {s.since}, {_per(s.sources)}", "      ", hang="  ")
-            lines += _wrap(f"event {s.event}", "        ")
+            lines += wrap(f"{s.value}, {s.since}, {_per(s.sources)}", "      ", hang="  ")
+            lines += wrap(f"event {s.event}", "        ")
     else:
-        lines += _wrap(f"{span}  {fact.value}{pending}", "  ", hang="    ")
+        lines += wrap(f"{span}  {fact.value}{pending}", "  ", hang="    ")
         if accounts:
             for s in accounts:
-                lines += _wrap(f"account {s.since}, {_per(s.sources)}", "      ", hang="  ")
-                lines += _wrap(f"event {s.event}", "        ")
+                lines += wrap(f"account {s.since}, {_per(s.sources)}", "      ", hang="  ")
+                lines += wrap(f"event {s.event}", "        ")
         else:
-            lines += _wrap(f"event {fact.event}, {_per(_own_sources(log, fact))}", "      ", hang="  ")
+            lines += wrap(f"event {fact.event}, {_per(_own_sources(log, fact))}", "      ", hang="  ")
     for s in fact.supports:
         if s.role == "corroboration":
-            lines += _wrap(f"corroborated {s.since} by {s.event}, {_per(s.sources)}", "      ", hang="  ")
+            lines += wrap(f"corroborated {s.since} by {s.event}, {_per(s.sources)}", "      ", hang="  ")
         elif s.role == "dispute":
-            lines += _wrap(f"disputed: {s.value} ({s.event})", "      ", hang="  ")
+            lines += wrap(f"disputed: {s.value} ({s.event})", "      ", hang="  ")
     return lines
 
 
 def render_history(log: Log, result: History, fmt: str) -> str:
     """A `history` result in `fmt`: one row (or object) per value run."""
     if fmt == "json":
-        return _dumps({"subject": result.subject, "known_at": result.known_at,
+        return document({"subject": result.subject, "known_at": result.known_at,
                        "runs": [period_json(log, p) for p in result.periods]})
     if fmt == "csv":
-        return rows_csv(*table_of(log, result.periods))
+        return runs_csv(*table_of(log, result.periods))
     known = f", as recorded by {result.known_at}" if result.known_at else ""
-    head = "\n".join(_wrap(f"{log.name}: history of {result.subject} ({log.timezone}{known})", "", hang="  "))
+    head = "\n".join(wrap(f"{log.name}: history of {result.subject} ({log.timezone}{known})", "", hang="  "))
     if not result.periods:
         return f"{head}\n\nno facts.\n"
     blocks = []
@@ -127,11 +127,11 @@ def _cited_lines(items: Sequence[Cited], indent: str = "  ") -> list[str]:
     lines = []
     for c in items:
         title = f"{c.source.title}" if c.source else "(not in the registry)"
-        lines += _wrap(f"{c.ref.id}: {title}", indent, hang="  ")
+        lines += wrap(f"{c.ref.id}: {title}", indent, hang="  ")
         if c.source:
             lines.append(f"{indent}  {c.source.url}")
         if c.ref.at:
-            lines += _wrap(f"at: {c.ref.at}", indent + "  ", hang="  ")
+            lines += wrap(f"at: {c.ref.at}", indent + "  ", hang="  ")
     return lines
 
 
@@ -143,22 +143,14 @@ def _fit(lines: Sequence[str]) -> list[str]:
             out.append(line)
         else:
             indent = line[: len(line) - len(line.lstrip())]
-            out += _wrap(line.strip(), indent, hang="  ")
+            out += wrap(line.strip(), indent, hang="  ")
     return out
-
-
-def _wrap(text: str, indent: str, width: int = 80, hang: str = "") -> list[str]:
-    """`text` wrapped to `width` at spaces only (ids and addresses stay whole), indented;
-    continuation lines get `hang` more."""
-    import textwrap
-    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + hang,
-                         break_long_words=False, break_on_hyphens=False) or [indent.rstrip()]
 
 
 def render_why(log: Log, result: Why, fmt: str) -> str:
     """A `why` answer in `fmt`."""
     if fmt == "json":
-        return _dumps({"aspect": result.aspect, "subject": result.subject, "at": result.at,
+        return document({"aspect": result.aspect, "subject": result.subject, "at": result.at,
                        "known_at": result.known_at, "instant": iso(result.instant),
                        "beyond_horizon": result.outside is not None, "facts": [
                            {**fact_json(r.fact), "sources": [_cited_json(c) for c in r.sources],
@@ -168,31 +160,31 @@ def render_why(log: Log, result: Why, fmt: str) -> str:
                             "decides": r.decides} for r in result.reasons],
                        "first": period_json(log, result.first) if result.first else None})
     if fmt == "csv":
-        return _csv(["aspect", "subject", "subject_name", "value", "since", "certainty", "event", "before",
+        return csv_text(["aspect", "subject", "subject_name", "value", "since", "certainty", "event", "before",
                      "before_since", "before_event", "sources"],
                     ([r.fact.aspect, r.fact.subject, r.fact.subject_name, r.fact.value, r.fact.since,
                       r.fact.certainty, r.fact.event, r.before.fact.value if r.before else "",
                       r.before.fact.since if r.before else "", r.before.fact.event if r.before else "",
                       " ".join(c.ref.id for c in r.sources)] for r in result.reasons))
     known = f", as recorded by {result.known_at}" if result.known_at else ""
-    head = "\n".join(_wrap(f"{log.name}: why {result.aspect} of {result.subject} at {result.at} "
+    head = "\n".join(wrap(f"{log.name}: why {result.aspect} of {result.subject} at {result.at} "
                            f"({log.timezone}{known})", "", hang="  "))
     if not result.reasons:
         later = (f"; the first begins {result.first.fact.since}: {result.first.fact.value} "
                  f"({result.first.fact.event})") if result.first else ""
         text = f"no {result.aspect} fact about {result.subject} is in force{later}."
-        return f"{head}\n\n" + "\n".join(_wrap(text, "")) + "\n"
+        return f"{head}\n\n" + "\n".join(wrap(text, "")) + "\n"
     blocks = []
     for r in result.reasons:
         f = r.fact
         mark = " (possible)" if f.certainty == "possible" else ""
         if f.pending and f.effective is not None:
             mark += f" [pending: takes effect {f.effective}]"
-        lines = _wrap(f"{f.subject_name}: {f.value}{mark}", "", hang="  ") + [f"  since {f.since}, until {_to(r.period)}"]
+        lines = wrap(f"{f.subject_name}: {f.value}{mark}", "", hang="  ") + [f"  since {f.since}, until {_to(r.period)}"]
         lines.append(f"  event: {r.event.id} ({r.event.kind}, dated {r.event.date}"
                      + (f", effective {r.event.effective}" if r.event.effective else "") + ")")
         if r.event.note:
-            lines += _wrap(f"note: {r.event.note}", "  ", hang="  ")
+            lines += wrap(f"note: {r.event.note}", "  ", hang="  ")
         accounts = [s for s in f.supports if s.role == "account" and s.event != f.event]
         for s in accounts:
             lines.append(f"  account: {s.value}, {s.since} ({s.event})")
@@ -206,7 +198,7 @@ def render_why(log: Log, result: Why, fmt: str) -> str:
         else:
             lines.append("  before: nothing on record")
         if r.decides:
-            lines += _wrap(f"what decides it: {r.decides}", "  ")
+            lines += wrap(f"what decides it: {r.decides}", "  ")
         blocks.append("\n".join(_fit(lines)))
     return f"{head}\n\n" + "\n\n".join(blocks) + "\n"
 
@@ -215,7 +207,7 @@ def render_show(log: Log, result: Shown, fmt: str) -> str:
     """A `show` result in `fmt`."""
     e = result.event
     if fmt == "json":
-        return _dumps({"event": result.record, "file": result.file, "line": result.line,
+        return document({"event": result.record, "file": result.file, "line": result.line,
                        "date_start": iso(e.date.start), "date_end": iso(e.date.end),
                        "effective_at": _opt(e.effective.start if e.effective else None),
                        "sources": [_cited_json(c) for c in result.sources], "counts": result.counts,
@@ -225,18 +217,18 @@ def render_show(log: Log, result: Shown, fmt: str) -> str:
                        "sealed": result.seal is not None, "seal_matches": result.seal_matches,
                        "ledger_line": result.seal.line if result.seal else None})
     if fmt == "csv":
-        return _csv(["field", "value"], ([k, json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v]
+        return csv_text(["field", "value"], ([k, json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v]
                                          for k, v in result.record.items()))
     where = f"{result.file}:{result.line}" if result.line else result.file
-    lines = _wrap(f"{e.id}  ({e.kind}, {where})", "", hang="  ")
+    lines = wrap(f"{e.id}  ({e.kind}, {where})", "", hang="  ")
     for key, value in result.record.items():
         if key in ("id", "kind", "sources", "note"):
             continue
         text = ", ".join(value) if isinstance(value, list) else str(value)
-        lines += _wrap(f"{key}: {text}", "  ")
+        lines += wrap(f"{key}: {text}", "  ")
     if e.note:
         lines.append("note:")
-        lines += _wrap(e.note, "  ")
+        lines += wrap(e.note, "  ")
     lines.append("sources:")
     lines += _cited_lines(result.sources)
     status = "counts" if result.counts else "does not count"
@@ -258,7 +250,7 @@ def render_show(log: Log, result: Shown, fmt: str) -> str:
         for r in result.runs:
             f = r.period.fact
             role = "announced (pending)" if f.pending else r.role
-            lines += _wrap(f"{role}: {f.aspect} of {f.subject_name}: {f.value}, {_from(r.period)} -> {_to(r.period)}",
+            lines += wrap(f"{role}: {f.aspect} of {f.subject_name}: {f.value}, {_from(r.period)} -> {_to(r.period)}",
                            "  ", hang="    ")
     else:
         lines.append("facts: none in force at any time")
@@ -268,23 +260,23 @@ def render_show(log: Log, result: Shown, fmt: str) -> str:
 def render_subjects(entries: Sequence[SubjectEntry], fmt: str) -> str:
     """The `subjects` listing in `fmt`."""
     if fmt == "json":
-        return _dumps({"subjects": [{"name": s.name, "id": s.ident, "what": s.what, "aspects": list(s.aspects),
+        return document({"subjects": [{"name": s.name, "id": s.ident, "what": s.what, "aspects": list(s.aspects),
                                      "runs": s.runs, "runs_of_parts": s.via_parts, "aliases": list(s.aliases)}
                                     for s in entries]})
     if fmt == "csv":
-        return _csv(["name", "id", "what", "aspects", "runs", "runs_of_parts", "aliases"],
-                    ([s.name, s.ident, s.what, " ".join(s.aspects), str(s.runs), str(s.via_parts),
+        return csv_text(["name", "id", "what", "aspects", "runs", "runs_of_parts", "aliases"],
+                    ([s.name, s.ident, s.what, " ".join(s.aspects), s.runs, s.via_parts,
                       "; ".join(s.aliases)] for s in entries))
     lines = [f"{'subject':<30} {'what':<19} {'runs':>4}  aspects", f"{'-' * 30} {'-' * 19} {'-' * 4}  {'-' * 22}"]
     for e in entries:
         runs = f"{e.runs}" if not e.via_parts else f"{e.runs}+{e.via_parts}"
         name = e.name
         if len(name) > 30:
-            lines += _wrap(name, "")
+            lines += wrap(name, "")
             name = ""
-        lines += _wrap(f"{name:<30} {e.what:<19} {runs:>4}  {', '.join(e.aspects)}", "", hang=" " * 57)
+        lines += wrap(f"{name:<30} {e.what:<19} {runs:>4}  {', '.join(e.aspects)}", "", hang=" " * 57)
         if e.aliases:
-            lines += _wrap("also: " + "; ".join(e.aliases), "    ", hang="  ")
+            lines += wrap("also: " + "; ".join(e.aliases), "    ", hang="  ")
     legend = "runs: value runs of its own facts (+N: of its parts, which --subject gives\nwhen it has none of its own, or with --with-parts)"
     return "\n".join(lines) + f"\n\n{legend}\n"
 
@@ -302,13 +294,13 @@ def render_summary(log: Log, result: Diff, fmt: str) -> str:
     counts = summary_counts(result)
     kinds = ("added", "changed", "ended")
     if fmt == "json":
-        return _dumps({"from": result.from_, "to": result.to, "known_at": result.known_at,
+        return document({"from": result.from_, "to": result.to, "known_at": result.known_at,
                        "summary": {a: {k: c[k] for k in kinds} for a, c in counts.items()},
                        "total": {k: sum(c[k] for c in counts.values()) for k in kinds}})
     if fmt == "csv":
-        return _csv(["aspect", *kinds], ([a, *(str(c[k]) for k in kinds)] for a, c in counts.items()))
+        return csv_text(["aspect", *kinds], ([a, *(c[k] for k in kinds)] for a, c in counts.items()))
     known = f", as recorded by {result.known_at}" if result.known_at else ""
-    head = "\n".join(_wrap(f"{log.name}: changes from {result.from_} to {result.to} ({log.timezone}{known})", "",
+    head = "\n".join(wrap(f"{log.name}: changes from {result.from_} to {result.to} ({log.timezone}{known})", "",
                            hang="  "))
     if not counts:
         return f"{head}\n\nno changes.\n"
@@ -323,20 +315,25 @@ def render_summary(log: Log, result: Diff, fmt: str) -> str:
 def render_sources(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> str:
     """The `sources` report: numbers stay numbers in JSON; the table puts the address under the title."""
     if fmt == "json":
-        return _dumps({"sources": [dict(zip(headers, r, strict=True)) for r in rows]})
+        return document({"sources": [dict(zip(headers, r, strict=True)) for r in rows]})
     if fmt == "csv":
-        return _csv(list(headers), ([_flat(v) for v in r] for r in rows))
+        return csv_text(list(headers), ([_cell(v) for v in r] for r in rows))
     lines = []
     for r in rows:
         d = dict(zip(headers, r, strict=True))
         undone = f"; {d['not_counted']} retracted or replaced" if d["not_counted"] else ""
         by = f" ({_flat(d['by_aspect'])})" if d["by_aspect"] else ""
         n = d["events"]
-        lines += _wrap(f"{d['source']}: {n} event{'' if n == 1 else 's'}{by}{undone}", "", hang="    ")
+        lines += wrap(f"{d['source']}: {n} event{'' if n == 1 else 's'}{by}{undone}", "", hang="    ")
         for text in (d["title"], d["url"]):
             if text:
-                lines += _wrap(text, "  ", hang="  ")
+                lines += wrap(text, "  ", hang="  ")
     return "\n".join(lines) + "\n"
+
+
+def _cell(value: Any) -> Cell:
+    """A `sources` value as a CSV cell: counts stay numbers."""
+    return value if isinstance(value, int) else _flat(value)
 
 
 def _flat(value: Any) -> str:

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
-import json
-import re
-import textwrap
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextvars import ContextVar
+from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import Any
 
-from statustrack.core.dates import iso
-from statustrack.errors import Problem
-from statustrack.core.facts import Fact, Support
-from statustrack.views.json import pretty
 from statustrack.api.query import Answer, Diff
+from statustrack.core.dates import iso
+from statustrack.core.facts import Fact, Support
+from statustrack.errors import Problem
+from statustrack.views.csv import csv_text
+from statustrack.views.json import document
+from statustrack.views.table import simple_table, wrap_cell
 
-__all__ = ["FORMATS", "fact_json", "raw_csv", "render_answer", "render_diff", "render_problems"]
-
-FORMATS = ("table", "json", "csv")
+__all__ = ["fact_json", "facts_csv", "render_answer", "render_diff", "render_problems"]
 _POSSIBLE = "?"
 _LEGEND = f"{_POSSIBLE} possible: the event's date straddles this instant; it may not hold yet."
 
@@ -65,10 +58,6 @@ def fact_json(fact: Fact) -> dict[str, Any]:
     return out
 
 
-def _dumps(data: Any) -> str:
-    return pretty(data) + "\n"
-
-
 def _since(fact: Fact) -> str:
     return fact.since + (f" {_POSSIBLE}" if fact.certainty == "possible" else "")
 
@@ -94,46 +83,11 @@ def _cell(fact: Fact) -> str:
     return "\n".join(lines)
 
 
-def _wrap(text: str, width: int) -> str:
-    """`text` wrapped to `width` columns, line by line (what tabulate's maxcolwidths does, faster)."""
-    return "\n".join(line for part in text.split("\n") for line in _wrapped(part, width))
-
-
-def _wrapped(part: str, width: int) -> list[str]:
-    if len(part) <= width and part == part.strip() and not _SPACES.search(part):
-        return [part]  # what textwrap would return, without its work
-    return textwrap.wrap(part, width, break_long_words=True, break_on_hyphens=True) or [""]
-
-
-_SPACES = re.compile(r"[\t\n\x0b\x0c\r]|  ")
-
-
-def simple_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
-    """Rows under headers as tabulate's "simple" format writes them (cells trimmed, a cell
-    may hold several lines, columns two spaces apart, a header at least two wider than its
-    text, each line without trailing spaces), in a fraction of its time."""
-    if any("\n" in c or "\r" in c for row in rows for c in row):
-        cells = [[c.strip().splitlines() for c in row] for row in rows]  # an empty cell has no line
-    else:
-        cells = [[[c.strip()] for c in row] for row in rows]
-    widths = [len(h) + 2 for h in headers]
-    for row in cells:
-        for column, lines in enumerate(row):
-            widths[column] = max(widths[column], 0, *map(len, lines))
-    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
-           "  ".join("-" * w for w in widths)]
-    for row in cells:
-        for depth in range(max(map(len, row), default=0)):
-            out.append("  ".join((lines[depth] if depth < len(lines) else "").ljust(w)
-                                 for lines, w in zip(row, widths, strict=True)).rstrip())
-    return "\n".join(out)
-
-
 def _grouped(items: Sequence[Any], aspect: Callable[[Any], str], headers: Sequence[str],
              row: Callable[[Any], Sequence[str]], widths: Sequence[int]) -> str:
     blocks = []
     for name, group in groupby(items, key=aspect):
-        rows = [[_wrap(cell, width) for cell, width in zip(row(i), widths, strict=True)] for i in group]
+        rows = [[wrap_cell(cell, width) for cell, width in zip(row(i), widths, strict=True)] for i in group]
         table = simple_table(rows, headers)
         blocks.append(name + "\n" + "\n".join("  " + line for line in table.splitlines()))
     return "\n\n".join(blocks)
@@ -142,7 +96,7 @@ def _grouped(items: Sequence[Any], aspect: Callable[[Any], str], headers: Sequen
 def render_answer(answer: Answer, fmt: str, log_name: str, tz: str) -> str:
     """An `at` answer in `fmt`."""
     if fmt == "json":
-        return _dumps({"at": answer.at, "known_at": answer.known_at, "instant": iso(answer.instant),
+        return document({"at": answer.at, "known_at": answer.known_at, "instant": iso(answer.instant),
                        "beyond_horizon": answer.beyond_horizon, "facts": [fact_json(f) for f in answer.facts]})
     if fmt == "csv":
         return facts_csv(answer.facts)
@@ -172,13 +126,13 @@ def _brief(fact: Fact | None) -> str:
 def render_diff(result: Diff, fmt: str, log_name: str, tz: str) -> str:
     """A `diff` result in `fmt`."""
     if fmt == "json":
-        return _dumps({"from": result.from_, "to": result.to, "known_at": result.known_at, "changes": [
+        return document({"from": result.from_, "to": result.to, "known_at": result.known_at, "changes": [
             {"aspect": c.aspect, "subject": c.subject, "subject_name": c.subject_name,
              "before": fact_json(c.before) if c.before else None,
              "after": fact_json(c.after) if c.after else None,
              "pending": c.pending, "change": c.kind, "events": list(c.events)} for c in result.changes]})
     if fmt == "csv":
-        return _csv(["aspect", "subject", "subject_name", "before", "after", "before_certainty",
+        return csv_text(["aspect", "subject", "subject_name", "before", "after", "before_certainty",
                      "after_certainty", "events", "pending", "change"],
                     ([c.aspect, c.subject, c.subject_name, c.before.value if c.before else "",
                       c.after.value if c.after else "", c.before.certainty if c.before else "",
@@ -200,12 +154,12 @@ def render_diff(result: Diff, fmt: str, log_name: str, tz: str) -> str:
 def render_problems(problems: Sequence[Problem], fmt: str) -> str:
     """Problems found in a log, one line each (or JSON / CSV records)."""
     if fmt == "json":
-        return _dumps({"valid": not problems, "problems": [
+        return document({"valid": not problems, "problems": [
             {"file": p.file, "line": p.line, "event": p.event, "message": p.message, "hint": p.hint}
             for p in problems]})
     if fmt == "csv":
-        return _csv(["file", "line", "event", "message", "hint"],
-                    ([p.file, "" if p.line is None else str(p.line), p.event or "", p.message, p.hint]
+        return csv_text(["file", "line", "event", "message", "hint"],
+                    ([p.file, p.line, p.event or "", p.message, p.hint]
                      for p in problems))
     return "".join(f"{p}\n" for p in problems)
 
@@ -228,36 +182,4 @@ def facts_csv(facts: Sequence[Fact]) -> str:
                      iso(f.effective.start) if f.pending and f.effective else "", f.event, " ".join(f.events),
                      "true" if f.disputed else "false"]
                     + [detail.get(k, "") for k in fields] + refs + [""] * (2 * width - len(refs)))
-    return _csv(_CSV_HEAD + fields + groups, rows)
-
-
-#: Cells a spreadsheet would run as a formula (OWASP, "CSV Injection"); `_csv` prefixes them with '.
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-_RAW_CSV: ContextVar[bool] = ContextVar("raw_csv", default=False)
-
-
-@contextlib.contextmanager
-def raw_csv(raw: bool = True) -> Iterator[None]:
-    """Within the block, CSV output writes cells as they are, formula-leading ones included."""
-    token = _RAW_CSV.set(raw)
-    try:
-        yield
-    finally:
-        _RAW_CSV.reset(token)
-
-
-def _neutralised(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
-    return value
-
-
-def _csv(headers: list[str], rows: Iterable[list[str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    if _RAW_CSV.get():
-        writer.writerows(rows)
-    else:
-        writer.writerows([_neutralised(v) for v in row] for row in rows)
-    return buffer.getvalue()
+    return csv_text(_CSV_HEAD + fields + groups, rows)

@@ -19,9 +19,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import html
 import json
 from collections.abc import Sequence
+from html import escape
 from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,7 +39,7 @@ from statustrack.views.map import control_places, place_labels, positions, proje
 from statustrack.views.palette import KIND_COLOURS, palette_for
 from statustrack.views.timeline import chart, render_svg, span_of, runs_for
 
-__all__ = ["day_ends", "explorer", "micros", "payload"]
+__all__ = ["day_ends", "html", "micros", "payload"]
 
 _EPOCH = pendulum.datetime(1970, 1, 1, tz="UTC")
 _LIMIT = 2**53 - 1  # JavaScript numbers hold integers exactly up to here
@@ -220,9 +220,9 @@ def _asset(name: str) -> str:
     return resources.files("statustrack.views").joinpath(name).read_text(encoding="utf-8")
 
 
-def explorer(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None,
-             known_at: str | None = None) -> str:
-    """The explorer page as one HTML text."""
+def html(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None,
+         known_at: str | None = None) -> str:
+    """The `html` command's page, the explorer, as one HTML text."""
     data = payload(log, aspects=aspects, subjects=subjects, known_at=known_at)
     svg = render_svg(chart(log, aspects=aspects, subjects=subjects, known_at=known_at))
     svg = svg.split("?>", 1)[1].strip() if svg.startswith("<?xml") else svg
@@ -231,9 +231,9 @@ def explorer(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequen
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     policy = (f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
               "img-src data:; base-uri 'none'; form-action 'none'")
-    title = html.escape(f"{log.name}: explorer", quote=True)
+    title = escape(f"{log.name}: explorer", quote=True)
     known = f", as recorded by {known_at}" if known_at else ""
-    heading = html.escape(f"{log.name}{known}", quote=True)
+    heading = escape(f"{log.name}{known}", quote=True)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -255,7 +255,7 @@ def explorer(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequen
   <input type="text" id="when" size="24" spellcheck="false" aria-label="date or instant" title="a day (2020-11-10), month, year or instant (2020-11-09T22:00+04:00); Enter to go">
   <span id="instant" class="muted"></span>
  </div>
- <p class="hint">← → a day · PageUp/PageDown a month · the date is in the address (#2020-11-10) · {html.escape(log.timezone)} time</p>
+ <p class="hint">← → a day · PageUp/PageDown a month · the date is in the address (#2020-11-10) · {escape(log.timezone)} time</p>
 </header>
 <main>
  <section id="left">

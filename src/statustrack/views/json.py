@@ -12,7 +12,7 @@ import json
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["pretty"]
+__all__ = ["document", "pretty"]
 
 _STEP = "  "
 
@@ -23,6 +23,11 @@ def pretty(data: Any) -> str:
     out: list[str] = []
     _emit(data, "\n", out)
     return "".join(out)
+
+
+def document(data: Any) -> str:
+    """`data` as a JSON document for standard output: `pretty` text and a final newline."""
+    return pretty(data) + "\n"
 
 
 def _emit(value: Any, newline: str, out: list[str]) -> None:  # noqa: C901

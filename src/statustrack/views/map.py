@@ -22,8 +22,8 @@ from statustrack.views.palette import NO_HOLDER, Palette, Swatch, palette_for
 from statustrack.views.svg import Node, element
 from statustrack.views.timeline import FONT, runs_for
 
-__all__ = ["Marker", "Projection", "control_map", "control_places", "place_labels", "positions", "projection",
-           "render_map_svg"]
+__all__ = ["Marker", "Projection", "control_map", "control_places", "map", "place_labels", "positions",
+           "projection", "render_map_svg"]
 
 MAP_W = 760
 PAD = 60
@@ -285,3 +285,9 @@ def _side(root: Node, m: ControlMap, missing: Sequence[Marker], x: float) -> Non
                                       data_holder=mk.swatch.ident if mk.swatch else ""))
             entry.add(element("rect", x=x, y=y - 10, width=10.0, height=10.0, fill=mk.fill, stroke="#222222"))
             entry.add(element("text", f"{mk.place.name}: {holder}", x=x + 16, y=y))
+
+
+def map(log: Log, when: str, *, known_at: str | None = None,  # noqa: A001 - named after its command; no builtin map here
+        subjects: Sequence[str] | None = None) -> str:
+    """The `map` command's picture: the `control_map` at `when` as a standalone SVG document."""
+    return render_map_svg(control_map(log, when, known_at=known_at, subjects=subjects))

@@ -26,7 +26,7 @@ from statustrack.views.facts import iso
 from statustrack.views.palette import BAND_KINDS, Palette, Swatch, palette_for
 from statustrack.views.svg import Node, element
 
-__all__ = ["Bar", "Chart", "Row", "chart", "render_svg"]
+__all__ = ["Bar", "Chart", "Row", "chart", "render_svg", "timeline"]
 
 WIDTH = 1200
 LABEL_W = 190
@@ -334,3 +334,9 @@ def _legend(root: Node, c: Chart, y: float) -> None:
             entry.add(element("rect", x=x, y=yy, width=18.0, height=12.0, fill="url(#possible)"))
         name = label if len(label) <= 40 else label[:39] + "…"
         entry.add(element("text", name, x=x + 24, y=yy + 10))
+
+
+def timeline(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None,
+             from_: str | None = None, to: str | None = None, known_at: str | None = None) -> str:
+    """The `timeline` command's picture: the `chart` of those runs as a standalone SVG document."""
+    return render_svg(chart(log, aspects=aspects, subjects=subjects, from_=from_, to=to, known_at=known_at))
