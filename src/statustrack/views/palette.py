@@ -35,8 +35,8 @@ HOLDER_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7", "#56b4e
 KIND_COLOURS = {"war": "#7f0000", "offensive": "#c2524a", "ceasefire": "#d9f0d3", "blockade": "#762a83",
                 "deployment": "#92c5de"}
 # Every other kind, in order of first appearance in the log: none equal to a colour above.
-OTHER_KIND_COLOURS = ("#a6cee3", "#b2df8a", "#fb9a99", "#fdbf6f", "#cab2d6", "#ffff99", "#01665e", "#8e0152",
-                      "#dfc27d", "#4d4d4d", "#c7eae5", "#f1b6da", "#b35806", "#2d004b", "#7fbc41", "#bababa")
+OTHER_KIND_COLOURS = ("#e7298a", "#b2df8a", "#fb9a99", "#fdbf6f", "#cab2d6", "#ffff99", "#01665e", "#8e0152",
+                      "#dfc27d", "#4d4d4d", "#666600", "#f1b6da", "#b35806", "#2d004b", "#7fbc41", "#bababa")
 OTHER = "#999999"
 NO_HOLDER = "#ffffff"
 #: A place the log tracks with no control fact at the date.
