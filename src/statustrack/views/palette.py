@@ -67,12 +67,14 @@ class Swatch:
 
 
 def stripes_pattern(swatch: Swatch) -> Node:
-    """The `<pattern>` drawing a disputed swatch: 4 px diagonal stripes, one per account's holder."""
-    width = 4 * len(swatch.stripes)
+    """The `<pattern>` drawing a disputed swatch: 4 px diagonal stripes, one per account's holder,
+    each followed by a 1 px white line so that neighbouring hues stay apart."""
+    width = 5 * len(swatch.stripes)
     pattern = element("pattern", id=swatch.pattern, patternUnits="userSpaceOnUse", width=width, height=width,
                       patternTransform="rotate(45)", class_="stripes", data_swatch=f"disputed:{swatch.ident}")
+    pattern.add(element("rect", x=0, y=0, width=width, height=width, fill=NO_HOLDER))
     for i, colour in enumerate(swatch.stripes):
-        pattern.add(element("rect", x=4 * i, y=0, width=4, height=width, fill=colour))
+        pattern.add(element("rect", x=5 * i, y=0, width=4, height=width, fill=colour))
     return pattern
 
 
