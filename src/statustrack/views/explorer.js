@@ -123,53 +123,87 @@
     if (f.certainty === "possible") text += f.otherwise !== null ? "; if not yet: " + f.otherwise : "; if not yet: nothing on record";
     return text;
   }
-  var openAspects = {};
-  function renderFacts(entries, before) {
-    var root = document.getElementById("facts");
-    clear(root);
-    if (!entries.length) { root.appendChild(el("p", "muted", "No facts in force at this date.")); return; }
-    var table = null, aspect = null, count = null, n = 0;
-    entries.forEach(function (e) {
-      var f = e.fact;
-      if (f.aspect !== aspect) {
-        if (count) count.textContent = " (" + n + ")";
-        aspect = f.aspect; n = 0;
-        var section = el("details", "aspect");
-        section.setAttribute("data-aspect", aspect);
-        section.open = openAspects[aspect] !== undefined ? openAspects[aspect] : (aspect === "control" || aspect === "conflict" || aspect === "status");
-        section.addEventListener("toggle", (function (a, s) { return function () { openAspects[a] = s.open; }; })(aspect, section));
-        var head = el("summary", null, aspect);
-        count = el("span", "muted");
-        head.appendChild(count);
-        section.appendChild(head);
-        table = el("table");
-        table.setAttribute("data-aspect", aspect);
-        section.appendChild(table);
-        root.appendChild(section);
-      }
-      n++;
-      var row = el("tr", "fact");
-      row.setAttribute("data-key", String(e.v.k));
-      row.setAttribute("data-subject", f.subject);
-      row.setAttribute("data-certainty", f.certainty);
-      if (f.certainty === "possible") row.classList.add("possible");
-      if (f.pending) row.classList.add("pending");
-      if (before) {
-        var old = before.text[e.v.k];
-        if (old === undefined) row.classList.add("added");
-        else if (old !== valueText(f)) row.classList.add("changed");
-      }
-      var subject = el("td", "subject");
-      subject.appendChild(el("span", "t", f.subject_name));
-      var value = el("td", "value");
-      value.appendChild(el("span", "t", valueText(f)));
-      value.appendChild(el("span", "event-id t", f.event));
-      var since = el("td", "since", f.since + (f.certainty === "possible" ? " ?" : ""));
-      row.appendChild(subject); row.appendChild(value); row.appendChild(since);
-      row.addEventListener("click", function () { showFact(e); });
-      table.appendChild(row);
+  // The facts, one collapsible section per aspect. Rows are kept between dates (keyed by the
+  // version and what `seen` made of it), so a step rebuilds only what changed, and a closed
+  // section builds no rows at all until it is opened.
+  var openAspects = {}, sections = {}, rowCache = new Map(), lastEntries = [], lastBefore = null;
+  function factRow(e) {
+    var f = e.fact;
+    var key = e.v.k + "|" + e.v.from + "|" + f.certainty + "|" + f.otherwise_event;
+    var row = rowCache.get(key);
+    if (row) return row;
+    row = el("tr", "fact");
+    row.setAttribute("data-key", String(e.v.k));
+    row.setAttribute("data-subject", f.subject);
+    row.setAttribute("data-certainty", f.certainty);
+    var subject = el("td", "subject");
+    subject.appendChild(el("span", "t", f.subject_name));
+    var value = el("td", "value");
+    value.appendChild(el("span", "t", valueText(f)));
+    value.appendChild(el("span", "event-id t", f.event));
+    var since = el("td", "since", f.since + (f.certainty === "possible" ? " ?" : ""));
+    row.appendChild(subject); row.appendChild(value); row.appendChild(since);
+    row.addEventListener("click", function () { showFact(e); });
+    rowCache.set(key, row);
+    return row;
+  }
+  function section(aspect) {
+    if (sections[aspect]) return sections[aspect];
+    var node = el("details", "aspect");
+    node.setAttribute("data-aspect", aspect);
+    node.open = aspect === "control" || aspect === "conflict" || aspect === "status";
+    openAspects[aspect] = node.open;
+    var head = el("summary", null, aspect);
+    var count = el("span", "muted");
+    head.appendChild(count);
+    node.appendChild(head);
+    var table = el("table");
+    table.setAttribute("data-aspect", aspect);
+    node.appendChild(table);
+    node.addEventListener("toggle", function () {
+      openAspects[aspect] = node.open;
+      if (node.open) renderFacts(lastEntries, lastBefore);
     });
-    if (count) count.textContent = " (" + n + ")";
+    sections[aspect] = { node: node, count: count, table: table };
+    return sections[aspect];
+  }
+  function renderFacts(entries, before) {
+    lastEntries = entries; lastBefore = before;
+    var root = document.getElementById("facts");
+    var groups = {}, order = [];
+    entries.forEach(function (e) {
+      var a = e.fact.aspect;
+      if (!groups[a]) { groups[a] = []; order.push(a); }
+      groups[a].push(e);
+    });
+    var wanted = order.map(function (a) { return section(a).node; });
+    if (!entries.length) wanted = [el("p", "muted", "No facts in force at this date.")];
+    var current = Array.prototype.slice.call(root.children);
+    if (current.length !== wanted.length || current.some(function (n, i) { return n !== wanted[i]; })) {
+      clear(root);
+      wanted.forEach(function (n) { root.appendChild(n); });
+    }
+    order.forEach(function (a) {
+      var sec = section(a), list = groups[a];
+      sec.count.textContent = " (" + list.length + ")";
+      if (!openAspects[a]) { if (sec.table.firstChild) clear(sec.table); return; }
+      var rows = list.map(function (e) {
+        var row = factRow(e), f = e.fact, cls = "fact";
+        if (f.certainty === "possible") cls += " possible";
+        if (f.pending) cls += " pending";
+        if (before) {
+          var old = before.text[e.v.k];
+          if (old === undefined) cls += " added";
+          else if (old !== valueText(f)) cls += " changed";
+        }
+        if (row.className !== cls) row.className = cls;
+        return row;
+      });
+      var have = sec.table.children;
+      var same = have.length === rows.length;
+      for (var i = 0; same && i < rows.length; i++) if (have[i] !== rows[i]) same = false;
+      if (!same) { clear(sec.table); rows.forEach(function (r) { sec.table.appendChild(r); }); }
+    });
   }
   // The changes from the date we came from: only values whose text differs, facts begun, facts ended.
   function renderChanges(entries, before) {
