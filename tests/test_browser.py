@@ -16,8 +16,8 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from statustrack.log.load import load_log
 from statustrack.api.query import at
+from statustrack.log.load import load_log
 from statustrack.views.facts import fact_json
 from statustrack.views.html import explorer
 
@@ -371,7 +371,7 @@ def test_the_page_fits_1400_by_900(page: Page) -> None:
     boxes = page.js("""() => ["#when", "#slider", "#summary", "#map svg", "#map-legend svg"].map(s => {
       const r = document.querySelector(s).getBoundingClientRect(); return [s, r.top, r.bottom, r.left, r.right]; })""")
     for name, top, bottom, left, right in boxes:
-        assert 0 <= top and bottom <= 900 and 0 <= left and right <= 1400, name
+        assert top >= 0 and bottom <= 900 and left >= 0 and right <= 1400, name
     assert page.js("() => document.scrollingElement.scrollHeight") <= 900
     ARTIFACTS.mkdir(exist_ok=True)
     page.page.screenshot(path=str(ARTIFACTS / "explorer-1400x900.png"))

@@ -327,7 +327,7 @@ def test_unreadable_ground_file_is_an_error_naming_it(tmp_path: Path) -> None:
     """An outline file that does not parse is a MapError naming the file, not a blank map."""
     bad = tmp_path / "broken.json"
     bad.write_text('{"bbox": [43, 38', encoding="utf-8")
-    with pytest.raises(MapError, match="broken.json"):
+    with pytest.raises(MapError, match=r"broken\.json"):
         load_ground(bad)
 
 

@@ -29,15 +29,15 @@ from zoneinfo import ZoneInfo
 import attrs
 import pendulum
 
+from statustrack.api.query import rank, resolve_when, steps_for, wanted
 from statustrack.core.dates import parse_when
 from statustrack.core.facts import ASPECTS, Fact
 from statustrack.core.history import versions
 from statustrack.log.load import Log
-from statustrack.api.query import rank, resolve_when, steps_for, wanted
 from statustrack.views.facts import fact_json
 from statustrack.views.map import base_map, control_map, disputed_swatches, map_legend
 from statustrack.views.palette import KIND_COLOURS, NO_RECORD, palette_for
-from statustrack.views.timeline import chart, render_svg, span_of, runs_for
+from statustrack.views.timeline import chart, render_svg, runs_for, span_of
 
 __all__ = ["day_ends", "explorer", "micros", "payload"]
 
@@ -203,7 +203,8 @@ def payload(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequenc
 
 
 def _day_index(instant: pendulum.DateTime, first: dt.date, tz: str) -> int:
-    return (instant.in_tz(tz).date() - first).days
+    local = instant.in_tz(tz)
+    return (dt.date(local.year, local.month, local.day) - first).days
 
 
 def _periods(drawn: Any, first: dt.date, tz: str) -> list[list[Any]]:

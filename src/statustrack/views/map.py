@@ -24,14 +24,13 @@ from pathlib import Path
 
 import attrs
 
-from statustrack.api.query import at
+from statustrack.api.query import at, steps_for
 from statustrack.core.facts import Fact
 from statustrack.core.history import versions
-from statustrack.api.query import steps_for
 from statustrack.core.registry import Place
 from statustrack.errors import StatustrackError
 from statustrack.log.load import Log
-from statustrack.views.palette import NO_HOLDER, NO_RECORD, Palette, Swatch, palette_for, stripes_pattern
+from statustrack.views.palette import NO_HOLDER, NO_RECORD, Swatch, palette_for, stripes_pattern
 from statustrack.views.svg import Node, element
 from statustrack.views.timeline import FONT, runs_for
 
@@ -74,19 +73,23 @@ def load_ground(path: Path | None = None) -> Ground:
             text = path.read_text(encoding="utf-8")
         data = json.loads(text)
         west, south, east, north = (float(v) for v in data["bbox"])
-        line = lambda points: tuple((float(x), float(y)) for x, y in points)  # noqa: E731
-        countries = tuple((str(c["name"]), tuple(line(r) for r in c["rings"])) for c in data["countries"])
-        return Ground(where, (west, south, east, north), countries, tuple(line(b) for b in data["borders"]),
-                      tuple(line(c) for c in data["coast"]), str(data.get("source", "")))
+        countries = tuple((str(c["name"]), tuple(_line(r) for r in c["rings"])) for c in data["countries"])
+        return Ground(where, (west, south, east, north), countries, tuple(_line(b) for b in data["borders"]),
+                      tuple(_line(c) for c in data["coast"]), str(data.get("source", "")))
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
         msg = f"the map's outline file {where} cannot be read: {type(e).__name__}: {e}"
         raise MapError(msg) from e
 
 
+def _line(points: Sequence[Sequence[float]]) -> tuple[tuple[float, float], ...]:
+    return tuple((float(x), float(y)) for x, y in points)
+
+
 def _ground(log: Log) -> Ground:
     if "ground" not in log.cache:
         log.cache["ground"] = load_ground()
-    return log.cache["ground"]
+    ground: Ground = log.cache["ground"]
+    return ground
 
 
 @attrs.frozen
@@ -184,7 +187,7 @@ def parent_points(log: Log, places: Sequence[Place]) -> dict[str, Place]:
 def control_places(log: Log) -> tuple[Place, ...]:
     """The places whose control the log tracks (any control fact names them), by name."""
     ids = {dict(r.fact.about).get("place") for r in runs_for(log, None) if r.key.aspect == "control"}
-    places = [log.registry.places[i] for i in ids if i in log.registry.places]
+    places = [log.registry.places[i] for i in ids if i is not None and i in log.registry.places]
     return tuple(sorted(places, key=lambda p: (p.name.casefold(), p.id)))
 
 
@@ -234,7 +237,8 @@ class ControlMap:
     ground: Ground
 
 
-def control_map(log: Log, when: str, *, known_at: str | None = None, subjects: Sequence[str] | None = None) -> ControlMap:
+def control_map(log: Log, when: str, *, known_at: str | None = None,
+                subjects: Sequence[str] | None = None) -> ControlMap:
     """The map of control at `when` (as `at` answers it), of the places about `subjects`."""
     answer = at(log, when, known_at=known_at, aspects=["control"], subjects=subjects)
     palette = palette_for(log)
@@ -405,10 +409,11 @@ def base_map(m: ControlMap, patterns: Sequence[Swatch] = ()) -> Node:
     _ground_layer(root, m.ground, p, [(mk.x, mk.y) for mk in m.markers if mk.x is not None and mk.y is not None])
     _graticule(root, p)
     root.add(element("rect", x=0.5, y=0.5, width=p.width - 1, height=p.height - 1, fill="none", stroke="#999999"))
-    drawn = sorted((mk for mk in m.markers if mk.drawn), key=lambda mk: (mk.y, mk.x))
-    labels = place_labels([(_name(mk), mk.x, mk.y) for mk in drawn])
+    drawn = sorted(((mk, mk.x, mk.y) for mk in m.markers if mk.x is not None and mk.y is not None),
+                   key=lambda item: (item[2], item[1]))
+    labels = place_labels([(_name(mk), x, y) for mk, x, y in drawn])
     places = root.add(element("g", class_="places"))
-    for mk, (lx, ly, anchor) in zip(drawn, labels, strict=True):
+    for (mk, _, _), (lx, ly, anchor) in zip(drawn, labels, strict=True):
         _marker(places, mk, lx, ly, anchor)
     _scale_bar(root, p)
     return root
@@ -421,7 +426,7 @@ def render_map_svg(m: ControlMap) -> str:
     side = 380
     width = m.projection.width + side + 20
     legend = map_legend(m.legend, width=side, unplaced=missing)
-    height = max(m.projection.height, float(legend.attrs["height"])) + 56
+    height = max(m.projection.height, _legend_height(len(m.legend), len(missing), 1)) + 56
     root = element("svg", xmlns="http://www.w3.org/2000/svg", width=width, height=height,
                    viewBox=f"0 0 {width:g} {height:g}", font_family=FONT, font_size=12, class_="statustrack-map")
     root.add(element("rect", width=width, height=height, fill="#ffffff"))
@@ -468,6 +473,14 @@ def _marker(parent: Node, mk: Marker, lx: float, ly: float, anchor: str) -> None
                       paint_order="stroke", fill="#111111", class_="name"))
 
 
+_FIXED_ENTRIES = 5  # the ring, no record, drawn at its area, border, coastline
+
+
+def _legend_height(swatches: int, unplaced: int, columns: int) -> float:
+    rows = (swatches + _FIXED_ENTRIES + columns - 1) // columns
+    return float(24 + rows * 20 + (18 * unplaced + 26 if unplaced else 0))
+
+
 def map_legend(legend: Sequence[Swatch], *, width: float = 380, unplaced: Sequence[Marker] = (),
                columns: int = 1) -> Node:
     """The map's legend as an `<svg>` element: every holder and dispute, the possible ring, no record,
@@ -485,8 +498,8 @@ def map_legend(legend: Sequence[Swatch], *, width: float = 380, unplaced: Sequen
                 ("line", {"stroke": COAST}, "coastline")]
     col_w = width / columns
     rows = (len(entries) + columns - 1) // columns
-    height = 24 + rows * 20 + (18 * len(unplaced) + 26 if unplaced else 0)
-    root = element("svg", xmlns="http://www.w3.org/2000/svg", width=width, height=float(height),
+    height = _legend_height(len(legend), len(unplaced), columns)
+    root = element("svg", xmlns="http://www.w3.org/2000/svg", width=width, height=height,
                    viewBox=f"0 0 {width:g} {height:g}", font_family=FONT, font_size=12, class_="map-legend")
     root.add(defs)
     root.add(element("text", "held by", x=4, y=14, font_weight="bold"))

@@ -22,12 +22,12 @@ from collections.abc import Sequence
 import attrs
 import pendulum
 
+from statustrack.api.query import resolve_when, steps_for, wanted
 from statustrack.core.dates import BEGINNING, END, parse_edtf
-from statustrack.errors import QueryError
 from statustrack.core.facts import ASPECTS
 from statustrack.core.history import Run, runs_of, versions
+from statustrack.errors import QueryError
 from statustrack.log.load import Log
-from statustrack.api.query import resolve_when, steps_for, wanted
 from statustrack.views.facts import iso
 from statustrack.views.palette import BAND_KINDS, Palette, Swatch, palette_for, stripes_pattern
 from statustrack.views.svg import Node, element
@@ -102,7 +102,7 @@ def axis_segments(lo: pendulum.DateTime, hi: pendulum.DateTime, changes: Sequenc
     years = range(lo.in_tz(tz).year, hi.in_tz(tz).year + 1)
     if len(years) < 15:
         return (Segment(lo, hi, x0, x1, 1.0),)
-    counts = {y: 0 for y in years}
+    counts = dict.fromkeys(years, 0)
     for t in changes:
         if lo <= t <= hi:
             counts[t.in_tz(tz).year] += 1
