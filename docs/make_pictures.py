@@ -1,9 +1,11 @@
 """Regenerate the README's pictures from the shipped log: `python docs/make_pictures.py`.
 
-Writes docs/img/control.svg and .png (control, 1923-2024), control-autumn-2020.svg and .png
-(control and conflict, September to December 2020), map-2020-11-10.svg and .png, and
-explorer-2020-11-10.png (the explorer opened from disk at #2020-11-10 in headless Chromium,
-driven by Playwright). Needs Debian's chromium and the test extra (playwright).
+Writes docs/img/control.svg and .png (control and conflict, 1923-2024, on the broken axis),
+control-autumn-2020.svg and .png (control and conflict, September to December 2020),
+map-1994-05-12 and map-2020-11-10 (.svg and .png), and explorer-2020-11-10.png (the
+explorer at 1400x900, opened from disk at #1994-05-12 and then typed to 2020-11-10, so the
+changes box compares the two, in headless Chromium driven by Playwright). Needs Debian's
+chromium and the test extra (playwright).
 """
 
 from __future__ import annotations
@@ -33,9 +35,10 @@ def main() -> int:
     """Draw every picture; returns the exit status."""
     IMG.mkdir(exist_ok=True)
     log = load_log(None)
-    _write("control", render_svg(chart(log, aspects=["control"])))
+    _write("control", render_svg(chart(log, aspects=["control", "conflict"])))
     _write("control-autumn-2020", render_svg(chart(log, aspects=["control", "conflict"], from_="2020-09",
                                                    to="2020-12")))
+    _write("map-1994-05-12", render_map_svg(control_map(log, "1994-05-12")))
     _write("map-2020-11-10", render_map_svg(control_map(log, "2020-11-10")))
     from playwright.sync_api import sync_playwright
 
@@ -43,10 +46,12 @@ def main() -> int:
         page_file = Path(tmp) / "explorer.html"
         page_file.write_text(explorer_page(log), encoding="utf-8")
         browser = driver.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(page_file.as_uri() + "#2020-11-10")
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(page_file.as_uri() + "#1994-05-12")
         page.wait_for_function("window.statustrack !== undefined")
-        page.click("[data-place=shusha]")  # show a place's details, as a reader would
+        page.fill("#when", "2020-11-10")
+        page.press("#when", "Enter")
+        page.click("[data-place=kalbajar]")  # show a place's details, as a reader would
         page.screenshot(path=str(IMG / "explorer-2020-11-10.png"))
         browser.close()
     print("wrote docs/img/explorer-2020-11-10.png")

@@ -16,8 +16,8 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from statustrack.log.load import load_log
 from statustrack.api.query import at
+from statustrack.log.load import load_log
 from statustrack.views.facts import fact_json
 from statustrack.views.html import html as explorer_page
 
@@ -65,7 +65,7 @@ class Page:
     """A loaded explorer page and every request it made."""
 
     def __init__(self, browser, path: Path, hash_: str = "") -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.errors: list[str] = []
@@ -201,8 +201,9 @@ def test_page_facts_equal_at_json(page: Page, shipped) -> None:
         _set_box(page, day)
         assert page.js("() => statustrack.facts()") == json.loads(json.dumps(
             [fact_json(f) for f in at(shipped, day).facts]))
+        page.js("() => document.querySelectorAll('details.aspect').forEach(d => { d.open = true; })")
+        page.page.wait_for_function("n => document.querySelectorAll('tr.fact').length === n", arg=len(at(shipped, day).facts))
         rows = page.page.query_selector_all("tr.fact")
-        assert len(rows) == len(at(shipped, day).facts)
         possible = [r.get_attribute("data-subject") for r in rows if "possible" in (r.get_attribute("class") or "")]
         assert possible == [f.subject for f in at(shipped, day).facts if f.certainty == "possible"]
 
@@ -223,7 +224,7 @@ def test_geo_map_markers_and_possible_ring(browser, tmp_path: Path) -> None:
         _set_box(opened, "2001-06-15")
         south_after = opened.page.get_attribute("g.place[data-place=south-town] .marker", "fill")
         assert south_before == fill and south_after == ring  # red, then blue
-        assert opened.page.query_selector("#unplaced [data-place=hill]") is not None
+        assert opened.page.get_attribute("g.place[data-place=hill]", "data-parent") == "region"
         opened.page.click("g.place[data-place=south-town]")
         assert opened.page.get_attribute("#details", "data-showing") == "place:south-town"
         assert opened.requests == [opened.url]
@@ -254,3 +255,123 @@ def test_injected_markup_stays_text(browser, evil_log: Path, tmp_path: Path) -> 
         assert opened.errors == []
     finally:
         opened.close()
+
+
+# --- issue 21: disputes drawn as disputes, one legend for every colour, a page you can steer ---
+
+LEGEND_COLOURS = """() => {
+  // The colours behind paints (a pattern stands for its stripes), read from the SVG DOM.
+  const colours = (paints) => {
+    const out = new Set();
+    for (const paint of paints) {
+      if (!paint || paint === "none") continue;
+      const ref = /^url\\(#(.+)\\)$/.exec(paint);
+      if (ref) document.getElementById(ref[1]).querySelectorAll("rect").forEach(r => out.add(r.getAttribute("fill")));
+      else out.add(paint);
+    }
+    return [...out];
+  };
+  const used = colours([...document.querySelectorAll("#map .marker")].map(c => c.getAttribute("fill"))
+    .concat([...document.querySelectorAll("#map .possible-ring")].map(c => c.getAttribute("stroke"))));
+  const shown = colours([...document.querySelectorAll("#map-legend circle")].map(c => c.getAttribute("fill")));
+  return [used, shown];
+}"""
+
+
+@pytest.mark.parametrize(("day", "disputed"), [("1994-05-12", {"kalbajar", "shusha"}), ("2020-11-10", {"kalbajar"})])
+def test_explorer_draws_disputed_places_as_disputed(page: Page, day: str, disputed: set[str]) -> None:
+    """Kalbajar (and Shusha in 1994) are striped on the explorer's map, as on the CLI map, and the
+    legend holds every colour the map uses."""
+    _set_box(page, day)
+    striped = page.js("() => [...document.querySelectorAll('#map g.place[data-disputed=true]')]"
+                      ".map(g => g.getAttribute('data-place'))")
+    assert set(striped) == disputed
+    for place in disputed:
+        assert page.page.get_attribute(f"g.place[data-place={place}] .marker", "fill") == \
+            "url(#disputed-armenia_artsakh)"
+    used, shown = page.js(LEGEND_COLOURS)
+    assert used and set(used) <= set(shown)
+
+
+def test_timeline_in_the_explorer_has_every_colour_in_its_legend(page: Page) -> None:
+    """Each bar's and mark's colour in the explorer's timeline is a legend entry's (read from the DOM)."""
+    used, shown = page.js("""() => {
+      const svg = document.querySelector("#timeline svg");
+      const colours = (nodes) => { const out = new Set(); nodes.forEach(n => { const p = n.getAttribute("fill");
+        const ref = /^url\\(#(.+)\\)$/.exec(p || "");
+        if (ref) svg.querySelectorAll("[id='" + ref[1] + "'] rect").forEach(r => out.add(r.getAttribute("fill")));
+        else if (p) out.add(p); }); return [...out]; };
+      return [colours(svg.querySelectorAll(".run, .band, .act, .pending")), colours(svg.querySelectorAll(".legend [fill]"))];
+    }""")
+    assert used and set(used) <= set(shown)
+
+
+def test_changes_after_a_typed_jump_compare_with_the_date_left(page: Page, shipped) -> None:
+    """From 1994-05-12 to 2020-11-10 by typing: the box lists what differs between them, never an unchanged value."""
+    _set_box(page, "1994-05-12")
+    _set_box(page, "2020-11-10")
+    assert page.page.get_attribute("#changes", "data-from") == "1994-05-12"
+    items = page.js("() => [...document.querySelectorAll('#changes li')].map(li => li.textContent)")
+    assert any(i.startswith("control · Shusha:") for i in items)
+    assert any(i.startswith("conflict · Nagorno-Karabakh:") for i in items)
+    for item in items:
+        if " → " in item:
+            before, after = item.split(": ", 1)[1].split(" → ")
+            assert before != after, item
+    before = {(f.aspect, f.subject) for f in at(shipped, "1994-05-12").facts}
+    after = {(f.aspect, f.subject) for f in at(shipped, "2020-11-10").facts}
+    added = len([i for i in items if ": now " in i])
+    assert added == len(after - before)
+    assert page.page.text_content("#address") == "#2020-11-10"
+
+
+@pytest.mark.parametrize(("text", "why"), [("2020-13-01", "no month 13"), ("2021-02-30", "has no day 30"),
+                                           ("yesterday", "is not a date"), ("1800-01-01", "outside the log's span")])
+def test_a_bad_date_says_why_next_to_the_box(page: Page, text: str, why: str) -> None:
+    """A date the page cannot go to leaves the page where it was and says why, in words, beside the box."""
+    _set_box(page, "2020-11-10")
+    _set_box(page, text)
+    assert why in page.page.text_content("#when-error")
+    assert page.page.get_attribute("body", "data-when") == "2020-11-10"
+    _set_box(page, "2020-11-11")
+    assert page.page.text_content("#when-error") == ""
+
+
+@pytest.mark.parametrize("hash_", ["#%", "#%E0%A4%A"])
+def test_a_malformed_address_says_why_and_throws_nothing(browser, shipped_page_file: Path, hash_: str) -> None:
+    """A malformed %-escape in the address is a message, not an uncaught URIError."""
+    opened = Page(browser, shipped_page_file, hash_)
+    try:
+        assert "malformed" in opened.page.text_content("#when-error")
+        assert opened.errors == []
+    finally:
+        opened.close()
+
+
+def test_a_slider_step_lands_on_the_next_day(page: Page) -> None:
+    """A key step on the slider moves one day, over the whole span and in a narrowed window; shift a month."""
+    _set_box(page, "2020-11-10")
+    page.page.focus("#slider")
+    page.page.keyboard.press("ArrowRight")
+    assert page.page.input_value("#when") == "2020-11-11"
+    page.page.select_option("#period", "year")
+    assert page.page.get_attribute("#slider", "min") == str(page.js("() => statustrack.dayIndex('2020-01-01')"))
+    page.page.focus("#slider")
+    page.page.keyboard.press("ArrowLeft")
+    assert page.page.input_value("#when") == "2020-11-10"
+    page.page.keyboard.press("Shift+ArrowRight")
+    assert page.page.input_value("#when") == "2020-12-10"
+    ticks = page.js("() => document.querySelectorAll('#strip .event-tick').length")
+    assert ticks > 0
+
+
+def test_the_page_fits_1400_by_900(page: Page) -> None:
+    """At 1400x900 the date control, the summary and the map are in view without scrolling."""
+    _set_box(page, "2020-11-10")
+    boxes = page.js("""() => ["#when", "#slider", "#summary", "#map svg", "#map-legend svg"].map(s => {
+      const r = document.querySelector(s).getBoundingClientRect(); return [s, r.top, r.bottom, r.left, r.right]; })""")
+    for name, top, bottom, left, right in boxes:
+        assert top >= 0 and bottom <= 900 and left >= 0 and right <= 1400, name
+    assert page.js("() => document.scrollingElement.scrollHeight") <= 900
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.page.screenshot(path=str(ARTIFACTS / "explorer-1400x900.png"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import pytest
 from statustrack.core.dates import parse_when
 from statustrack.log.load import load_log
 from statustrack.views.html import _json_for_script, day_ends, html, micros, payload
-from statustrack.views.map import control_map, render_map_svg
+from statustrack.views.map import MapError, control_map, load_ground, render_map_svg
 from statustrack.views.palette import palette_for
 from statustrack.views.timeline import LABEL_W, RIGHT, WIDTH, chart, render_svg, runs_for
 
@@ -108,20 +109,21 @@ def test_timeline_zoom_and_ticks(geo) -> None:
 
 def test_map_colours_places_by_holder_and_marks_possible_ones(geo) -> None:
     """On 2001-05-20 North Town's Blue capture is possible: Red fill, Blue dashed ring; The Hill has no
-    coordinates and is listed, not drawn."""
+    coordinates and is drawn, dashed, at its area's point."""
     palette = palette_for(geo)
     root = ET.fromstring(render_map_svg(control_map(geo, "2001-05-20")))
     places = {g.get("data-place"): g for g in root.findall(".//s:g[@class='place']", NS)}
-    assert set(places) == {"north-town", "south-town", "west-town"}
+    assert set(places) == {"north-town", "south-town", "west-town", "hill"}
+    assert places["hill"].get("data-parent") == "region"
+    assert places["hill"].find("s:circle[@class='marker']", NS).get("stroke-dasharray") is not None
     north = places["north-town"]
     assert north.get("data-certainty") == "possible"
     assert north.find("s:circle[@class='marker']", NS).get("fill") == palette.holder("red")
     assert north.find("s:circle[@class='possible-ring']", NS).get("stroke") == palette.holder("blue")
     south = places["south-town"]
     assert south.find("s:circle[@class='marker']", NS).get("fill") == palette.holder("red")
-    assert south.find("s:circle[@class='possible-ring']", NS) is None
-    unplaced = root.findall(".//s:g[@class='unplaced']", NS)
-    assert [u.get("data-place") for u in unplaced] == ["hill"]
+    assert south.find("s:circle[@class='possible-ring']", NS).get("stroke") == "none"
+    assert root.findall(".//s:g[@class='unplaced']", NS) == []
     later = ET.fromstring(render_map_svg(control_map(geo, "2001-06-15")))
     south_later = next(g for g in later.findall(".//s:g[@class='place']", NS) if g.get("data-place") == "south-town")
     assert south_later.find("s:circle[@class='marker']", NS).get("fill") == palette.holder("blue")
@@ -219,3 +221,128 @@ def test_cli_writes_svgs_and_refuses_other_suffixes(cli, tmp_path: Path) -> None
     result = cli("html", "--log", str(GEO), "-o", str(tmp_path / "e.html"))
     assert result.status == 0, result.err
     assert (tmp_path / "e.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+# --- the pictures tell the truth: ground, disputes, one legend for every colour (issue 21) ---
+
+SHIPPED_DISPUTED = {"1994-05-12": {"kalbajar", "shusha"}, "2020-11-10": {"kalbajar"}}
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    """The shipped log."""
+    return load_log(None)
+
+
+def _patterns(root: ET.Element) -> dict[str, set[str]]:
+    """Each pattern id with the fills of its stripes."""
+    return {p.get("id"): {r.get("fill") for r in p.findall("s:rect", NS)} for p in root.iter(f"{{{NS['s']}}}pattern")}
+
+
+def _colours(paints: list[str | None], patterns: dict[str, set[str]]) -> set[str]:
+    """The colours behind SVG paints, a pattern reference standing for its stripes' colours."""
+    out: set[str] = set()
+    for paint in paints:
+        if not paint or paint == "none":
+            continue
+        found = re.fullmatch(r"url\(#(.+)\)", paint)
+        out |= patterns[found.group(1)] if found else {paint}
+    return out
+
+
+@pytest.mark.parametrize("day", sorted(SHIPPED_DISPUTED))
+def test_cli_map_draws_disputed_places_in_stripes_with_a_legend_entry(shipped, day: str) -> None:
+    """Kalbajar (and Shusha in 1994), whose accounts name different holders, are striped, and so is their legend entry."""
+    root = ET.fromstring(render_map_svg(control_map(shipped, day)))
+    places = {g.get("data-place"): g for g in root.iter(f"{{{NS['s']}}}g") if g.get("class") == "place"}
+    striped = {p for p, g in places.items() if g.get("data-disputed") == "true"}
+    assert striped == SHIPPED_DISPUTED[day]
+    for place in striped:
+        fill = places[place].find("s:circle[@class='marker']", NS).get("fill")
+        assert fill == "url(#disputed-armenia_artsakh)"
+    legend = root.find(".//s:svg[@class='map-legend']", NS)
+    assert any(c.get("fill") == "url(#disputed-armenia_artsakh)" for c in legend.iter(f"{{{NS['s']}}}circle"))
+
+
+def test_cli_map_has_ground_a_scale_and_no_colour_outside_its_legend(shipped) -> None:
+    """Borders from the shipped cut, a scale bar true at the middle latitude, every marker colour in the legend."""
+    m = control_map(shipped, "1994-05-12")
+    root = ET.fromstring(render_map_svg(m))
+    assert len(root.findall(".//s:path[@class='border']", NS)) >= 3
+    scale = root.find(".//s:g[@class='scale']", NS)
+    assert float(scale.get("data-px")) * m.projection.km_per_px() == pytest.approx(float(scale.get("data-km")), abs=0.01)
+    lat = (m.projection.north + m.projection.south) / 2  # 1 degree of longitude there, in km, by hand
+    km_per_degree = 111.32 * math.cos(math.radians(lat))
+    px_per_degree = (m.projection.width - 60) / (m.projection.east - m.projection.west)
+    assert m.projection.km_per_px() == pytest.approx(km_per_degree / px_per_degree)
+    patterns = _patterns(root)
+    used = _colours([c.get("fill") for c in root.iter(f"{{{NS['s']}}}circle") if c.get("class") == "marker"]
+                    + [c.get("stroke") for c in root.iter(f"{{{NS['s']}}}circle") if c.get("class") == "possible-ring"],
+                    patterns)
+    legend = root.find(".//s:svg[@class='map-legend']", NS)
+    shown = _colours([c.get("fill") for c in legend.iter(f"{{{NS['s']}}}circle")], patterns)
+    assert used and used <= shown
+
+
+def test_all_aspects_timeline_uses_no_colour_outside_its_legend_and_draws_acts_as_marks(shipped) -> None:
+    """`statustrack timeline` with every aspect: each bar's and mark's colour is a legend entry's; acts are marks."""
+    root = ET.fromstring(render_svg(chart(shipped)))
+    patterns = _patterns(root)
+    drawn = [e for e in root.iter() if e.get("class") in ("run", "band", "act", "pending")]
+    used = _colours([e.get("fill") for e in drawn], patterns)
+    legend = root.find(".//s:g[@class='legend']", NS)
+    shown = _colours([e.get("fill") for e in legend.iter() if e.get("fill")], patterns)
+    assert used <= shown, used - shown
+    acts = [e for e in drawn if e.get("class") == "act"]
+    assert acts
+    for group in root.iter(f"{{{NS['s']}}}g"):
+        if group.get("data-aspect") in ("resolution", "recognition"):
+            assert group.get("class") == "act-group"
+    runs = [r for r in runs_for(shipped, None) if r.key.aspect in ("resolution", "recognition")]
+    assert len(acts) == len(runs)
+
+
+def test_all_aspects_timeline_labels_are_never_cut_into_duplicates(shipped) -> None:
+    """Two rows with different names never show the same (shortened) label."""
+    root = ET.fromstring(render_svg(chart(shipped)))
+    labels = [(t.text, t.find("s:title", NS).text) for t in root.iter(f"{{{NS['s']}}}text") if t.get("class") == "subject"]
+    by_label: dict[str, set[str]] = {}
+    for shown, full in labels:
+        by_label.setdefault(shown, set()).add(full)
+    assert [k for k, v in by_label.items() if len(v) > 1] == []
+
+
+def test_long_timeline_widens_the_busy_periods(shipped) -> None:
+    """1923-2024 gets a broken axis on which 1988-1994 and 2020-2023 are zoomed."""
+    c = chart(shipped, aspects=["control", "conflict"])
+    zoomed = [(s.lo.year, s.hi.subtract(days=1).year) for s in c.segments if s.zoom > 1]
+    assert any(a <= 1988 and b >= 1994 for a, b in zoomed)
+    assert any(a <= 2020 and b >= 2023 for a, b in zoomed)
+    xs = [c.x(pendulum.datetime(y, 1, 1, tz="Asia/Baku")) for y in range(1924, 2025)]
+    assert xs == sorted(xs)
+
+
+def test_unreadable_ground_file_is_an_error_naming_it(tmp_path: Path) -> None:
+    """An outline file that does not parse is a MapError naming the file, not a blank map."""
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"bbox": [43, 38', encoding="utf-8")
+    with pytest.raises(MapError, match=r"broken\.json"):
+        load_ground(bad)
+
+
+def test_place_off_the_ground_is_an_error_naming_place_and_file(tmp_path: Path) -> None:
+    """A place whose coordinates fall outside the drawn area is a MapError naming the place and the file."""
+    small = tmp_path / "small.json"
+    small.write_text(json.dumps({"bbox": [46.0, 39.0, 46.5, 39.5], "countries": [], "borders": [], "coast": []}),
+                     encoding="utf-8")
+    log = load_log(GEO)
+    log.cache["ground"] = load_ground(small)
+    with pytest.raises(MapError, match=r"North Town.*small\.json"):
+        control_map(log, "2001-05-20")
+
+
+def test_shipped_ground_is_the_cut_of_natural_earth() -> None:
+    """The shipped ground covers the region and names its source."""
+    ground = load_ground()
+    assert {"Armenia", "Azerbaijan", "Iran"} <= {name for name, _ in ground.countries}
+    assert "Natural Earth" in ground.source

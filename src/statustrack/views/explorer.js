@@ -40,22 +40,25 @@
   function clampDay(i) { return Math.max(0, Math.min(D.days.count - 1, i)); }
 
   var INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|[+-]\d{2}:\d{2})$/;
-  // What a date text means, as `statustrack at` reads it: {label, t, day} or null.
-  function parseWhen(text) {
-    text = String(text || "").trim();
+  var FORMS = "a day (2020-11-10), a month (2020-11), a year (2020) or an instant (2020-11-09T22:00+04:00)";
+  // What a date text means, as `statustrack at` reads it: {label, t, day}, or {error} saying why not.
+  function readWhen(text) {
+    text = String(text === undefined || text === null ? "" : text).trim();
+    if (!text) return { error: "type a date: " + FORMS };
     var m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(text);
     if (m) {
       var y = +m[1], mo = m[2] ? +m[2] : 12;
-      if (mo < 1 || mo > 12) return null;
+      if (mo < 1 || mo > 12) return { error: "“" + text + "”: there is no month " + m[2] };
       var d = m[3] ? +m[3] : lastDay(y, mo);
       var day = dayOfDate(y, mo, d);
-      if (day === null || day < 0 || day >= D.days.count) return null;
+      if (day === null) return { error: "“" + text + "”: " + m[1] + "-" + m[2] + " has no day " + m[3] + " (it has " + lastDay(y, mo) + ")" };
+      if (day < 0 || day >= D.days.count) return { error: "“" + text + "” is outside the log's span, " + dayLabel(0) + " to " + dayLabel(D.days.count - 1) };
       return { label: text, t: dayEnd(day), day: day };
     }
     m = INSTANT.exec(text);
-    if (!m) return null;
+    if (!m) return { error: "“" + text + "” is not a date: use " + FORMS };
     var ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], m[6] ? +m[6] : 0);
-    if (isNaN(ms) || new Date(ms).getUTCDate() !== +m[3]) return null;
+    if (isNaN(ms) || new Date(ms).getUTCDate() !== +m[3] || +m[4] > 23 || +m[5] > 59) return { error: "“" + text + "”: no such day or time" };
     var frac = m[7] ? +(m[7] + "000000").slice(0, 6) : 0;
     var off = 0;
     if (m[8] !== "Z") {
@@ -63,8 +66,10 @@
       off = sign * (+m[8].slice(1, 3) * 60 + +m[8].slice(4, 6));
     }
     var t = ms * 1000 + frac - off * 60000000;
+    if (t < dayEnd(0) - DAY_US || t > dayEnd(D.days.count - 1)) return { error: "“" + text + "” is outside the log's span, " + dayLabel(0) + " to " + dayLabel(D.days.count - 1) };
     return { label: text, t: t, day: dayOfInstant(t) };
   }
+  function parseWhen(text) { var w = readWhen(text); return w.error ? null : w; }
 
   // --- facts at an instant, exactly as query.at + render.fact_json ---------------------
   function entriesAt(t) {
@@ -118,45 +123,90 @@
     if (f.certainty === "possible") text += f.otherwise !== null ? "; if not yet: " + f.otherwise : "; if not yet: nothing on record";
     return text;
   }
+  // The facts, one collapsible section per aspect. Rows are kept between dates (keyed by the
+  // version and what `seen` made of it), so a step rebuilds only what changed, and a closed
+  // section builds no rows at all until it is opened.
+  var openAspects = {}, sections = {}, rowCache = new Map(), lastEntries = [], lastBefore = null;
+  function factRow(e) {
+    var f = e.fact;
+    var key = e.v.k + "|" + e.v.from + "|" + f.certainty + "|" + f.otherwise_event;
+    var row = rowCache.get(key);
+    if (row) return row;
+    row = el("tr", "fact");
+    row.setAttribute("data-key", String(e.v.k));
+    row.setAttribute("data-subject", f.subject);
+    row.setAttribute("data-certainty", f.certainty);
+    var subject = el("td", "subject");
+    subject.appendChild(el("span", "t", f.subject_name));
+    var value = el("td", "value");
+    value.appendChild(el("span", "t", valueText(f)));
+    value.appendChild(el("span", "event-id t", f.event));
+    var since = el("td", "since", f.since + (f.certainty === "possible" ? " ?" : ""));
+    row.appendChild(subject); row.appendChild(value); row.appendChild(since);
+    row.addEventListener("click", function () { showFact(e); });
+    rowCache.set(key, row);
+    return row;
+  }
+  function section(aspect) {
+    if (sections[aspect]) return sections[aspect];
+    var node = el("details", "aspect");
+    node.setAttribute("data-aspect", aspect);
+    node.open = aspect === "control" || aspect === "conflict" || aspect === "status";
+    openAspects[aspect] = node.open;
+    var head = el("summary", null, aspect);
+    var count = el("span", "muted");
+    head.appendChild(count);
+    node.appendChild(head);
+    var table = el("table");
+    table.setAttribute("data-aspect", aspect);
+    node.appendChild(table);
+    node.addEventListener("toggle", function () {
+      openAspects[aspect] = node.open;
+      if (node.open) renderFacts(lastEntries, lastBefore);
+    });
+    sections[aspect] = { node: node, count: count, table: table };
+    return sections[aspect];
+  }
   function renderFacts(entries, before) {
+    lastEntries = entries; lastBefore = before;
     var root = document.getElementById("facts");
-    clear(root);
-    if (!entries.length) { root.appendChild(el("p", "muted", "No facts in force at this date.")); return; }
-    var table = null, aspect = null;
+    var groups = {}, order = [];
     entries.forEach(function (e) {
-      var f = e.fact;
-      if (f.aspect !== aspect) {
-        aspect = f.aspect;
-        var h = el("h2", null, aspect);
-        h.setAttribute("data-aspect", aspect);
-        root.appendChild(h);
-        table = el("table");
-        table.setAttribute("data-aspect", aspect);
-        root.appendChild(table);
-      }
-      var row = el("tr", "fact");
-      row.setAttribute("data-key", String(e.v.k));
-      row.setAttribute("data-subject", f.subject);
-      row.setAttribute("data-certainty", f.certainty);
-      if (f.certainty === "possible") row.classList.add("possible");
-      if (f.pending) row.classList.add("pending");
-      if (before) {
-        var old = before[e.v.k];
-        if (old === undefined) row.classList.add("added");
-        else if (old !== JSON.stringify(f)) row.classList.add("changed");
-      }
-      var subject = el("td", "subject");
-      subject.appendChild(el("span", "t", f.subject_name));
-      var value = el("td", "value");
-      value.appendChild(el("span", "t", valueText(f)));
-      value.appendChild(el("span", "event-id t", f.event));
-      var since = el("td", "since", f.since + (f.certainty === "possible" ? " ?" : ""));
-      row.appendChild(subject); row.appendChild(value); row.appendChild(since);
-      row.addEventListener("click", function () { showFact(e); });
-      table.appendChild(row);
+      var a = e.fact.aspect;
+      if (!groups[a]) { groups[a] = []; order.push(a); }
+      groups[a].push(e);
+    });
+    var wanted = order.map(function (a) { return section(a).node; });
+    if (!entries.length) wanted = [el("p", "muted", "No facts in force at this date.")];
+    var current = Array.prototype.slice.call(root.children);
+    if (current.length !== wanted.length || current.some(function (n, i) { return n !== wanted[i]; })) {
+      clear(root);
+      wanted.forEach(function (n) { root.appendChild(n); });
+    }
+    order.forEach(function (a) {
+      var sec = section(a), list = groups[a];
+      sec.count.textContent = " (" + list.length + ")";
+      if (!openAspects[a]) { if (sec.table.firstChild) clear(sec.table); return; }
+      var rows = list.map(function (e) {
+        var row = factRow(e), f = e.fact, cls = "fact";
+        if (f.certainty === "possible") cls += " possible";
+        if (f.pending) cls += " pending";
+        if (before) {
+          var old = before.text[e.v.k];
+          if (old === undefined) cls += " added";
+          else if (old !== valueText(f)) cls += " changed";
+        }
+        if (row.className !== cls) row.className = cls;
+        return row;
+      });
+      var have = sec.table.children;
+      var same = have.length === rows.length;
+      for (var i = 0; same && i < rows.length; i++) if (have[i] !== rows[i]) same = false;
+      if (!same) { clear(sec.table); rows.forEach(function (r) { sec.table.appendChild(r); }); }
     });
   }
-  function renderChanges(entries, before, beforeLabel) {
+  // The changes from the date we came from: only values whose text differs, facts begun, facts ended.
+  function renderChanges(entries, before) {
     var root = document.getElementById("changes");
     clear(root);
     if (!before) return;
@@ -164,71 +214,68 @@
     var added = [], changed = [], ended = [];
     entries.forEach(function (e) {
       now[e.v.k] = true;
-      var old = before.sig[e.v.k];
-      if (old === undefined) added.push(e); else if (old !== JSON.stringify(e.fact)) changed.push(e);
+      var old = before.text[e.v.k];
+      if (old === undefined) added.push(e); else if (old !== valueText(e.fact)) changed.push(e);
     });
-    Object.keys(before.sig).forEach(function (k) { if (!now[k]) ended.push(before.facts[k]); });
+    Object.keys(before.text).forEach(function (k) { if (!now[k]) ended.push(before.facts[k]); });
+    root.setAttribute("data-from", before.label);
     if (!added.length && !changed.length && !ended.length) {
-      root.appendChild(el("span", "muted", "No changes since " + beforeLabel + "."));
+      root.appendChild(el("span", "muted", "No changes since " + before.label + "."));
       return;
     }
-    root.appendChild(el("strong", null, "Changes since " + beforeLabel + ":"));
+    root.appendChild(el("strong", null, "Changes since " + before.label + " (" + (added.length + changed.length + ended.length) + "):"));
     var list = el("ul");
     changed.forEach(function (e) {
       var item = el("li", "change-changed");
-      item.appendChild(el("span", "t", e.fact.aspect + " · " + e.fact.subject_name + ": " + before.facts[e.v.k].value + " → " + e.fact.value));
+      item.appendChild(el("span", "t", e.fact.aspect + " · " + e.fact.subject_name + ": " + before.text[e.v.k] + " → " + valueText(e.fact)));
       list.appendChild(item);
     });
     added.forEach(function (e) {
       var item = el("li", "change-added");
-      item.appendChild(el("span", "t", e.fact.aspect + " · " + e.fact.subject_name + ": now " + e.fact.value));
+      item.appendChild(el("span", "t", e.fact.aspect + " · " + e.fact.subject_name + ": now " + valueText(e.fact)));
       list.appendChild(item);
     });
     ended.forEach(function (f) {
       var item = el("li", "change-ended");
-      item.appendChild(el("span", "t", f.aspect + " · " + f.subject_name + ": no longer " + f.value));
+      item.appendChild(el("span", "t", f.aspect + " · " + f.subject_name + ": no longer " + valueText(f)));
       list.appendChild(item);
     });
     root.appendChild(list);
   }
+  // One line per aspect: how many facts, and who holds how many places. (The issue on `at`'s
+  // summary will put its one-screen summary in this section.)
+  function renderSummary(entries, when) {
+    var root = document.getElementById("summary");
+    clear(root);
+    var per = {}, holders = {}, disputed = [];
+    entries.forEach(function (e) {
+      var f = e.fact;
+      per[f.aspect] = (per[f.aspect] || 0) + 1;
+      if (f.aspect === "control" && !f.pending) {
+        holders[f.holder] = (holders[f.holder] || 0) + 1;
+        if (f.disputed) disputed.push(f.subject_name);
+      }
+    });
+    root.appendChild(el("strong", "t", when.label + ": "));
+    root.appendChild(el("span", "t", entries.length + " facts in force (" + Object.keys(per).map(function (a) { return per[a] + " " + a; }).join(", ") + ")."));
+    var held = D.holder_order.filter(function (h) { return holders[h]; }).map(function (h) { return holderName(h) + " " + holders[h]; });
+    if (held.length) root.appendChild(el("div", "t", "Places held: " + held.join(" · ") + (disputed.length ? " · accounts differ on " + disputed.join(", ") : "")));
+  }
 
-  // --- the map ------------------------------------------------------------------------
+  // --- the map: drawn by Python (views/map.py); here only the markers' paint changes ---
   var markers = {};
   function buildMap() {
     var root = document.getElementById("map");
-    var W = D.map.width, H = D.map.height;
     if (!D.places.length) {
       root.appendChild(el("p", "muted", "No place of this log has coordinates yet, so there is no map: the places are listed with their holders."));
     }
-    var s = svg("svg", { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img", "aria-label": "map of control" });
     D.places.forEach(function (p) {
-      var g = svg("g", { "class": "place", "data-place": p.id });
-      var ring = svg("circle", { cx: p.x, cy: p.y, r: 11, fill: "none", stroke: "none", "stroke-width": 3, "stroke-dasharray": "4 3", "class": "possible-ring" });
-      var dot = svg("circle", { cx: p.x, cy: p.y, r: 7, fill: "#dddddd", stroke: "#222222", "stroke-width": 1.2, "class": "marker" });
-      var label = svg("text", { x: p.lx, y: p.ly, "text-anchor": p.anchor, "class": "name" });
-      label.textContent = p.name;
-      var title = svg("title", {});
-      g.appendChild(title); g.appendChild(ring); g.appendChild(dot); g.appendChild(label);
+      var g = root.querySelector("g.place[data-place='" + p.id.replace(/['\\]/g, "\\$&") + "']");
+      if (!g) return;
       g.addEventListener("click", function () { showPlace(p.id); });
-      s.appendChild(g);
-      markers[p.id] = { g: g, ring: ring, dot: dot, label: label, title: title, name: p.name };
+      markers[p.id] = { g: g, ring: g.querySelector(".possible-ring"), dot: g.querySelector(".marker"),
+                        label: g.querySelector(".name"), title: g.querySelector("title"), name: p.name };
     });
-    if (D.places.length) root.appendChild(s);
-    var unplaced = el("p", null);
-    unplaced.id = "unplaced";
-    root.appendChild(unplaced);
-    var legend = el("div", "legend");
-    D.holder_order.forEach(function (h) {
-      var item = el("span", "legend-item");
-      var sw = el("span", "swatch");
-      sw.style.background = holderColour(h);
-      item.appendChild(sw);
-      item.appendChild(el("span", "t", holderName(h)));
-      legend.appendChild(item);
-    });
-    var note = el("span", "muted", "dashed ring: possible holder (fill: holder if not yet)");
-    legend.appendChild(note);
-    root.appendChild(legend);
   }
   function controlByPlace(entries) {
     var out = {};
@@ -238,45 +285,45 @@
     });
     return out;
   }
+  // What a place looks like: fill (a colour or the stripes of a dispute), ring, and its holder.
+  function paintOf(e) {
+    if (!e) return { fill: D.no_record, ring: "none", holder: "", certainty: "none", disputed: false };
+    var f = e.fact;
+    if (f.certainty === "possible") {
+      return { fill: holderColour(e.otherwiseHolder), ring: holderColour(f.holder), holder: f.holder || "", certainty: "possible", disputed: false };
+    }
+    return { fill: e.v.paint || holderColour(f.holder), ring: "none", holder: f.holder || "", certainty: f.certainty,
+             disputed: !!(e.v.paint && e.v.paint.indexOf("url(") === 0) };
+  }
   function renderMap(entries) {
     var control = controlByPlace(entries);
     Object.keys(markers).forEach(function (id) {
-      var m = markers[id], e = control[id];
-      var fill = "#dddddd", ring = "none", holder = "", certainty = "none", text = m.name + ": no control fact on record";
-      if (e) {
-        var f = e.fact;
-        holder = f.holder || "";
-        certainty = f.certainty;
-        if (f.certainty === "possible") {
-          fill = holderColour(e.otherwiseHolder);
-          ring = holderColour(holder);
-        } else {
-          fill = holderColour(holder);
-        }
-        text = m.name + ": " + valueText(f) + ", since " + f.since + " (" + f.event + ")";
-      }
-      m.dot.setAttribute("fill", fill);
-      m.ring.setAttribute("stroke", ring);
-      m.g.setAttribute("data-holder", holder);
-      m.g.setAttribute("data-certainty", certainty);
-      m.g.setAttribute("data-colour", certainty === "possible" ? ring : fill);
+      var m = markers[id], e = control[id], look = paintOf(e);
+      var text = m.name + ": no control fact on record";
+      if (e) text = m.name + ": " + valueText(e.fact) + ", since " + e.fact.since + " (" + e.fact.event + ")";
+      if (m.dot.getAttribute("fill") !== look.fill) m.dot.setAttribute("fill", look.fill);
+      m.ring.setAttribute("stroke", look.ring);
+      m.g.setAttribute("data-holder", look.holder);
+      m.g.setAttribute("data-certainty", look.certainty);
+      m.g.setAttribute("data-disputed", look.disputed ? "true" : "false");
+      m.g.setAttribute("data-colour", look.certainty === "possible" ? look.ring : look.fill);
       m.title.textContent = text;
-      m.label.textContent = m.name + (certainty === "possible" ? " ?" : "");
+      m.label.textContent = m.name + (look.certainty === "possible" ? " ?" : "");
     });
     var unplaced = document.getElementById("unplaced");
     clear(unplaced);
     if (D.unplaced.length) {
-      unplaced.appendChild(el("strong", null, "Not on the map (no coordinates): "));
-      D.unplaced.forEach(function (id, i) {
-        var e = control[id];
+      unplaced.appendChild(el("strong", null, "Not on the map (no coordinates, no area with any): "));
+      D.unplaced.forEach(function (id) {
+        var e = control[id], look = paintOf(e);
         var span = el("span", "unplaced");
         var sw = el("span", "swatch");
-        sw.style.background = e ? holderColour(e.fact.certainty === "possible" ? e.otherwiseHolder : e.fact.holder) : "#dddddd";
-        if (e && e.fact.certainty === "possible") sw.style.borderStyle = "dashed";
+        sw.style.background = look.fill.indexOf("url(") === 0 ? "repeating-linear-gradient(45deg,#999,#999 3px,#fff 3px,#fff 6px)" : look.fill;
+        if (look.certainty === "possible") sw.style.borderStyle = "dashed";
         span.appendChild(sw);
         span.appendChild(el("span", "t", D.place_info[id].name + ": " + (e ? holderName(e.fact.holder) + (e.fact.certainty === "possible" ? " ?" : "") : "no record")));
         span.setAttribute("data-place", id);
-        span.setAttribute("data-holder", e ? (e.fact.holder || "") : "");
+        span.setAttribute("data-holder", look.holder);
         span.addEventListener("click", function () { showPlace(id); });
         unplaced.appendChild(span);
       });
@@ -387,47 +434,122 @@
   }
   function moveCursor(t) {
     if (!cursor) return;
-    var x0 = +chartSvg.getAttribute("data-x0"), x1 = +chartSvg.getAttribute("data-x1");
-    var share = (t - D.timeline.lo) / (D.timeline.hi - D.timeline.lo);
-    var x = x0 + Math.max(0, Math.min(1, share)) * (x1 - x0);
+    var segs = D.timeline.segments, x = segs.length ? segs[segs.length - 1][3] : 0;
+    if (segs.length && t <= segs[0][0]) x = segs[0][2];
+    for (var i = 0; i < segs.length; i++) {
+      var g = segs[i];
+      if (t <= g[1] && t >= g[0]) { x = g[2] + (t - g[0]) / (g[1] - g[0]) * (g[3] - g[2]); break; }
+    }
     cursor.setAttribute("x1", x.toFixed(2));
     cursor.setAttribute("x2", x.toFixed(2));
   }
 
+  // --- the slider's window and the events strip under it -----------------------------
+  var strip = document.getElementById("strip");
+  var period = document.getElementById("period");
+  var windowLo = 0, windowHi = D.days.count - 1;
+  function setWindow(lo, hi) {
+    windowLo = clampDay(lo); windowHi = clampDay(Math.max(hi, lo + 1));
+    slider.min = String(windowLo); slider.max = String(windowHi);
+    clear(strip);
+    var span = windowHi - windowLo;
+    var lastX = -1;
+    D.strip.forEach(function (item) {
+      if (item[0] < windowLo || item[0] > windowHi) return;
+      var x = (item[0] - windowLo) / span * 1000;
+      if (x - lastX < 0.5) return;  // one tick per half unit is as fine as the strip can show
+      lastX = x;
+      var tick = svg("rect", { x: (x - 0.6).toFixed(1), y: 1, width: 1.2, height: 12, "class": "event-tick", "data-day": item[0] });
+      var title = svg("title", {});
+      title.textContent = dayLabel(item[0]) + " · " + item[2] + " · " + item[1];
+      tick.appendChild(title);
+      strip.appendChild(tick);
+    });
+    if (state.when) slider.value = String(state.when.day);
+  }
+  strip.addEventListener("click", function (ev) {
+    var rect = strip.getBoundingClientRect();
+    var day = Math.round(windowLo + (ev.clientX - rect.left) / rect.width * (windowHi - windowLo));
+    var near = null;
+    D.strip.forEach(function (item) { if (near === null || Math.abs(item[0] - day) < Math.abs(near - day)) near = item[0]; });
+    goDay(near === null ? day : near);
+  });
+  function chooseWindow() {
+    var day = state.when ? state.when.day : D.days.count - 1;
+    var label = dayLabel(day).split("-").map(Number);
+    if (period.value === "all") setWindow(0, D.days.count - 1);
+    else if (period.value === "year") setWindow(dayOfDate(label[0], 1, 1), dayOfDate(label[0], 12, 31));
+    else if (period.value === "month") setWindow(dayOfDate(label[0], label[1], 1), dayOfDate(label[0], label[1], lastDay(label[0], label[1])));
+    else { var ab = period.value.split(":"); setWindow(+ab[0], +ab[1]); }
+  }
+  period.addEventListener("change", function () {
+    chooseWindow();
+    if (state.when && (state.when.day < windowLo || state.when.day > windowHi)) goDay(windowLo);
+  });
+
   // --- going to a date -----------------------------------------------------------------
+  var errorNote = document.getElementById("when-error");
+  var address = document.getElementById("address");
+  function showError(text) {
+    errorNote.textContent = text;
+    box.classList.add("bad");
+    box.setAttribute("aria-invalid", "true");
+  }
+  function clearError() {
+    errorNote.textContent = "";
+    box.classList.remove("bad");
+    box.removeAttribute("aria-invalid");
+  }
   function go(when, fromHash) {
+    performance.mark("statustrack-redraw-start");
+    clearError();
+    if (state.when && state.when.label === when.label && state.when.t === when.t) {
+      box.value = when.label;
+      return;  // already there: nothing to compare, nothing to redraw
+    }
     var before = state.prev;
     var entries = entriesAt(when.t);
     state.when = when;
     state.shown = entries;
+    if (when.day < windowLo || when.day > windowHi) { period.value = "all"; setWindow(0, D.days.count - 1); }
+    else if (period.value === "year" || period.value === "month") chooseWindow();
     slider.value = String(when.day);
     box.value = when.label;
-    box.classList.remove("bad");
     var micro = String(((when.t % 1000000) + 1000000) % 1000000);
     while (micro.length < 6) micro = "0" + micro;
-    instantNote.textContent = "instant: " + new Date(Math.floor(when.t / 1000)).toISOString().slice(0, 19) + "." + micro + "Z";
-    var beforeSig = null;
-    if (before) beforeSig = before.sig;
-    renderFacts(entries, beforeSig);
-    renderChanges(entries, before, before ? before.label : "");
+    instantNote.textContent = "instant " + new Date(Math.floor(when.t / 1000)).toISOString().slice(0, 19) + "." + micro + "Z";
+    renderSummary(entries, when);
+    renderFacts(entries, before);
+    renderChanges(entries, before);
     renderMap(entries);
     moveCursor(when.t);
-    var sig = {}, facts = {};
-    entries.forEach(function (e) { sig[e.v.k] = JSON.stringify(e.fact); facts[e.v.k] = e.fact; });
-    state.prev = { sig: sig, facts: facts, label: when.label };
-    if (!fromHash) {
-      var hash = "#" + when.label;
-      if (location.hash !== hash) {
-        try { history.replaceState(null, "", hash); } catch (err) { location.hash = hash; }
-      }
+    var text = {}, facts = {};
+    entries.forEach(function (e) { text[e.v.k] = valueText(e.fact); facts[e.v.k] = e.fact; });
+    state.prev = { text: text, facts: facts, label: when.label };
+    var hash = "#" + when.label;
+    address.textContent = hash;
+    if (!fromHash && location.hash !== hash) {
+      try { history.replaceState(null, "", hash); } catch (err) { location.hash = hash; }
     }
     document.body.setAttribute("data-when", when.label);
+    performance.mark("statustrack-redraw-end");
   }
   function goText(text, fromHash) {
-    var when = parseWhen(text);
-    if (!when) { box.classList.add("bad"); return false; }
+    var when = readWhen(text);
+    if (when.error) { showError(when.error); return false; }
     go(when, fromHash);
     return true;
+  }
+  // The date in the address, decoded; a malformed escape is an error in words, not an exception.
+  function fromAddress() {
+    var raw = location.hash.slice(1);
+    if (!raw) return false;
+    var text;
+    try { text = decodeURIComponent(raw); } catch (err) {
+      showError("the address #" + raw + " is not a date: its %-escapes are malformed");
+      return false;
+    }
+    return goText(text, true);
   }
   function goDay(i) {
     i = clampDay(i);
@@ -447,10 +569,10 @@
   box.addEventListener("keydown", function (ev) { if (ev.key === "Enter") goText(box.value); });
   box.addEventListener("change", function () { goText(box.value); });
   document.addEventListener("keydown", function (ev) {
-    if (ev.target === box || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    if (ev.target === box || ev.target === period || ev.altKey || ev.ctrlKey || ev.metaKey) return;
     var day = state.when ? state.when.day : 0;
-    if (ev.key === "ArrowRight") goDay(day + 1);
-    else if (ev.key === "ArrowLeft") goDay(day - 1);
+    if (ev.key === "ArrowRight" || ev.key === "ArrowUp") { if (ev.shiftKey) stepMonth(1); else goDay(day + 1); }
+    else if (ev.key === "ArrowLeft" || ev.key === "ArrowDown") { if (ev.shiftKey) stepMonth(-1); else goDay(day - 1); }
     else if (ev.key === "PageDown") stepMonth(1);
     else if (ev.key === "PageUp") stepMonth(-1);
     else return;
@@ -469,11 +591,15 @@
       if (speed.value === "month") stepMonth(1); else goDay(day + (speed.value === "week" ? 7 : 1));
     }, 120);
   });
-  window.addEventListener("hashchange", function () { goText(decodeURIComponent(location.hash.slice(1)), true); });
+  window.addEventListener("hashchange", function () { fromAddress(); });
 
   buildMap();
-  var start = location.hash ? decodeURIComponent(location.hash.slice(1)) : "";
-  if (!start || !goText(start, true)) goDay(D.days.count - 1);
+  setWindow(0, D.days.count - 1);
+  if (!fromAddress()) {
+    var problem = errorNote.textContent;
+    goDay(D.days.count - 1);
+    if (problem) showError(problem);
+  }
 
   // A small API for scripts and tests: the same answers the page shows.
   window.statustrack = {
@@ -484,6 +610,6 @@
     factsAt: function (text) { var w = parseWhen(text); return w ? entriesAt(w.t).map(function (e) { return e.fact; }) : null; },
     dayIndex: function (text) { var w = parseWhen(text); return w ? w.day : null; },
     dayEnd: function (text) { var w = parseWhen(text); return w ? w.t : null; },
-    marker: function (id) { var m = markers[id]; return m ? { holder: m.g.getAttribute("data-holder"), colour: m.g.getAttribute("data-colour"), certainty: m.g.getAttribute("data-certainty") } : null; }
+    marker: function (id) { var m = markers[id]; return m ? { holder: m.g.getAttribute("data-holder"), colour: m.g.getAttribute("data-colour"), certainty: m.g.getAttribute("data-certainty"), disputed: m.g.getAttribute("data-disputed") === "true" } : null; }
   };
 })();

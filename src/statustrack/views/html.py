@@ -29,15 +29,15 @@ from zoneinfo import ZoneInfo
 import attrs
 import pendulum
 
+from statustrack.api.query import rank, resolve_when, steps_for, wanted
 from statustrack.core.dates import parse_when
 from statustrack.core.facts import ASPECTS, Fact
 from statustrack.core.history import versions
 from statustrack.log.load import Log
-from statustrack.api.query import rank, resolve_when, steps_for, wanted
 from statustrack.views.facts import fact_json
-from statustrack.views.map import control_places, place_labels, positions, projection
-from statustrack.views.palette import KIND_COLOURS, palette_for
-from statustrack.views.timeline import chart, render_svg, span_of, runs_for
+from statustrack.views.map import base_map, control_map, disputed_swatches, map_legend
+from statustrack.views.palette import KIND_COLOURS, NO_RECORD, palette_for
+from statustrack.views.timeline import chart, render_svg, runs_for, span_of
 
 __all__ = ["day_ends", "html", "micros", "payload"]
 
@@ -163,6 +163,8 @@ def payload(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequenc
                 referenced.setdefault(item[2])
                 if item[3]:
                     holders.setdefault(item[3])
+        if fact.aspect == "control":
+            row["paint"] = palette.swatch(fact).paint
         rows.append(row)
         for ident in (fact.event, *(s.event for s in fact.supports)):
             referenced.setdefault(ident)
@@ -170,18 +172,9 @@ def payload(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequenc
             holders.setdefault(dict(fact.detail).get("holder", ""))
     events = {i: e for i in referenced if (e := _event_json(log, i)) is not None}
     source_ids = {s["id"] for e in events.values() for s in e["sources"]}
-    places = control_places(log)
-    if subjects:
-        shown = {dict(v.fact.about).get("place") for v in kept if v.key.aspect == "control"}
-        places = tuple(p for p in places if p.id in shown)
-    project = projection(places)
-    points = positions(places, project)
-    drawn = [(p, *points[p.id]) for p in places if p.id in points]
-    drawn.sort(key=lambda item: (item[2], item[1]))
-    labels = place_labels([(p.name, x, y) for p, x, y in drawn])
-    place_rows = []
-    for (p, x, y), (lx, ly, anchor) in zip(drawn, labels, strict=True):
-        place_rows.append({"id": p.id, "name": p.name, "x": x, "y": y, "lx": lx, "ly": ly, "anchor": anchor})
+    drawn_map = control_map(log, last.isoformat(), known_at=known_at, subjects=subjects)
+    places = [mk.place for mk in drawn_map.markers]
+    for p in places:
         if p.located is not None:
             source_ids.add(p.located.id)
     place_info = {p.id: {"name": p.name, "kind": p.kind, "aliases": list(p.aliases), "lat": p.lat, "lon": p.lon,
@@ -196,14 +189,42 @@ def payload(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequenc
         "days": {"first": first.isoformat(), "count": (last - first).days + 1,
                  "day0": (first - dt.date(1970, 1, 1)).days, "offsets": day_ends(log.timezone, first, last)},
         "keys": keys, "versions": rows, "events": events, "sources": sources,
-        "places": place_rows, "unplaced": [p.id for p in places if p.lat is None or p.lon is None],
-        "place_info": place_info,
-        "map": {"width": project.width, "height": project.height},
+        "places": [{"id": mk.place.id, "name": mk.place.name} for mk in drawn_map.markers if mk.drawn],
+        "unplaced": [mk.place.id for mk in drawn_map.markers if not mk.drawn],
+        "place_info": place_info, "no_record": NO_RECORD,
         "holders": {h: {"colour": palette.holder(h), "name": log.registry.name(h)} for h in holders if h},
         "holder_order": [h for h in palette.holders if h in holders] + [h for h in holders if h and h not in palette.holders],
         "kinds": KIND_COLOURS,
-        "timeline": {"lo": micros(drawn_chart.lo), "hi": micros(drawn_chart.hi)},
+        "timeline": {"lo": micros(drawn_chart.lo), "hi": micros(drawn_chart.hi),
+                     "segments": [[micros(g.lo), micros(g.hi), g.x0, g.x1] for g in drawn_chart.segments]},
+        "periods": _periods(drawn_chart, first, log.timezone),
+        "strip": _strip(log, first, last),
     }
+
+
+def _day_index(instant: pendulum.DateTime, first: dt.date, tz: str) -> int:
+    local = instant.in_tz(tz)
+    return (dt.date(local.year, local.month, local.day) - first).days
+
+
+def _periods(drawn: Any, first: dt.date, tz: str) -> list[list[Any]]:
+    """The slider's windows: the busy spans the timeline widens, as [label, first day, last day]."""
+    out = []
+    for segment in drawn.segments:
+        if segment.zoom > 1:
+            a, b = _day_index(segment.lo, first, tz), _day_index(segment.hi, first, tz) - 1
+            out.append([f"{segment.lo.in_tz(tz).year}–{segment.hi.in_tz(tz).subtract(days=1).year}", a, b])
+    return out
+
+
+def _strip(log: Log, first: dt.date, last: dt.date) -> list[list[Any]]:
+    """The events under the slider: [day index, event id, kind], by date."""
+    out = []
+    for event in log.events:
+        day = _day_index(event.date.start, first, log.timezone)
+        if 0 <= day <= (last - first).days:
+            out.append([day, event.id, event.kind])
+    return sorted(out)
 
 
 def _json_for_script(data: Any) -> str:
@@ -220,12 +241,23 @@ def _asset(name: str) -> str:
     return resources.files("statustrack.views").joinpath(name).read_text(encoding="utf-8")
 
 
+def _svg_markup(node: Any) -> str:
+    return node.markup().strip()
+
+
 def html(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None,
-         known_at: str | None = None) -> str:
+             known_at: str | None = None) -> str:
     """The `html` command's page, the explorer, as one HTML text."""
     data = payload(log, aspects=aspects, subjects=subjects, known_at=known_at)
     svg = render_svg(chart(log, aspects=aspects, subjects=subjects, known_at=known_at))
     svg = svg.split("?>", 1)[1].strip() if svg.startswith("<?xml") else svg
+    last = dt.date.fromisoformat(data["days"]["first"]) + dt.timedelta(days=data["days"]["count"] - 1)
+    drawn_map = control_map(log, last.isoformat(), known_at=known_at, subjects=subjects)
+    disputes = disputed_swatches(log)
+    palette = palette_for(log)
+    swatches = [palette.holder_swatch(h) for h in data["holder_order"]] + list(disputes)
+    map_svg = _svg_markup(base_map(drawn_map, disputes)) if data["places"] else ""
+    legend_svg = _svg_markup(map_legend(palette.legend(swatches), width=760, columns=2))
     script = _asset("explorer.js")
     style = _asset("explorer.css")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
@@ -234,6 +266,7 @@ def html(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[s
     title = escape(f"{log.name}: explorer", quote=True)
     known = f", as recorded by {known_at}" if known_at else ""
     heading = escape(f"{log.name}{known}", quote=True)
+    periods = "".join(f'<option value="{a}:{b}">{escape(label)}</option>' for label, a, b in data["periods"])
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -251,25 +284,29 @@ def html(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[s
  <div class="controls">
   <button type="button" id="play" title="play / pause">▶</button>
   <select id="speed" title="step per tick"><option value="day">a day</option><option value="week" selected>a week</option><option value="month">a month</option></select>
-  <input type="range" id="slider" min="0" max="{data['days']['count'] - 1}" step="1" value="0" aria-label="date">
-  <input type="text" id="when" size="24" spellcheck="false" aria-label="date or instant" title="a day (2020-11-10), month, year or instant (2020-11-09T22:00+04:00); Enter to go">
-  <span id="instant" class="muted"></span>
+  <select id="period" title="the slider's span: narrow it to pick a day with the mouse"><option value="all">whole span</option>{periods}<option value="year">the date's year</option><option value="month">the date's month</option></select>
+  <div id="track"><input type="range" id="slider" min="0" max="{data['days']['count'] - 1}" step="1" value="0" aria-label="date"><svg id="strip" aria-label="events under the slider" preserveAspectRatio="none" viewBox="0 0 1000 14"></svg></div>
+  <input type="text" id="when" size="22" spellcheck="false" aria-label="date or instant" aria-describedby="when-error" title="a day (2020-11-10), month, year or instant (2020-11-09T22:00+04:00); Enter to go">
+  <span id="when-error" role="alert"></span>
  </div>
- <p class="hint">← → a day · PageUp/PageDown a month · the date is in the address (#2020-11-10) · {escape(log.timezone)} time</p>
+ <p class="hint">← → a day · shift ← → (or PageUp/PageDown) a month · address: <code id="address"></code> · <span id="instant"></span> · {escape(log.timezone)} time</p>
 </header>
 <main>
  <section id="left">
+  <section id="summary" aria-label="summary of the date"></section>
   <div id="changes" aria-live="polite"></div>
   <div id="facts"></div>
+  <details id="timeline" open><summary>timeline (click a bar or a mark for its events)</summary>
+{svg}
+  </details>
  </section>
  <section id="right">
-  <div id="map"></div>
+  <div id="map">{map_svg}</div>
+  <div id="map-legend">{legend_svg}</div>
+  <p id="unplaced"></p>
   <aside id="details"><p class="muted">Click a fact, a place or a bar to see its events, notes and sources.</p></aside>
  </section>
 </main>
-<section id="timeline">
-{svg}
-</section>
 <script type="application/json" id="statustrack-data">{_json_for_script(data)}</script>
 <script>{script}</script>
 </body>

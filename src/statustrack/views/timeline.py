@@ -1,7 +1,13 @@
-"""The timeline chart: one row per subject, one bar per value run, as deterministic SVG.
+"""The timeline chart: one row per subject, one bar per standing value, one mark per act, as
+deterministic SVG.
 
 Bars come from `runs.runs_of`: a run is drawn from `valid_from` to `valid_to` (to the
-chart's end while it still holds) in its swatch's colour (control: the holder). The span
+chart's end while it still holds) in its swatch's colour (control: the holder, in stripes
+of each account's holder when the accounts differ; everything else: its event's kind).
+Acts (the aspects in `ACT_ROWS`: resolutions, statements, recognition acts) hold nothing
+over time, so each is a mark at its date, on one row per actor or per stance. A span
+that covers decades gets a broken axis: the years where the log changes most are
+widened (shaded, with their zoom factor), the quiet years between them narrowed. The span
 in which the run may not have begun yet (its fact's `interval.start` to `interval.end`)
 is hatched over the bar; a pending run (announced, not yet in effect) is a thin dashed
 bar at the top of its subject's row. The conflict aspect's wars, offensives and
@@ -16,20 +22,20 @@ from collections.abc import Sequence
 import attrs
 import pendulum
 
+from statustrack.api.query import resolve_when, steps_for, wanted
 from statustrack.core.dates import BEGINNING, END, parse_edtf
-from statustrack.errors import QueryError
 from statustrack.core.facts import ASPECTS
 from statustrack.core.history import Run, runs_of, versions
+from statustrack.errors import QueryError
 from statustrack.log.load import Log
-from statustrack.api.query import resolve_when, steps_for, wanted
 from statustrack.views.facts import iso
-from statustrack.views.palette import BAND_KINDS, Palette, Swatch, palette_for
+from statustrack.views.palette import BAND_KINDS, Palette, Swatch, palette_for, stripes_pattern
 from statustrack.views.svg import Node, element
 
-__all__ = ["Bar", "Chart", "Row", "chart", "render_svg", "timeline"]
+__all__ = ["ACT_ROWS", "Bar", "Chart", "Row", "Segment", "axis_segments", "chart", "render_svg", "timeline"]
 
 WIDTH = 1200
-LABEL_W = 190
+LABEL_W = 210
 RIGHT = 24
 ROW_H = 20
 BAR_H = 14
@@ -58,11 +64,78 @@ class Bar:
     possible_end: pendulum.DateTime | None
     swatch: Swatch
     label: str
+    act: bool = False
 
     @property
     def pending(self) -> bool:
         """True for a pending run: announced, not yet in effect."""
         return self.run.key.pending
+
+
+#: The aspects whose facts are acts, drawn as marks, and what one row gathers: the acting
+#: actor, or the stance taken (the value without its sources).
+ACT_ROWS = {"resolution": "actor", "recognition": "value"}
+
+
+@attrs.frozen
+class Segment:
+    """A piece of the axis: the instants `lo`..`hi` drawn linearly between x `x0` and `x1`."""
+
+    lo: pendulum.DateTime
+    hi: pendulum.DateTime
+    x0: float
+    x1: float
+    zoom: float  # px per day here, over px per day of a linear axis
+
+    def x(self, instant: pendulum.DateTime) -> float:
+        """The x of an instant inside the segment."""
+        share = (instant - self.lo).total_seconds() / (self.hi - self.lo).total_seconds()
+        return self.x0 + share * (self.x1 - self.x0)
+
+
+def axis_segments(lo: pendulum.DateTime, hi: pendulum.DateTime, changes: Sequence[pendulum.DateTime],
+                  tz: str) -> tuple[Segment, ...]:
+    """The axis from `lo` to `hi`: one linear segment for a span under 15 years; else the busy years
+    (at least 4 changes and twice the mean per year, gaps of up to 2 years bridged) share 70% of the
+    width and the quiet years between them 30%."""
+    x0, x1 = float(LABEL_W), float(WIDTH - RIGHT)
+    years = range(lo.in_tz(tz).year, hi.in_tz(tz).year + 1)
+    if len(years) < 15:
+        return (Segment(lo, hi, x0, x1, 1.0),)
+    counts = dict.fromkeys(years, 0)
+    for t in changes:
+        if lo <= t <= hi:
+            counts[t.in_tz(tz).year] += 1
+    mean = sum(counts.values()) / len(years)
+    busy = [y for y in years if counts[y] >= max(4.0, 2 * mean)]
+    if not busy:
+        return (Segment(lo, hi, x0, x1, 1.0),)
+    runs: list[list[int]] = []
+    for y in busy:
+        if runs and y - runs[-1][1] <= 3:
+            runs[-1][1] = y
+        else:
+            runs.append([y, y])
+    cuts: list[tuple[pendulum.DateTime, pendulum.DateTime, bool]] = []
+    start = lo
+    for first, last in runs:
+        a = max(lo, pendulum.datetime(first, 1, 1, tz=tz))
+        b = min(hi, pendulum.datetime(last + 1, 1, 1, tz=tz))
+        if a > start:
+            cuts.append((start, a, False))
+        cuts.append((a, b, True))
+        start = b
+    if start < hi:
+        cuts.append((start, hi, False))
+    days = {flag: sum((b - a).total_seconds() for a, b, f in cuts if f == flag) for flag in (True, False)}
+    share = {True: 0.7, False: 0.3} if days[False] else {True: 1.0, False: 0.0}
+    total = (hi - lo).total_seconds()
+    out, x = [], x0
+    for a, b, flag in cuts:
+        width = (x1 - x0) * share[flag] * (b - a).total_seconds() / days[flag]
+        out.append(Segment(a, b, x, x + width, (width / (x1 - x0)) / ((b - a).total_seconds() / total)))
+        x += width
+    return tuple(out)
 
 
 @attrs.frozen
@@ -77,12 +150,25 @@ class Chart:
     bars: tuple[Bar, ...]
     band: tuple[Bar, ...]
     legend: tuple[Swatch, ...]
+    segments: tuple[Segment, ...] = ()
 
     def x(self, instant: pendulum.DateTime) -> float:
-        """The x coordinate of `instant`."""
+        """The x coordinate of `instant` (on the broken axis, when there is one)."""
+        if instant <= self.lo:
+            return float(LABEL_W)
+        if instant >= self.hi:
+            return float(WIDTH - RIGHT)
+        for segment in self.segments:
+            if instant <= segment.hi:
+                return segment.x(instant)
         span = (self.hi - self.lo).total_seconds()
         share = (instant - self.lo).total_seconds() / span
-        return LABEL_W + max(0.0, min(1.0, share)) * (WIDTH - LABEL_W - RIGHT)
+        return LABEL_W + share * (WIDTH - LABEL_W - RIGHT)
+
+    @property
+    def broken(self) -> bool:
+        """True when the axis is in several segments."""
+        return len(self.segments) > 1
 
 
 def runs_for(log: Log, known_at: pendulum.DateTime | None) -> tuple[Run, ...]:
@@ -115,7 +201,7 @@ def _bound(log: Log, text: str, end: bool) -> pendulum.DateTime:
 
 
 def _label(fact_swatch: Swatch, run: Run) -> str:
-    return fact_swatch.label if run.key.aspect in ("control", "conflict") else run.fact.value
+    return fact_swatch.label if run.key.aspect == "control" else _stance(run.fact.value)
 
 
 def chart(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None,
@@ -137,7 +223,7 @@ def chart(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[
     rank = {a: i for i, a in enumerate(ASPECTS)}
     subjects_seen: dict[tuple[str, str], str] = {}
     for r in sorted(shown, key=lambda r: r.valid_from):
-        subjects_seen.setdefault((r.key.aspect, r.key.subject), r.fact.subject_name)
+        subjects_seen.setdefault(_row_key(log, r), _row_name(log, r))
     ordered = sorted(subjects_seen.items(), key=lambda kv: (rank.get(kv[0][0], len(rank)), kv[0][0],
                                                              kv[1].casefold(), kv[0][1]))
     rows: list[Row] = []
@@ -148,17 +234,42 @@ def chart(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[
             rows.append(Row(aspect, None, aspect))
         index[(aspect, subject)] = len(rows)
         rows.append(Row(aspect, subject, name))
-    bars = tuple(_bar(index[(r.key.aspect, r.key.subject)], r, lo, hi, palette) for r in shown)
+    bars = tuple(_bar(index[_row_key(log, r)], r, lo, hi, palette) for r in shown)
     band = tuple(_bar(-1, r, lo, hi, palette) for r in runs
                  if r.key.aspect == "conflict" and not r.key.pending and palette.kind_of(r.fact) in BAND_KINDS
                  and _overlaps(r, lo, hi))
-    legend = palette.legend([b.swatch for b in bars if b.run.key.aspect == "control"]
-                            + [b.swatch for b in (*band, *bars) if b.run.key.aspect == "conflict"])
+    legend = palette.legend([b.swatch for b in (*bars, *band)])
+    changes = [t for b in (*bars, *band) for t in (b.run.valid_from, b.run.valid_to) if t is not None]
     what = ", ".join(aspects) if aspects else "every aspect"
     about = f" about {', '.join(subjects)}" if subjects else ""
     known = f", as recorded by {known_at}" if known_at else ""
     title = f"{log.name}: {what}{about}, {_day(lo, log.timezone)} to {_day(hi, log.timezone)}{known}"
-    return Chart(title, lo, hi, log.timezone, tuple(rows), bars, band, legend)
+    return Chart(title, lo, hi, log.timezone, tuple(rows), bars, band, legend,
+                 axis_segments(lo, hi, changes, log.timezone))
+
+
+def _row_key(log: Log, run: Run) -> tuple[str, str]:
+    """The row a run is drawn on: its subject's, or for an act its actor's or its stance's."""
+    gather = ACT_ROWS.get(run.key.aspect)
+    if gather == "actor":
+        return run.key.aspect, "actor:" + dict(run.fact.about).get("actor", run.key.subject)
+    if gather == "value":
+        return run.key.aspect, "value:" + _stance(run.fact.value)
+    return run.key.aspect, run.key.subject
+
+
+def _row_name(log: Log, run: Run) -> str:
+    kind, _, ident = _row_key(log, run)[1].partition(":")
+    if kind == "actor" and ACT_ROWS.get(run.key.aspect):
+        return log.registry.name(ident)
+    if kind == "value" and ACT_ROWS.get(run.key.aspect):
+        return ident
+    return run.fact.subject_name
+
+
+def _stance(value: str) -> str:
+    """A value without the sources it names (`recognizes independence (per x, y)`)."""
+    return value.split(" (per ", 1)[0]
 
 
 def _day(instant: pendulum.DateTime, tz: str) -> str:
@@ -174,7 +285,8 @@ def _bar(row: int, run: Run, lo: pendulum.DateTime, hi: pendulum.DateTime, palet
     end = run.valid_to if run.valid_to is not None else hi
     possible_end = min(fact.interval.end, end) if fact.interval.end > run.valid_from else None
     swatch = palette.swatch(fact)
-    return Bar(row, run, run.valid_from, end, possible_end, swatch, _label(swatch, run))
+    act = run.key.aspect in ACT_ROWS
+    return Bar(row, run, run.valid_from, end, possible_end, swatch, _label(swatch, run), act)
 
 
 def _ticks(chart_: Chart) -> tuple[list[tuple[pendulum.DateTime, str]], list[pendulum.DateTime]]:
@@ -220,18 +332,56 @@ def _ticks(chart_: Chart) -> tuple[list[tuple[pendulum.DateTime, str]], list[pen
     return labelled, small
 
 
+def _year_ticks(c: Chart) -> tuple[list[tuple[pendulum.DateTime, str]], list[pendulum.DateTime]]:
+    """Ticks of a broken axis: in each segment, years at a step its width leaves room for."""
+    labelled, small = [], []
+    for segment in c.segments:
+        lo, hi = segment.lo.in_tz(c.tz), segment.hi.in_tz(c.tz)
+        px_per_year = (segment.x1 - segment.x0) / max((hi - lo).total_seconds() / (365.25 * 86400), 1e-9)
+        every = next((n for n in (1, 2, 5, 10, 20, 50) if n * px_per_year >= 34), 100)
+        year = lo.year if (lo.month, lo.day) == (1, 1) else lo.year + 1
+        while year <= hi.year:
+            t = pendulum.datetime(year, 1, 1, tz=c.tz)
+            if t > hi:
+                break
+            if year % every == 0 and (not labelled or c.x(t) - c.x(labelled[-1][0]) >= 34):
+                labelled.append((t, str(year)))
+            elif px_per_year >= 6:
+                small.append(t)
+            year += 1
+    return labelled, small
+
+
+def _fit(names: Sequence[str], limit: int = 32) -> list[str]:
+    """Row names shortened to `limit` characters with an ellipsis in the middle, keeping the end
+    that tells apart names with the same beginning; never two the same unless they were."""
+    out = []
+    for name in names:
+        if len(name) <= limit:
+            out.append(name)
+            continue
+        tail = 12
+        short = name[:limit - tail - 1] + "…" + name[-tail:]
+        while short in out and tail < limit - 4:
+            tail += 4
+            short = name[:limit - tail - 1] + "…" + name[-tail:]
+        out.append(short)
+    return out
+
+
 def render_svg(c: Chart) -> str:
     """The chart as a standalone SVG document."""
     top = 34 + (BAND_H + 10 if c.band else 0)
     axis_y = top
     rows_y = axis_y + 20
     legend_y = rows_y + len(c.rows) * ROW_H + 16
-    legend_rows = (len(c.legend) + 2 + 4) // 5
+    legend_rows = (len(c.legend) + 3 + 3) // 4
     height = legend_y + legend_rows * 20 + 16
     root = element("svg", xmlns="http://www.w3.org/2000/svg", width=WIDTH, height=height,
                    viewBox=f"0 0 {WIDTH} {height}", font_family=FONT, font_size=11, class_="statustrack-timeline",
                    data_lo=iso(c.lo), data_hi=iso(c.hi), data_x0=float(LABEL_W), data_x1=float(WIDTH - RIGHT),
-                   data_top=float(axis_y), data_bottom=float(legend_y - 10))
+                   data_top=float(axis_y), data_bottom=float(legend_y - 10),
+                   data_segments=" ".join(f"{iso(s.lo)},{iso(s.hi)},{s.x0:.2f},{s.x1:.2f}" for s in c.segments))
     defs = root.add(element("defs"))
     pattern = defs.add(element("pattern", id="possible", patternUnits="userSpaceOnUse", width=6, height=6,
                                patternTransform="rotate(45)"))
@@ -239,25 +389,42 @@ def render_svg(c: Chart) -> str:
     dark = defs.add(element("pattern", id="possible-dark", patternUnits="userSpaceOnUse", width=6, height=6,
                             patternTransform="rotate(45)"))
     dark.add(element("rect", width=2, height=6, fill="#000000", fill_opacity="0.35"))
+    for swatch in c.legend:
+        if swatch.stripes:
+            defs.add(stripes_pattern(swatch))
     root.add(element("rect", width=WIDTH, height=height, fill="#ffffff"))
     root.add(element("text", c.title, x=10, y=20, font_size=14, font_weight="bold"))
+    bottom = legend_y - 10
+    if c.broken:
+        zoomed = root.add(element("g", class_="zoomed"))
+        for segment in c.segments:
+            if segment.zoom > 1:
+                zoomed.add(element("rect", x=segment.x0, y=float(axis_y - 2), width=segment.x1 - segment.x0,
+                                   height=float(bottom - axis_y + 2), fill="#fff8e1", class_="zoomed-span"))
+                zoomed.add(element("text", f"×{segment.zoom:.1f}", x=segment.x1 - 3, y=float(bottom - 3),
+                                   text_anchor="end", fill="#b08800", font_size=10))
     if c.band:
         root.add(element("text", "conflict", x=LABEL_W - 8, y=34 + BAND_H / 2 + 4, text_anchor="end",
                          font_weight="bold"))
         band = root.add(element("g", class_="band"))
         for bar in c.band:
             _draw(band, c, bar, 34.0, BAND_H, "band")
-    labelled, small = _ticks(c)
+    labelled, small = _year_ticks(c) if c.broken else _ticks(c)
     axis = root.add(element("g", class_="axis", stroke="#bbbbbb"))
-    bottom = legend_y - 10
     for t in small:
         axis.add(element("line", x1=c.x(t), x2=c.x(t), y1=float(rows_y - 4), y2=float(bottom), stroke="#eeeeee"))
     for t, label in labelled:
         axis.add(element("line", x1=c.x(t), x2=c.x(t), y1=float(axis_y + 4), y2=float(bottom), stroke="#cccccc"))
         axis.add(element("text", label, x=c.x(t), y=float(axis_y + 12), text_anchor="middle", stroke="none",
                          fill="#444444", class_="tick"))
+    for segment in c.segments[1:]:  # the breaks: a double slash across the axis
+        x = segment.x0
+        axis.add(element("path", d=f"M{x - 5:g} {axis_y + 20} L{x - 1:g} {axis_y + 2} M{x + 1:g} {axis_y + 20} "
+                                   f"L{x + 5:g} {axis_y + 2}", stroke="#555555", stroke_width="1.2",
+                         class_="axis-break"))
     rows = root.add(element("g", class_="rows"))
-    for i, row in enumerate(c.rows):
+    names = _fit([row.name for row in c.rows])
+    for i, (row, name) in enumerate(zip(c.rows, names, strict=True)):
         y = rows_y + i * ROW_H
         if row.subject is None:
             rows.add(element("text", row.name, x=8, y=float(y + 14), font_weight="bold", class_="aspect"))
@@ -265,19 +432,32 @@ def render_svg(c: Chart) -> str:
         if i % 2:
             rows.add(element("rect", x=float(LABEL_W), y=float(y), width=float(WIDTH - LABEL_W - RIGHT),
                              height=float(ROW_H), fill="#000000", fill_opacity="0.03"))
-        name = row.name if len(row.name) <= 28 else row.name[:27] + "…"
         label = rows.add(element("text", name, x=LABEL_W - 8, y=float(y + 14), text_anchor="end",
                                  class_="subject", data_subject=row.subject))
         label.add(element("title", row.name))
     bars = root.add(element("g", class_="bars"))
     for bar in c.bars:
         y = rows_y + bar.row * ROW_H
-        if bar.pending:
+        if bar.act:
+            _mark(bars, c, bar, float(y + ROW_H / 2))
+        elif bar.pending:
             _draw(bars, c, bar, float(y + 1), 5.0, "pending")
         else:
             _draw(bars, c, bar, float(y + (ROW_H - BAR_H) / 2), float(BAR_H), "run")
     _legend(root, c, float(legend_y))
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + root.markup()
+
+
+def _mark(parent: Node, c: Chart, bar: Bar, y: float) -> None:
+    """An act: a diamond at its date in its kind's colour."""
+    x = c.x(bar.start)
+    group = parent.add(element("g", class_="act-group", data_run=str(bar.run.run), data_event=bar.run.fact.event,
+                               data_aspect=bar.run.key.aspect, data_subject=bar.run.key.subject))
+    mark = group.add(element("path", d=f"M{x:g} {y - 6:g} L{x + 5:g} {y:g} L{x:g} {y + 6:g} L{x - 5:g} {y:g} Z",
+                             fill=bar.swatch.paint, stroke="#333333", stroke_width="0.6", class_="act",
+                             data_from=iso(bar.start), data_swatch=f"{bar.swatch.group}:{bar.swatch.ident}"))
+    fact = bar.run.fact
+    mark.add(element("title", f"{fact.subject_name}: {fact.value}, {fact.since} ({fact.event})"))
 
 
 def _title(bar: Bar, tz: str) -> str:
@@ -294,7 +474,7 @@ def _draw(parent: Node, c: Chart, bar: Bar, y: float, h: float, cls: str) -> Non
     common = {"data_run": str(bar.run.run), "data_event": bar.run.fact.event, "data_aspect": bar.run.key.aspect,
               "data_subject": bar.run.key.subject}
     group = parent.add(element("g", class_=f"{cls}-group", **common))
-    rect = group.add(element("rect", x=x0, y=y, width=width, height=h, fill=bar.swatch.colour, class_=cls,
+    rect = group.add(element("rect", x=x0, y=y, width=width, height=h, fill=bar.swatch.paint, class_=cls,
                              data_from=iso(bar.start), data_to=iso(bar.run.valid_to) if bar.run.valid_to else "",
                              data_swatch=f"{bar.swatch.group}:{bar.swatch.ident}",
                              stroke="#333333" if cls == "pending" else None,
@@ -306,7 +486,7 @@ def _draw(parent: Node, c: Chart, bar: Bar, y: float, h: float, cls: str) -> Non
         hatch = "url(#possible)" if _ink(bar.swatch.colour) == "#ffffff" else "url(#possible-dark)"
         group.add(element("rect", x=x0, y=y, width=max(px1 - x0, 1.0), height=h, fill=hatch,
                           class_="possible", data_from=iso(bar.start), data_to=iso(bar.possible_end)))
-    if cls != "pending" and len(bar.label) * CHAR_W + 8 < width:
+    if cls != "pending" and not bar.swatch.stripes and len(bar.label) * CHAR_W + 8 < width:
         group.add(element("text", bar.label, x=x0 + 4, y=y + h / 2 + 4, fill=_ink(bar.swatch.colour),
                           class_="label", pointer_events="none"))
 
@@ -320,20 +500,27 @@ def _ink(colour: str) -> str:
 def _legend(root: Node, c: Chart, y: float) -> None:
     group = root.add(element("g", class_="legend"))
     items: list[tuple[str, dict[str, object]]] = [
-        (s.label, {"fill": s.colour, "data_swatch": f"{s.group}:{s.ident}"}) for s in c.legend]
+        (s.label if s.group != "kind" else f"{s.label} (event kind)",
+         {"fill": s.paint, "data_swatch": f"{s.group}:{s.ident}"}) for s in c.legend]
     items.append(("possible: may not have begun yet", {"fill": "#777777", "hatched": True}))
     items.append(("pending: announced, not yet in effect", {"fill": "#dddddd", "pending": True}))
-    per_row, col_w = 5, (WIDTH - 20) / 5
+    if any(b.act for b in c.bars):
+        items.append(("◆ an act at its date (colour: its kind)", {"act": True}))
+    per_row, col_w = 4, (WIDTH - 20) / 4
     for i, (label, style) in enumerate(items):
         x, yy = 10 + (i % per_row) * col_w, y + (i // per_row) * 20
-        hatched, pending = style.pop("hatched", False), style.pop("pending", False)
+        hatched, pending, act = style.pop("hatched", False), style.pop("pending", False), style.pop("act", False)
         entry = group.add(element("g", class_="legend-entry", data_label=label))
-        entry.add(element("rect", x=x, y=yy, width=18.0, height=5.0 if pending else 12.0, stroke="#333333",
-                          stroke_width="0.6", stroke_dasharray="2 1" if pending else None, **style))
+        if act:
+            entry.add(element("path", d=f"M{x + 9:g} {yy:g} L{x + 14:g} {yy + 6:g} L{x + 9:g} {yy + 12:g} "
+                                        f"L{x + 4:g} {yy + 6:g} Z", fill="#ffffff", stroke="#333333",
+                              stroke_width="0.6"))
+        else:
+            entry.add(element("rect", x=x, y=yy, width=18.0, height=5.0 if pending else 12.0, stroke="#333333",
+                              stroke_width="0.6", stroke_dasharray="2 1" if pending else None, **style))
         if hatched:
             entry.add(element("rect", x=x, y=yy, width=18.0, height=12.0, fill="url(#possible)"))
-        name = label if len(label) <= 40 else label[:39] + "…"
-        entry.add(element("text", name, x=x + 24, y=yy + 10))
+        entry.add(element("text", label, x=x + 24, y=yy + 10))
 
 
 def timeline(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None,
