@@ -278,7 +278,8 @@ LEGEND_COLOURS = """() => {
 }"""
 
 
-@pytest.mark.parametrize(("day", "disputed"), [("1994-05-12", {"kalbajar", "shusha"}), ("2020-11-10", {"kalbajar"})])
+@pytest.mark.parametrize(("day", "disputed"), [("1994-05-12", {"aghdam", "kalbajar", "lachin", "shusha"}),
+                                                  ("2020-11-10", {"aghdam", "kalbajar", "lachin"})])
 def test_explorer_draws_disputed_places_as_disputed(page: Page, day: str, disputed: set[str]) -> None:
     """Kalbajar (and Shusha in 1994) are striped on the explorer's map, as on the CLI map, and the
     legend holds every colour the map uses."""
