@@ -29,7 +29,10 @@ from statustrack.core.dates import parse_edtf
 from statustrack.api import write as store
 from statustrack.index import append as extend
 from statustrack.errors import LogInvalid
-from statustrack.index.build import INDEX_NAME, build, current_key, open_file
+from statustrack.api.reader import Indexed
+from statustrack.index.build import build
+from statustrack.index.keys import INDEX_NAME, current_key
+from statustrack.index.read import open_file
 from statustrack.log.ledger import ledger_state, read_ledger, verify
 from statustrack.log.load import load_log
 from statustrack.log.parse import read_text
@@ -193,7 +196,7 @@ def check_extension(items: list[ev.Event], indexed: int, batches: list[tuple[int
         extended, built = _rows(fast / INDEX_NAME), _rows(scratch)
         for table in built:
             assert extended[table] == built[table], table
-        one, other = (attrs.evolve(log, cache={"index": open_file(p)}) for p in (fast / INDEX_NAME, scratch))
+        one, other = (Indexed(open_file(p), None, log) for p in (fast / INDEX_NAME, scratch))
         try:
             whens = _instants(scratch)
             for when in whens:
@@ -201,8 +204,8 @@ def check_extension(items: list[ev.Event], indexed: int, batches: list[tuple[int
             for lo, hi in zip(whens, whens[1:]):
                 assert diff(one, lo, hi).changes == diff(other, lo, hi).changes
         finally:
-            one.cache["index"].close()
-            other.cache["index"].close()
+            one.close()
+            other.close()
 
 
 # Each example records into two logs on disk and builds a third index (about 2 s here), so
@@ -318,7 +321,7 @@ def test_indexed_record_killed_at_each_point(tmp_path: Path, point: str) -> None
     child.join()
     assert child.exitcode == -signal.SIGKILL
     log = load_log(root)
-    seals, problems = read_ledger(root, log.root)
+    seals, problems = read_ledger(root, log.shown)
     problems += verify(log, seals)
     if point == "between":
         assert [(p.event, p.message) for p in problems] == [("killed", "not sealed yet")]

@@ -31,7 +31,7 @@ _WHERE = {
     "Answer": "api.query", "Change": "api.query", "Diff": "api.query", "at": "api.query", "diff": "api.query", "slide": "api.query", "sweep": "api.query",
     "counted_events": "core.replay", "State": "core.replay", "replay": "core.replay", "timeline": "core.replay",
     "Version": "core.history", "Run": "core.history", "versions": "core.history", "runs_of": "core.history",
-    "load_indexed": "index.build",
+    "load_indexed": "api.reader", "open_log": "api.reader",
     "history": "api.explore", "show": "api.explore", "subjects": "api.explore", "why": "api.explore", "export": "api.export",
 }
 

@@ -18,6 +18,7 @@ from statustrack.errors import MAX_QUOTE, LogInvalid, Problem, StatustrackError,
 from statustrack.core.facts import ASPECTS
 from statustrack.core.facts import STANCES
 from statustrack.api.query import at, diff, resolve_when
+from statustrack.api.reader import Indexed, Source, open_log
 from statustrack.core.registry import LEVELS
 from statustrack.views.facts import FORMATS, raw_csv, render_answer, render_diff, render_problems
 
@@ -258,7 +259,7 @@ def _run(args: argparse.Namespace) -> int:
                       sys.stdout if args.format != "table" else sys.stderr)
             return EXIT_INVALID
         if args.format == "table":
-            sys.stdout.write(f"valid: {log.root}: {len(log.events)} events, {len(log.registry.sources)} sources, "
+            sys.stdout.write(f"valid: {log.shown}: {len(log.events)} events, {len(log.registry.sources)} sources, "
                              f"{len(log.registry.places)} places, {len(log.registry.actors)} actors\n")
         else:
             sys.stdout.write(render_problems((), args.format))
@@ -270,9 +271,7 @@ def _run(args: argparse.Namespace) -> int:
     if getattr(args, "handler", None) is not None:
         return args.handler(args)
     if args.command in ("at", "diff") and not args.known_at:
-        from statustrack.index.build import load_indexed
-
-        log = load_indexed(args.log)
+        log = open_log(args.log)
     else:
         log = _load(args)
     if args.command == "at":
@@ -318,12 +317,12 @@ def _filters(args: argparse.Namespace) -> dict[str, object]:
     return {"with_parts": args.with_parts, "levels": args.level, "stances": args.stance}
 
 
-def _note_first(log: Log, args: argparse.Namespace, instant: object) -> None:
+def _note_first(log: Source, args: argparse.Namespace, instant: object) -> None:
     """When a filter finds nothing at a date but the log has such facts later, say when they begin."""
     from statustrack.api.explore import first_in_filter
     from statustrack.api.query import wanted
 
-    if not log.events:  # a log read through its index: the history needs the events
+    if isinstance(log, Indexed):  # a log read through its index: the history needs the events
         log = _load(args)
     keep = wanted(log, args.aspect, args.subject, **_filters(args))
     record = resolve_when(log, args.known_at) if args.known_at else None

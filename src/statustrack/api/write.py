@@ -248,7 +248,7 @@ def _ledger(log: Log, root: Path, *, writing: bool = True) -> list[Seal]:
             msg = f"cannot repair {root / LEDGER} ({e.strerror}); check that the log's directory is writable"
             raise WriteError(msg) from e
         torn = None
-    seals, problems = read_ledger(root, log.root, torn)
+    seals, problems = read_ledger(root, log.shown, torn)
     if problems:
         raise LogInvalid(problems)
     return seals
@@ -349,7 +349,7 @@ def _refuse_unless_verified(log: Log, seals: Sequence[Seal], recovered: Sequence
     problems = [p for p in verify(log, seals) if keep(p)]
     if problems:
         if recovered:
-            problems.insert(0, Problem(f"{log.root.rstrip('/')}/{LEDGER}", None, None,
+            problems.insert(0, Problem(log.file(LEDGER), None, None,
                                        f"note: sealed {len(recovered)} events an interrupted record had written "
                                        f"({', '.join(recovered)})", "nothing to do for those"))
         raise LogInvalid(problems)
@@ -358,7 +358,7 @@ def _refuse_unless_verified(log: Log, seals: Sequence[Seal], recovered: Sequence
 def _read_back(log: Log, target: str, first_line: int, fresh: Sequence[Event]) -> tuple[list[Event], list[Raw]]:
     """`fresh` as their lines in `target` (from `first_line` on) read back, with those
     lines' records: the same events, in the log's format, or `LogInvalid`."""
-    name = f"{log.root.rstrip('/')}/{target}"
+    name = log.file(target)
     raws, problems = read_text(to_jsonl(fresh), name, ".jsonl")
     raws = [attrs.evolve(r, line=(r.line or 0) + first_line - 1) for r in raws]
     rebuilt, more = build_events(raws, log)  # read as the log's format reads them
@@ -506,7 +506,7 @@ def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: 
 def _remember_ledger(root: Path, seals: Sequence[Seal]) -> bool:
     """Let the log's index, if current, remember the ledger the log just verified against."""
     from statustrack.index import append as extend
-    from statustrack.index.build import index_path
+    from statustrack.index.keys import index_path
 
     return extend.remember_ledger(root, index_path(root, False), ledger_state(root, seals))
 
@@ -518,14 +518,15 @@ def _reindex(root: Path, log: Log, target: str, first_line: int, fresh: Sequence
     indexed path. The index is a cache: if it cannot be written, nothing is lost."""
     import sqlite3
 
-    from statustrack.index.build import build, current_key, index_path
+    from statustrack.index.build import build
+    from statustrack.index.keys import current_key, index_path
     from statustrack.core.replay import counted_events, timeline
 
-    name = f"{log.root.rstrip('/')}/{target}"
+    name = log.file(target)
     where = {**log.where, **{e.id: (name, first_line + i) for i, e in enumerate(fresh)}}
     paths = {**log.paths, **{e.id: target for e in fresh}}
     events = sorted([*log.events, *fresh], key=lambda e: (paths[e.id], where[e.id][1] or 0))
-    after = attrs.evolve(log, events=tuple(events), where=where, paths=paths, cache={})
+    after = attrs.evolve(log, events=tuple(events), where=where, paths=paths)
     try:
         key = current_key(root)
         steps = timeline(counted_events(after.events), after.registry)
@@ -544,7 +545,7 @@ def _record_indexed(root: Path, raws: Sequence[Raw], target: str, expect_last: s
     import sqlite3
 
     from statustrack.index import append as extend
-    from statustrack.index.build import index_path, manifest
+    from statustrack.index.keys import index_path, manifest
 
     if (root / PENDING).exists():
         return None
@@ -591,14 +592,14 @@ def _prepare_indexed(opened: Any, root: Path, raws: Sequence[Raw], target: str, 
         msg = (f"the log has moved on: its last recorded event is {state['last']!r}, not {expect_last!r}; "
                "read it again")
         raise Conflict(msg)
-    log = opened.log(str(root))
+    log = opened.settings(str(root), root)
 
     def known(ids: Sequence[str]) -> dict[str, tuple[Event, str]]:
         found = opened.records(ids)
         built, problems = build_events([Raw("event", r, f, n) for f, n, r in found.values()], log)
         if problems or len(built) != len(found):
             raise LookupError(problems)
-        return {e.id: (e, f"{log.root.rstrip('/')}/{found[e.id][0]}") for e in built}
+        return {e.id: (e, log.file(found[e.id][0])) for e in built}
 
     fresh, unchanged, stamp = _fresh(raws, log, known, now)
     if not fresh:
@@ -679,7 +680,7 @@ def verify_log(path: str | os.PathLike[str] | None, *, head_prefix: str | None =
         problems = [attrs.evolve(p, hint="an interrupted record wrote it: the next record or seal seals it")
                     if p.message == _NOT_SEALED and p.event in interrupted else p for p in problems]
         if head_prefix is not None and not reaches(seals, head_prefix.lower()):
-            problems.append(Problem(f"{log.root.rstrip('/')}/{LEDGER}", None, None,
+            problems.append(Problem(log.file(LEDGER), None, None,
                                     f"the chain does not reach head {head_prefix}: the log was rewritten or its "
                                     "ledger truncated or replaced since that head was taken",
                                     "restore the log and its ledger from a copy you trust"))

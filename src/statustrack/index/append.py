@@ -36,10 +36,12 @@ from typing import Any
 
 import attrs
 
-from statustrack.index import build as ix
+from statustrack.index.build import EventRows, Rows, event_rows, history_rows, insert_rows, write_meta
+from statustrack.index.codec import interval_of, registry_of
+from statustrack.index.keys import current_key
 from statustrack.errors import LogInvalid
 from statustrack.core.events import Dissolution, Event
-from statustrack.core.facts import Key
+from statustrack.core.facts import ID_ROLES, Key
 from statustrack.log.load import build_events
 from statustrack.core.model import Log
 from statustrack.log.parse import Raw
@@ -61,12 +63,13 @@ class Opened:
     meta: dict[str, Any]
     path: Path
 
-    def log(self, shown: str) -> Log:
-        """The log's settings and registry as the index keeps them (no events)."""
+    def settings(self, shown: str, directory: Path) -> Log:
+        """The log's settings and registry as the index keeps them, with no events: what
+        checking new events against the indexed ones needs of the log itself."""
         meta = self.meta
-        return Log(meta["name"], meta["timezone"], meta["format"], shown, ix._registry(meta["registry"]), (), {},
-                   horizon=ix._uninterval(meta["horizon"]), polity=meta["polity"],
-                   settings_file=meta["settings_file"])
+        return Log(meta["name"], meta["timezone"], meta["format"], shown, registry_of(meta["registry"]), (), {},
+                   horizon=interval_of(meta["horizon"]), polity=meta["polity"],
+                   settings_file=meta["settings_file"], directory=directory)
 
     def records(self, ids: Iterable[str]) -> dict[str, tuple[str, int, dict[str, Any]]]:
         """The indexed events among `ids`: file, line and record."""
@@ -108,7 +111,7 @@ def open_for_record(root: Path, path: Path, *, verified: bool = True) -> Opened 
         if (verified and not isinstance(meta.get("ledger"), dict)) or "events" not in {
                 r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}:
             raise LookupError
-        if any(meta.get(k) != v for k, v in ix.current_key(root).items()):
+        if any(meta.get(k) != v for k, v in current_key(root).items()):
             raise LookupError
     except (sqlite3.Error, ValueError, LookupError):
         db.close()
@@ -124,7 +127,7 @@ def remember_ledger(root: Path, path: Path, ledger: dict[str, Any]) -> bool:
     if opened is None:
         return False
     try:
-        ix.write_meta(opened.db, {"ledger": ledger})
+        write_meta(opened.db, {"ledger": ledger})
         opened.db.execute("COMMIT")
     except sqlite3.Error:
         return False
@@ -156,8 +159,8 @@ class Extension:
     and their new rows, and the meta keys that change."""
 
     keys: frozenset[Key]
-    history: ix.Rows
-    events: ix.EventRows
+    history: Rows
+    events: EventRows
     counts: dict[str, int]
     catalogue: tuple[set[str], set[str]]
     last_run: int
@@ -223,8 +226,7 @@ def _endable(db: sqlite3.Connection, dissolution: Dissolution, fresh: Sequence[E
 
 def _built(log: Log, found: dict[str, tuple[str, int, dict[str, Any]]]) -> dict[str, tuple[Event, Raw, str, int]]:
     """Indexed events rebuilt from their records, as the loader builds them."""
-    prefix = log.root.rstrip("/")
-    raws = [Raw("event", record, f"{prefix}/{file}", line) for file, line, record in found.values()]
+    raws = [Raw("event", record, log.file(file), line) for file, line, record in found.values()]
     events, problems = build_events(raws, log)
     if problems or len(events) != len(raws):
         msg = "an indexed event no longer builds"
@@ -323,10 +325,10 @@ def plan(opened: Opened, log: Log, target: str, fresh: Sequence[Event], raws: Se
     last_run = int(opened.meta.get("last_run") or 0)
     first_version = (db.execute("SELECT max(id) FROM versions").fetchone()[0] or 0) + 1
     first_fact = (db.execute("SELECT max(id) FROM facts").fetchone()[0] or 0) + 1
-    history = ix.history_rows(steps, keys.__contains__, first_version=first_version, first_fact=first_fact,
+    history = history_rows(steps, keys.__contains__, first_version=first_version, first_fact=first_fact,
                               run_offset=last_run)
     runs = [r[13] for r in history.versions]
-    rows = ix.event_rows(((e, target, line) for e, _, _, line in placed_new.values()), log.registry,
+    rows = event_rows(((e, target, line) for e, _, _, line in placed_new.values()), log.registry,
                          counted.__contains__)
     counts = {i: int(i in counted) for i in changed}
     catalogue = _catalogue(db, fresh, changed, log)
@@ -342,7 +344,7 @@ def _catalogue(db: sqlite3.Connection, fresh: Sequence[Event], changed: set[str]
     for event in fresh:
         for fact in facts_of(event, log.registry):
             folds.update((fold(fact.subject_name), fold(fact.subject)))
-            ids.update(v for role, v in fact.about if role in ix.ID_ROLES)
+            ids.update(v for role, v in fact.about if role in ID_ROLES)
     for name, subject, own in _select(db, "SELECT subject_name, subject, own FROM event_keys WHERE event IN ({}) "
                                           "AND pending = 0", changed):
         folds.update((fold(name), fold(subject)))
@@ -382,9 +384,9 @@ def commit(opened: Opened, extension: Extension, files: list[list[Any]], ledger:
     db.execute(f"DELETE FROM versions WHERE {matches}")
     db.execute(f"DELETE FROM changes WHERE {matches}")
     db.executemany("UPDATE events SET counts = ? WHERE id = ?", [(c, i) for i, c in extension.counts.items()])
-    ix.insert_rows(db, extension.history, extension.events)
+    insert_rows(db, extension.history, extension.events)
     _recatalogue(db, *extension.catalogue)
-    ix.write_meta(db, {"files": files, "ledger": ledger, "last_run": extension.last_run})
+    write_meta(db, {"files": files, "ledger": ledger, "last_run": extension.last_run})
     db.execute("DROP TABLE temp.redo")
     db.execute("DROP TABLE IF EXISTS temp.wanted_keys")
     db.execute("COMMIT")

@@ -260,7 +260,7 @@ def unsealed(log: Log, seals: Sequence[Seal]) -> list[Event]:
 def verify(log: Log, seals: Sequence[Seal]) -> list[Problem]:
     """Every difference between the log and its ledger, one problem per event, and one if
     the settings differ from the newest sealed ones."""
-    name = f"{log.root.rstrip('/')}/{LEDGER}"
+    name = log.file(LEDGER)
     by_id = {e.id: e for e in log.events}
     problems: list[Problem] = _settings_problems(log, seals)
     seals = [s for s in seals if s.id != SETTINGS]
@@ -310,7 +310,7 @@ def _settings_problems(log: Log, seals: Sequence[Seal]) -> list[Problem]:
     record = settings_record(log)
     if _settings_digest(record) == sealed.digest:
         return []
-    file = f"{log.root.rstrip('/')}/{getattr(log, 'settings_file', 'log.toml')}"
+    file = log.file(log.settings_file)
     if sealed.shown is not None:
         changed = "; ".join(f"{key} {sealed.shown.get(key)!r}, now {record.get(key)!r}"
                             for key in sorted(sealed.shown.keys() | record.keys())

@@ -8,6 +8,7 @@ colour in the chart, on the map and in the explorer.
 from __future__ import annotations
 
 import hashlib
+import weakref
 from collections.abc import Iterable, Mapping
 
 import attrs
@@ -91,9 +92,12 @@ class Palette:
                                                              s.label)))
 
 
+_PALETTES: weakref.WeakKeyDictionary[Log, Palette] = weakref.WeakKeyDictionary()
+
+
 def palette_for(log: Log) -> Palette:
     """The log's palette (cached on the log): holders in order of first appearance."""
-    if "palette" not in log.cache:
+    if log not in _PALETTES:
         holders: dict[str, str] = {}
         for step in steps_for(log):
             for fact in step.sets:
@@ -101,5 +105,5 @@ def palette_for(log: Log) -> Palette:
                 if holder and holder not in holders:
                     holders[holder] = HOLDER_COLOURS[len(holders) % len(HOLDER_COLOURS)]
         kinds = {e.id: e.kind for e in log.events}
-        log.cache["palette"] = Palette(holders, kinds, log.registry)
-    return log.cache["palette"]
+        _PALETTES[log] = Palette(holders, kinds, log.registry)
+    return _PALETTES[log]
