@@ -36,7 +36,7 @@ import attrs
 import pendulum
 
 from statustrack.core.dates import Interval, parse_edtf
-from statustrack.errors import LogInvalid, Problem, StatustrackError
+from statustrack.errors import LogInvalid, Problem, ProblemCode, StatustrackError
 from statustrack.core.events import Event
 from statustrack.log.ledger import (
     HEADER, LEDGER, Seal, chain_lines, digest, head, ledger_state, ledger_state_of, ledger_unchanged, read_ledger,
@@ -56,7 +56,6 @@ PENDING = ".statustrack.pending"
 # The temporaries of our own atomic writes (`.NAME.PID.tmp`): of a .jsonl file, the ledger or
 # the journal; nothing else (the fact index builds its own temporaries, outside our lock).
 _TEMPORARY = re.compile(rf"\.(.+\.jsonl|{re.escape(LEDGER)}|{re.escape(PENDING)})\.[0-9]+\.tmp")
-_NOT_SEALED = "not sealed yet"
 
 
 class Conflict(StatustrackError):
@@ -647,9 +646,9 @@ def seal(path: str | os.PathLike[str] | None, *, settings: bool = False) -> Seal
         log = load_log(root)
         seals, recovered = _recover(root, log, _ledger(log, root))
         _clean_temporaries(root)
-        changed = [p for p in verify(log, seals) if p.message.startswith("the log's settings changed")]
+        changed = [p for p in verify(log, seals) if p.code is ProblemCode.SETTINGS_CHANGED]
         _refuse_unless_verified(log, seals, recovered,
-                                lambda p: p.message != _NOT_SEALED and not (settings and p in changed))
+                                lambda p: p.code is not ProblemCode.NOT_SEALED and not (settings and p in changed))
         new = unsealed(log, seals)
         unfit = [(e, log.paths[e.id], why) for e in new if (why := unfit_name(log.paths[e.id])) is not None]
         if unfit:
@@ -678,7 +677,7 @@ def verify_log(path: str | os.PathLike[str] | None, *, head_prefix: str | None =
         journal = _journal(root)
         interrupted = {i for i, _ in journal[1]} if journal else set()
         problems = [attrs.evolve(p, hint="an interrupted record wrote it: the next record or seal seals it")
-                    if p.message == _NOT_SEALED and p.event in interrupted else p for p in problems]
+                    if p.code is ProblemCode.NOT_SEALED and p.event in interrupted else p for p in problems]
         if head_prefix is not None and not reaches(seals, head_prefix.lower()):
             problems.append(Problem(log.file(LEDGER), None, None,
                                     f"the chain does not reach head {head_prefix}: the log was rewritten or its "

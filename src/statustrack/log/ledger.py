@@ -37,7 +37,7 @@ from typing import Any
 
 import attrs
 
-from statustrack.errors import UNSAFE, Problem
+from statustrack.errors import UNSAFE, Problem, ProblemCode
 from statustrack.core.events import Event
 from statustrack.log.load import Log
 from statustrack.log.write import event_record
@@ -268,15 +268,15 @@ def verify(log: Log, seals: Sequence[Seal]) -> list[Problem]:
         event = by_id.get(seal.id)
         if event is None:
             problems.append(Problem(name, seal.line, seal.id, f"deleted: sealed in {seal.file} but no longer in the log",
-                                    "restore the event; to withdraw it, record a retraction"))
+                                    "restore the event; to withdraw it, record a retraction", code=ProblemCode.SEAL_BROKEN))
             continue
         file, line = log.where[seal.id]
         if log.paths[seal.id] != seal.file:
             problems.append(Problem(file, line, seal.id, f"moved: sealed in {seal.file}, now in {log.paths[seal.id]}",
-                                    "move it back; a recorded event stays in its file"))
+                                    "move it back; a recorded event stays in its file", code=ProblemCode.SEAL_BROKEN))
         elif digest(event) != seal.digest:
             problems.append(Problem(file, line, seal.id, f"edited since it was sealed (ledger line {seal.line})",
-                                    "restore it as sealed and record a correction (replaces) instead"))
+                                    "restore it as sealed and record a correction (replaces) instead", code=ProblemCode.SEAL_BROKEN))
     sealed_order = {s.id: i for i, s in enumerate(seals)}
     per_file: dict[str, list[str]] = {}
     for event in log.events:
@@ -290,16 +290,17 @@ def verify(log: Log, seals: Sequence[Seal]) -> list[Problem]:
             file, line = log.where[ident]
             if sealed_order[ident] < last_sealed:
                 problems.append(Problem(file, line, ident, "reordered: it now stands after an event sealed later",
-                                        "restore the file's order; a recorded event keeps its place"))
+                                        "restore the file's order; a recorded event keeps its place", code=ProblemCode.SEAL_BROKEN))
             elif seen_new is not None:
                 problems.append(Problem(file, line, ident, f"new event {seen_new!r} was inserted before it",
-                                        "append new events at the end of a file or in a new file"))
+                                        "append new events at the end of a file or in a new file", code=ProblemCode.SEAL_BROKEN))
                 seen_new = None
             last_sealed = max(last_sealed, sealed_order[ident])
     for event in unsealed(log, seals):
         file, line = log.where[event.id]
         problems.append(Problem(file, line, event.id, "not sealed yet",
-                                "review it, then run 'statustrack seal' to add it to the ledger"))
+                                "review it, then run 'statustrack seal' to add it to the ledger",
+                                code=ProblemCode.NOT_SEALED))
     return problems
 
 
@@ -319,4 +320,5 @@ def _settings_problems(log: Log, seals: Sequence[Seal]) -> list[Problem]:
         changed = "time zone, format or horizon differ"
     return [Problem(file, None, None, f"the log's settings changed since they were sealed "
                                       f"(ledger line {sealed.line}): {changed}; this changes answers",
-                    "restore them, or if the change is deliberate seal it with 'statustrack seal --settings'")]
+                    "restore them, or if the change is deliberate seal it with 'statustrack seal --settings'",
+                    code=ProblemCode.SETTINGS_CHANGED)]
