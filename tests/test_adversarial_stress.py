@@ -96,13 +96,13 @@ def test_concurrent_writers_and_verify(tmp_path: Path) -> None:
 
 
 def _killed_at(root: str, point: str, ident: str) -> None:
-    import statustrack.api.write  # noqa: PLC0415 - the child's own copy of the module
+    import statustrack.log.store  # noqa: PLC0415 - the child's own copy of the module
 
     def crash(step: str) -> None:
         if step == point:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    statustrack.api.write._checkpoint = crash  # type: ignore[attr-defined]  # noqa: SLF001
+    statustrack.log.store.checkpoint = crash  # type: ignore[assignment]
     record(root, statement(ident))
 
 

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from statustrack.core import events as ev
 from statustrack.core.dates import parse_edtf
 from statustrack.api import write as store
+from statustrack.log import store as log_store
 from statustrack.index import append as extend
 from statustrack.errors import LogInvalid
 from statustrack.api.reader import Indexed
@@ -266,7 +267,7 @@ def test_indexed_record_takes_the_indexed_path(tmp_path: Path, monkeypatch: pyte
     it leaves is current and equals a build from scratch."""
     root = _indexed_copy(tmp_path)
     monkeypatch.setattr(store, "load_log", lambda *a, **k: pytest.fail("the log was loaded"))
-    monkeypatch.setattr(store, "read_ledger", lambda *a, **k: pytest.fail("the ledger was read"))
+    monkeypatch.setattr(log_store, "read_ledger", lambda *a, **k: pytest.fail("the ledger was read"))
     for n in range(3):
         assert store.record(root, statement(f"s{n}")).appended == (f"s{n}",)
     monkeypatch.undo()
@@ -346,7 +347,7 @@ def test_a_torn_ledger_append_is_cut_off_and_redone(tmp_path: Path, monkeypatch:
             handle.write(text.encode("utf-8")[: len(text) // 2])
         raise KeyboardInterrupt  # the process dies here
 
-    monkeypatch.setattr(store, "_append_text", torn)
+    monkeypatch.setattr(log_store, "append_text", torn)
     with pytest.raises(KeyboardInterrupt):
         store.record(root, statement("torn"))
     monkeypatch.undo()

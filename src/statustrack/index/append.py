@@ -42,6 +42,7 @@ from statustrack.index.keys import current_key
 from statustrack.errors import LogInvalid
 from statustrack.core.events import Dissolution, Event
 from statustrack.core.facts import ID_ROLES, Key
+from statustrack.log.ledger import LedgerState
 from statustrack.log.load import build_events
 from statustrack.core.model import Log
 from statustrack.log.parse import Raw
@@ -62,6 +63,11 @@ class Opened:
     db: sqlite3.Connection
     meta: dict[str, Any]
     path: Path
+
+    @property
+    def ledger(self) -> LedgerState | None:
+        """The ledger the log verified against when the index was last written, if any."""
+        return LedgerState.from_json(self.meta.get("ledger"))
 
     def settings(self, shown: str, directory: Path) -> Log:
         """The log's settings and registry as the index keeps them, with no events: what
@@ -108,7 +114,7 @@ def open_for_record(root: Path, path: Path, *, verified: bool = True) -> Opened 
     try:
         db.execute("BEGIN IMMEDIATE")
         meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
-        if (verified and not isinstance(meta.get("ledger"), dict)) or "events" not in {
+        if (verified and LedgerState.from_json(meta.get("ledger")) is None) or "events" not in {
                 r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}:
             raise LookupError
         if any(meta.get(k) != v for k, v in current_key(root).items()):
@@ -119,15 +125,15 @@ def open_for_record(root: Path, path: Path, *, verified: bool = True) -> Opened 
     return Opened(db, meta, path)
 
 
-def remember_ledger(root: Path, path: Path, ledger: dict[str, Any]) -> bool:
+def remember_ledger(root: Path, path: Path, ledger: LedgerState) -> bool:
     """Record in the index at `path`, if it is current for the log at `root`, that the log
-    verified against the ledger `ledger` (`ledger.ledger_state`), so records can take the
+    verified against the ledger `ledger`, so records can take the
     indexed path. Call under the log's lock, right after verifying. True if it did."""
     opened = open_for_record(root, path, verified=False)
     if opened is None:
         return False
     try:
-        write_meta(opened.db, {"ledger": ledger})
+        write_meta(opened.db, {"ledger": ledger.as_json()})
         opened.db.execute("COMMIT")
     except sqlite3.Error:
         return False
@@ -372,7 +378,7 @@ def _recatalogue(db: sqlite3.Connection, folds: Iterable[str], ids: Iterable[str
             db.execute("INSERT OR IGNORE INTO catalogue_ids VALUES (?)", (ident,))
 
 
-def commit(opened: Opened, extension: Extension, files: list[list[Any]], ledger: dict[str, Any]) -> None:
+def commit(opened: Opened, extension: Extension, files: list[list[Any]], ledger: LedgerState) -> None:
     """Replace the rows of the extension's keys, add its events, and set the meta keys
     (the files' manifest, the ledger's state): one transaction."""
     db = opened.db
@@ -386,7 +392,7 @@ def commit(opened: Opened, extension: Extension, files: list[list[Any]], ledger:
     db.executemany("UPDATE events SET counts = ? WHERE id = ?", [(c, i) for i, c in extension.counts.items()])
     insert_rows(db, extension.history, extension.events)
     _recatalogue(db, *extension.catalogue)
-    write_meta(db, {"files": files, "ledger": ledger, "last_run": extension.last_run})
+    write_meta(db, {"files": files, "ledger": ledger.as_json(), "last_run": extension.last_run})
     db.execute("DROP TABLE temp.redo")
     db.execute("DROP TABLE IF EXISTS temp.wanted_keys")
     db.execute("COMMIT")

@@ -38,6 +38,7 @@ from statustrack.index.codec import (
     registry_data,
     text_json,
 )
+from statustrack.log.ledger import LedgerState
 from statustrack.log.write import event_record
 
 __all__ = ["EventRows", "Rows", "build", "event_rows", "history_rows", "insert_catalogue", "insert_rows",
@@ -219,7 +220,7 @@ def write_meta(db: sqlite3.Connection, meta: dict[str, Any]) -> None:
 
 
 def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any],
-          ledger: dict[str, Any] | None = None) -> None:
+          ledger: LedgerState | None = None) -> None:
     """Write the index of `log` (its timeline `steps`) to `path`, atomically: a reader sees
     the old file or the new one, never half of one; two builders leave one good index.
 
@@ -236,7 +237,7 @@ def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any],
         db = sqlite3.connect(temporary)
         try:
             db.executescript(_DDL)
-            write_meta(db, {**key, **log_meta(log), "ledger": ledger,
+            write_meta(db, {**key, **log_meta(log), "ledger": ledger.as_json() if ledger is not None else None,
                             "last_run": max((r[13] for r in history.versions), default=0)})
             insert_rows(db, history, rows)
             insert_catalogue(db, catalogue(counted_events(log.events), log.registry))
