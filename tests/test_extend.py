@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from statustrack.core import events as ev
 from statustrack.core.dates import parse_edtf
 from statustrack.api import write as store
+from statustrack.core import reach
 from statustrack.log import store as log_store
 from statustrack.index import append as extend
 from statustrack.errors import LogInvalid
@@ -221,13 +222,13 @@ def test_extended_index_equals_a_build_from_scratch(case: tuple[list[ev.Event], 
 def test_the_law_catches_forgetting_what_a_retraction_undoes(monkeypatch: pytest.MonkeyPatch) -> None:
     """An extension that does not replay the keys of the events a new retraction or
     correction undoes breaks the incremental law."""
-    monkeypatch.setattr(extend, "_UNDO", ())
+    monkeypatch.setattr(reach, "UNDO", ())
     breaks(check_extension, appended_logs(("retract", "correct")))
 
 
 def test_the_law_catches_forgetting_what_a_dissolution_ends(monkeypatch: pytest.MonkeyPatch) -> None:
     """An extension that does not replay the keys a new dissolution can end breaks the law."""
-    monkeypatch.setattr(extend, "_endable", lambda *a: set())
+    monkeypatch.setattr(reach, "endable", lambda *a: set())
     breaks(check_extension, appended_logs(("dissolve",)))
 
 

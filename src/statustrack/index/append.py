@@ -4,23 +4,13 @@ index, and fold them into it in place.
 When the index of a log is current (built from exactly the files on disk, by this code)
 and remembers the ledger the log verified against, `record` needs nothing else: the
 index keeps every event's record, its links to other events and the keys its facts set.
-New events are checked by the loader's own builder and by `validate.check_events`, run on
+New events are checked by the loader's own builder and by `core.checks.check_events`, run on
 the new events together with every indexed event they can interact with; the fold is
 separable per key, so only the keys the new events can change are replayed again (from
-the events that touch them, rebuilt from their records) and their rows replaced. What
-the new events can change:
-
-- the keys their facts set (settled and pending);
-- the keys of every event whose standing they change: what they retract or replace, and
-  down the chain (retracting a retraction makes its target count again);
-- for a dissolution, every key it can end (a fact of its aspects naming its polity or
-  territory), and the same for a dissolution whose disputing claims they retract or correct;
-- the keys of every account of one happening with any of those (accounts replay as one step);
-- the entries of the catalogue of subjects the new events and the events whose standing
-  changed give.
-
-Replaying a key needs every event that touches it, every dissolution that can end it,
-and, to tell which of those count, every event that retracts or replaces them.
+the events that touch them, rebuilt from their records) and their rows replaced, with the
+entries of the catalogue of subjects the new events and the events whose standing changed
+give. What the new events can change, and what replaying it needs, is `core.reach`'s rule;
+this module answers its questions about the indexed events in SQL (`_Indexed`).
 
 The rows are written in one SQLite transaction on the index file: a reader sees the
 index before or after it, never between (see docs/decisions.md).
@@ -50,11 +40,9 @@ from statustrack.core.reducers import facts_of
 from statustrack.core.registry import fold
 from statustrack.core.replay import counted_events
 from statustrack.core.checks import _links, check_events
+from statustrack.core.reach import ACCOUNT, reach
 
 __all__ = ["Extension", "Opened", "commit", "open_for_record", "plan", "remember_ledger"]
-
-_UNDO = ("retracts", "replaces")
-
 
 @attrs.define
 class Opened:
@@ -172,62 +160,81 @@ class Extension:
     last_run: int
 
 
-def _linked_up(db: sqlite3.Connection, ids: set[str], fields: tuple[str, ...]) -> set[str]:
-    """`ids` with every event that names one of them by one of `fields`, and so on up."""
-    found, frontier = set(ids), set(ids)
-    sql = f"SELECT event FROM event_links WHERE target IN ({{}}) AND field IN ({_marks(fields)})"
-    while frontier:
-        frontier = {e for (e,) in _select(db, sql, frontier, *fields)} - found
-        found |= frontier
-    return found
+class _Indexed:
+    """The events already in the log, as the index knows them: what `core.reach` asks."""
 
+    def __init__(self, opened: Opened, log: Log) -> None:
+        self.db = opened.db
+        self.opened = opened
+        self.log = log
+        self.built: dict[str, tuple[Event, Raw, str, int]] = {}
 
-def _undoers(db: sqlite3.Connection, ids: set[str]) -> set[str]:
-    """`ids` with every event that retracts or replaces one of them, and so on up."""
-    return _linked_up(db, ids, ("retracts", "replaces"))
+    def linking(self, targets: set[str], fields: tuple[str, ...]) -> set[str]:
+        """The events that name one of `targets` by one of `fields`."""
+        sql = f"SELECT event FROM event_links WHERE target IN ({{}}) AND field IN ({_marks(fields)})"
+        return {e for (e,) in _select(self.db, sql, targets, *fields)}
 
+    def linked(self, events: set[str], fields: tuple[str, ...]) -> set[str]:
+        """What `events` name by one of `fields`."""
+        sql = f"SELECT target FROM event_links WHERE event IN ({{}}) AND field IN ({_marks(fields)})"
+        return {t for (t,) in _select(self.db, sql, events, *fields)}
 
-def _replacers(db: sqlite3.Connection, ids: set[str]) -> set[str]:
-    """`ids` with every event that replaces one of them, and so on up (a dispute's claim
-    stands as its latest correction)."""
-    return _linked_up(db, ids, ("replaces",))
+    def accounts(self, events: set[str]) -> set[tuple[str, str]]:
+        """The account links with either end among `events`."""
+        pairs = _select(self.db, "SELECT event, target FROM event_links WHERE event IN ({}) AND field = ?",
+                        events, ACCOUNT)
+        pairs += _select(self.db, "SELECT event, target FROM event_links WHERE target IN ({}) AND field = ?",
+                         events, ACCOUNT)
+        return {(e, t) for e, t in pairs}
 
+    def disputes(self) -> dict[str, set[str]]:
+        """Each dissolution's disputing claims."""
+        found: dict[str, set[str]] = {}
+        for event, claim in self.db.execute("SELECT event, target FROM event_links WHERE field = 'disputed_by'"):
+            found.setdefault(event, set()).add(claim)
+        return found
 
-def _keys_of(db: sqlite3.Connection, ids: Iterable[str]) -> set[Key]:
-    return {Key(a, s, bool(p)) for a, s, p in
-            _select(db, "SELECT aspect, subject, pending FROM event_keys WHERE event IN ({})", ids)}
+    def dissolutions(self, ids: set[str]) -> list[Dissolution]:
+        """The dissolutions among `ids`, rebuilt from their records."""
+        ending = {i for (i,) in _select(self.db, "SELECT DISTINCT event FROM endings WHERE event IN ({})", ids)}
+        self.build(ending)
+        return [event for i in ending if isinstance(event := self.built[i][0], Dissolution)]
 
+    def ending(self, aspects: set[str]) -> set[str]:
+        """The dissolutions that end one of `aspects`."""
+        return {e for (e,) in _select(self.db, "SELECT event FROM endings WHERE aspect IN ({})", aspects)}
 
-def _touching(db: sqlite3.Connection, keys: Iterable[Key]) -> set[str]:
-    """The events whose facts set one of `keys`."""
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_keys (aspect TEXT, subject TEXT, pending INTEGER)")
-    db.execute("DELETE FROM wanted_keys")
-    db.executemany("INSERT INTO wanted_keys VALUES (?, ?, ?)", [(k.aspect, k.subject, int(k.pending)) for k in keys])
-    # CROSS JOIN keeps the few wanted keys outside, so each is one lookup in keys_by_key
-    return {e for (e,) in db.execute(
-        "SELECT DISTINCT k.event FROM wanted_keys w CROSS JOIN event_keys k "
-        "ON k.aspect = w.aspect AND k.subject = w.subject AND k.pending = w.pending")}
+    def keys_of(self, events: set[str]) -> set[Key]:
+        """The keys the facts of `events` set."""
+        return {Key(a, s, bool(p)) for a, s, p in
+                _select(self.db, "SELECT aspect, subject, pending FROM event_keys WHERE event IN ({})", events)}
 
+    def touching(self, keys: set[Key]) -> set[str]:
+        """The events whose facts set one of `keys`."""
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_keys (aspect TEXT, subject TEXT, pending INTEGER)")
+        db.execute("DELETE FROM wanted_keys")
+        db.executemany("INSERT INTO wanted_keys VALUES (?, ?, ?)",
+                       [(k.aspect, k.subject, int(k.pending)) for k in keys])
+        # CROSS JOIN keeps the few wanted keys outside, so each is one lookup in keys_by_key
+        return {e for (e,) in db.execute(
+            "SELECT DISTINCT k.event FROM wanted_keys w CROSS JOIN event_keys k "
+            "ON k.aspect = w.aspect AND k.subject = w.subject AND k.pending = w.pending")}
 
-def _fact_keys(event: Event, log: Log) -> set[Key]:
-    keys = set()
-    for fact in facts_of(event, log.registry):
-        keys.add(Key(fact.aspect, fact.subject))
-        if event.announced_early:
-            keys.add(Key(fact.aspect, fact.subject, True))
-    return keys
+    def naming(self, owners: set[str]) -> set[Key]:
+        """The settled keys whose facts refer to one of `owners`."""
+        return {Key(a, s) for a, s in _select(self.db, "SELECT aspect, subject FROM key_refs WHERE ref IN ({})",
+                                              owners)}
 
+    def existing(self, ids: set[str]) -> set[str]:
+        """The indexed events among `ids`."""
+        return set(self.opened.records(ids)) if ids else set()
 
-def _endable(db: sqlite3.Connection, dissolution: Dissolution, fresh: Sequence[Event], log: Log) -> set[Key]:
-    """Every key `dissolution` can end: a settled fact of its aspects naming its owners."""
-    owners = {dissolution.polity} | ({dissolution.territory} if dissolution.territory else set())
-    aspects = set(dissolution.ends)
-    keys = {Key(a, s) for a, s in _select(db, "SELECT aspect, subject FROM key_refs WHERE ref IN ({})", owners)
-            if a in aspects}
-    for event in fresh:
-        keys |= {Key(f.aspect, f.subject) for f in facts_of(event, log.registry)
-                 if f.aspect in aspects and f.refs & owners}
-    return keys
+    def build(self, ids: Iterable[str]) -> None:
+        """Rebuild the indexed events `ids` from their records, as the loader builds them."""
+        missing = set(ids) - set(self.built)
+        if missing:
+            self.built.update(_built(self.log, self.opened.records(missing)))
 
 
 def _built(log: Log, found: dict[str, tuple[str, int, dict[str, Any]]]) -> dict[str, tuple[Event, Raw, str, int]]:
@@ -249,74 +256,11 @@ def plan(opened: Opened, log: Log, target: str, fresh: Sequence[Event], raws: Se
     db = opened.db
     new_ids = {e.id for e in fresh}
     placed_new = {e.id: (e, raw, target, raw.line or 0) for e, raw in zip(fresh, raws, strict=True)}
-
-    # Events whose standing the new events change, down their chains of retractions and corrections.
-    changed: set[str] = set()
-    frontier = {t for e in fresh for f, t in _links(e) if f in _UNDO} - new_ids
-    while frontier:
-        changed |= frontier
-        frontier = {t for (t,) in _select(db, "SELECT target FROM event_links WHERE event IN ({}) "
-                                              "AND field IN ('retracts', 'replaces')", frontier)} - changed
-
-    # Dissolutions that may end other keys now: new ones, ones whose standing changed, and
-    # ones whose disputing claims (or their corrections) changed standing.
-    disputes: dict[str, set[str]] = {}
-    for event, claim in db.execute("SELECT event, target FROM event_links WHERE field = 'disputed_by'"):
-        disputes.setdefault(event, set()).add(claim)
-    chains = {d: _replacers(db, claims) for d, claims in disputes.items()}
-    ending_ids = {i for (i,) in _select(db, "SELECT DISTINCT event FROM endings WHERE event IN ({})", changed)}
-    ending_ids |= {d for d, chain in chains.items() if chain & changed}
-    loaded = _built(log, opened.records(ending_ids))
-    dissolutions = [e for e in fresh if isinstance(e, Dissolution)]
-    dissolutions += [loaded[i][0] for i in ending_ids if isinstance(loaded[i][0], Dissolution)]
-
-    keys: set[Key] = set()
-    for event in fresh:
-        keys |= _fact_keys(event, log)
-    keys |= _keys_of(db, changed)
-    for dissolution in dissolutions:
-        keys |= _endable(db, dissolution, fresh, log)
-
-    # Every event touching those keys, every dissolution that can end them, and every account
-    # of one happening with any of those (whose keys join).
-    touching: set[str] = set()
-    todo_keys, todo_events = set(keys), set(new_ids)
-    aspects_seen: set[str] = set()
-    while todo_keys or todo_events:
-        if todo_keys:
-            found = _touching(db, todo_keys)
-            aspects = {k.aspect for k in todo_keys if not k.pending} - aspects_seen
-            aspects_seen |= aspects
-            found |= {e for (e,) in _select(db, "SELECT event FROM endings WHERE aspect IN ({})", aspects)}
-            todo_keys = set()
-            todo_events |= found - touching
-            touching |= found
-        if todo_events:
-            old = todo_events - new_ids
-            pairs = _select(db, "SELECT event, target FROM event_links WHERE event IN ({}) "
-                                "AND field = 'account_of'", old)
-            pairs += _select(db, "SELECT event, target FROM event_links WHERE target IN ({}) "
-                                 "AND field = 'account_of'", old)
-            pairs += [(e.id, e.account_of) for e in fresh if e.id in todo_events and e.account_of]
-            grouped = {i for pair in pairs for i in pair} - new_ids
-            todo_events = grouped - touching
-            touching |= grouped
-            # accounts replay as one step: every key of a group with an event involved is replayed
-            more = _keys_of(db, grouped) - keys
-            keys |= more
-            todo_keys |= more
-    touching -= new_ids
-
-    # What the checks and the replay need besides: link targets of the new events, the claims
-    # the dissolutions among them dispute, and, to tell what counts, whatever undoes any of it.
-    targets = {t for e in fresh for _, t in _links(e)} - new_ids
-    existing_targets = set(opened.records(targets)) if targets else set()
-    wanted = touching | changed | existing_targets
-    wanted |= {c for d in wanted | ending_ids if d in chains for c in chains[d]}
-    wanted |= {c for e in fresh if isinstance(e, Dissolution) for c in _replacers(db, set(e.disputed_by or ()))}
-    wanted = _undoers(db, wanted) - new_ids
-    loaded.update(_built(log, opened.records(wanted - set(loaded))))
-    loaded = {i: v for i, v in loaded.items() if i in wanted}
+    known = _Indexed(opened, log)
+    found = reach(fresh, known, log.registry)
+    keys, changed, existing_targets = found.keys, found.standing, found.targets
+    known.build(found.needed)
+    loaded = {i: known.built[i] for i in found.needed}
 
     combined = sorted([*loaded.values(), *placed_new.values()], key=lambda item: (item[2], item[3]))
     all_ids = set(loaded) | new_ids | existing_targets
@@ -338,10 +282,10 @@ def plan(opened: Opened, log: Log, target: str, fresh: Sequence[Event], raws: Se
                          counted.__contains__)
     counts = {i: int(i in counted) for i in changed}
     catalogue = _catalogue(db, fresh, changed, log)
-    return Extension(frozenset(keys), history, rows, counts, catalogue, max([last_run, *runs]))
+    return Extension(keys, history, rows, counts, catalogue, max([last_run, *runs]))
 
 
-def _catalogue(db: sqlite3.Connection, fresh: Sequence[Event], changed: set[str], log: Log) -> tuple[set[str],
+def _catalogue(db: sqlite3.Connection, fresh: Sequence[Event], changed: Iterable[str], log: Log) -> tuple[set[str],
                                                                                                  set[str]]:
     """The entries of the catalogue of subjects the new events and the events whose standing
     changed can change: folded spellings and place or actor ids."""
