@@ -129,7 +129,7 @@ def history_rows(steps: Sequence[Step], keep: Callable[[Key], bool] | None = Non
         rows.append((number, fact.aspect, fact.subject, int(fact.pending), fact.subject_name, fact.value,
                      fact.since, fact.event, start, end, iso_of(start), iso_of(end), micros(fact.interval.end),
                      version.run + run_offset, node(fact), until, fork(start, until)))
-    touches = []
+    touches: list[tuple[str, str, int, int, str]] = []
     for step, _facts, changed in sweep(steps):
         events = json.dumps(list(step.events))
         instant = micros(step.instant)

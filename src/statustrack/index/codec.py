@@ -97,14 +97,21 @@ def encode(fact: Fact) -> str:
     ])
 
 
+def _held(data: list[Any]) -> Interval:
+    """The interval a fact or an account held over (never None)."""
+    found = interval_of(data)
+    assert found is not None
+    return found
+
+
 def decode(text: str, previous: Fact | None = None) -> Fact:
     """The fact `encode` wrote."""
     (aspect, subject, name, value, since, interval, event, sources, detail, about, refs, pending, effective,
      supports, disputed) = json.loads(text)
-    return Fact(aspect, subject, name, value, since, interval_of(interval), event, _source_refs(sources),
+    return Fact(aspect, subject, name, value, since, _held(interval), event, _source_refs(sources),
                 tuple(map(tuple, detail)), tuple(map(tuple, about)), frozenset(refs), pending,
                 interval_of(effective),
-                tuple(Support(r, e, v, s, interval_of(iv), _source_refs(src)) for r, e, v, s, iv, src in supports),
+                tuple(Support(r, e, v, s, _held(iv), _source_refs(src)) for r, e, v, s, iv, src in supports),
                 disputed, previous=previous)
 
 

@@ -191,12 +191,9 @@ class Index:
         for aspect, subject, pending, text in self.db.execute(
                 "SELECT aspect, subject, pending, events FROM changes WHERE instant > ? AND instant <= ? "
                 "ORDER BY instant, rowid", (micros(lo), micros(hi))):
-            if wanted is None:
-                key = self._key(aspect, subject, pending)
-            else:
-                key = wanted.get((aspect, subject, pending))
-                if key is None:
-                    continue
+            key = self._key(aspect, subject, pending) if wanted is None else wanted.get((aspect, subject, pending))
+            if key is None:
+                continue
             ids = events.get(text)
             if ids is None:
                 ids = events[text] = tuple(json.loads(text))
