@@ -28,6 +28,10 @@ from statustrack.core import events as ev
 from statustrack.core.dates import parse_edtf
 from statustrack.api import write as store
 from statustrack.core import reach
+from statustrack.core.checks import _links
+from statustrack.core.facts import Key
+from statustrack.core.history import versions
+from statustrack.core.reducers import facts_of
 from statustrack.log import store as log_store
 from statustrack.index import append as extend
 from statustrack.errors import LogInvalid
@@ -42,7 +46,7 @@ from statustrack.api.query import at, diff, steps_for
 from statustrack.log.write import to_jsonl, to_toml
 
 from .conftest import MINI
-from .strategies import ACTORS, PLACES, SOURCES, TZ, events, retraction
+from .strategies import ACTORS, PLACES, REGISTRY, SOURCES, TZ, events, log_of, retraction
 from .test_adversarial_stress import CONTEXT, POINTS, _killed_at, sealed_copy
 from .test_mutations import breaks
 
@@ -442,3 +446,92 @@ def test_a_damaged_index_is_never_trusted_by_record(tmp_path: Path, damage: str)
         db.close()
     assert store.record(root, statement("after")).appended == ("after",)
     _matches_scratch(root)
+
+
+# --- the rule itself, against the replay ---------------------------------------------------
+
+class InMemory:
+    """The events of a log in memory, answering what `core.reach` asks (as the index does in SQL)."""
+
+    def __init__(self, items: list[ev.Event]) -> None:
+        self.events = {e.id: e for e in items}
+        self.links = [(e.id, field, target) for e in items for field, target in _links(e)]
+
+    def linking(self, targets: set[str], fields: tuple[str, ...]) -> set[str]:
+        """Events naming one of `targets` by one of `fields`."""
+        return {e for e, f, t in self.links if t in targets and f in fields}
+
+    def linked(self, events: set[str], fields: tuple[str, ...]) -> set[str]:
+        """What `events` name by one of `fields`."""
+        return {t for e, f, t in self.links if e in events and f in fields}
+
+    def accounts(self, events: set[str]) -> set[tuple[str, str]]:
+        """Account links with an end among `events`."""
+        return {(e, t) for e, f, t in self.links if f == reach.ACCOUNT and (e in events or t in events)}
+
+    def disputes(self) -> dict[str, set[str]]:
+        """Each dissolution's disputing claims."""
+        found: dict[str, set[str]] = {}
+        for e, f, t in self.links:
+            if f == "disputed_by":
+                found.setdefault(e, set()).add(t)
+        return found
+
+    def dissolutions(self, ids: set[str]) -> list[ev.Dissolution]:
+        """The dissolutions among `ids`."""
+        return [e for i in ids if isinstance(e := self.events.get(i), ev.Dissolution)]
+
+    def ending(self, aspects: set[str]) -> set[str]:
+        """Dissolutions ending one of `aspects`."""
+        return {e.id for e in self.events.values() if isinstance(e, ev.Dissolution) and set(e.ends) & aspects}
+
+    def keys_of(self, events: set[str]) -> set[Key]:
+        """The keys the facts of `events` set."""
+        return {k for i in events if i in self.events for k in reach.fact_keys(self.events[i], REGISTRY)}
+
+    def touching(self, keys: set[Key]) -> set[str]:
+        """Events whose facts set one of `keys`."""
+        return {e.id for e in self.events.values() if reach.fact_keys(e, REGISTRY) & keys}
+
+    def naming(self, owners: set[str]) -> set[Key]:
+        """Settled keys whose facts refer to one of `owners`."""
+        return {Key(f.aspect, f.subject) for e in self.events.values() for f in facts_of(e, REGISTRY)
+                if f.refs & owners}
+
+    def existing(self, ids: set[str]) -> set[str]:
+        """The ids of known events among `ids`."""
+        return ids & set(self.events)
+
+
+def _history(items: list[ev.Event]) -> dict[Key, list[Any]]:
+    found: dict[Key, list[Any]] = {}
+    for version in versions(steps_for(log_of(items))):
+        found.setdefault(version.key, []).append((version.fact, version.valid_from, version.valid_to))
+    return found
+
+
+def check_reach(items: list[ev.Event], indexed: int, _batches: object = None) -> None:
+    """Every key whose replayed history differs once `items[indexed:]` are appended is one
+    the rule (`core.reach`) says they can change."""
+    before, after = _history(items[:indexed]), _history(items)
+    found = reach.reach(items[indexed:], InMemory(items[:indexed]), REGISTRY)
+    assert {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)} <= found.keys
+
+
+@given(appended_logs())
+def test_what_new_events_can_change_covers_every_change_the_replay_makes(
+        case: tuple[list[ev.Event], int, list[tuple[int, str]]]) -> None:
+    """The rule, stated once, against the replay itself: no change escapes it."""
+    check_reach(*case)
+
+
+@pytest.mark.parametrize(("name", "mutant", "extras"), [
+    ("UNDO", (), ("retract", "correct")),
+    ("endable", lambda *a: set(), ("dissolve",)),
+])
+def test_the_rule_law_catches_a_forgotten_reach(monkeypatch: pytest.MonkeyPatch, name: str, mutant: object,
+                                                extras: tuple[str, ...]) -> None:
+    """A rule that forgets what a retraction or correction undoes, or what a dissolution
+    ends, misses changes the replay makes."""
+    monkeypatch.setattr(reach, name, mutant)
+    breaks(check_reach, appended_logs(extras))
