@@ -9,20 +9,20 @@ from __future__ import annotations
 import difflib
 import functools
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pendulum
 
 from statustrack.api.answer import Answer, Change, Diff, changes, order, rank, seen_at
 from statustrack.api.reader import Keep, Source, reader
 from statustrack.core.dates import parse_when
-from statustrack.core.events import STANCES
 from statustrack.core.facts import ASPECTS, ID_ROLES, Fact
 from statustrack.core.model import Log
-from statustrack.core.reducers import STANCE_LABELS
 from statustrack.core.registry import LEVELS, fold
-from statustrack.core.replay import EMPTY, Replay, State, Step
 from statustrack.errors import QueryError
+
+if TYPE_CHECKING:
+    from statustrack.core.replay import State, Step
 
 __all__ = ["Answer", "Change", "Diff", "at", "diff", "order", "rank", "resolve_when", "seen_at", "slide",
            "steps_for", "sweep", "wanted"]
@@ -59,6 +59,8 @@ def outside_horizon(log: Source, instant: pendulum.DateTime, when: str) -> str |
 
 def steps_for(log: Log, known_at: pendulum.DateTime | None = None) -> tuple[Step, ...]:
     """The timeline of the events that count at record time `known_at` (worked out once per log)."""
+    from statustrack.core.replay import Replay  # here, not above: `at` through the index never replays
+
     return Replay.of(log).steps(known_at)
 
 
@@ -100,6 +102,8 @@ def wanted(log: Source, aspects: Sequence[str] | None, subjects: Sequence[str] |
     if not (aspects or subjects or levels or stances):
         return _everything
     if stances:
+        from statustrack.core.events import STANCES  # here, not above: the event classes cost start-up time
+
         _check_choice("stance", stances, STANCES)
     found_subjects = reader(log).catalogue() if subjects else None
     own = found_subjects.own if found_subjects else frozenset()
@@ -134,6 +138,8 @@ def wanted(log: Source, aspects: Sequence[str] | None, subjects: Sequence[str] |
         """The fact's stance, and every account's when accounts disagree."""
         found = {dict(fact.detail).get("stance", "")}
         if fact.disputed:
+            from statustrack.core.reducers import STANCE_LABELS  # here, not above: start-up time
+
             codes = {label: code for code, label in STANCE_LABELS.items()}
             found |= {codes.get(s.value, "") for s in fact.supports if s.role == "account"}
         return found
@@ -154,6 +160,8 @@ def wanted(log: Source, aspects: Sequence[str] | None, subjects: Sequence[str] |
 def state_at(log: Log, instant: pendulum.DateTime, known_at: pendulum.DateTime | None = None,
              start: State | None = None) -> State:
     """The replayed state at `instant`, continuing from `start` when given."""
+    from statustrack.core.replay import EMPTY, Replay  # here, not above: `at` through the index never replays
+
     return Replay.of(log).state(instant, known_at, start or EMPTY)
 
 

@@ -18,22 +18,20 @@ import heapq
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from itertools import pairwise
 from typing import Protocol
 
 import pendulum
 
-from statustrack.api.answer import changes, order, rank, seen_at
+from statustrack.api.answer import changes, rank, seen_at
 from statustrack.core.catalogue import Catalogue
 from statustrack.core.dates import Interval
 from statustrack.core.facts import Fact, Key
 from statustrack.core.model import Log
 from statustrack.core.registry import Registry
-from statustrack.core.replay import EMPTY, Replay, apply
 from statustrack.index.keys import current_key, index_path, log_root
 from statustrack.index.read import Index, open_current
 
-__all__ = ["Indexed", "Reader", "Replayed", "Sides", "Source", "load_indexed", "open_log", "reader"]
+__all__ = ["Indexed", "Keep", "Reader", "Sides", "Source", "kept", "load_indexed", "open_log", "reader"]
 
 #: Keeps the facts an answer lists (None: every fact).
 Keep = Callable[[Fact], bool] | None
@@ -77,76 +75,9 @@ class Reader(Protocol):
         """`at` each of `instants` (in time order), in one pass."""
 
 
-def _kept(keep: Keep, fact: Fact) -> bool:
+def kept(keep: Keep, fact: Fact) -> bool:
+    """Whether `keep` keeps `fact` (None keeps every fact)."""
     return keep is None or keep(fact)
-
-
-class Replayed:
-    """A loaded log read by replaying its events, as recorded by `known_at` (None: all)."""
-
-    def __init__(self, log: Log, known_at: pendulum.DateTime | None = None) -> None:
-        self.log = log
-        self.known_at = known_at
-        self._replay = Replay.of(log)
-
-    @property
-    def name(self) -> str:
-        """The log's name."""
-        return self.log.name
-
-    @property
-    def timezone(self) -> str:
-        """The log's time zone."""
-        return self.log.timezone
-
-    @property
-    def horizon(self) -> Interval | None:
-        """The span the log covers."""
-        return self.log.horizon
-
-    @property
-    def registry(self) -> Registry:
-        """The log's registry."""
-        return self.log.registry
-
-    def catalogue(self) -> Catalogue:
-        """The subjects the events that count give."""
-        return self._replay.catalogue()
-
-    def at(self, instant: pendulum.DateTime, keep: Keep) -> tuple[Fact, ...]:
-        """The replayed state at `instant`, filtered and ordered."""
-        state = self._replay.state(instant, self.known_at)
-        return order(seen_at(f, instant) for f in state.facts.values() if _kept(keep, f))
-
-    def between(self, lo: pendulum.DateTime, hi: pendulum.DateTime, keep: Keep) -> Sides:
-        """The states at `lo` and `hi`, and the steps in between replayed once more for
-        what changed each key."""
-        before = {f.key: f for f in self.at(lo, keep)}
-        after = {f.key: f for f in self.at(hi, keep)}
-        steps = self._replay.steps(self.known_at)
-        facts = dict(self._replay.state(lo, self.known_at).facts)
-        causes: dict[Key, list[str]] = {}
-        for step in steps:
-            if step.instant <= lo:
-                continue
-            if step.instant > hi:
-                break
-            for key in apply(facts, step):
-                ids = causes.setdefault(key, [])
-                ids.extend(i for i in step.events if i not in ids)
-        return before, after, causes
-
-    def slide(self, instants: Sequence[pendulum.DateTime], keep: Keep) -> Iterator[Sides]:
-        """Each step between consecutive instants, on its own."""
-        for lo, hi in pairwise(instants):
-            yield self.between(lo, hi, keep)
-
-    def sweep(self, instants: Sequence[pendulum.DateTime], keep: Keep) -> Iterator[tuple[Fact, ...]]:
-        """The state at the first instant, then only the steps up to each next one."""
-        state = EMPTY
-        for instant in instants:
-            state = self._replay.state(instant, self.known_at, state)
-            yield order(seen_at(f, instant) for f in state.facts.values() if _kept(keep, f))
 
 
 class Indexed:
@@ -273,7 +204,7 @@ def _indexed_step(index: Index, lo: pendulum.DateTime, hi: pendulum.DateTime, mo
     for key, fact in moving.items():
         if key not in changed and (fact.certain_by(hi) or fact.settled_before(lo) is not fact.settled_before(hi)):
             at_lo[key] = at_hi[key] = fact
-    sides = [{k: seen_at(f, q) for k, f in facts.items() if _kept(keep, f)} for q, facts in ((lo, at_lo), (hi, at_hi))]
+    sides = [{k: seen_at(f, q) for k, f in facts.items() if kept(keep, f)} for q, facts in ((lo, at_lo), (hi, at_hi))]
     keys = sides[0].keys() | sides[1].keys()
     causes = index.causes(lo, hi, keys) if keys else {}
     return sides[0], sides[1], causes, set(changed), {k: f for k, f in begun.items() if not f.certain_by(hi)}
@@ -299,9 +230,11 @@ def reader(source: Source, known_at: pendulum.DateTime | None = None) -> Reader:
     index when it was opened through a current one and no record time is asked for (the
     index keeps only the present record), else a replay of its events. The one place the
     choice between the two is made."""
-    if isinstance(source, Indexed):
-        return source if known_at is None else Replayed(source.load(), known_at)
-    return Replayed(source, known_at)
+    if isinstance(source, Indexed) and known_at is None:
+        return source
+    from statustrack.api.replayed import Replayed  # only here: reading through the index never replays
+
+    return Replayed(source.load() if isinstance(source, Indexed) else source, known_at)
 
 
 def open_log(path: str | os.PathLike[str] | None = None) -> Source:
@@ -317,6 +250,7 @@ def open_log(path: str | os.PathLike[str] | None = None) -> Source:
         if index is not None:
             return Indexed(index, path)
     # Only here: with a current index, the loader and the builder are never imported.
+    from statustrack.core.replay import Replay
     from statustrack.index.build import build
     from statustrack.log.load import load_log
 

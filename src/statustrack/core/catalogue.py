@@ -4,13 +4,15 @@ count and the registry, whether the replay works it out or the index keeps it.""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 
-from statustrack.core.events import Event
 from statustrack.core.facts import ID_ROLES
-from statustrack.core.reducers import facts_of
 from statustrack.core.registry import Registry, fold
+
+if TYPE_CHECKING:
+    from statustrack.core.events import Event
 
 __all__ = ["Catalogue", "catalogue"]
 
@@ -27,6 +29,8 @@ class Catalogue:
 
 def catalogue(counted: Iterable[Event], registry: Registry) -> Catalogue:
     """The catalogue the events `counted` (those that count, in log order) give."""
+    from statustrack.core.reducers import facts_of  # here, not above: the index reads a `Catalogue` without it
+
     own: set[str] = set()
     names: dict[str, str] = {}
     for event in counted:
