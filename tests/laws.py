@@ -11,6 +11,7 @@ from pathlib import Path
 
 import attrs
 
+from statustrack.errors import LogInvalid, ProblemCode
 from statustrack.core import events as ev
 from statustrack.core.dates import Interval, parse_edtf
 from statustrack.core.facts import Fact, Key
@@ -87,8 +88,8 @@ def check_file_order(log: Log, names: list[str], when: str) -> None:
         root = _write(Path(tmp) / "log", files)
         try:
             loaded = load_log(root)
-        except Exception as e:  # noqa: BLE001 - only the ordering refusal is acceptable
-            assert "order is undefined" in str(e), e
+        except LogInvalid as e:  # only the ordering refusal is acceptable
+            assert ProblemCode.UNDEFINED_ORDER in {p.code for p in e.problems}, e
             return
         assert facts(loaded, when) == facts(log, when)
 

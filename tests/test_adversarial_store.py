@@ -19,6 +19,7 @@ import pytest
 
 import statustrack.log.load
 import statustrack.api.write
+import statustrack.log.store
 from statustrack.log.ledger import LEDGER, read_ledger
 from statustrack.log.load import ENV_VAR
 from statustrack.api.write import seal
@@ -132,7 +133,7 @@ def test_an_installed_shipped_log_is_read_only_even_when_named(tmp_path: Path,
     installed = tmp_path / "site-packages" / "statustrack" / "data" / "events"
     shutil.copytree(MINI, installed)
     seal(installed)
-    monkeypatch.setattr(statustrack.api.write, "_shipped", lambda: installed)
+    monkeypatch.setattr(statustrack.log.store, "shipped_log", lambda: installed)
     before = snapshot(installed)
     assert str(installed) in one_error(record_flags(installed, "a1"))
     assert snapshot(installed) == before

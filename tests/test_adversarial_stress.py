@@ -90,19 +90,19 @@ def test_concurrent_writers_and_verify(tmp_path: Path) -> None:
     log = load_log(root)
     ids = [e.id for e in log.events if e.id.startswith("w")]
     assert len(ids) == len(set(ids)) == WRITERS * EACH
-    seals, problems = read_ledger(root, log.root)
+    seals, problems = read_ledger(root, log.shown)
     assert problems + verify(log, seals) == []
     assert sorted(s.id for s in seals if s.id.startswith("w")) == sorted(ids)
 
 
 def _killed_at(root: str, point: str, ident: str) -> None:
-    import statustrack.api.write  # noqa: PLC0415 - the child's own copy of the module
+    import statustrack.log.store  # noqa: PLC0415 - the child's own copy of the module
 
     def crash(step: str) -> None:
         if step == point:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    statustrack.api.write._checkpoint = crash  # type: ignore[attr-defined]  # noqa: SLF001
+    statustrack.log.store.checkpoint = crash  # type: ignore[assignment]
     record(root, statement(ident))
 
 
@@ -120,7 +120,7 @@ def test_writers_killed_at_each_fixed_point(tmp_path: Path) -> None:
         log = load_log(root)  # never half a file: this must not raise
         present = {e.id for e in log.events}
         assert reached <= present  # nothing that reached the log is ever lost
-        seals, problems = read_ledger(root, log.root)
+        seals, problems = read_ledger(root, log.shown)
         problems += verify(log, seals)
         leftovers = sorted(p.name for p in root.glob(".*.tmp"))
         if point == "before":
@@ -136,7 +136,7 @@ def test_writers_killed_at_each_fixed_point(tmp_path: Path) -> None:
     done = record(root, statement("last"))
     assert set(done.recovered) <= reached and done.appended == ("last",)
     log = load_log(root)
-    seals, problems = read_ledger(root, log.root)
+    seals, problems = read_ledger(root, log.shown)
     assert problems + verify(log, seals) == []
     assert {s.id for s in seals if s.id.startswith("k")} == reached
     assert list(root.glob(".*.tmp")) == [] and not (root / ".statustrack.pending").exists()

@@ -29,7 +29,7 @@ def test_generated_log_loads_and_its_ledger_verifies(tmp_path: Path) -> None:
                                              "officeholder", "relation", "claim", "statement", "office"}
     assert any(e.replaces for e in log.events) and any(e.announced_early for e in log.events)
     assert at(log, "2020-11-10").facts
-    seals, problems = read_ledger(root, log.root)
+    seals, problems = read_ledger(root, log.shown)
     assert problems == [] and verify(log, seals) == []
 
 

@@ -27,9 +27,18 @@ from hypothesis import strategies as st
 from statustrack.core import events as ev
 from statustrack.core.dates import parse_edtf
 from statustrack.api import write as store
+from statustrack.core import reach
+from statustrack.core.checks import _links
+from statustrack.core.facts import Key
+from statustrack.core.history import versions
+from statustrack.core.reducers import facts_of
+from statustrack.log import store as log_store
 from statustrack.index import append as extend
 from statustrack.errors import LogInvalid
-from statustrack.index.build import INDEX_NAME, build, current_key, open_file
+from statustrack.api.reader import Indexed
+from statustrack.index.build import build
+from statustrack.index.keys import INDEX_NAME, current_key
+from statustrack.index.read import open_file
 from statustrack.log.ledger import ledger_state, read_ledger, verify
 from statustrack.log.load import load_log
 from statustrack.log.parse import read_text
@@ -37,7 +46,7 @@ from statustrack.api.query import at, diff, steps_for
 from statustrack.log.write import to_jsonl, to_toml
 
 from .conftest import MINI
-from .strategies import ACTORS, PLACES, SOURCES, TZ, events, retraction
+from .strategies import ACTORS, PLACES, REGISTRY, SOURCES, TZ, events, log_of, retraction
 from .test_adversarial_stress import CONTEXT, POINTS, _killed_at, sealed_copy
 from .test_mutations import breaks
 
@@ -193,7 +202,7 @@ def check_extension(items: list[ev.Event], indexed: int, batches: list[tuple[int
         extended, built = _rows(fast / INDEX_NAME), _rows(scratch)
         for table in built:
             assert extended[table] == built[table], table
-        one, other = (attrs.evolve(log, cache={"index": open_file(p)}) for p in (fast / INDEX_NAME, scratch))
+        one, other = (Indexed(open_file(p), None, log) for p in (fast / INDEX_NAME, scratch))
         try:
             whens = _instants(scratch)
             for when in whens:
@@ -201,8 +210,8 @@ def check_extension(items: list[ev.Event], indexed: int, batches: list[tuple[int
             for lo, hi in zip(whens, whens[1:]):
                 assert diff(one, lo, hi).changes == diff(other, lo, hi).changes
         finally:
-            one.cache["index"].close()
-            other.cache["index"].close()
+            one.close()
+            other.close()
 
 
 # Each example records into two logs on disk and builds a third index (about 2 s here), so
@@ -217,13 +226,13 @@ def test_extended_index_equals_a_build_from_scratch(case: tuple[list[ev.Event], 
 def test_the_law_catches_forgetting_what_a_retraction_undoes(monkeypatch: pytest.MonkeyPatch) -> None:
     """An extension that does not replay the keys of the events a new retraction or
     correction undoes breaks the incremental law."""
-    monkeypatch.setattr(extend, "_UNDO", ())
+    monkeypatch.setattr(reach, "UNDO", ())
     breaks(check_extension, appended_logs(("retract", "correct")))
 
 
 def test_the_law_catches_forgetting_what_a_dissolution_ends(monkeypatch: pytest.MonkeyPatch) -> None:
     """An extension that does not replay the keys a new dissolution can end breaks the law."""
-    monkeypatch.setattr(extend, "_endable", lambda *a: set())
+    monkeypatch.setattr(reach, "endable", lambda *a: set())
     breaks(check_extension, appended_logs(("dissolve",)))
 
 
@@ -263,7 +272,7 @@ def test_indexed_record_takes_the_indexed_path(tmp_path: Path, monkeypatch: pyte
     it leaves is current and equals a build from scratch."""
     root = _indexed_copy(tmp_path)
     monkeypatch.setattr(store, "load_log", lambda *a, **k: pytest.fail("the log was loaded"))
-    monkeypatch.setattr(store, "read_ledger", lambda *a, **k: pytest.fail("the ledger was read"))
+    monkeypatch.setattr(log_store, "read_ledger", lambda *a, **k: pytest.fail("the ledger was read"))
     for n in range(3):
         assert store.record(root, statement(f"s{n}")).appended == (f"s{n}",)
     monkeypatch.undo()
@@ -318,7 +327,7 @@ def test_indexed_record_killed_at_each_point(tmp_path: Path, point: str) -> None
     child.join()
     assert child.exitcode == -signal.SIGKILL
     log = load_log(root)
-    seals, problems = read_ledger(root, log.root)
+    seals, problems = read_ledger(root, log.shown)
     problems += verify(log, seals)
     if point == "between":
         assert [(p.event, p.message) for p in problems] == [("killed", "not sealed yet")]
@@ -343,7 +352,7 @@ def test_a_torn_ledger_append_is_cut_off_and_redone(tmp_path: Path, monkeypatch:
             handle.write(text.encode("utf-8")[: len(text) // 2])
         raise KeyboardInterrupt  # the process dies here
 
-    monkeypatch.setattr(store, "_append_text", torn)
+    monkeypatch.setattr(log_store, "append_text", torn)
     with pytest.raises(KeyboardInterrupt):
         store.record(root, statement("torn"))
     monkeypatch.undo()
@@ -437,3 +446,92 @@ def test_a_damaged_index_is_never_trusted_by_record(tmp_path: Path, damage: str)
         db.close()
     assert store.record(root, statement("after")).appended == ("after",)
     _matches_scratch(root)
+
+
+# --- the rule itself, against the replay ---------------------------------------------------
+
+class InMemory:
+    """The events of a log in memory, answering what `core.reach` asks (as the index does in SQL)."""
+
+    def __init__(self, items: list[ev.Event]) -> None:
+        self.events = {e.id: e for e in items}
+        self.links = [(e.id, field, target) for e in items for field, target in _links(e)]
+
+    def linking(self, targets: set[str], fields: tuple[str, ...]) -> set[str]:
+        """Events naming one of `targets` by one of `fields`."""
+        return {e for e, f, t in self.links if t in targets and f in fields}
+
+    def linked(self, events: set[str], fields: tuple[str, ...]) -> set[str]:
+        """What `events` name by one of `fields`."""
+        return {t for e, f, t in self.links if e in events and f in fields}
+
+    def accounts(self, events: set[str]) -> set[tuple[str, str]]:
+        """Account links with an end among `events`."""
+        return {(e, t) for e, f, t in self.links if f == reach.ACCOUNT and (e in events or t in events)}
+
+    def disputes(self) -> dict[str, set[str]]:
+        """Each dissolution's disputing claims."""
+        found: dict[str, set[str]] = {}
+        for e, f, t in self.links:
+            if f == "disputed_by":
+                found.setdefault(e, set()).add(t)
+        return found
+
+    def dissolutions(self, ids: set[str]) -> list[ev.Dissolution]:
+        """The dissolutions among `ids`."""
+        return [e for i in ids if isinstance(e := self.events.get(i), ev.Dissolution)]
+
+    def ending(self, aspects: set[str]) -> set[str]:
+        """Dissolutions ending one of `aspects`."""
+        return {e.id for e in self.events.values() if isinstance(e, ev.Dissolution) and set(e.ends) & aspects}
+
+    def keys_of(self, events: set[str]) -> set[Key]:
+        """The keys the facts of `events` set."""
+        return {k for i in events if i in self.events for k in reach.fact_keys(self.events[i], REGISTRY)}
+
+    def touching(self, keys: set[Key]) -> set[str]:
+        """Events whose facts set one of `keys`."""
+        return {e.id for e in self.events.values() if reach.fact_keys(e, REGISTRY) & keys}
+
+    def naming(self, owners: set[str]) -> set[Key]:
+        """Settled keys whose facts refer to one of `owners`."""
+        return {Key(f.aspect, f.subject) for e in self.events.values() for f in facts_of(e, REGISTRY)
+                if f.refs & owners}
+
+    def existing(self, ids: set[str]) -> set[str]:
+        """The ids of known events among `ids`."""
+        return ids & set(self.events)
+
+
+def _history(items: list[ev.Event]) -> dict[Key, list[Any]]:
+    found: dict[Key, list[Any]] = {}
+    for version in versions(steps_for(log_of(items))):
+        found.setdefault(version.key, []).append((version.fact, version.valid_from, version.valid_to))
+    return found
+
+
+def check_reach(items: list[ev.Event], indexed: int, _batches: object = None) -> None:
+    """Every key whose replayed history differs once `items[indexed:]` are appended is one
+    the rule (`core.reach`) says they can change."""
+    before, after = _history(items[:indexed]), _history(items)
+    found = reach.reach(items[indexed:], InMemory(items[:indexed]), REGISTRY)
+    assert {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)} <= found.keys
+
+
+@given(appended_logs())
+def test_what_new_events_can_change_covers_every_change_the_replay_makes(
+        case: tuple[list[ev.Event], int, list[tuple[int, str]]]) -> None:
+    """The rule, stated once, against the replay itself: no change escapes it."""
+    check_reach(*case)
+
+
+@pytest.mark.parametrize(("name", "mutant", "extras"), [
+    ("UNDO", (), ("retract", "correct")),
+    ("endable", lambda *a: set(), ("dissolve",)),
+])
+def test_the_rule_law_catches_a_forgotten_reach(monkeypatch: pytest.MonkeyPatch, name: str, mutant: object,
+                                                extras: tuple[str, ...]) -> None:
+    """A rule that forgets what a retraction or correction undoes, or what a dissolution
+    ends, misses changes the replay makes."""
+    monkeypatch.setattr(reach, name, mutant)
+    breaks(check_reach, appended_logs(extras))

@@ -11,14 +11,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from statustrack.index import build as index_module
 from statustrack.core import events as ev
-from statustrack.index.build import INDEX_NAME, build, open_file
+from statustrack.api.reader import Indexed
+from statustrack.index.build import build
+from statustrack.index.keys import INDEX_NAME, SCHEMA
+from statustrack.index.read import open_file
 from statustrack.log.load import Log
 from statustrack.api.query import at, diff, slide, steps_for, sweep
 
@@ -27,11 +29,11 @@ from .strategies import log_of, logs_with_undo, query_dates
 from .test_mutations import breaks
 
 
-def indexed(log: Log, folder: Path) -> Log:
-    """A copy of `log` whose queries read an index built from it in `folder`."""
+def indexed(log: Log, folder: Path) -> Indexed:
+    """`log` read through an index built from it in `folder`."""
     path = folder / f"index-{id(log)}.sqlite"
-    build(log, steps_for(log), path, {"schema": index_module.SCHEMA})
-    return attrs.evolve(log, cache={"index": open_file(path)})
+    build(log, steps_for(log), path, {"schema": SCHEMA})
+    return Indexed(open_file(path), None, log)
 
 
 def check_index(items: list[ev.Event], d1: str, d2: str, folder: Path) -> None:
@@ -43,7 +45,7 @@ def check_index(items: list[ev.Event], d1: str, d2: str, folder: Path) -> None:
             assert at(fast, when).facts == at(plain, when).facts
         assert diff(fast, d1, d2).changes == diff(plain, d1, d2).changes
     finally:
-        fast.cache["index"].close()
+        fast.close()
 
 
 @settings(max_examples=max(10, settings().max_examples // 2))  # each example builds an index file
@@ -67,20 +69,20 @@ def test_index_law_slide(tmp_path_factory: pytest.TempPathFactory, items: list[e
         assert slid[1:] == [diff(plain, a, b) for a, b in zip(ordered, ordered[1:])]
         assert list(sweep(fast, whens)) == list(sweep(plain, whens))
     finally:
-        fast.cache["index"].close()
+        fast.close()
 
 
 def test_index_law_slide_catches_a_forgotten_possible_fact(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A walk that does not carry the facts begun possible in one step to the next breaks law 9."""
-    from statustrack.api import query
+    from statustrack.api import reader
 
-    original = query._indexed_step
+    original = reader._indexed_step
 
     def forgetful(index: Any, lo: Any, hi: Any, moving: Any, keep: Any) -> Any:
         *rest, fresh = original(index, lo, hi, moving, keep)
         return (*rest, {})
 
-    monkeypatch.setattr(query, "_indexed_step", forgetful)
+    monkeypatch.setattr(reader, "_indexed_step", forgetful)
 
     def check(items: list[ev.Event], whens: list[str]) -> None:
         plain = log_of(items)
@@ -88,7 +90,7 @@ def test_index_law_slide_catches_a_forgotten_possible_fact(monkeypatch: pytest.M
         try:
             assert list(slide(fast, whens)) == list(slide(plain, whens))
         finally:
-            fast.cache["index"].close()
+            fast.close()
 
     breaks(check, st.tuples(logs_with_undo(8), st.lists(query_dates(), min_size=2, max_size=6)))
 
@@ -150,20 +152,16 @@ def test_fork_of_short_spans(a: int, width: int) -> None:
 
 def test_index_law_catches_a_missed_retraction(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """An index built from every event, retracted or not, breaks law 9."""
-    from statustrack.api import query
-    from statustrack.core import replay as state
+    from statustrack.core.replay import timeline
 
-    def everything(log: Log, known_at: Any = None) -> Any:
-        return state.timeline([e for e in log.events if not isinstance(e, ev.Retraction)], log.registry)
-
-    real = query.steps_for
+    def everything(log: Log) -> Any:
+        return timeline([e for e in log.events if not isinstance(e, ev.Retraction)], log.registry)
 
     def build_with_everything(log: Any, steps: Any, path: Path, key: Any) -> None:
         return original_build(log, everything(log), path, key)
 
     original_build = index_module.build
     monkeypatch.setattr(sys.modules[__name__], "build", build_with_everything)
-    assert real is query.steps_for
     breaks(lambda items, d1, d2: check_index(items, d1, d2, tmp_path), LAW_9)
 
 
@@ -240,7 +238,7 @@ def test_a_corrupt_or_foreign_index_is_rebuilt(log_copy: Path, damage: str) -> N
         db.commit()
         db.close()
     assert holder(log_copy) == expected
-    assert open_file(path).meta["schema"] == index_module.SCHEMA
+    assert open_file(path).meta["schema"] == SCHEMA
 
 
 def test_deleting_the_index_changes_no_answer(log_copy: Path) -> None:

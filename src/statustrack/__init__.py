@@ -29,7 +29,8 @@ _WHERE = {
     "sources": "api.sources", "export": "views.export",
     "record": "api.write", "seal": "api.write", "verify": "api.write", "validate": "api.validate",
     # Loading a log, and the values the verbs return.
-    "Log": "core.model", "default_log_path": "log.load", "load_log": "log.load", "load_indexed": "index.build",
+    "Log": "core.model", "default_log_path": "log.load", "load_log": "log.load",
+    "open_log": "api.reader", "load_indexed": "api.reader",
     "Answer": "api.query", "Change": "api.query", "Diff": "api.query",
     "Interval": "core.dates", "parse_edtf": "core.dates", "parse_when": "core.dates",
     "FORMAT_VERSION": "core.events", "KINDS": "core.events", "Event": "core.events",

@@ -25,6 +25,7 @@ from statustrack.views import FORMATS
 from statustrack.views.csv import raw_csv
 
 if TYPE_CHECKING:
+    from statustrack.api.reader import Source
     from statustrack.core.model import Log
     from statustrack.log.parse import Raw
 
@@ -156,12 +157,12 @@ def _export_format(parser: argparse.ArgumentParser) -> None:
 
 # --- Helpers of the handlers. ---
 
-def _load(args: argparse.Namespace, *, indexed: bool = False) -> Log:
+def _load(args: argparse.Namespace, *, indexed: bool = False) -> Source:
     """The log --log names; with `indexed`, read through its fact index when that is current."""
     if indexed:
-        from statustrack.index.build import load_indexed
+        from statustrack.api.reader import open_log
 
-        return load_indexed(args.log)
+        return open_log(args.log)
     from statustrack.log.load import load_log
 
     return load_log(args.log)
@@ -227,12 +228,13 @@ def _at(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _note_first(log: Log, args: argparse.Namespace, instant: object) -> None:
+def _note_first(log: Source, args: argparse.Namespace, instant: object) -> None:
     """When a filter finds nothing at a date but the log has such facts later, say when they begin."""
     from statustrack.api.explore import first_in_filter
     from statustrack.api.query import resolve_when, wanted
+    from statustrack.api.reader import Indexed
 
-    if not log.events:  # a log read through its index: the history needs the events
+    if isinstance(log, Indexed):  # a log read through its index: the history needs the events
         log = _load(args)
     keep = wanted(log, args.aspect, args.subject, **_filtered(args))
     record = resolve_when(log, args.known_at) if args.known_at else None
@@ -289,7 +291,7 @@ def _validate(args: argparse.Namespace) -> int:
         _problems(e.problems, args.format, args.max_problems, sys.stdout if args.format != "table" else sys.stderr)
         return EXIT_INVALID
     if args.format == "table":
-        sys.stdout.write(f"valid: {log.root}: {len(log.events)} events, {len(log.registry.sources)} sources, "
+        sys.stdout.write(f"valid: {log.shown}: {len(log.events)} events, {len(log.registry.sources)} sources, "
                          f"{len(log.registry.places)} places, {len(log.registry.actors)} actors\n")
     else:
         _problems((), args.format, args.max_problems, sys.stdout)

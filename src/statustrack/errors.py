@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import enum
 import re
 
 import attrs
 
-__all__ = ["MAX_QUOTE", "UNSAFE", "DateError", "LogInvalid", "Problem", "QueryError", "StatustrackError",
+__all__ = ["MAX_QUOTE", "UNSAFE", "DateError", "LogInvalid", "Problem", "ProblemCode", "QueryError", "StatustrackError",
            "clip", "printable"]
 
 #: Characters that make printed text lie about what it is: C0 and C1 controls, DEL, line and
@@ -53,12 +54,29 @@ class QueryError(StatustrackError, ValueError):
     """A query asks for something the log cannot answer (unknown aspect or subject, bad date)."""
 
 
+class ProblemCode(enum.Enum):
+    """What kind of problem a `Problem` is, for code that must tell kinds apart (its message
+    is for people, and code never reads it)."""
+
+    #: The log breaks one of its rules (the kind of most problems).
+    INVALID = "invalid"
+    #: Two events in different files change one key at one instant: their order is undefined.
+    UNDEFINED_ORDER = "undefined-order"
+    #: An event the ledger does not hold yet.
+    NOT_SEALED = "not-sealed"
+    #: The log's settings differ from the ones last sealed.
+    SETTINGS_CHANGED = "settings-changed"
+    #: A sealed event was deleted, moved, edited or reordered, or one was inserted before it.
+    SEAL_BROKEN = "seal-broken"
+
+
 @attrs.frozen
 class Problem:
     """One thing wrong with a log: where it is, what is wrong, and what to do about it.
 
     Texts are clipped (an id or a file name to `MAX_QUOTE` characters, a message or a hint
     to twice that), so a megabyte of bad input never becomes a megabyte of output.
+    `code` says what kind of problem it is; outputs do not show it.
     """
 
     file: str = attrs.field(converter=clip)
@@ -66,6 +84,7 @@ class Problem:
     event: str | None = attrs.field(converter=_clip_optional)
     message: str = attrs.field(converter=_clip_message)
     hint: str = attrs.field(converter=_clip_message)
+    code: ProblemCode = attrs.field(default=ProblemCode.INVALID, kw_only=True)
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

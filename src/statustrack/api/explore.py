@@ -8,7 +8,7 @@ value runs of every key, each with the instants it held. `history`, `show`, `why
 from __future__ import annotations
 
 import difflib
-import os
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from statustrack.core.events import Event, Retraction, SourceRef
 from statustrack.core.facts import Fact, Key
 from statustrack.core.history import Run, Version, runs_of, versions
 from statustrack.log.ledger import Seal, digest, read_ledger
-from statustrack.log.load import ENV_VAR, Log, default_log_path
+from statustrack.log.load import Log
 from statustrack.api.query import ASPECTS, rank, outside_horizon, resolve_when, seen_at, steps_for, wanted
 from statustrack.core.reducers import ID_ROLES
 from statustrack.core.registry import Source, fold
@@ -96,11 +96,15 @@ def _until(log: Log, run: Run, after: Period | None) -> str | None:
     return iso(run.valid_to)
 
 
+_PERIODS: weakref.WeakKeyDictionary[Log, dict[pendulum.DateTime | None, tuple[Period, ...]]] = (
+    weakref.WeakKeyDictionary())
+
+
 def periods(log: Log, known_at: pendulum.DateTime | None = None) -> tuple[Period, ...]:
     """Every value run of every key, in key then time order (cached per log and record time)."""
-    cache_key = ("periods", known_at)
-    if cache_key in log.cache:
-        return log.cache[cache_key]
+    known = _PERIODS.setdefault(log, {})
+    if known_at in known:
+        return known[known_at]
     runs = runs_of(versions(steps_for(log, known_at)))
     out: list[Period] = []
     for run in reversed(runs):  # backwards, so the run after each is built first
@@ -109,7 +113,7 @@ def periods(log: Log, known_at: pendulum.DateTime | None = None) -> tuple[Period
         out.append(Period(run.key, run.fact, run.valid_from, run.valid_to, _certain_from(run), ended_by,
                           _until(log, run, after), run.run, run.versions))
     result = tuple(reversed(out))
-    log.cache[cache_key] = result
+    known[known_at] = result
     return result
 
 
@@ -264,11 +268,8 @@ class Shown:
 
 
 def _log_dir(log: Log) -> Path:
-    """The directory `log` was loaded from (its `root` is the path as the user gave it)."""
-    root = Path(log.root)
-    if log.root == "events" and not os.environ.get(ENV_VAR):
-        return default_log_path()
-    return root
+    """The directory `log` was loaded from (a log built in memory: its name, as before)."""
+    return log.directory if log.directory is not None else Path(log.shown)
 
 
 def _unknown_event(log: Log, ident: str) -> QueryError:
@@ -305,7 +306,7 @@ def show(log: Log, ident: str) -> Shown:
             if support.event == ident:
                 roles.append(Role(support.role, period))
                 break
-    seals, _ = read_ledger(_log_dir(log), log.root)
+    seals, _ = read_ledger(_log_dir(log), log.shown)
     seal = next((s for s in reversed(seals) if s.id == ident), None)
     file, line = log.where.get(ident, ("", None))
     file = log.paths.get(ident, file)  # relative to the log, as the ledger names it

@@ -22,55 +22,41 @@ The shipped log inside the installed package is read-only: writes need a copy.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
-import shlex
-import sys
+import sqlite3
 from collections.abc import Callable, Sequence
-from importlib import resources
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import Any
 
 import attrs
 import pendulum
 
 from statustrack.core.dates import Interval, parse_edtf
-from statustrack.errors import LogInvalid, Problem, StatustrackError
+from statustrack.errors import LogInvalid, Problem, ProblemCode, StatustrackError
 from statustrack.core.events import Event
 from statustrack.log.ledger import (
-    HEADER, LEDGER, Seal, chain_lines, digest, head, ledger_state, ledger_state_of, ledger_unchanged, read_ledger,
-    reaches, seal_lines, sealed_settings, unfit_name, unsealed,
+    LEDGER, LedgerState, Seal, chain_lines, head, ledger_state, ledger_state_of, ledger_unchanged, reaches,
+    sealed_settings, unfit_name, unsealed,
 )
-from statustrack.log import ledger
+from statustrack.log import ledger, store
 from statustrack.log.lock import LOCK, locked
-from statustrack.log.load import ENV_VAR, Log, build_events, default_log_path, load_log
-from statustrack.log.parse import MAX_DEPTH, Raw, read_text
+from statustrack.log.store import DEFAULT_TARGET, PENDING, ReadOnlyLog, WriteError, target_name
+from statustrack.log.load import Log, build_events, default_log_path, load_log
+from statustrack.log.parse import Raw, read_text
 from statustrack.core.checks import check_events
+from statustrack.core.replay import counted_events, timeline
+from statustrack.index import append as extend
+from statustrack.index.build import build
+from statustrack.index.keys import current_key, index_path, manifest
 from statustrack.log.write import event_record, to_jsonl
 
 __all__ = ["DEFAULT_TARGET", "LOCK", "PENDING", "Conflict", "ReadOnlyLog", "Recorded", "Sealed", "Verified",
            "WriteError", "record", "seal", "target_name", "verify"]
 
-DEFAULT_TARGET = "recorded.jsonl"
-PENDING = ".statustrack.pending"
-# The temporaries of our own atomic writes (`.NAME.PID.tmp`): of a .jsonl file, the ledger or
-# the journal; nothing else (the fact index builds its own temporaries, outside our lock).
-_TEMPORARY = re.compile(rf"\.(.+\.jsonl|{re.escape(LEDGER)}|{re.escape(PENDING)})\.[0-9]+\.tmp")
-_NOT_SEALED = "not sealed yet"
-
 
 class Conflict(StatustrackError):
     """The log moved on since the caller read it (`--expect-last` did not match)."""
-
-
-class ReadOnlyLog(StatustrackError):
-    """A write aimed at a log statustrack must not change: the shipped log of the installed package."""
-
-
-class WriteError(StatustrackError):
-    """A write failed for a reason outside the log's content: a target that cannot be one,
-    a missing or read-only directory, a full disk."""
 
 
 @attrs.frozen
@@ -108,241 +94,13 @@ class Verified:
     settings_sealed: bool
 
 
-def _checkpoint(step: str) -> None:
-    """`record` reached `step`: "before" (the events' temporary file is written, nothing
-    renamed), "between" (the events file renamed; the ledger's temporary written, or, on
-    the indexed path, the ledger not yet appended to) or "after" (the ledger renamed or
-    appended to, the journal not yet removed). Does nothing; the crash tests replace it
-    to kill a writer at exactly that point."""
-
-
-def _shipped() -> Path:
-    return Path(str(resources.files("statustrack") / "data" / "events"))
-
-
-def _is_shipped(root: Path) -> bool:
-    try:
-        return root.exists() and os.path.samefile(root, _shipped())
-    except OSError:
-        return False
-
-
-def _refuse_shipped(where: Path) -> ReadOnlyLog:
-    msg = (f"refusing to write to the shipped log inside the installed package ({where}): make your own "
-           f"copy with `cp -r {shlex.quote(str(where))} my-log`, then pass --log my-log (or set ${ENV_VAR})")
-    return ReadOnlyLog(msg)
-
-
-def _writable(path: str | os.PathLike[str] | None) -> Path:
-    """The root of a log statustrack may write to, or a clear refusal."""
-    env = os.environ.get(ENV_VAR)
-    if path is None and not env:
-        raise _refuse_shipped(_shipped())
-    if path is not None and not os.fspath(path):
-        msg = "the log path is empty: name a log directory"
-        raise WriteError(msg)
-    root = Path(path) if path is not None else Path(env or "")
-    shipped = _shipped()
-    if not shipped.is_symlink() and _is_shipped(root):  # an installed package, not a checkout's events/
-        raise _refuse_shipped(shipped)
-    if not root.exists():
-        msg = f"{root}: no such log directory; point --log or ${ENV_VAR} at a directory holding log.toml"
-        raise WriteError(msg)
-    if not root.is_dir():
-        msg = f"{root}: not a directory; point --log or ${ENV_VAR} at a directory holding log.toml"
-        raise WriteError(msg)
-    return root
-
-
-def target_name(root: Path, target: str) -> str:
-    """`target` as the ledger names it: log-relative, POSIX, normalised (`./x.jsonl` and
-    `sub//x.jsonl` become `x.jsonl` and `sub/x.jsonl`); refuses, before anything is
-    written, a name the ledger cannot hold or the loader would not read: empty,
-    whitespace, control or bidi characters, absolute, `..`, not `.jsonl`, a directory,
-    a symbolic link, or a folder that is a file."""
-    def refuse(why: str) -> WriteError:
-        return WriteError(f"cannot record into {target!r}: {why}; name a .jsonl file inside the log, "
-                          f"such as {DEFAULT_TARGET} or sub/{DEFAULT_TARGET}")
-
-    if not target.strip():
-        raise refuse("the name is empty")
-    if (why := unfit_name(target)) is not None:
-        raise refuse(why)
-    posix = PurePosixPath(target)
-    if posix.is_absolute() or PureWindowsPath(target).drive:
-        raise refuse("it is an absolute path")
-    if ".." in posix.parts:
-        raise refuse("it leaves the log ('..')")
-    if posix.suffix != ".jsonl" or not posix.stem:
-        raise refuse("record writes JSON Lines, so the file must end in .jsonl")
-    if len(posix.parts) > MAX_DEPTH:
-        raise refuse(f"folders nest more than {MAX_DEPTH} deep")
-    if any(len(part.encode("utf-8")) > 200 for part in posix.parts):
-        raise refuse("a part of it is longer than 200 bytes")
-    current = root
-    for part in posix.parts:
-        current = current / part
-        if current.is_symlink():
-            raise refuse(f"{part!r} is a symbolic link, which the loader does not follow")
-        if current.exists() and not (current.is_file() if part == posix.name else current.is_dir()):
-            raise refuse(f"{part!r} is {'a directory' if current.is_dir() else 'not a directory'}")
-    return posix.as_posix()
-
-
-def _fsync_directory(directory: Path) -> None:
-    if sys.platform == "win32":  # directories cannot be opened (nor need syncing) there
-        return
-    handle = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-
-
-def _atomic_write(path: Path, data: bytes, step: str | None = None) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if step is not None:
-            _checkpoint(step)
-        os.replace(temporary, path)
-        _fsync_directory(path.parent)
-    except OSError as e:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        msg = f"cannot write {path} ({e.strerror}); check that the log's directory is writable and has space"
-        raise WriteError(msg) from e
-
-
-def _clean_temporaries(root: Path) -> None:
-    """Remove what an interrupted write left: under the exclusive lock, every
-    `.NAME.PID.tmp` file in the log is a leftover."""
-    pending = [root]
-    while pending:
-        directory = pending.pop()
-        with contextlib.suppress(OSError), os.scandir(directory) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append(Path(entry.path))
-                elif _TEMPORARY.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
-                    with contextlib.suppress(OSError):
-                        os.unlink(entry.path)
-
-
 def _stamp(now: pendulum.DateTime | None) -> str:
     moment = (now or pendulum.now("UTC")).in_tz("UTC")
     return moment.format("YYYY-MM-DDTHH:mm:ss.SSSSSS") + "Z"
 
 
-def _ledger(log: Log, root: Path, *, writing: bool = True) -> list[Seal]:
-    """The ledger's seals, or `LogInvalid`. An append a killed `record` left torn (the
-    ledger longer than its journal says it was, ending mid-line) is cut off when `writing`,
-    and not read when not: the journal's recovery seals those events again."""
-    torn = _torn_ledger(root)
-    if torn is not None and writing:
-        try:
-            os.truncate(root / LEDGER, torn)
-        except OSError as e:
-            msg = f"cannot repair {root / LEDGER} ({e.strerror}); check that the log's directory is writable"
-            raise WriteError(msg) from e
-        torn = None
-    seals, problems = read_ledger(root, log.root, torn)
-    if problems:
-        raise LogInvalid(problems)
-    return seals
-
-
-def _torn_ledger(root: Path) -> int | None:
-    """The ledger's size before an interrupted append, if that append left it ending mid-line."""
-    journal = root / PENDING
-    if not journal.exists():
-        return None
-    try:
-        size = json.loads(journal.read_bytes().decode("utf-8")).get("ledger")
-        with open(root / LEDGER, "rb") as handle:
-            end = handle.seek(0, os.SEEK_END)
-            handle.seek(max(0, end - 1))
-            last = handle.read(1)
-    except (OSError, ValueError, AttributeError):
-        return None
-    if isinstance(size, int) and not isinstance(size, bool) and 0 <= size < end and last != b"\n":
-        return size
-    return None
-
-
 def _without_stamp(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k != "recorded"}
-
-
-def _append_ledger(root: Path, seals: Sequence[Seal], events: Sequence[tuple[Event, str]],
-                   settings: tuple[Log, str] | None = None, step: str | None = None) -> list[Seal]:
-    """Append seals for `events` (and the settings) to the ledger; returns the new seals."""
-    ledger = root / LEDGER
-    text = ledger.read_bytes().decode("utf-8") if ledger.exists() else HEADER
-    if text and not text.endswith("\n"):
-        text += "\n"
-    _atomic_write(ledger, (text + seal_lines(seals, events, settings=settings)).encode("utf-8"), step)
-    return _ledger_after(root, seals)
-
-
-def _ledger_after(root: Path, seals: Sequence[Seal]) -> list[Seal]:
-    after, problems = read_ledger(root, str(root))
-    if problems:  # cannot happen: it was read whole before, and appended to under the lock
-        raise LogInvalid(problems)
-    return after
-
-
-def _settings_line(log: Log, sealed: bool, *, changed: bool = False) -> tuple[Log, str] | None:
-    """The settings to seal with a write: those of `log` when the ledger has none yet (not
-    `sealed`), or when they `changed` and the caller reseals them deliberately."""
-    if sealed and not changed:
-        return None
-    if (why := unfit_name(log.settings_file)) is not None:
-        msg = f"cannot seal the settings in {log.settings_file!r}: {why}; rename the file"
-        raise WriteError(msg)
-    return log, log.settings_file
-
-
-def _journal(root: Path) -> tuple[str, list[tuple[str, str]]] | None:
-    path = root / PENDING
-    if not path.exists():
-        return None
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
-        target, entries = data["target"], [(str(i), str(d)) for i, d in data["events"]]
-        if not isinstance(target, str):
-            raise TypeError(target)
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        msg = (f"{path} is not a journal statustrack wrote ({type(e).__name__}); once 'statustrack verify' "
-               "names only events you mean to keep, delete it and run 'statustrack seal'")
-        raise StatustrackError(msg) from e
-    return target, entries
-
-
-def _recover(root: Path, log: Log, seals: list[Seal]) -> tuple[list[Seal], tuple[str, ...]]:
-    """Finish what an interrupted `record` began: seal the events its journal names that
-    reached the log unchanged and unsealed, then drop the journal. Nothing else is sealed."""
-    journal = _journal(root)
-    if journal is None:
-        return seals, ()
-    target, entries = journal
-    sealed = {s.id for s in seals}
-    by_id = {e.id: e for e in log.events}
-    finish = [by_id[i] for i, d in entries
-              if i not in sealed and i in by_id and log.paths.get(i) == target and digest(by_id[i]) == d]
-    if finish:
-        settings = _settings_line(log, sealed_settings(seals) is not None)
-        seals = _append_ledger(root, seals, [(e, target) for e in finish], settings)
-    try:
-        (root / PENDING).unlink()
-        _fsync_directory(root)
-    except OSError as e:
-        msg = f"cannot remove {root / PENDING} ({e.strerror}); check that the log's directory is writable"
-        raise WriteError(msg) from e
-    return seals, tuple(e.id for e in finish)
 
 
 def _refuse_unless_verified(log: Log, seals: Sequence[Seal], recovered: Sequence[str],
@@ -350,7 +108,7 @@ def _refuse_unless_verified(log: Log, seals: Sequence[Seal], recovered: Sequence
     problems = [p for p in ledger.verify(log, seals) if keep(p)]
     if problems:
         if recovered:
-            problems.insert(0, Problem(f"{log.root.rstrip('/')}/{LEDGER}", None, None,
+            problems.insert(0, Problem(log.file(LEDGER), None, None,
                                        f"note: sealed {len(recovered)} events an interrupted record had written "
                                        f"({', '.join(recovered)})", "nothing to do for those"))
         raise LogInvalid(problems)
@@ -359,7 +117,7 @@ def _refuse_unless_verified(log: Log, seals: Sequence[Seal], recovered: Sequence
 def _read_back(log: Log, target: str, first_line: int, fresh: Sequence[Event]) -> tuple[list[Event], list[Raw]]:
     """`fresh` as their lines in `target` (from `first_line` on) read back, with those
     lines' records: the same events, in the log's format, or `LogInvalid`."""
-    name = f"{log.root.rstrip('/')}/{target}"
+    name = log.file(target)
     raws, problems = read_text(to_jsonl(fresh), name, ".jsonl")
     raws = [attrs.evolve(r, line=(r.line or 0) + first_line - 1) for r in raws]
     rebuilt, more = build_events(raws, log)  # read as the log's format reads them
@@ -419,40 +177,6 @@ def _fresh(raws: Sequence[Raw], log: Log, known: Callable[[Sequence[str]], dict[
     return fresh, unchanged, stamp
 
 
-def _target_text(root: Path, target: str) -> tuple[Path, str]:
-    """The target file and its text so far (ending in a line break, or empty)."""
-    file = root / target
-    try:
-        before = file.read_bytes().decode("utf-8") if file.exists() else ""
-    except (OSError, UnicodeDecodeError) as e:
-        msg = f"cannot read {file} ({e}); it must be a readable UTF-8 file of the log"
-        raise WriteError(msg) from e
-    if before and not before.endswith("\n"):
-        before += "\n"
-    return file, before
-
-
-def _write_events(root: Path, target: str, file: Path, before: str, fresh: Sequence[Event],
-                  ledger: int | None = None) -> None:
-    """Write the journal, then the target with `fresh` appended (the ledger comes next).
-    `ledger` is the ledger's size when it is to be appended in place (see `_append_text`)."""
-    journal: dict[str, Any] = {"target": target, "events": [[e.id, digest(e)] for e in fresh]}
-    if ledger is not None:
-        journal["ledger"] = ledger
-    _atomic_write(root / PENDING, json.dumps(journal).encode("utf-8"))
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        msg = f"cannot create the folder {file.parent} ({e.strerror})"
-        raise WriteError(msg) from e
-    _atomic_write(file, (before + to_jsonl(fresh)).encode("utf-8"), "before")
-
-
-def _finish(root: Path) -> None:
-    _checkpoint("after")
-    (root / PENDING).unlink()
-
-
 def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: str = DEFAULT_TARGET,
            expect_last: str | None = None, now: pendulum.DateTime | None = None) -> Recorded:
     """Append the events `raws` to `target` (a .jsonl file of the log) and seal them.
@@ -470,15 +194,15 @@ def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: 
     verified ledger and the write goes through it, and a stale or missing one is rebuilt
     after the write.
     """
-    root = _writable(path)
+    root = store.writable_root(path)
     target = target_name(root, target)
     with locked(root):
         done = _record_indexed(root, raws, target, expect_last, now)
         if done is not None:
             return done
         log = load_log(root)
-        seals, recovered = _recover(root, log, _ledger(log, root))
-        _clean_temporaries(root)
+        seals, recovered = store.recover(root, log, store.read_seals(log, root))
+        store.clean_temporaries(root)
         _refuse_unless_verified(log, seals, recovered)
         if _remember_ledger(root, seals):  # the index was current, but built without verifying
             done = _record_indexed(root, raws, target, expect_last, now)
@@ -493,22 +217,19 @@ def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: 
                                                                   for i in ids if i in log.paths}, now)
         if not fresh:
             return Recorded((), tuple(unchanged), target, head=head(seals), recovered=recovered)
-        file, before = _target_text(root, target)
+        file, before = store.target_text(root, target)
         first_line = before.count("\n") + 1
         _check_new(log, target, first_line, fresh)
-        settings = _settings_line(log, sealed_settings(seals) is not None)
-        _write_events(root, target, file, before, fresh)
-        seals = _append_ledger(root, seals, [(e, target) for e in fresh], settings, "between")
-        _finish(root)
+        settings = store.settings_line(log, sealed_settings(seals) is not None)
+        store.write_events(root, target, file, before, fresh)
+        seals = store.append_seals(root, seals, [(e, target) for e in fresh], settings, "between")
+        store.finish(root)
         _reindex(root, log, target, first_line, fresh, seals)
         return Recorded(tuple(e.id for e in fresh), tuple(unchanged), target, stamp.text, head(seals), recovered)
 
 
 def _remember_ledger(root: Path, seals: Sequence[Seal]) -> bool:
     """Let the log's index, if current, remember the ledger the log just verified against."""
-    from statustrack.index import append as extend
-    from statustrack.index.build import index_path
-
     return extend.remember_ledger(root, index_path(root, False), ledger_state(root, seals))
 
 
@@ -517,16 +238,11 @@ def _reindex(root: Path, log: Log, target: str, first_line: int, fresh: Sequence
     """Build the fact index of `log` with `fresh` appended to `target` (from `first_line`),
     remembering the ledger `seals` it verified against, so the next `record` takes the
     indexed path. The index is a cache: if it cannot be written, nothing is lost."""
-    import sqlite3
-
-    from statustrack.index.build import build, current_key, index_path
-    from statustrack.core.replay import counted_events, timeline
-
-    name = f"{log.root.rstrip('/')}/{target}"
+    name = log.file(target)
     where = {**log.where, **{e.id: (name, first_line + i) for i, e in enumerate(fresh)}}
     paths = {**log.paths, **{e.id: target for e in fresh}}
     events = sorted([*log.events, *fresh], key=lambda e: (paths[e.id], where[e.id][1] or 0))
-    after = attrs.evolve(log, events=tuple(events), where=where, paths=paths, cache={})
+    after = attrs.evolve(log, events=tuple(events), where=where, paths=paths)
     try:
         key = current_key(root)
         steps = timeline(counted_events(after.events), after.registry)
@@ -542,11 +258,6 @@ def _record_indexed(root: Path, raws: Sequence[Raw], target: str, expect_last: s
     verified ledger that is still on disk unchanged; an interrupted record to finish):
     then the caller loads and verifies the whole log. Nothing is written before the new
     events have passed every check."""
-    import sqlite3
-
-    from statustrack.index import append as extend
-    from statustrack.index.build import index_path, manifest
-
     if (root / PENDING).exists():
         return None
     opened = extend.open_for_record(root, index_path(root, False))
@@ -561,77 +272,68 @@ def _record_indexed(root: Path, raws: Sequence[Raw], target: str, expect_last: s
             return None  # the index cannot answer: nothing is written yet
         if prepared is None or isinstance(prepared, Recorded):
             return prepared
-        state, log, fresh, unchanged, stamp, file, before, extension = prepared
-        settings = _settings_line(log, state["settings"])
-        text, chain_head = chain_lines(state["head"], [(e, target) for e in fresh], settings=settings,
-                                       v1=state["lines"] and not state["settings"])
-        _write_events(root, target, file, before, fresh, state["size"])
-        _append_text(root / LEDGER, text, "between")
-        _finish(root)
+        state, fresh = prepared.ledger, prepared.fresh
+        settings = store.settings_line(prepared.log, state.settings)
+        text, chain_head = chain_lines(state.head, [(e, target) for e in fresh], settings=settings,
+                                       v1=state.lines and not state.settings)
+        store.write_events(root, target, prepared.file, prepared.before, fresh, state.size)
+        store.append_text(root / LEDGER, text, "between")
+        store.finish(root)
         try:
             after = ledger_state_of(root, chain_head, fresh[-1].id, settings=True, lines=True)
-            extend.commit(opened, extension, manifest(root), after)
+            extend.commit(opened, prepared.extension, manifest(root), after)
         except (OSError, sqlite3.Error, StatustrackError):
             pass  # the index is stale now, never wrong: the next query rebuilds it
-        return Recorded(tuple(e.id for e in fresh), tuple(unchanged), target, stamp.text, chain_head)
+        return Recorded(tuple(e.id for e in fresh), prepared.unchanged, target, prepared.stamp.text, chain_head)
     finally:
         opened.close()
 
 
-def _prepare_indexed(opened: Any, root: Path, raws: Sequence[Raw], target: str, expect_last: str | None,
-                     now: pendulum.DateTime | None) -> Any:
+@attrs.frozen
+class _Prepared:
+    """What an indexed `record` has checked and worked out before it writes anything: the
+    ledger the index vouches for, the log's settings, the new events and the ids already
+    recorded identically, their stamp, the target file and its text so far, and the
+    index rows the new events change."""
+
+    ledger: LedgerState
+    log: Log
+    fresh: list[Event]
+    unchanged: tuple[str, ...]
+    stamp: Interval
+    file: Path
+    before: str
+    extension: extend.Extension
+
+
+def _prepare_indexed(opened: extend.Opened, root: Path, raws: Sequence[Raw], target: str, expect_last: str | None,
+                     now: pendulum.DateTime | None) -> _Prepared | Recorded | None:
     """Everything `_record_indexed` does before writing: None to fall back, a `Recorded`
     when there is nothing to write, else what the write needs."""
-    from statustrack.index import append as extend
-
-    state = opened.meta["ledger"]
-    if not ledger_unchanged(root, state):
+    state = opened.ledger
+    if state is None or not ledger_unchanged(root, state):
         return None
-    _clean_temporaries(root)
-    if expect_last is not None and expect_last != state["last"]:
-        msg = (f"the log has moved on: its last recorded event is {state['last']!r}, not {expect_last!r}; "
+    store.clean_temporaries(root)
+    if expect_last is not None and expect_last != state.last:
+        msg = (f"the log has moved on: its last recorded event is {state.last!r}, not {expect_last!r}; "
                "read it again")
         raise Conflict(msg)
-    log = opened.log(str(root))
+    log = opened.settings(str(root), root)
 
     def known(ids: Sequence[str]) -> dict[str, tuple[Event, str]]:
         found = opened.records(ids)
         built, problems = build_events([Raw("event", r, f, n) for f, n, r in found.values()], log)
         if problems or len(built) != len(found):
             raise LookupError(problems)
-        return {e.id: (e, f"{log.root.rstrip('/')}/{found[e.id][0]}") for e in built}
+        return {e.id: (e, log.file(found[e.id][0])) for e in built}
 
     fresh, unchanged, stamp = _fresh(raws, log, known, now)
     if not fresh:
-        return Recorded((), tuple(unchanged), target, head=state["head"])
-    file, before = _target_text(root, target)
+        return Recorded((), tuple(unchanged), target, head=state.head)
+    file, before = store.target_text(root, target)
     rebuilt, lines = _read_back(log, target, before.count("\n") + 1, fresh)
     extension = extend.plan(opened, log, target, rebuilt, lines)
-    return state, log, fresh, unchanged, stamp, file, before, extension
-
-
-def _append_text(ledger: Path, text: str, step: str | None = None) -> None:
-    """Append `text` (whole ledger lines) to the ledger in place, in one write, and sync it:
-    O(the new lines), not O(the ledger). The journal written before holds the ledger's size,
-    so an append a kill leaves torn is cut off and redone by the next write (`_ledger`);
-    a new ledger is written whole, atomically."""
-    if step is not None:
-        _checkpoint(step)
-    if not ledger.exists():
-        _atomic_write(ledger, (HEADER + text).encode("utf-8"))
-        return
-    try:
-        with open(ledger, "r+b") as handle:
-            end = handle.seek(0, os.SEEK_END)
-            handle.seek(max(0, end - 1))
-            lead = b"\n" if end and handle.read(1) != b"\n" else b""
-            handle.seek(end)
-            handle.write(lead + text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as e:
-        msg = f"cannot write {ledger} ({e.strerror}); check that the log's directory is writable and has space"
-        raise WriteError(msg) from e
+    return _Prepared(state, log, fresh, tuple(unchanged), stamp, file, before, extension)
 
 
 def seal(path: str | os.PathLike[str] | None, *, settings: bool = False) -> Sealed:
@@ -642,23 +344,23 @@ def seal(path: str | os.PathLike[str] | None, *, settings: bool = False) -> Seal
     Refuses if a sealed event was edited, deleted, moved or reordered, or if a file
     holding a new event has a name the ledger cannot hold.
     """
-    root = _writable(path)
+    root = store.writable_root(path)
     with locked(root):
         log = load_log(root)
-        seals, recovered = _recover(root, log, _ledger(log, root))
-        _clean_temporaries(root)
-        changed = [p for p in ledger.verify(log, seals) if p.message.startswith("the log's settings changed")]
+        seals, recovered = store.recover(root, log, store.read_seals(log, root))
+        store.clean_temporaries(root)
+        changed = [p for p in ledger.verify(log, seals) if p.code is ProblemCode.SETTINGS_CHANGED]
         _refuse_unless_verified(log, seals, recovered,
-                                lambda p: p.message != _NOT_SEALED and not (settings and p in changed))
+                                lambda p: p.code is not ProblemCode.NOT_SEALED and not (settings and p in changed))
         new = unsealed(log, seals)
         unfit = [(e, log.paths[e.id], why) for e in new if (why := unfit_name(log.paths[e.id])) is not None]
         if unfit:
             raise LogInvalid([Problem(*log.where[e.id], e.id, f"cannot seal {file!r}: {why}",
                                       "rename the file without spaces or special characters, then seal")
                               for e, file, why in unfit])
-        line = _settings_line(log, sealed_settings(seals) is not None, changed=bool(changed))
+        line = store.settings_line(log, sealed_settings(seals) is not None, changed=bool(changed))
         if new or line is not None:
-            seals = _append_ledger(root, seals, [(e, log.paths[e.id]) for e in new], line)
+            seals = store.append_seals(root, seals, [(e, log.paths[e.id]) for e in new], line)
         return Sealed(tuple(e.id for e in new), line is not None, head(seals), recovered)
 
 
@@ -670,17 +372,17 @@ def verify(path: str | os.PathLike[str] | None, *, head_prefix: str | None = Non
     if head_prefix is not None and not re.fullmatch(r"[0-9a-fA-F]{8,64}", head_prefix):
         msg = f"--head takes 8 to 64 hex digits of a chain head (as record, seal and verify print), not {head_prefix!r}"
         raise StatustrackError(msg)
-    reading = contextlib.nullcontext() if _is_shipped(root) else locked(root, shared=True)
+    reading = contextlib.nullcontext() if store.is_shipped(root) else locked(root, shared=True)
     with reading:
         log = load_log(path)
-        seals = _ledger(log, root, writing=False)
+        seals = store.read_seals(log, root, writing=False)
         problems = ledger.verify(log, seals)
-        journal = _journal(root)
+        journal = store.read_journal(root)
         interrupted = {i for i, _ in journal[1]} if journal else set()
         problems = [attrs.evolve(p, hint="an interrupted record wrote it: the next record or seal seals it")
-                    if p.message == _NOT_SEALED and p.event in interrupted else p for p in problems]
+                    if p.code is ProblemCode.NOT_SEALED and p.event in interrupted else p for p in problems]
         if head_prefix is not None and not reaches(seals, head_prefix.lower()):
-            problems.append(Problem(f"{log.root.rstrip('/')}/{LEDGER}", None, None,
+            problems.append(Problem(log.file(LEDGER), None, None,
                                     f"the chain does not reach head {head_prefix}: the log was rewritten or its "
                                     "ledger truncated or replaced since that head was taken",
                                     "restore the log and its ledger from a copy you trust"))

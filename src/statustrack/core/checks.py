@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from statustrack.errors import Problem, ProblemCode
 from statustrack.core.events import Ceasefire, Decree, Dissolution, Event, Offensive, Retraction, War
 from statustrack.core.facts import Key
 from statustrack.core.reducers import facts_of
@@ -36,9 +37,10 @@ class Position(Protocol):
         """The line `field` is written on, or the event's own line."""
 
 
-def _problem(event: Event, raw: Position, field: str | None, message: str, hint: str) -> Problem:
+def _problem(event: Event, raw: Position, field: str | None, message: str, hint: str,
+             code: ProblemCode = ProblemCode.INVALID) -> Problem:
     """A problem with `event`, which stands where `raw` says."""
-    return Problem(raw.file, raw.line_of(field) if field else raw.line, event.id, message, hint)
+    return Problem(raw.file, raw.line_of(field) if field else raw.line, event.id, message, hint, code=code)
 
 
 def _links(event: Event) -> list[tuple[str, str]]:
@@ -162,6 +164,7 @@ def _ambiguous_order(built: Sequence[tuple[Event, Position]], reg: Registry, out
                     step.event, raws[step.event.id], "date",
                     f"changes {key.aspect} of {key.subject!r} from the same instant as {other.id!r} "
                     f"in {other_raw.file}, so their order is undefined",
-                    "put both events in one file (file order decides) or give one a more precise date"))
+                    "put both events in one file (file order decides) or give one a more precise date",
+                    ProblemCode.UNDEFINED_ORDER))
             seen.setdefault(slot, (step.event, raws[step.event.id]))
     return problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from array import array
 from collections.abc import Iterator, Mapping
@@ -22,35 +23,46 @@ __all__ = ["ENV_VAR", "Log", "Origins", "default_log_path"]
 ENV_VAR = "STATUSTRACK_LOG"
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Log:
     """A loaded, valid log: its settings, registry and events in log order.
 
-    `horizon` is the span the log covers (None: unbounded); `polity` the id of the
-    actor the log is about (what a recognition recognizes), if the log names one.
+    `shown` is the log as the user named it (how problems and output print it; "events"
+    for the shipped log), `directory` the directory it was loaded from (None: a log built
+    in memory). `horizon` is the span the log covers (None: unbounded); `polity` the id of
+    the actor the log is about (what a recognition recognizes), if the log names one.
+
+    A log is a value compared by identity (comparing a million events is never meant);
+    what is worked out from it is kept by the layer that works it out (`core.replay.Replay`).
     """
 
     name: str
     timezone: str
     format: int
-    root: str
+    shown: str
     registry: Registry
     events: tuple[Event, ...]
     where: Mapping[str, tuple[str, int | None]] = attrs.field(repr=False)
     paths: Mapping[str, str] = attrs.field(factory=dict, repr=False)
-    cache: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False)
     horizon: Interval | None = None
     polity: str | None = None
     settings_file: str = attrs.field(default="log.toml", repr=False)  # the file holding [log], as the ledger names it
+    directory: Path | None = None
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Event]:
+        return {e.id: e for e in self.events}
 
     def event(self, ident: str) -> Event:
         """The event with id `ident`."""
-        if "by_id" not in self.cache:
-            self.cache["by_id"] = {e.id: e for e in self.events}
         try:
-            return self.cache["by_id"][ident]
+            return self._by_id[ident]
         except KeyError:
             raise KeyError(ident) from None
+
+    def file(self, name: str) -> str:
+        """The file `name` of the log (relative to it) as problems name it."""
+        return f"{self.shown.rstrip('/')}/{name}"
 
 
 class Origins:

@@ -16,20 +16,23 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from types import MappingProxyType
 
 import attrs
 import pendulum
 
+from statustrack.core.catalogue import Catalogue, catalogue
 from statustrack.core.dates import shifted
 from statustrack.core.events import Dissolution, Event, Retraction
 from statustrack.core.facts import Fact, Key, Support, SupportRole, accounts_value
 from statustrack.core.reducers import ENDED, announced, facts_of
+from statustrack.core.model import Log
 from statustrack.core.registry import Registry
 
-__all__ = ["EMPTY", "Announcement", "Ending", "State", "Step", "apply", "counted_events", "pending_at", "replay",
-           "timeline"]
+__all__ = ["EMPTY", "Announcement", "Ending", "Replay", "State", "Step", "apply", "counted_events", "pending_at",
+           "replay", "timeline"]
 
 _TICK = dt.timedelta(microseconds=1)
 _NO_POOLS: Mapping[Key, list[Announcement]] = MappingProxyType({})  # a step with nothing pending
@@ -321,4 +324,47 @@ def replay(steps: Sequence[Step], upto: pendulum.DateTime, start: State = EMPTY)
             break
         apply(facts, step)
     return State(upto, facts)
+
+
+class Replay:
+    """A log's replay: its timeline at each record time and its catalogue of subjects, each
+    worked out once. `Replay.of(log)` is the one replay of a log, kept while the log lives,
+    so every query on the same log shares it."""
+
+    _made: weakref.WeakKeyDictionary[Log, Replay] = weakref.WeakKeyDictionary()
+
+    def __init__(self, log: Log) -> None:
+        self.log = log
+        self._steps: dict[pendulum.DateTime | None, tuple[Step, ...]] = {}
+        self._catalogue: Catalogue | None = None
+
+    @classmethod
+    def of(cls, log: Log, timeline: Sequence[Step] | None = None) -> Replay:
+        """The replay of `log`; `timeline`, if given, is its timeline of every counted
+        event, already built (the loader's checks build it)."""
+        found = cls._made.get(log)
+        if found is None:
+            found = cls._made[log] = cls(log)
+        if timeline is not None:
+            found._steps.setdefault(None, tuple(timeline))
+        return found
+
+    def steps(self, known_at: pendulum.DateTime | None = None) -> tuple[Step, ...]:
+        """The timeline of the events that count at record time `known_at` (None: now)."""
+        found = self._steps.get(known_at)
+        if found is None:
+            log = self.log
+            found = self._steps[known_at] = timeline(counted_events(log.events, known_at), log.registry)
+        return found
+
+    def state(self, instant: pendulum.DateTime, known_at: pendulum.DateTime | None = None,
+              start: State = EMPTY) -> State:
+        """The state at `instant` as recorded by `known_at`, continuing from `start`."""
+        return replay(self.steps(known_at), instant, start)
+
+    def catalogue(self) -> Catalogue:
+        """The catalogue of subjects the events that count give."""
+        if self._catalogue is None:
+            self._catalogue = catalogue(counted_events(self.log.events), self.log.registry)
+        return self._catalogue
 

@@ -4,23 +4,13 @@ index, and fold them into it in place.
 When the index of a log is current (built from exactly the files on disk, by this code)
 and remembers the ledger the log verified against, `record` needs nothing else: the
 index keeps every event's record, its links to other events and the keys its facts set.
-New events are checked by the loader's own builder and by `validate.check_events`, run on
+New events are checked by the loader's own builder and by `core.checks.check_events`, run on
 the new events together with every indexed event they can interact with; the fold is
 separable per key, so only the keys the new events can change are replayed again (from
-the events that touch them, rebuilt from their records) and their rows replaced. What
-the new events can change:
-
-- the keys their facts set (settled and pending);
-- the keys of every event whose standing they change: what they retract or replace, and
-  down the chain (retracting a retraction makes its target count again);
-- for a dissolution, every key it can end (a fact of its aspects naming its polity or
-  territory), and the same for a dissolution whose disputing claims they retract or correct;
-- the keys of every account of one happening with any of those (accounts replay as one step);
-- the entries of the catalogue of subjects the new events and the events whose standing
-  changed give.
-
-Replaying a key needs every event that touches it, every dissolution that can end it,
-and, to tell which of those count, every event that retracts or replaces them.
+the events that touch them, rebuilt from their records) and their rows replaced, with the
+entries of the catalogue of subjects the new events and the events whose standing changed
+give. What the new events can change, and what replaying it needs, is `core.reach`'s rule;
+this module answers its questions about the indexed events in SQL (`_Indexed`).
 
 The rows are written in one SQLite transaction on the index file: a reader sees the
 index before or after it, never between (see docs/decisions.md).
@@ -36,10 +26,13 @@ from typing import Any
 
 import attrs
 
-from statustrack.index import build as ix
+from statustrack.index.build import EventRows, Rows, event_rows, history_rows, insert_rows, write_meta
+from statustrack.index.codec import interval_of, registry_of
+from statustrack.index.keys import current_key
 from statustrack.errors import LogInvalid
 from statustrack.core.events import Dissolution, Event
-from statustrack.core.facts import Key
+from statustrack.core.facts import ID_ROLES, Key
+from statustrack.log.ledger import LedgerState
 from statustrack.log.load import build_events
 from statustrack.core.model import Log
 from statustrack.log.parse import Raw
@@ -47,11 +40,9 @@ from statustrack.core.reducers import facts_of
 from statustrack.core.registry import fold
 from statustrack.core.replay import counted_events
 from statustrack.core.checks import _links, check_events
+from statustrack.core.reach import ACCOUNT, reach
 
 __all__ = ["Extension", "Opened", "commit", "open_for_record", "plan", "remember_ledger"]
-
-_UNDO = ("retracts", "replaces")
-
 
 @attrs.define
 class Opened:
@@ -61,12 +52,18 @@ class Opened:
     meta: dict[str, Any]
     path: Path
 
-    def log(self, shown: str) -> Log:
-        """The log's settings and registry as the index keeps them (no events)."""
+    @property
+    def ledger(self) -> LedgerState | None:
+        """The ledger the log verified against when the index was last written, if any."""
+        return LedgerState.from_json(self.meta.get("ledger"))
+
+    def settings(self, shown: str, directory: Path) -> Log:
+        """The log's settings and registry as the index keeps them, with no events: what
+        checking new events against the indexed ones needs of the log itself."""
         meta = self.meta
-        return Log(meta["name"], meta["timezone"], meta["format"], shown, ix._registry(meta["registry"]), (), {},
-                   horizon=ix._uninterval(meta["horizon"]), polity=meta["polity"],
-                   settings_file=meta["settings_file"])
+        return Log(meta["name"], meta["timezone"], meta["format"], shown, registry_of(meta["registry"]), (), {},
+                   horizon=interval_of(meta["horizon"]), polity=meta["polity"],
+                   settings_file=meta["settings_file"], directory=directory)
 
     def records(self, ids: Iterable[str]) -> dict[str, tuple[str, int, dict[str, Any]]]:
         """The indexed events among `ids`: file, line and record."""
@@ -105,10 +102,10 @@ def open_for_record(root: Path, path: Path, *, verified: bool = True) -> Opened 
     try:
         db.execute("BEGIN IMMEDIATE")
         meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
-        if (verified and not isinstance(meta.get("ledger"), dict)) or "events" not in {
+        if (verified and LedgerState.from_json(meta.get("ledger")) is None) or "events" not in {
                 r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}:
             raise LookupError
-        if any(meta.get(k) != v for k, v in ix.current_key(root).items()):
+        if any(meta.get(k) != v for k, v in current_key(root).items()):
             raise LookupError
     except (sqlite3.Error, ValueError, LookupError):
         db.close()
@@ -116,15 +113,15 @@ def open_for_record(root: Path, path: Path, *, verified: bool = True) -> Opened 
     return Opened(db, meta, path)
 
 
-def remember_ledger(root: Path, path: Path, ledger: dict[str, Any]) -> bool:
+def remember_ledger(root: Path, path: Path, ledger: LedgerState) -> bool:
     """Record in the index at `path`, if it is current for the log at `root`, that the log
-    verified against the ledger `ledger` (`ledger.ledger_state`), so records can take the
+    verified against the ledger `ledger`, so records can take the
     indexed path. Call under the log's lock, right after verifying. True if it did."""
     opened = open_for_record(root, path, verified=False)
     if opened is None:
         return False
     try:
-        ix.write_meta(opened.db, {"ledger": ledger})
+        write_meta(opened.db, {"ledger": ledger.as_json()})
         opened.db.execute("COMMIT")
     except sqlite3.Error:
         return False
@@ -156,75 +153,93 @@ class Extension:
     and their new rows, and the meta keys that change."""
 
     keys: frozenset[Key]
-    history: ix.Rows
-    events: ix.EventRows
+    history: Rows
+    events: EventRows
     counts: dict[str, int]
     catalogue: tuple[set[str], set[str]]
     last_run: int
 
 
-def _linked_up(db: sqlite3.Connection, ids: set[str], fields: tuple[str, ...]) -> set[str]:
-    """`ids` with every event that names one of them by one of `fields`, and so on up."""
-    found, frontier = set(ids), set(ids)
-    sql = f"SELECT event FROM event_links WHERE target IN ({{}}) AND field IN ({_marks(fields)})"
-    while frontier:
-        frontier = {e for (e,) in _select(db, sql, frontier, *fields)} - found
-        found |= frontier
-    return found
+class _Indexed:
+    """The events already in the log, as the index knows them: what `core.reach` asks."""
 
+    def __init__(self, opened: Opened, log: Log) -> None:
+        self.db = opened.db
+        self.opened = opened
+        self.log = log
+        self.built: dict[str, tuple[Event, Raw, str, int]] = {}
 
-def _undoers(db: sqlite3.Connection, ids: set[str]) -> set[str]:
-    """`ids` with every event that retracts or replaces one of them, and so on up."""
-    return _linked_up(db, ids, ("retracts", "replaces"))
+    def linking(self, targets: set[str], fields: tuple[str, ...]) -> set[str]:
+        """The events that name one of `targets` by one of `fields`."""
+        sql = f"SELECT event FROM event_links WHERE target IN ({{}}) AND field IN ({_marks(fields)})"
+        return {e for (e,) in _select(self.db, sql, targets, *fields)}
 
+    def linked(self, events: set[str], fields: tuple[str, ...]) -> set[str]:
+        """What `events` name by one of `fields`."""
+        sql = f"SELECT target FROM event_links WHERE event IN ({{}}) AND field IN ({_marks(fields)})"
+        return {t for (t,) in _select(self.db, sql, events, *fields)}
 
-def _replacers(db: sqlite3.Connection, ids: set[str]) -> set[str]:
-    """`ids` with every event that replaces one of them, and so on up (a dispute's claim
-    stands as its latest correction)."""
-    return _linked_up(db, ids, ("replaces",))
+    def accounts(self, events: set[str]) -> set[tuple[str, str]]:
+        """The account links with either end among `events`."""
+        pairs = _select(self.db, "SELECT event, target FROM event_links WHERE event IN ({}) AND field = ?",
+                        events, ACCOUNT)
+        pairs += _select(self.db, "SELECT event, target FROM event_links WHERE target IN ({}) AND field = ?",
+                         events, ACCOUNT)
+        return {(e, t) for e, t in pairs}
 
+    def disputes(self) -> dict[str, set[str]]:
+        """Each dissolution's disputing claims."""
+        found: dict[str, set[str]] = {}
+        for event, claim in self.db.execute("SELECT event, target FROM event_links WHERE field = 'disputed_by'"):
+            found.setdefault(event, set()).add(claim)
+        return found
 
-def _keys_of(db: sqlite3.Connection, ids: Iterable[str]) -> set[Key]:
-    return {Key(a, s, bool(p)) for a, s, p in
-            _select(db, "SELECT aspect, subject, pending FROM event_keys WHERE event IN ({})", ids)}
+    def dissolutions(self, ids: set[str]) -> list[Dissolution]:
+        """The dissolutions among `ids`, rebuilt from their records."""
+        ending = {i for (i,) in _select(self.db, "SELECT DISTINCT event FROM endings WHERE event IN ({})", ids)}
+        self.build(ending)
+        return [event for i in ending if isinstance(event := self.built[i][0], Dissolution)]
 
+    def ending(self, aspects: set[str]) -> set[str]:
+        """The dissolutions that end one of `aspects`."""
+        return {e for (e,) in _select(self.db, "SELECT event FROM endings WHERE aspect IN ({})", aspects)}
 
-def _touching(db: sqlite3.Connection, keys: Iterable[Key]) -> set[str]:
-    """The events whose facts set one of `keys`."""
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_keys (aspect TEXT, subject TEXT, pending INTEGER)")
-    db.execute("DELETE FROM wanted_keys")
-    db.executemany("INSERT INTO wanted_keys VALUES (?, ?, ?)", [(k.aspect, k.subject, int(k.pending)) for k in keys])
-    # CROSS JOIN keeps the few wanted keys outside, so each is one lookup in keys_by_key
-    return {e for (e,) in db.execute(
-        "SELECT DISTINCT k.event FROM wanted_keys w CROSS JOIN event_keys k "
-        "ON k.aspect = w.aspect AND k.subject = w.subject AND k.pending = w.pending")}
+    def keys_of(self, events: set[str]) -> set[Key]:
+        """The keys the facts of `events` set."""
+        return {Key(a, s, bool(p)) for a, s, p in
+                _select(self.db, "SELECT aspect, subject, pending FROM event_keys WHERE event IN ({})", events)}
 
+    def touching(self, keys: set[Key]) -> set[str]:
+        """The events whose facts set one of `keys`."""
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_keys (aspect TEXT, subject TEXT, pending INTEGER)")
+        db.execute("DELETE FROM wanted_keys")
+        db.executemany("INSERT INTO wanted_keys VALUES (?, ?, ?)",
+                       [(k.aspect, k.subject, int(k.pending)) for k in keys])
+        # CROSS JOIN keeps the few wanted keys outside, so each is one lookup in keys_by_key
+        return {e for (e,) in db.execute(
+            "SELECT DISTINCT k.event FROM wanted_keys w CROSS JOIN event_keys k "
+            "ON k.aspect = w.aspect AND k.subject = w.subject AND k.pending = w.pending")}
 
-def _fact_keys(event: Event, log: Log) -> set[Key]:
-    keys = set()
-    for fact in facts_of(event, log.registry):
-        keys.add(Key(fact.aspect, fact.subject))
-        if event.announced_early:
-            keys.add(Key(fact.aspect, fact.subject, True))
-    return keys
+    def naming(self, owners: set[str]) -> set[Key]:
+        """The settled keys whose facts refer to one of `owners`."""
+        return {Key(a, s) for a, s in _select(self.db, "SELECT aspect, subject FROM key_refs WHERE ref IN ({})",
+                                              owners)}
 
+    def existing(self, ids: set[str]) -> set[str]:
+        """The indexed events among `ids`."""
+        return set(self.opened.records(ids)) if ids else set()
 
-def _endable(db: sqlite3.Connection, dissolution: Dissolution, fresh: Sequence[Event], log: Log) -> set[Key]:
-    """Every key `dissolution` can end: a settled fact of its aspects naming its owners."""
-    owners = {dissolution.polity} | ({dissolution.territory} if dissolution.territory else set())
-    aspects = set(dissolution.ends)
-    keys = {Key(a, s) for a, s in _select(db, "SELECT aspect, subject FROM key_refs WHERE ref IN ({})", owners)
-            if a in aspects}
-    for event in fresh:
-        keys |= {Key(f.aspect, f.subject) for f in facts_of(event, log.registry)
-                 if f.aspect in aspects and f.refs & owners}
-    return keys
+    def build(self, ids: Iterable[str]) -> None:
+        """Rebuild the indexed events `ids` from their records, as the loader builds them."""
+        missing = set(ids) - set(self.built)
+        if missing:
+            self.built.update(_built(self.log, self.opened.records(missing)))
 
 
 def _built(log: Log, found: dict[str, tuple[str, int, dict[str, Any]]]) -> dict[str, tuple[Event, Raw, str, int]]:
     """Indexed events rebuilt from their records, as the loader builds them."""
-    prefix = log.root.rstrip("/")
-    raws = [Raw("event", record, f"{prefix}/{file}", line) for file, line, record in found.values()]
+    raws = [Raw("event", record, log.file(file), line) for file, line, record in found.values()]
     events, problems = build_events(raws, log)
     if problems or len(events) != len(raws):
         msg = "an indexed event no longer builds"
@@ -241,74 +256,11 @@ def plan(opened: Opened, log: Log, target: str, fresh: Sequence[Event], raws: Se
     db = opened.db
     new_ids = {e.id for e in fresh}
     placed_new = {e.id: (e, raw, target, raw.line or 0) for e, raw in zip(fresh, raws, strict=True)}
-
-    # Events whose standing the new events change, down their chains of retractions and corrections.
-    changed: set[str] = set()
-    frontier = {t for e in fresh for f, t in _links(e) if f in _UNDO} - new_ids
-    while frontier:
-        changed |= frontier
-        frontier = {t for (t,) in _select(db, "SELECT target FROM event_links WHERE event IN ({}) "
-                                              "AND field IN ('retracts', 'replaces')", frontier)} - changed
-
-    # Dissolutions that may end other keys now: new ones, ones whose standing changed, and
-    # ones whose disputing claims (or their corrections) changed standing.
-    disputes: dict[str, set[str]] = {}
-    for event, claim in db.execute("SELECT event, target FROM event_links WHERE field = 'disputed_by'"):
-        disputes.setdefault(event, set()).add(claim)
-    chains = {d: _replacers(db, claims) for d, claims in disputes.items()}
-    ending_ids = {i for (i,) in _select(db, "SELECT DISTINCT event FROM endings WHERE event IN ({})", changed)}
-    ending_ids |= {d for d, chain in chains.items() if chain & changed}
-    loaded = _built(log, opened.records(ending_ids))
-    dissolutions = [e for e in fresh if isinstance(e, Dissolution)]
-    dissolutions += [loaded[i][0] for i in ending_ids if isinstance(loaded[i][0], Dissolution)]
-
-    keys: set[Key] = set()
-    for event in fresh:
-        keys |= _fact_keys(event, log)
-    keys |= _keys_of(db, changed)
-    for dissolution in dissolutions:
-        keys |= _endable(db, dissolution, fresh, log)
-
-    # Every event touching those keys, every dissolution that can end them, and every account
-    # of one happening with any of those (whose keys join).
-    touching: set[str] = set()
-    todo_keys, todo_events = set(keys), set(new_ids)
-    aspects_seen: set[str] = set()
-    while todo_keys or todo_events:
-        if todo_keys:
-            found = _touching(db, todo_keys)
-            aspects = {k.aspect for k in todo_keys if not k.pending} - aspects_seen
-            aspects_seen |= aspects
-            found |= {e for (e,) in _select(db, "SELECT event FROM endings WHERE aspect IN ({})", aspects)}
-            todo_keys = set()
-            todo_events |= found - touching
-            touching |= found
-        if todo_events:
-            old = todo_events - new_ids
-            pairs = _select(db, "SELECT event, target FROM event_links WHERE event IN ({}) "
-                                "AND field = 'account_of'", old)
-            pairs += _select(db, "SELECT event, target FROM event_links WHERE target IN ({}) "
-                                 "AND field = 'account_of'", old)
-            pairs += [(e.id, e.account_of) for e in fresh if e.id in todo_events and e.account_of]
-            grouped = {i for pair in pairs for i in pair} - new_ids
-            todo_events = grouped - touching
-            touching |= grouped
-            # accounts replay as one step: every key of a group with an event involved is replayed
-            more = _keys_of(db, grouped) - keys
-            keys |= more
-            todo_keys |= more
-    touching -= new_ids
-
-    # What the checks and the replay need besides: link targets of the new events, the claims
-    # the dissolutions among them dispute, and, to tell what counts, whatever undoes any of it.
-    targets = {t for e in fresh for _, t in _links(e)} - new_ids
-    existing_targets = set(opened.records(targets)) if targets else set()
-    wanted = touching | changed | existing_targets
-    wanted |= {c for d in wanted | ending_ids if d in chains for c in chains[d]}
-    wanted |= {c for e in fresh if isinstance(e, Dissolution) for c in _replacers(db, set(e.disputed_by or ()))}
-    wanted = _undoers(db, wanted) - new_ids
-    loaded.update(_built(log, opened.records(wanted - set(loaded))))
-    loaded = {i: v for i, v in loaded.items() if i in wanted}
+    known = _Indexed(opened, log)
+    found = reach(fresh, known, log.registry)
+    keys, changed, existing_targets = found.keys, found.standing, found.targets
+    known.build(found.needed)
+    loaded = {i: known.built[i] for i in found.needed}
 
     combined = sorted([*loaded.values(), *placed_new.values()], key=lambda item: (item[2], item[3]))
     all_ids = set(loaded) | new_ids | existing_targets
@@ -323,17 +275,17 @@ def plan(opened: Opened, log: Log, target: str, fresh: Sequence[Event], raws: Se
     last_run = int(opened.meta.get("last_run") or 0)
     first_version = (db.execute("SELECT max(id) FROM versions").fetchone()[0] or 0) + 1
     first_fact = (db.execute("SELECT max(id) FROM facts").fetchone()[0] or 0) + 1
-    history = ix.history_rows(steps, keys.__contains__, first_version=first_version, first_fact=first_fact,
+    history = history_rows(steps, keys.__contains__, first_version=first_version, first_fact=first_fact,
                               run_offset=last_run)
     runs = [r[13] for r in history.versions]
-    rows = ix.event_rows(((e, target, line) for e, _, _, line in placed_new.values()), log.registry,
+    rows = event_rows(((e, target, line) for e, _, _, line in placed_new.values()), log.registry,
                          counted.__contains__)
     counts = {i: int(i in counted) for i in changed}
     catalogue = _catalogue(db, fresh, changed, log)
-    return Extension(frozenset(keys), history, rows, counts, catalogue, max([last_run, *runs]))
+    return Extension(keys, history, rows, counts, catalogue, max([last_run, *runs]))
 
 
-def _catalogue(db: sqlite3.Connection, fresh: Sequence[Event], changed: set[str], log: Log) -> tuple[set[str],
+def _catalogue(db: sqlite3.Connection, fresh: Sequence[Event], changed: Iterable[str], log: Log) -> tuple[set[str],
                                                                                                  set[str]]:
     """The entries of the catalogue of subjects the new events and the events whose standing
     changed can change: folded spellings and place or actor ids."""
@@ -342,7 +294,7 @@ def _catalogue(db: sqlite3.Connection, fresh: Sequence[Event], changed: set[str]
     for event in fresh:
         for fact in facts_of(event, log.registry):
             folds.update((fold(fact.subject_name), fold(fact.subject)))
-            ids.update(v for role, v in fact.about if role in ix.ID_ROLES)
+            ids.update(v for role, v in fact.about if role in ID_ROLES)
     for name, subject, own in _select(db, "SELECT subject_name, subject, own FROM event_keys WHERE event IN ({}) "
                                           "AND pending = 0", changed):
         folds.update((fold(name), fold(subject)))
@@ -370,7 +322,7 @@ def _recatalogue(db: sqlite3.Connection, folds: Iterable[str], ids: Iterable[str
             db.execute("INSERT OR IGNORE INTO catalogue_ids VALUES (?)", (ident,))
 
 
-def commit(opened: Opened, extension: Extension, files: list[list[Any]], ledger: dict[str, Any]) -> None:
+def commit(opened: Opened, extension: Extension, files: list[list[Any]], ledger: LedgerState) -> None:
     """Replace the rows of the extension's keys, add its events, and set the meta keys
     (the files' manifest, the ledger's state): one transaction."""
     db = opened.db
@@ -382,9 +334,9 @@ def commit(opened: Opened, extension: Extension, files: list[list[Any]], ledger:
     db.execute(f"DELETE FROM versions WHERE {matches}")
     db.execute(f"DELETE FROM changes WHERE {matches}")
     db.executemany("UPDATE events SET counts = ? WHERE id = ?", [(c, i) for i, c in extension.counts.items()])
-    ix.insert_rows(db, extension.history, extension.events)
+    insert_rows(db, extension.history, extension.events)
     _recatalogue(db, *extension.catalogue)
-    ix.write_meta(db, {"files": files, "ledger": ledger, "last_run": extension.last_run})
+    write_meta(db, {"files": files, "ledger": ledger.as_json(), "last_run": extension.last_run})
     db.execute("DROP TABLE temp.redo")
     db.execute("DROP TABLE IF EXISTS temp.wanted_keys")
     db.execute("COMMIT")

@@ -37,12 +37,12 @@ from typing import Any
 
 import attrs
 
-from statustrack.errors import UNSAFE, Problem
+from statustrack.errors import UNSAFE, Problem, ProblemCode
 from statustrack.core.events import Event
 from statustrack.log.load import Log
 from statustrack.log.write import event_record
 
-__all__ = ["LEDGER", "SETTINGS", "Seal", "chain_lines", "digest", "head", "ledger_state", "ledger_state_of",
+__all__ = ["LEDGER", "SETTINGS", "LedgerState", "Seal", "chain_lines", "digest", "head", "ledger_state", "ledger_state_of",
            "ledger_unchanged", "read_ledger", "reaches", "seal_lines", "sealed_settings", "settings_record",
            "unfit_name", "unsealed", "verify"]
 
@@ -208,7 +208,34 @@ def chain_lines(previous: str | None, events: Sequence[tuple[Event, str]], *,
     return "".join(lines), previous
 
 
-def ledger_state(root: Path, seals: Sequence[Seal]) -> dict[str, Any]:
+@attrs.frozen
+class LedgerState:
+    """What a ledger was when a log verified against it: its size, modification time and
+    inode (None: there was no ledger), its chain head, last sealed event, and whether it
+    seals the settings and has any line. The fact index keeps it (`as_json`), so a later
+    `record` can tell it is still that ledger (`ledger_unchanged`) without reading it."""
+
+    size: int | None
+    mtime_ns: int | None
+    inode: int | None
+    head: str | None
+    last: str | None
+    settings: bool
+    lines: bool
+
+    def as_json(self) -> dict[str, Any]:
+        """The state as the index keeps it: a JSON object of these fields."""
+        return attrs.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: object) -> LedgerState | None:
+        """The state `as_json` wrote, or None if `data` is not one."""
+        if not isinstance(data, dict) or set(data) != {f.name for f in attrs.fields(cls)}:
+            return None
+        return cls(**data)
+
+
+def ledger_state(root: Path, seals: Sequence[Seal]) -> LedgerState:
     """What the ledger of the log at `root` is, as read into `seals` (see `ledger_state_of`)."""
     sealed = [s for s in seals if s.id != SETTINGS]
     return ledger_state_of(root, head(seals), sealed[-1].id if sealed else None,
@@ -216,31 +243,28 @@ def ledger_state(root: Path, seals: Sequence[Seal]) -> dict[str, Any]:
 
 
 def ledger_state_of(root: Path, chain_head: str | None, last: str | None, *, settings: bool,
-                    lines: bool) -> dict[str, Any]:
-    """The state of the ledger at `root`: its size, modification time and inode (None if
-    there is none), chain head, last sealed event, and whether it seals the settings and
-    has any line. Kept by the fact index when the log verified against it, so a later
-    `record` can tell it is still that ledger (`ledger_unchanged`) without reading it."""
+                    lines: bool) -> LedgerState:
+    """The state of the ledger at `root` now, with chain head `chain_head` and last sealed
+    event `last`, sealing the settings or not, having any line or not."""
     try:
         st = (root / LEDGER).stat()
     except FileNotFoundError:
         st = None
-    return {"size": st.st_size if st else None, "mtime_ns": st.st_mtime_ns if st else None,
-            "inode": st.st_ino if st else None, "head": chain_head, "last": last, "settings": settings,
-            "lines": lines}
+    return LedgerState(st.st_size if st else None, st.st_mtime_ns if st else None, st.st_ino if st else None,
+                       chain_head, last, settings, lines)
 
 
-def ledger_unchanged(root: Path, state: dict[str, Any]) -> bool:
+def ledger_unchanged(root: Path, state: LedgerState) -> bool:
     """True when the ledger at `root` is still the one `state` (from `ledger_state`)
     describes: same size, modification time and inode, and its last line ends with the
     chain head it had. Reads only the ledger's last bytes."""
     try:
         st = (root / LEDGER).stat()
     except FileNotFoundError:
-        return state.get("size") is None
-    if [st.st_size, st.st_mtime_ns, st.st_ino] != [state.get("size"), state.get("mtime_ns"), state.get("inode")]:
+        return state.size is None
+    if (st.st_size, st.st_mtime_ns, st.st_ino) != (state.size, state.mtime_ns, state.inode):
         return False
-    if state.get("head") is None:
+    if state.head is None:
         return True
     try:
         with open(root / LEDGER, "rb") as handle:
@@ -248,7 +272,7 @@ def ledger_unchanged(root: Path, state: dict[str, Any]) -> bool:
             tail = handle.read().decode("utf-8", "replace").rstrip("\n").rsplit("\n", 1)[-1]
     except OSError:
         return False
-    return tail.endswith(f" {state['head']}")
+    return tail.endswith(f" {state.head}")
 
 
 def unsealed(log: Log, seals: Sequence[Seal]) -> list[Event]:
@@ -260,7 +284,7 @@ def unsealed(log: Log, seals: Sequence[Seal]) -> list[Event]:
 def verify(log: Log, seals: Sequence[Seal]) -> list[Problem]:
     """Every difference between the log and its ledger, one problem per event, and one if
     the settings differ from the newest sealed ones."""
-    name = f"{log.root.rstrip('/')}/{LEDGER}"
+    name = log.file(LEDGER)
     by_id = {e.id: e for e in log.events}
     problems: list[Problem] = _settings_problems(log, seals)
     seals = [s for s in seals if s.id != SETTINGS]
@@ -268,15 +292,15 @@ def verify(log: Log, seals: Sequence[Seal]) -> list[Problem]:
         event = by_id.get(seal.id)
         if event is None:
             problems.append(Problem(name, seal.line, seal.id, f"deleted: sealed in {seal.file} but no longer in the log",
-                                    "restore the event; to withdraw it, record a retraction"))
+                                    "restore the event; to withdraw it, record a retraction", code=ProblemCode.SEAL_BROKEN))
             continue
         file, line = log.where[seal.id]
         if log.paths[seal.id] != seal.file:
             problems.append(Problem(file, line, seal.id, f"moved: sealed in {seal.file}, now in {log.paths[seal.id]}",
-                                    "move it back; a recorded event stays in its file"))
+                                    "move it back; a recorded event stays in its file", code=ProblemCode.SEAL_BROKEN))
         elif digest(event) != seal.digest:
             problems.append(Problem(file, line, seal.id, f"edited since it was sealed (ledger line {seal.line})",
-                                    "restore it as sealed and record a correction (replaces) instead"))
+                                    "restore it as sealed and record a correction (replaces) instead", code=ProblemCode.SEAL_BROKEN))
     sealed_order = {s.id: i for i, s in enumerate(seals)}
     per_file: dict[str, list[str]] = {}
     for event in log.events:
@@ -290,16 +314,17 @@ def verify(log: Log, seals: Sequence[Seal]) -> list[Problem]:
             file, line = log.where[ident]
             if sealed_order[ident] < last_sealed:
                 problems.append(Problem(file, line, ident, "reordered: it now stands after an event sealed later",
-                                        "restore the file's order; a recorded event keeps its place"))
+                                        "restore the file's order; a recorded event keeps its place", code=ProblemCode.SEAL_BROKEN))
             elif seen_new is not None:
                 problems.append(Problem(file, line, ident, f"new event {seen_new!r} was inserted before it",
-                                        "append new events at the end of a file or in a new file"))
+                                        "append new events at the end of a file or in a new file", code=ProblemCode.SEAL_BROKEN))
                 seen_new = None
             last_sealed = max(last_sealed, sealed_order[ident])
     for event in unsealed(log, seals):
         file, line = log.where[event.id]
         problems.append(Problem(file, line, event.id, "not sealed yet",
-                                "review it, then run 'statustrack seal' to add it to the ledger"))
+                                "review it, then run 'statustrack seal' to add it to the ledger",
+                                code=ProblemCode.NOT_SEALED))
     return problems
 
 
@@ -310,7 +335,7 @@ def _settings_problems(log: Log, seals: Sequence[Seal]) -> list[Problem]:
     record = settings_record(log)
     if _settings_digest(record) == sealed.digest:
         return []
-    file = f"{log.root.rstrip('/')}/{getattr(log, 'settings_file', 'log.toml')}"
+    file = log.file(log.settings_file)
     if sealed.shown is not None:
         changed = "; ".join(f"{key} {sealed.shown.get(key)!r}, now {record.get(key)!r}"
                             for key in sorted(sealed.shown.keys() | record.keys())
@@ -319,4 +344,5 @@ def _settings_problems(log: Log, seals: Sequence[Seal]) -> list[Problem]:
         changed = "time zone, format or horizon differ"
     return [Problem(file, None, None, f"the log's settings changed since they were sealed "
                                       f"(ledger line {sealed.line}): {changed}; this changes answers",
-                    "restore them, or if the change is deliberate seal it with 'statustrack seal --settings'")]
+                    "restore them, or if the change is deliberate seal it with 'statustrack seal --settings'",
+                    code=ProblemCode.SETTINGS_CHANGED)]

@@ -25,6 +25,7 @@ from statustrack.core.events import ENDABLE, FORMAT_VERSION, KINDS, SPAN_KINDS, 
 from statustrack.log.parse import Raw, entries, file_text, log_files
 from statustrack.core.model import ENV_VAR, Log, Origins, default_log_path
 from statustrack.core.registry import LEVELS, Actor, Place, Registry, Source
+from statustrack.core.replay import Replay
 from statustrack.core.checks import check_events
 
 __all__ = ["ENV_VAR", "Log", "build_events", "default_log_path", "load_log"]
@@ -587,9 +588,9 @@ def _load(path: str | os.PathLike[str] | None, overlay: Mapping[str, str] | None
     events = tuple(e for e, _ in built)
     settings_file = next(r.file for r in records if r.table == "log").removeprefix(prefix)
     log = Log(settings.name, tz, version, shown, reg, events, origins.where, origins.paths,
-              horizon=settings.horizon, polity=settings.polity, settings_file=settings_file)
+              horizon=settings.horizon, polity=settings.polity, settings_file=settings_file, directory=root)
     if steps:
-        log.cache[("steps", None)] = tuple(steps)  # validation built the timeline: keep it
+        Replay.of(log, timeline=steps)  # validation built the timeline: keep it
     return log
 
 

@@ -15,6 +15,7 @@ on the timeline), with its own legend entry.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable, Mapping
 
 import attrs
@@ -136,9 +137,12 @@ class Palette:
                                                              s.label)))
 
 
+_PALETTES: weakref.WeakKeyDictionary[Log, Palette] = weakref.WeakKeyDictionary()
+
+
 def palette_for(log: Log) -> Palette:
     """The log's palette (cached on the log): holders in order of first appearance, then kinds."""
-    if "palette" not in log.cache:
+    if log not in _PALETTES:
         holders: dict[str, str] = {}
         for step in steps_for(log):
             for fact in step.sets:
@@ -151,5 +155,5 @@ def palette_for(log: Log) -> Palette:
         for kind in dict.fromkeys(kinds.values()):
             if kind not in kind_colours:
                 kind_colours[kind] = free[(len(kind_colours) - len(KIND_COLOURS)) % len(free)]
-        log.cache["palette"] = Palette(holders, kinds, kind_colours, log.registry)
-    return log.cache["palette"]
+        _PALETTES[log] = Palette(holders, kinds, kind_colours, log.registry)
+    return _PALETTES[log]

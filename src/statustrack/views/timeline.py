@@ -17,6 +17,7 @@ event, from, to) so tests and the explorer read the chart without looking at pix
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 
 import attrs
@@ -171,12 +172,15 @@ class Chart:
         return len(self.segments) > 1
 
 
+_RUNS: weakref.WeakKeyDictionary[Log, dict[pendulum.DateTime | None, tuple[Run, ...]]] = weakref.WeakKeyDictionary()
+
+
 def runs_for(log: Log, known_at: pendulum.DateTime | None) -> tuple[Run, ...]:
     """The log's value runs at record time `known_at` (cached per log)."""
-    key = ("runs", known_at)
-    if key not in log.cache:
-        log.cache[key] = runs_of(versions(steps_for(log, known_at)))
-    return log.cache[key]
+    known = _RUNS.setdefault(log, {})
+    if known_at not in known:
+        known[known_at] = runs_of(versions(steps_for(log, known_at)))
+    return known[known_at]
 
 
 def span_of(log: Log, runs: Sequence[Run]) -> tuple[pendulum.DateTime, pendulum.DateTime]:

@@ -1,0 +1,90 @@
+"""What the query verbs answer (`Answer`, `Change`, `Diff`), and how an answer shows and
+orders its facts: each as seen at the instant asked about, sorted by `rank`. Shared by the
+verbs (`api.query`) and the readers they read through (`api.reader`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import attrs
+import pendulum
+
+from statustrack.core.facts import Fact, Key, rank
+
+__all__ = ["Answer", "Change", "Diff", "changes", "order", "rank", "seen_at"]
+
+
+@attrs.frozen
+class Answer:
+    """The facts in force at `at`, as the log stood at `known_at` (None: everything recorded)."""
+
+    at: str
+    known_at: str | None
+    instant: pendulum.DateTime
+    facts: tuple[Fact, ...]
+    outside: str | None = None
+
+    @property
+    def beyond_horizon(self) -> bool:
+        """True when the query instant lies outside the span the log covers."""
+        return self.outside is not None
+
+
+@attrs.frozen
+class Change:
+    """One fact that differs between two instants, and the events between them that did it."""
+
+    aspect: str
+    subject: str
+    subject_name: str
+    before: Fact | None
+    after: Fact | None
+    events: tuple[str, ...]
+    pending: bool = False
+
+    @property
+    def kind(self) -> str:
+        """`added`, `ended` (no fact after) or `changed`."""
+        return "added" if self.before is None else "ended" if self.after is None else "changed"
+
+
+@attrs.frozen
+class Diff:
+    """Every change from `at(from_)` to `at(to)`."""
+
+    from_: str
+    to: str
+    known_at: str | None
+    changes: tuple[Change, ...]
+
+
+
+def seen_at(fact: Fact, instant: pendulum.DateTime) -> Fact:
+    """`fact` as seen at `instant`: certain, or possible with what holds if not yet."""
+    if fact.certain_by(instant):
+        return fact
+    before = fact.settled_before(instant)
+    return attrs.evolve(fact, certainty="possible", otherwise=before.value if before else None,
+                        otherwise_event=before.event if before else None)
+
+
+def order(facts: Iterable[Fact]) -> tuple[Fact, ...]:
+    """Facts in the order answers list them: by aspect, then subject name, pending last."""
+    return tuple(sorted(facts, key=rank))
+
+
+def changes(before: Mapping[Key, Fact], after: Mapping[Key, Fact],
+            causes: Mapping[Key, Sequence[str]]) -> tuple[Change, ...]:
+    """The facts that differ between two states, with the events that changed each, in answer order."""
+    found = []
+    for key in before.keys() | after.keys():
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        ids = causes.get(key) or [f.event for f in (new, old) if f is not None][:1]
+        shown = new or old
+        assert shown is not None
+        found.append(Change(key.aspect, key.subject, shown.subject_name, old, new, tuple(ids), key.pending))
+    found.sort(key=lambda c: rank(c.after or c.before))  # type: ignore[arg-type]
+    return tuple(found)
+
