@@ -15,7 +15,7 @@ from statustrack.core.facts import Fact, Support, SupportRole, accounts_value, r
 from statustrack.core.reducers import facts_of, stance_label
 from statustrack.core.registry import SourceRef
 from statustrack.core.replay import apply, timeline
-from statustrack.index.build import decode, encode
+from statustrack.index.codec import decode, encode
 from statustrack.log.load import load_log
 
 from .test_invented_region import MARENZA

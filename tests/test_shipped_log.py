@@ -510,9 +510,9 @@ def test_operation_ring_ends() -> None:
 def test_no_counted_event_is_never_in_force() -> None:
     """Every counted event that sets a fact is in force at some time, as the fact or one of its
     accounts or corroborations: none is hidden by a same-instant neighbour later in the file."""
-    from statustrack.events import Dissolution, Retraction
-    from statustrack.runs import versions
-    from statustrack.state import timeline
+    from statustrack.core.events import Dissolution, Retraction
+    from statustrack.core.history import versions
+    from statustrack.core.replay import timeline
 
     counted = counted_events(LOG.events)
     seen: set[str] = set()

@@ -338,9 +338,8 @@ def test_place_off_the_ground_is_an_error_naming_place_and_file(tmp_path: Path) 
     small.write_text(json.dumps({"bbox": [46.0, 39.0, 46.5, 39.5], "countries": [], "borders": [], "coast": []}),
                      encoding="utf-8")
     log = load_log(GEO)
-    log.cache["ground"] = load_ground(small)
     with pytest.raises(MapError, match=r"North Town.*small\.json"):
-        control_map(log, "2001-05-20")
+        control_map(log, "2001-05-20", ground=load_ground(small))
 
 
 def test_shipped_ground_is_the_cut_of_natural_earth() -> None:

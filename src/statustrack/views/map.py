@@ -16,6 +16,8 @@ with the reason. The explorer draws its map with the same functions.
 
 from __future__ import annotations
 
+import functools
+
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -85,11 +87,10 @@ def _line(points: Sequence[Sequence[float]]) -> tuple[tuple[float, float], ...]:
     return tuple((float(x), float(y)) for x, y in points)
 
 
-def _ground(log: Log) -> Ground:
-    if "ground" not in log.cache:
-        log.cache["ground"] = load_ground()
-    ground: Ground = log.cache["ground"]
-    return ground
+@functools.cache
+def _shipped_ground() -> Ground:
+    """The shipped cut, read once per process (it does not depend on the log)."""
+    return load_ground()
 
 
 @attrs.frozen
@@ -238,15 +239,16 @@ class ControlMap:
 
 
 def control_map(log: Log, when: str, *, known_at: str | None = None,
-                subjects: Sequence[str] | None = None) -> ControlMap:
-    """The map of control at `when` (as `at` answers it), of the places about `subjects`."""
+                subjects: Sequence[str] | None = None, ground: Ground | None = None) -> ControlMap:
+    """The map of control at `when` (as `at` answers it), of the places about `subjects`, drawn
+    over `ground` (default: the shipped cut of Natural Earth)."""
     answer = at(log, when, known_at=known_at, aspects=["control"], subjects=subjects)
     palette = palette_for(log)
     facts: Mapping[str, Fact] = {dict(f.about).get("place", ""): f for f in answer.facts if not f.pending}
     places = control_places(log)
     if subjects:
         places = tuple(p for p in places if p.id in facts)
-    ground = _ground(log)
+    ground = ground if ground is not None else _shipped_ground()
     _check_on_ground(places, ground)
     parents = parent_points(log, places)
     project = projection(places, ground=ground)
