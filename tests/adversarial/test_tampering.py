@@ -1,0 +1,63 @@
+"""The safe log against tampering: any single edit, deletion or reordering is named."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from statustrack.log.ledger import read_ledger, verify
+from statustrack.log.load import load_log
+from statustrack.api.write import seal
+
+from ..support import MINI
+
+# Concurrent writers and writers killed mid-append: tests/adversarial/test_concurrency.py, which
+# kills at each fixed point of `record` (deterministically) and loops `verify` alongside.
+
+
+@pytest.fixture(scope="module")
+def sealed_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini log, sealed once for every example that copies it."""
+    root = tmp_path_factory.mktemp("sealed") / "log"
+    shutil.copytree(MINI, root)
+    seal(root)
+    return root
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_verify_catches_any_single_tampering(sealed_template: Path, data: st.DataObject) -> None:
+    """Any single edit, deletion or reordering of a recorded event is named by verify."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "log"
+        shutil.copytree(sealed_template, root)
+        path = root / "events.toml"
+        blocks = path.read_text(encoding="utf-8").split("\n[[event]]\n")
+        blocks = [blocks[0]] + ["[[event]]\n" + b for b in blocks[1:]]
+        index = data.draw(st.integers(0, len(blocks) - 1))
+        action = data.draw(st.sampled_from(["edit", "delete", "swap"]))
+        if action == "edit":
+            lines = blocks[index].splitlines(keepends=True)
+            field = data.draw(st.sampled_from([i for i, l in enumerate(lines) if " = " in l and not l.startswith("id ")]))
+            key, _, value = lines[field].partition(" = ")
+            lines[field] = f"{key} = {value.rstrip()[:-1]}x\"\n" if value.strip().startswith('"') else lines[field]
+            if lines[field] == blocks[index].splitlines(keepends=True)[field]:
+                return  # a non-string field: covered by other draws
+            blocks[index] = "".join(lines)
+        elif action == "delete":
+            del blocks[index]
+        else:
+            other = data.draw(st.integers(0, len(blocks) - 1).filter(lambda i: i != index))
+            blocks[index], blocks[other] = blocks[other], blocks[index]
+        path.write_text("\n".join(b.rstrip("\n") + "\n" for b in blocks), encoding="utf-8")
+        try:
+            log = load_log(root)
+        except Exception:  # an edit that breaks validation is caught by validate already
+            return
+        seals, problems = read_ledger(root, log.root)
+        assert problems + verify(log, seals), f"{action} of block {index} went unnoticed"
