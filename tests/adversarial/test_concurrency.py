@@ -21,6 +21,8 @@ import signal
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
+import pytest
+
 from statustrack.cli import main
 from statustrack.log.ledger import LEDGER, read_ledger, verify
 from statustrack.log.load import load_log
@@ -28,6 +30,8 @@ from statustrack.log.parse import read_text
 from statustrack.api.write import record, seal
 
 from ..support import MINI
+
+pytestmark = pytest.mark.slow  # forked writers, readers and kills
 
 FULL = os.environ.get("HYPOTHESIS_PROFILE") == "deep" or os.environ.get("STATUSTRACK_STRESS") == "full"
 WRITERS, EACH = 8, (100 if FULL else 12)

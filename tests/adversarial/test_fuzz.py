@@ -17,6 +17,7 @@ import tempfile
 import tomllib
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,6 +25,8 @@ from statustrack.errors import LogInvalid
 from statustrack.log.load import load_log
 
 from ..support import MINI
+
+pytestmark = pytest.mark.slow  # Hypothesis writes and loads a log per example
 
 EVENTS = (MINI / "events.toml").read_text(encoding="utf-8")
 REGISTRY = (MINI / "registry" / "registry.toml").read_text(encoding="utf-8")

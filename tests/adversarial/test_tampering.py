@@ -31,6 +31,7 @@ def sealed_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.data())
 def test_verify_catches_any_single_tampering(sealed_template: Path, data: st.DataObject) -> None:

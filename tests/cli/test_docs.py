@@ -54,6 +54,7 @@ def _examples() -> list[tuple[str, str]]:
     return [(m[1], m[2]) for m in PYTHON.finditer(EXPORT.read_text(encoding="utf-8"))]
 
 
+@pytest.mark.slow
 @pytest.mark.extra
 @pytest.mark.parametrize(("name", "code"), _examples(), ids=[n for n, _ in _examples()])
 def test_export_examples_run(name: str, code: str, tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 #: Tests that query the shipped log through the CLI, in process and in a subprocess.
 WRITERS = ("tests/api/test_shipped_semantics.py", "tests/views/test_pictures.py::test_at_does_not_import_the_pictures")
@@ -32,6 +34,7 @@ def test_the_cli_alone_caches_in_home(tmp_path: Path) -> None:
     assert [p for p in _contents(tmp_path) if p.startswith(".cache/statustrack/index-")]
 
 
+@pytest.mark.slow  # a second pytest
 def test_a_test_run_leaves_home_empty(tmp_path: Path) -> None:
     """Tests that query the shipped log, run by pytest with HOME at an empty folder, leave it empty."""
     home = tmp_path / "home"

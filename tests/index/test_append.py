@@ -207,6 +207,7 @@ def check_extension(items: list[ev.Event], indexed: int, batches: list[tuple[int
 
 # Each example records into two logs on disk and builds a third index (about 2 s here), so
 # the law runs a tenth of the profile's examples: 10 under `ci`, 1,000 under `deep`.
+@pytest.mark.slow
 @settings(max_examples=max(10, settings().max_examples // 10))
 @given(appended_logs())
 def test_extended_index_equals_a_build_from_scratch(case: tuple[list[ev.Event], int, list[tuple[int, str]]]) -> None:
@@ -214,6 +215,7 @@ def test_extended_index_equals_a_build_from_scratch(case: tuple[list[ev.Event], 
     check_extension(*case)
 
 
+@pytest.mark.slow
 def test_the_law_catches_forgetting_what_a_retraction_undoes(monkeypatch: pytest.MonkeyPatch) -> None:
     """An extension that does not replay the keys of the events a new retraction or
     correction undoes breaks the incremental law."""
@@ -221,6 +223,7 @@ def test_the_law_catches_forgetting_what_a_retraction_undoes(monkeypatch: pytest
     breaks(check_extension, appended_logs(("retract", "correct")))
 
 
+@pytest.mark.slow
 def test_the_law_catches_forgetting_what_a_dissolution_ends(monkeypatch: pytest.MonkeyPatch) -> None:
     """An extension that does not replay the keys a new dissolution can end breaks the law."""
     monkeypatch.setattr(extend, "_endable", lambda *a: set())
@@ -307,6 +310,7 @@ def test_an_index_a_query_built_is_verified_once_then_extended(tmp_path: Path,
     _matches_scratch(root)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point", POINTS)
 def test_indexed_record_killed_at_each_point(tmp_path: Path, point: str) -> None:
     """A writer on the indexed path killed before, between or after its writes leaves a log
@@ -380,6 +384,7 @@ def _reader(path: str, instant: str, stop: Any, seen: Any) -> None:
         seen.put(json.dumps(answer))
 
 
+@pytest.mark.slow
 def test_readers_never_see_a_half_extended_index(tmp_path: Path) -> None:
     """Readers querying the index while records extend it see it as it was before or after
     some record, never between: each answer is one the index gave after a whole record."""

@@ -46,6 +46,7 @@ def check_index(items: list[ev.Event], d1: str, d2: str, folder: Path) -> None:
         fast.cache["index"].close()
 
 
+@pytest.mark.slow
 @settings(max_examples=max(10, settings().max_examples // 2))  # each example builds an index file
 @given(logs_with_undo(), query_dates(), query_dates())
 def test_index_law(tmp_path_factory: pytest.TempPathFactory, items: list[ev.Event], d1: str, d2: str) -> None:
@@ -53,6 +54,7 @@ def test_index_law(tmp_path_factory: pytest.TempPathFactory, items: list[ev.Even
     check_index(items, d1, d2, tmp_path_factory.mktemp("index"))
 
 
+@pytest.mark.slow
 @settings(max_examples=max(10, settings().max_examples // 4))  # each example builds an index file
 @given(logs_with_undo(), st.lists(query_dates(), min_size=1, max_size=6))
 def test_index_law_slide(tmp_path_factory: pytest.TempPathFactory, items: list[ev.Event], whens: list[str]) -> None:
@@ -70,6 +72,7 @@ def test_index_law_slide(tmp_path_factory: pytest.TempPathFactory, items: list[e
         fast.cache["index"].close()
 
 
+@pytest.mark.slow
 def test_index_law_slide_catches_a_forgotten_possible_fact(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A walk that does not carry the facts begun possible in one step to the next breaks law 9."""
     from statustrack.api import query
@@ -105,6 +108,7 @@ def at_a_boundary(draw: st.DrawFn) -> tuple[Any, str, str]:
     return items, text, text
 
 
+@pytest.mark.slow
 @settings(max_examples=max(10, settings().max_examples // 2))
 @given(at_a_boundary())
 def test_index_law_at_boundaries(tmp_path_factory: pytest.TempPathFactory, case: tuple[Any, str, str]) -> None:
@@ -112,6 +116,7 @@ def test_index_law_at_boundaries(tmp_path_factory: pytest.TempPathFactory, case:
     check_index(*case, tmp_path_factory.mktemp("index"))
 
 
+@pytest.mark.slow
 def test_index_law_catches_an_off_by_one_at_the_end(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """An index that still holds a version at the instant it ended breaks law 9."""
     monkeypatch.setattr(index_module, "last_instant", lambda end: end if end is not None else 2**62 - 1)
@@ -148,6 +153,7 @@ def test_fork_of_short_spans(a: int, width: int) -> None:
     assert index_module.fork(a, a + width) == descent(a, a + width)
 
 
+@pytest.mark.slow
 def test_index_law_catches_a_missed_retraction(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """An index built from every event, retracted or not, breaks law 9."""
     from statustrack.api import query

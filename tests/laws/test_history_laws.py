@@ -3,6 +3,7 @@ and diff --summary counts what diff lists."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 
 from statustrack.core import events as ev
@@ -10,6 +11,8 @@ from statustrack.log.load import Log
 
 from ..support import history_laws as laws
 from ..support.strategies import log_of, logs, logs_with_undo, query_dates
+
+pytestmark = pytest.mark.slow  # Hypothesis searches of random logs
 
 
 @given(logs_with_undo())

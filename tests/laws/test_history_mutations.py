@@ -17,6 +17,8 @@ from ..support import history_laws as laws
 from ..support.strategies import log_of, logs, logs_with_undo, query_dates
 from ..support.laws import breaks
 
+pytestmark = pytest.mark.slow  # each test searches up to 3,000 examples for a counterexample
+
 
 def test_tiling_catches_runs_that_end_at_their_first_version(monkeypatch: pytest.MonkeyPatch) -> None:
     """Runs that take their end from their first version (not their last) leave gaps while the key holds."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -14,6 +15,8 @@ from statustrack.api.query import at, diff, resolve_when
 from ..support import laws
 from ..support.strategies import (ACTORS, event_lists, events, log_of, logs, logs_with_undo, query_dates, record_stamps,
                          retraction, stamp)
+
+pytestmark = pytest.mark.slow  # Hypothesis searches of random logs
 
 
 @given(logs(), query_dates())

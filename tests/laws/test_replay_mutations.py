@@ -24,6 +24,8 @@ from ..support import laws
 from ..support.laws import breaks
 from ..support.strategies import events, log_of, logs, logs_with_undo, query_dates, record_stamps, stamp
 
+pytestmark = pytest.mark.slow  # each test searches up to 3,000 examples for a counterexample
+
 ORACLE = st.tuples(logs(10), query_dates())
 
 

@@ -23,6 +23,8 @@ from statustrack.views.html import explorer
 
 from ..support import GEO
 
+pytestmark = pytest.mark.slow  # a real Chromium
+
 
 def _unavailable(why: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
