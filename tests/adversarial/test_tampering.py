@@ -11,10 +11,10 @@ import pytest
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
+from statustrack.api.write import seal
 from statustrack.errors import LogInvalid
 from statustrack.log.ledger import read_ledger, verify
 from statustrack.log.load import load_log
-from statustrack.api.write import seal
 
 from ..support import MINI
 

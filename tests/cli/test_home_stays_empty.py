@@ -28,8 +28,13 @@ def _contents(home: Path) -> list[str]:
 def test_the_cli_alone_caches_in_home(tmp_path: Path) -> None:
     """Without the test run's redirection, `statustrack at` keeps the shipped log's index under
     HOME/.cache (so the next test checks something)."""
-    done = subprocess.run([sys.executable, "-m", "statustrack", "at", "2020-11-10"], env=_home_only(tmp_path),
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "statustrack", "at", "2020-11-10"],
+        env=_home_only(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert [p for p in _contents(tmp_path) if p.startswith(".cache/statustrack/index-")]
 
@@ -39,7 +44,13 @@ def test_a_test_run_leaves_home_empty(tmp_path: Path) -> None:
     """Tests that query the shipped log, run by pytest with HOME at an empty folder, leave it empty."""
     home = tmp_path / "home"
     home.mkdir()
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *WRITERS],
-                          cwd=ROOT, env=_home_only(home), capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *WRITERS],
+        cwd=ROOT,
+        env=_home_only(home),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert _contents(home) == []

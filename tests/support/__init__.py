@@ -23,7 +23,7 @@ SCRATCH = Path(tempfile.mkdtemp(prefix="statustrack-tests-"))
 atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
 #: A copy of tests/data: the CLI keeps an index beside a writable log, never in the checkout.
 DATA = SCRATCH / "data"
-shutil.copytree(Path(__file__).parent.parent / "data", DATA, ignore=shutil.ignore_patterns(".statustrack-index.sqlite*"))
+shutil.copytree(Path(__file__).parents[1] / "data", DATA, ignore=shutil.ignore_patterns(".statustrack-index.sqlite*"))
 #: The mini test log: a few places, actors and events around the 2020 war.
 MINI = DATA / "mini"
 #: A small log with coordinates, for the map and the explorer page.
