@@ -1,22 +1,18 @@
-"""Shared fixtures: the mini log, a way to build throwaway logs, and a CLI runner."""
+"""Shared fixtures (the mini log, throwaway logs, a CLI runner), Hypothesis profiles, and a
+test run that writes nothing outside temporary folders: HOME and the cache point into one."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
 from collections.abc import Callable
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
-import attrs
 import pytest
 from hypothesis import HealthCheck, settings
 
-from statustrack.cli import main
-
-MINI = Path(__file__).parent / "data" / "mini"
+from .support import GEO, MINI, SCRATCH, Run, run_cli
 
 settings.register_profile("ci", max_examples=100, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -25,33 +21,25 @@ settings.register_profile("deep", max_examples=10_000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-
-@attrs.frozen
-class Run:
-    """What a CLI run printed and returned."""
-
-    status: int
-    out: str
-    err: str
+_ISOLATION = pytest.StashKey[pytest.MonkeyPatch]()
 
 
-def run_cli(*args: str) -> Run:
-    """Run the statustrack command line in-process and capture its output."""
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            status = main(list(args))
-        except SystemExit as e:  # argparse usage errors
-            status = int(e.code or 0)
-    return Run(status, out.getvalue(), err.getvalue())
+def pytest_configure(config: pytest.Config) -> None:
+    """Point HOME and XDG_CACHE_HOME into the run's scratch folder before anything is collected,
+    so no test, nor a CLI it runs in a subprocess (which inherits them), writes into the user's
+    home: the shipped log's index, for one, lives in the cache."""
+    isolation = pytest.MonkeyPatch()
+    for name in ("home", "cache"):
+        (SCRATCH / name).mkdir(exist_ok=True)
+    isolation.setenv("HOME", str(SCRATCH / "home"))
+    isolation.setenv("XDG_CACHE_HOME", str(SCRATCH / "cache"))
+    config.stash[_ISOLATION] = isolation
 
 
-def transcript(*args: str) -> str:
-    """What the CLI prints for `args`, which must succeed, with the mini log's path as the
-    goldens write it (so they do not depend on where the checkout is)."""
-    result = run_cli(*args)
-    assert result.status == 0, result.err
-    return result.out.replace(str(MINI), "tests/data/mini")
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Give back the environment."""
+    config.stash[_ISOLATION].undo()
+
 
 @pytest.fixture
 def cli() -> Callable[..., Run]:
@@ -111,8 +99,7 @@ def validate_files(make_log: Callable[..., Path], monkeypatch: pytest.MonkeyPatc
     return validate
 
 
-GEO = Path(__file__).parent / "data" / "geo"
-# Bidi overrides are refused by the validator (tests/test_adversarial_input.py), so the
+# Bidi overrides are refused by the validator (tests/adversarial/test_input_and_output.py), so the
 # payloads a valid log can carry into a page or a picture are markup.
 PAYLOADS = ("<script>window.__pwned=1</script>", '"><img src=x onerror="window.__pwned=2">',
             "</script><script>window.__pwned=3</script>")

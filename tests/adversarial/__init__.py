@@ -1,0 +1,1 @@
+"""Hostile input and output, bad logs, fuzzing, tampering, and writers under stress."""

@@ -1,0 +1,1 @@
+"""The verbs: queries beyond the laws, record and seal, and the shipped log's pinned answers."""

@@ -1,0 +1,1 @@
+"""The pure core: dates as intervals, one reducer per event kind, time at its edges."""

@@ -1,0 +1,1 @@
+"""The SQLite index: it answers as the replay does, is rebuilt when stale, and grows in place on record."""

@@ -1,0 +1,62 @@
+"""The index is keyed by the code that built it, every module in every sub-folder of the
+package: after a change anywhere in the package, an index built before is rebuilt, not trusted."""
+
+from __future__ import annotations
+
+import importlib.resources
+import shutil
+from pathlib import Path
+
+import pytest
+
+import statustrack
+from statustrack.index.build import INDEX_NAME, code_version
+
+from ..support import MINI, run_cli
+
+
+@pytest.fixture
+def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the statustrack package that `importlib.resources` hands out as the package's files."""
+    copy = tmp_path / "statustrack"
+    shutil.copytree(Path(statustrack.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    files = importlib.resources.files
+
+    def files_of_the_copy(anchor: object) -> object:
+        return copy if anchor == "statustrack" else files(anchor)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importlib.resources, "files", files_of_the_copy)
+    return copy
+
+
+def _built(index: Path) -> tuple[int, int]:
+    """What tells one build of the index file from the next (each is a new file, renamed in place)."""
+    stat = index.stat()
+    return stat.st_ino, stat.st_mtime_ns
+
+
+def test_a_change_in_a_sub_folder_changes_the_code_version(package: Path) -> None:
+    """Editing a module two folders down (core/dates.py) gives another code version."""
+    before = code_version()
+    with (package / "core" / "dates.py").open("a", encoding="utf-8") as module:
+        module.write("# a change\n")
+    assert code_version() != before
+
+
+def test_an_index_built_by_other_code_is_rebuilt(package: Path, tmp_path: Path) -> None:
+    """An index built before a sub-folder module changed is rebuilt by the next query; unchanged,
+    it is read as it is."""
+    root = tmp_path / "log"
+    shutil.copytree(MINI, root)
+    index = root / INDEX_NAME
+
+    def query() -> tuple[int, int]:
+        result = run_cli("at", "2020-11-10", "--log", str(root))
+        assert result.status == 0, result.err
+        return _built(index)
+
+    first = query()
+    assert query() == first
+    with (package / "api" / "query.py").open("a", encoding="utf-8") as module:
+        module.write("# a change\n")
+    assert query() != first
