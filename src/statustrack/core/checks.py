@@ -14,7 +14,6 @@ from statustrack.core.facts import Key
 from statustrack.core.reducers import facts_of
 from statustrack.core.registry import Registry
 from statustrack.core.replay import counted_events, timeline
-from statustrack.errors import Problem
 
 __all__ = ["Position", "check_events"]
 
