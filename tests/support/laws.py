@@ -262,3 +262,50 @@ def check_sweep(log: Log, whens: list[str]) -> None:
 
     for answer in sweep(log, whens):
         assert answer.facts == at(log, answer.at).facts
+
+
+def _happening(events: list[ev.Event]) -> dict[str, str]:
+    """Each event's happening: the root of its `account_of` links."""
+    by_id = {e.id: e for e in events}
+
+    def root(event: ev.Event) -> str:
+        seen = {event.id}
+        while event.account_of in by_id and event.account_of not in seen:
+            event = by_id[event.account_of]
+            seen.add(event.id)
+        return event.id
+
+    return {e.id: root(e) for e in events}
+
+
+def check_disputed_certainty(log: Log, when: str) -> None:
+    """13. For every key, the fact at an instant is `certain` only if every account of its run's
+    start (the events of the log told of the same happening) has it happened by then, or a later
+    event repeating the value (a corroboration) certainly happened by then; and while some
+    account has it happened and another does not, it is `possible`, `since` naming every date."""
+    q = resolve_when(log, when)
+    counted = [e for e in log.events if not isinstance(e, ev.Retraction)]
+    roots = _happening(counted)
+    for fact in at(log, when).facts:
+        if fact.pending:
+            continue
+        accounts = [e for e in counted if roots[e.id] == roots[fact.event]]
+        said = [e.takes_effect for e in accounts]
+        corroborated = [e.takes_effect for e in counted if e.id in fact.events and roots[e.id] != roots[fact.event]]
+        everyone = all(d.end <= q for d in said)
+        if fact.certainty == "certain":
+            assert everyone or any(d.end <= q for d in corroborated), (fact, said)
+        elif not corroborated:
+            assert not everyone, (fact, said)
+        texts = {str(d) for d in said}
+        if len(texts) > 1:
+            assert all(t.strip("[]") in fact.since for t in texts), (fact.since, texts)
+
+
+def check_direction(log: Log, d1: str, d2: str) -> None:
+    """14. diff(B, A) is diff(A, B) with before and after swapped and the direction flag set."""
+    q1, q2 = resolve_when(log, d1), resolve_when(log, d2)
+    forward, back = diff(log, d1, d2), diff(log, d2, d1)
+    assert forward.backward == (q1 > q2)
+    assert back.backward == (q2 > q1)
+    assert back.changes == tuple(attrs.evolve(c, before=c.after, after=c.before) for c in forward.changes)
