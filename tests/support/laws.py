@@ -309,3 +309,42 @@ def check_direction(log: Log, d1: str, d2: str) -> None:
     assert forward.backward == (q1 > q2)
     assert back.backward == (q2 > q1)
     assert back.changes == tuple(attrs.evolve(c, before=c.after, after=c.before) for c in forward.changes)
+
+
+def _agreed_field(fact: Fact, name: str) -> str:
+    """The field `name` every account of `fact` gives, or "disputed"."""
+    told = {dict(fact.detail).get(name, "")} | {dict(a.detail).get(name, "") for a in fact.accounts}
+    return told.pop() if len(told) == 1 else "disputed"
+
+
+def check_summary_counts(log: Log, when: str) -> None:
+    """The summary's counts equal counts over the full answer at the same instant: facts per
+    aspect, places per holder, recognitions per stance and per level, offices per state, and
+    every listed section holds every fact of its aspect."""
+    from collections import Counter
+
+    from statustrack.api.summary import summarise
+
+    answer = at(log, when)
+    summary = summarise(answer, log.registry)
+    settled = [f for f in answer.facts if not f.pending]
+    assert (summary.facts, summary.pending) == (len(settled), len(answer.facts) - len(settled))
+    assert {t.key: t.count for t in summary.aspects} == Counter(f.aspect for f in settled)
+    of = {a: [f for f in settled if f.aspect == a] for a in {f.aspect for f in settled}}
+    control = of.get("control", [])
+    assert {t.key: t.count for t in summary.control} == Counter(_agreed_field(f, "holder") for f in control)
+    assert summary.places == len(control)
+    recognition = of.get("recognition", [])
+    assert summary.recognitions == len(recognition)
+    for stance in summary.recognition:
+        members = [f for f in recognition if _agreed_field(f, "stance") == stance.stance]
+        assert stance.count == len(members)
+        assert {t.key: t.count for t in stance.levels} == Counter(_agreed_field(f, "level") for f in members)
+    for tallies in (summary.control, summary.offices, *(s.levels for s in summary.recognition)):
+        for tally in tallies:
+            assert len(tally.subjects) == tally.count
+    assert sum(t.count for t in summary.offices) == len(of.get("office", []))
+    for items, aspect in ((summary.status, "status"), (summary.officeholders, "officeholder"),
+                          (summary.conflict, "conflict")):
+        assert [i.event for i in items] == [f.event for f in of.get(aspect, [])]
+    assert [i.event for i in summary.acts] == [f.event for f in answer.acts]

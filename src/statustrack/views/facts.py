@@ -9,6 +9,7 @@ from typing import Any
 import pendulum
 
 from statustrack.api.query import Answer, Diff
+from statustrack.api.summary import Summary
 from statustrack.core.dates import iso
 from statustrack.core.facts import Fact, Support
 from statustrack.errors import Problem
@@ -115,14 +116,24 @@ def _grouped(items: Sequence[Any], aspect: Callable[[Any], str], headers: Sequen
     return "\n\n".join(blocks)
 
 
-def render_answer(answer: Answer, fmt: str, log_name: str, tz: str) -> str:
-    """An `at` answer in `fmt`."""
+def render_answer(answer: Answer, fmt: str, log_name: str, tz: str, summary: Summary | None = None) -> str:
+    """An `at` answer in `fmt`. With `summary`, JSON carries it beside every fact and the
+    table is the summary alone (one screen); without, the table lists every fact."""
     if fmt == "json":
-        return document({"at": answer.at, "known_at": answer.known_at, "instant": iso(answer.instant),
-                       "beyond_horizon": answer.beyond_horizon, "facts": [fact_json(f, answer.instant) for f in answer.facts]})
+        out = {"at": answer.at, "known_at": answer.known_at, "instant": iso(answer.instant),
+               "beyond_horizon": answer.beyond_horizon, "facts": [fact_json(f, answer.instant) for f in answer.facts]}
+        if summary is not None:
+            from statustrack.views.summary import summary_json
+
+            out["summary"] = summary_json(summary)
+        return document(out)
     if fmt == "csv":
         return facts_csv(answer.facts)
     known = f", as recorded by {answer.known_at}" if answer.known_at else ""
+    if summary is not None:
+        from statustrack.views.summary import render_summary_table
+
+        return render_summary_table(summary, log_name, tz, known)
     head = f"{log_name} at {answer.at} ({tz}{known})"
     if not answer.facts:
         return f"{head}\n\nno facts in force.\n"
