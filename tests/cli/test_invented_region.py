@@ -95,7 +95,10 @@ def test_history_keeps_both_accounts_and_the_vacancy(marenza: Path) -> None:
     assert not SHIPPED_NAMES.search(out)
     valley = _run(marenza, "history", "Dark Valley", "--format", "json").out
     (run,) = json.loads(valley)["runs"]
-    assert run["value"] == "Upper Marenza (per chronicle); Dalmaris (per gazette)"
+    assert run["display"] == "Upper Marenza (per chronicle); Dalmaris (per gazette)"
+    assert run["value"] is None  # the accounts name different holders (issue 19: accounts are data)
+    assert [(a["value"], a["holder"]) for a in run["accounts"]] == [("Upper Marenza", "upper-marenza"),
+                                                                   ("Dalmaris", "dalmaris")]
     assert run["disputed"] is True
 
 

@@ -82,7 +82,7 @@ def _wrapped(text: str, indent: str = "  ", lines: int = 2) -> list[str]:
     current = indent
     for part in text.split(", "):
         piece = part if current == indent else f", {part}"
-        if len(current) + len(piece) > WIDTH and current != indent and len(out) < lines - 1:
+        if len(current) + len(piece) + 1 > WIDTH and current != indent and len(out) < lines - 1:
             out.append(current + ",")
             current = indent + part
         else:
