@@ -110,7 +110,7 @@ class Summary:
 
 def _field(fact: Fact, name: str) -> str:
     """The fact's own field `name`, or DISPUTED when its accounts give different ones."""
-    found = {dict(told.detail).get(name, "") for told in (fact, *fact.accounts)}
+    found = {dict(fact.detail).get(name, "")} | {dict(a.detail).get(name, "") for a in fact.accounts}
     return found.pop() if len(found) == 1 else DISPUTED
 
 

@@ -120,7 +120,7 @@ def render_answer(answer: Answer, fmt: str, log_name: str, tz: str, summary: Sum
     """An `at` answer in `fmt`. With `summary`, JSON carries it beside every fact and the
     table is the summary alone (one screen); without, the table lists every fact."""
     if fmt == "json":
-        out = {"at": answer.at, "known_at": answer.known_at, "instant": iso(answer.instant),
+        out: dict[str, Any] = {"at": answer.at, "known_at": answer.known_at, "instant": iso(answer.instant),
                "beyond_horizon": answer.beyond_horizon, "facts": [fact_json(f, answer.instant) for f in answer.facts]}
         if summary is not None:
             from statustrack.views.summary import summary_json
