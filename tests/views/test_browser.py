@@ -118,7 +118,8 @@ def test_ceasefire_night_of_2020_11_09(page: Page, tmp_path: Path) -> None:
     assert page.page.get_attribute("body", "data-when") == "2020-11-09T22:00+04:00"
     assert page.conflict().startswith("war: Second Nagorno-Karabakh War")
     assert "ceasefire" not in page.conflict()
-    assert page.control("shusha") == "Azerbaijan"
+    # issue 19: the Artsakh side's account dates the loss to the 9th, not over yet at 22:00: possible
+    assert page.control("shusha").startswith("Azerbaijan; if not yet: ")
     assert "Artsakh" in page.control("lachin")  # disputed since issue 24: Armenia or Artsakh held it from 1992
     _set_slider(page, "2020-11-10")
     assert page.page.input_value("#when") == "2020-11-10"
@@ -366,7 +367,7 @@ def test_a_slider_step_lands_on_the_next_day(page: Page) -> None:
     assert ticks > 0
 
 
-def test_the_page_fits_1400_by_900(page: Page) -> None:
+def test_the_page_fits_1400_by_900(page: Page, tmp_path: Path) -> None:
     """At 1400x900 the date control, the summary and the map are in view without scrolling."""
     _set_box(page, "2020-11-10")
     boxes = page.js("""() => ["#when", "#slider", "#summary", "#map svg", "#map-legend svg"].map(s => {
@@ -374,5 +375,4 @@ def test_the_page_fits_1400_by_900(page: Page) -> None:
     for name, top, bottom, left, right in boxes:
         assert top >= 0 and bottom <= 900 and left >= 0 and right <= 1400, name
     assert page.js("() => document.scrollingElement.scrollHeight") <= 900
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.page.screenshot(path=str(ARTIFACTS / "explorer-1400x900.png"))
+    assert page.page.screenshot(path=str(tmp_path / "explorer-1400x900.png"))
