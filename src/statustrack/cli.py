@@ -203,16 +203,22 @@ def _check_args(args: argparse.Namespace) -> None:
 
 # --- The commands, one handler each, in the order help lists them. ---
 
-@_command("at", "Show every fact in force on a date or at an instant.", """
+@_command("at", "Show what held on a date or at an instant: a summary, or every fact.", """
     A plain date means the end of that day in the log's time zone; an instant
     carries its offset. Facts whose event may or may not have happened yet are
-    marked possible.
+    marked possible. The table opens with a summary that fits one screen (status
+    per party, control per holder, posts, recognition by stance and level,
+    conflicts, recent acts); --all lists every fact, --aspect one aspect.
 
     examples:
       statustrack at 2020-11-10
       statustrack at 2020-11-09T23:00+04:00 --aspect conflict
+      statustrack at 2020-11-10 --all
       statustrack at 2012-05-15 --subject "New South Wales" --format json
     """, _common, _query,
+    _arg("--all", "--full", dest="all", action="store_true",
+         help="list every fact, grouped by aspect (the table otherwise opens with a one-screen summary; "
+              "--aspect, --subject, --level and --stance list the facts they keep in full)"),
     _arg("when", metavar="DATE", help="a day (2020-11-10), month, year or instant (2020-11-10T00:00+03:00)"))
 def _at(args: argparse.Namespace) -> int:
     from statustrack.api.query import at
@@ -222,9 +228,15 @@ def _at(args: argparse.Namespace) -> int:
     answer = at(log, args.when, known_at=args.known_at, aspects=args.aspect, subjects=args.subject,
                 **_filtered(args))
     _note(answer.outside)
-    if not answer.facts and (args.aspect or args.subject or args.level or args.stance):
+    filtered = bool(args.aspect or args.subject or args.level or args.stance)
+    if not answer.facts and filtered:
         _note_first(log, args, answer.instant)
-    sys.stdout.write(render_answer(answer, args.format, log.name, log.timezone))
+    summary = None
+    if args.format == "json" or (args.format == "table" and not (args.all or filtered)):
+        from statustrack.api.summary import summarise
+
+        summary = summarise(answer, log.registry)
+    sys.stdout.write(render_answer(answer, args.format, log.name, log.timezone, summary))
     return EXIT_OK
 
 

@@ -19,23 +19,30 @@ def one(when: str, aspect: str, subject: str):  # noqa: ANN201
 
 
 def test_shusha_2020_since_the_capture_with_both_accounts() -> None:
-    """Shusha on 2020-11-10: Azerbaijan since 2020-11-08 (Aliyev's announcement), with Artsakh's admission of 11-09."""
+    """Shusha on 2020-11-10: Azerbaijan since 2020-11-08 (Aliyev's announcement) or 11-09 (Artsakh's admission):
+    possible on 11-08, when one account has it not happened yet, certain from the end of 11-09 (issue 19)."""
     shusha = one("2020-11-10", "control", "shusha")
-    assert (shusha.value, shusha.since, shusha.certainty, shusha.disputed) == ("Azerbaijan", "2020-11-08", "certain",
-                                                                              False)
+    assert (shusha.value, shusha.since, shusha.certainty, shusha.disputed) == (
+        "Azerbaijan", "[2020-11-08,2020-11-09]", "certain", False)
+    assert [one(d, "control", "shusha").certainty for d in ("2020-11-08", "2020-11-09")] == ["possible", "certain"]
     accounts = [(s.event, s.since) for s in shusha.supports if s.role == "account"]
     assert accounts == [("2020-11-08-shusha-taken-per-aliyev", "2020-11-08"),
                         ("2020-11-09-shusha-loss-admitted-by-artsakh.account", "2020-11-09")]
 
 
 def test_kalbajar_1993_shows_both_accounts_and_never_flaps() -> None:
-    """Kalbajar on 1993-04-02 and 1993-04-05: one fact since 04-02 naming both holders, each with its sources."""
+    """Kalbajar on 1993-04-02 and 1993-04-05: one fact since 04-02 or 04-03 naming both holders, each with its
+    sources, possible until both accounts have it happened."""
     for when in ("1993-04-02", "1993-04-03", "1993-04-05"):
         kalbajar = one(when, "control", "kalbajar")
-        assert kalbajar.since == "1993-04-02" and kalbajar.disputed
+        assert kalbajar.since == "[1993-04-02,1993-04-03]" and kalbajar.disputed
+        assert kalbajar.certainty == ("possible" if when == "1993-04-02" else "certain")
         assert [(s.value, s.since) for s in kalbajar.supports] == [("Armenia", "1993-04-02"),
                                                                   ("Artsakh (NKAO/NKR)", "1993-04-03")]
-    assert not [c for c in diff(LOG, "1993-04-02", "1993-04-05").changes if c.subject == "kalbajar"]
+    assert not [c for c in diff(LOG, "1993-04-03", "1993-04-05").changes if c.subject == "kalbajar"]
+    (settling,) = [c for c in diff(LOG, "1993-04-02", "1993-04-05").changes if c.subject == "kalbajar"]
+    assert settling.before and settling.after and settling.before.value == settling.after.value
+    assert (settling.before.certainty, settling.after.certainty) == ("possible", "certain")
 
 
 def test_no_office_simply_open_after_the_dissolution() -> None:

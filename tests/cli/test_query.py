@@ -20,7 +20,9 @@ GOLDEN = Path(__file__).parent / "golden"
 LOG = ["--log", str(MINI)]
 
 CASES: dict[str, list[str]] = {
-    "at-table": ["at", "2020-11-10"],
+    "at-table": ["at", "2020-11-10", "--all"],
+    "at-full": ["at", "2020-11-10", "--full"],
+    "at-summary": ["at", "2020-11-10"],
     "at-json": ["at", "2020-11-10", "--format", "json"],
     "at-csv": ["at", "2020-11-10", "--format", "csv"],
     "at-before-ceasefire": ["at", "2020-11-09T23:00+04:00", "--aspect", "conflict"],
@@ -30,11 +32,14 @@ CASES: dict[str, list[str]] = {
     "at-pending-decree": ["at", "2023-10-01", "--aspect", "status"],
     "at-dissolved": ["at", "2024-01-01", "--aspect", "status", "--format", "json"],
     "at-alias": ["at", "2020-11-10", "--subject", "Shushi"],
-    "at-empty": ["at", "1900-01-01"],
+    "at-empty": ["at", "1900-01-01", "--all"],
+    "at-empty-summary": ["at", "1900-01-01"],
     "diff-table": ["diff", "2020-09-26", "2020-11-10"],
     "diff-json": ["diff", "2020-09-26", "2020-11-10", "--format", "json"],
     "diff-csv": ["diff", "2020-09-26", "2020-11-10", "--format", "csv"],
     "diff-same": ["diff", "2020-11-10", "2020-11-10"],
+    "diff-backward": ["diff", "2020-11-10", "2020-09-26"],
+    "diff-backward-json": ["diff", "2020-11-10", "2020-09-26", "--aspect", "control", "--format", "json"],
     "validate-table": ["validate"],
     "validate-json": ["validate", "--format", "json"],
     "validate-csv": ["validate", "--format", "csv"],

@@ -19,7 +19,7 @@ import pytest
 from ..support import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCS = (ROOT / "README.md", ROOT / "docs" / "transcripts.md")
+DOCS = (ROOT / "README.md", ROOT / "docs" / "transcripts.md", ROOT / "docs" / "claims.md")
 BLOCK = re.compile(r"<!-- transcript -->\n```text\n\$ (statustrack [^\n]*)\n(.*?)```\n", re.DOTALL)
 EXAMPLE = re.compile(r"<!-- example: record -->\n```sh\n(.*?)```\n", re.DOTALL)
 
@@ -43,7 +43,8 @@ def test_transcript(doc: str, command: str, shown: str) -> None:
 def test_docs_have_transcripts() -> None:
     """The README and docs/transcripts.md carry transcripts of at and diff."""
     commands = {c for _, c, _ in _blocks()}
-    assert {"statustrack at 2020-11-10", "statustrack diff 2020-09-26 2020-11-10"} <= commands
+    assert {"statustrack at 2020-11-10", "statustrack at 2020-11-10 --all",
+            "statustrack diff 2020-09-26 2020-11-10"} <= commands
 
 
 def _example_commands() -> list[list[str]]:

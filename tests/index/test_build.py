@@ -25,7 +25,7 @@ from statustrack.log.load import Log
 from statustrack.api.query import at, diff, slide, steps_for, sweep
 
 from ..support import MINI, run_cli
-from ..support.strategies import log_of, logs_with_undo, query_dates
+from ..support.strategies import log_of, logs_with_accounts, logs_with_undo, query_dates
 from ..support.laws import breaks
 
 
@@ -53,6 +53,16 @@ def check_index(items: list[ev.Event], d1: str, d2: str, folder: Path) -> None:
 @given(logs_with_undo(), query_dates(), query_dates())
 def test_index_law(tmp_path_factory: pytest.TempPathFactory, items: list[ev.Event], d1: str, d2: str) -> None:
     """Law 9: every answer from the index equals the pure replay's."""
+    check_index(items, d1, d2, tmp_path_factory.mktemp("index"))
+
+
+@pytest.mark.slow
+@settings(max_examples=max(10, settings().max_examples // 2))  # each example builds an index file
+@given(logs_with_accounts(), query_dates(), query_dates())
+def test_index_law_with_disputed_dates(tmp_path_factory: pytest.TempPathFactory, items: list[ev.Event], d1: str,
+                                       d2: str) -> None:
+    """Law 9 where accounts disagree on dates: the index's certainty bounds (`certain_from`, the
+    latest account's end) answer as the replay does (issue 19)."""
     check_index(items, d1, d2, tmp_path_factory.mktemp("index"))
 
 

@@ -13,8 +13,8 @@ from statustrack.log.load import Log
 from statustrack.api.query import at, diff, resolve_when
 
 from ..support import laws
-from ..support.strategies import (ACTORS, event_lists, events, log_of, logs, logs_with_undo, query_dates, record_stamps,
-                         retraction, stamp)
+from ..support.strategies import (ACTORS, event_lists, events, log_of, logs, logs_with_accounts, logs_with_undo,
+                                  query_dates, record_stamps, retraction, stamp)
 
 pytestmark = pytest.mark.slow  # Hypothesis searches of random logs
 
@@ -192,3 +192,15 @@ def test_history(items: list[ev.Event], when: str) -> None:
 def test_sweep(log: Log, whens: list[str]) -> None:
     """Law 2, as a date slider uses it: a sweep answers every date exactly as at does."""
     laws.check_sweep(log, whens)
+
+
+@given(logs_with_accounts(), query_dates())
+def test_disputed_date_is_not_certain(items: list[ev.Event], when: str) -> None:
+    """Law 13: a fact is certain at t only if every account of its start has it happened by t."""
+    laws.check_disputed_certainty(log_of(items), when)
+
+
+@given(logs_with_undo(), query_dates(), query_dates())
+def test_direction(items: list[ev.Event], d1: str, d2: str) -> None:
+    """Law 14: diff(B, A) is diff(A, B) with before and after swapped, flagged backward."""
+    laws.check_direction(log_of(items), d1, d2)

@@ -221,3 +221,28 @@ def test_upcast_law_catches_a_broken_upcaster(monkeypatch: pytest.MonkeyPatch) -
         breaks(laws.check_upcast, st.tuples(logs(6), query_dates()))
     finally:
         dates.parse_edtf.cache_clear()
+
+
+def test_certainty_law_catches_a_disputed_date_certain_from_the_earliest_account(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Law 13: a replay that takes the earliest account's date for the happening (as before issue 19)
+    shows it certain while a later account has it not happened yet."""
+    monkeypatch.setattr(state, "disputed_date", lambda dates: dates[0])
+    from ..support.strategies import logs_with_accounts
+    breaks(laws.check_disputed_certainty, st.tuples(logs_with_accounts(4).map(log_of), query_dates()))
+
+
+def test_direction_law_catches_a_backward_diff_told_as_forward(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Law 14: a diff that answers a later-first question as the forward journey (what it did before
+    issue 19 says it swapped nothing) is not the forward diff reversed."""
+    original = query.changes
+    monkeypatch.setattr(query, "changes", lambda before, after, causes, backward=False: original(
+        after, before, causes) if backward else original(before, after, causes))
+    breaks(laws.check_direction, st.tuples(logs(6), query_dates(), query_dates()))
+
+
+def test_direction_law_catches_a_missing_flag(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Law 14: a backward diff without its flag breaks the law."""
+    original = query.Diff
+    monkeypatch.setattr(query, "Diff", lambda *args: original(*args[:4]))
+    breaks(laws.check_direction, st.tuples(logs(6), query_dates(), query_dates()))

@@ -262,3 +262,89 @@ def check_sweep(log: Log, whens: list[str]) -> None:
 
     for answer in sweep(log, whens):
         assert answer.facts == at(log, answer.at).facts
+
+
+def _happening(events: list[ev.Event]) -> dict[str, str]:
+    """Each event's happening: the root of its `account_of` links."""
+    by_id = {e.id: e for e in events}
+
+    def root(event: ev.Event) -> str:
+        seen = {event.id}
+        while event.account_of in by_id and event.account_of not in seen:
+            event = by_id[event.account_of]
+            seen.add(event.id)
+        return event.id
+
+    return {e.id: root(e) for e in events}
+
+
+def check_disputed_certainty(log: Log, when: str) -> None:
+    """13. For every key, the fact at an instant is `certain` only if every account of its run's
+    start (the events of the log told of the same happening) has it happened by then, or a later
+    event repeating the value (a corroboration) certainly happened by then; and while some
+    account has it happened and another does not, it is `possible`, `since` naming every date."""
+    q = resolve_when(log, when)
+    counted = [e for e in log.events if not isinstance(e, ev.Retraction)]
+    roots = _happening(counted)
+    for fact in at(log, when).facts:
+        if fact.pending:
+            continue
+        accounts = [e for e in counted if roots[e.id] == roots[fact.event]]
+        said = [e.takes_effect for e in accounts]
+        corroborated = [e.takes_effect for e in counted if e.id in fact.events and roots[e.id] != roots[fact.event]]
+        everyone = all(d.end <= q for d in said)
+        if fact.certainty == "certain":
+            assert everyone or any(d.end <= q for d in corroborated), (fact, said)
+        elif not corroborated:
+            assert not everyone, (fact, said)
+        texts = {str(d) for d in said}
+        if len(texts) > 1:
+            assert all(t.strip("[]") in fact.since for t in texts), (fact.since, texts)
+
+
+def check_direction(log: Log, d1: str, d2: str) -> None:
+    """14. diff(B, A) is diff(A, B) with before and after swapped and the direction flag set."""
+    q1, q2 = resolve_when(log, d1), resolve_when(log, d2)
+    forward, back = diff(log, d1, d2), diff(log, d2, d1)
+    assert forward.backward == (q1 > q2)
+    assert back.backward == (q2 > q1)
+    assert back.changes == tuple(attrs.evolve(c, before=c.after, after=c.before) for c in forward.changes)
+
+
+def _agreed_field(fact: Fact, name: str) -> str:
+    """The field `name` every account of `fact` gives, or "disputed"."""
+    told = {dict(fact.detail).get(name, "")} | {dict(a.detail).get(name, "") for a in fact.accounts}
+    return told.pop() if len(told) == 1 else "disputed"
+
+
+def check_summary_counts(log: Log, when: str) -> None:
+    """The summary's counts equal counts over the full answer at the same instant: facts per
+    aspect, places per holder, recognitions per stance and per level, offices per state, and
+    every listed section holds every fact of its aspect."""
+    from collections import Counter
+
+    from statustrack.api.summary import summarise
+
+    answer = at(log, when)
+    summary = summarise(answer, log.registry)
+    settled = [f for f in answer.facts if not f.pending]
+    assert (summary.facts, summary.pending) == (len(settled), len(answer.facts) - len(settled))
+    assert {t.key: t.count for t in summary.aspects} == Counter(f.aspect for f in settled)
+    of = {a: [f for f in settled if f.aspect == a] for a in {f.aspect for f in settled}}
+    control = of.get("control", [])
+    assert {t.key: t.count for t in summary.control} == Counter(_agreed_field(f, "holder") for f in control)
+    assert summary.places == len(control)
+    recognition = of.get("recognition", [])
+    assert summary.recognitions == len(recognition)
+    for stance in summary.recognition:
+        members = [f for f in recognition if _agreed_field(f, "stance") == stance.stance]
+        assert stance.count == len(members)
+        assert {t.key: t.count for t in stance.levels} == Counter(_agreed_field(f, "level") for f in members)
+    for tallies in (summary.control, summary.offices, *(s.levels for s in summary.recognition)):
+        for tally in tallies:
+            assert len(tally.subjects) == tally.count
+    assert sum(t.count for t in summary.offices) == len(of.get("office", []))
+    for items, aspect in ((summary.status, "status"), (summary.officeholders, "officeholder"),
+                          (summary.conflict, "conflict")):
+        assert [i.event for i in items] == [f.event for f in of.get(aspect, [])]
+    assert [i.event for i in summary.acts] == [f.event for f in answer.acts]

@@ -160,3 +160,19 @@ def logs_with_undo(draw: st.DrawFn, max_size: int = 10) -> list[ev.Event]:
         else:
             extra.append(attrs.evolve(draw(events(f"c-{target}")), replaces=target))
     return items + extra
+
+
+@st.composite
+def logs_with_accounts(draw: st.DrawFn, max_size: int = 8) -> list[ev.Event]:
+    """Events, then other sources' accounts of some of them (`account_of`), each on a date of
+    its own and sometimes naming another holder: disputed dates and disputed values."""
+    items = draw(event_lists(max_size))
+    extra: list[ev.Event] = []
+    for n, target in enumerate(draw(st.lists(st.sampled_from(items), max_size=3)) if items else []):
+        other = draw(events(f"a{n}"))
+        account = attrs.evolve(target, id=f"a{n}-{target.id}", date=other.date, effective=None,
+                               sources=(draw(st.sampled_from(SOURCES)),), account_of=target.id)
+        if isinstance(account, ev.Capture) and draw(st.booleans()):
+            account = attrs.evolve(account, by=draw(st.sampled_from(ACTORS)))
+        extra.append(account)
+    return items + extra

@@ -118,7 +118,8 @@ def test_ceasefire_night_of_2020_11_09(page: Page, tmp_path: Path) -> None:
     assert page.page.get_attribute("body", "data-when") == "2020-11-09T22:00+04:00"
     assert page.conflict().startswith("war: Second Nagorno-Karabakh War")
     assert "ceasefire" not in page.conflict()
-    assert page.control("shusha") == "Azerbaijan"
+    # issue 19: the Artsakh side's account dates the loss to the 9th, not over yet at 22:00: possible
+    assert page.control("shusha").startswith("Azerbaijan; if not yet: ")
     assert "Artsakh" in page.control("lachin")  # disputed since issue 24: Armenia or Artsakh held it from 1992
     _set_slider(page, "2020-11-10")
     assert page.page.input_value("#when") == "2020-11-10"

@@ -205,7 +205,8 @@ def test_at_does_not_import_the_pictures() -> None:
             "print(sorted(m for m in sys.modules if m.startswith(('statustrack.views', 'playwright', 'tabulate'))))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == str(["statustrack.views", "statustrack.views.csv", "statustrack.views.facts",
-                                       "statustrack.views.json", "statustrack.views.table"])
+                                       "statustrack.views.json", "statustrack.views.summary",
+                                       "statustrack.views.table"])
 
 
 def test_cli_writes_svgs_and_refuses_other_suffixes(cli, tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ class Answer:
     instant: pendulum.DateTime
     facts: tuple[Fact, ...]
     outside: str | None = None
+    acts: tuple[Fact, ...] = ()
 
     @property
     def beyond_horizon(self) -> bool:
@@ -50,12 +51,16 @@ class Change:
 
 @attrs.frozen
 class Diff:
-    """Every change from `at(from_)` to `at(to)`."""
+    """Every change from `at(from_)` to `at(to)`. `backward` when `from_` is the later date:
+    the journey goes back in time, each change undoing the events it names."""
 
     from_: str
     to: str
     known_at: str | None
     changes: tuple[Change, ...]
+    backward: bool = False
+    from_instant: pendulum.DateTime | None = attrs.field(default=None, eq=False)
+    to_instant: pendulum.DateTime | None = attrs.field(default=None, eq=False)
 
 
 
@@ -74,14 +79,16 @@ def order(facts: Iterable[Fact]) -> tuple[Fact, ...]:
 
 
 def changes(before: Mapping[Key, Fact], after: Mapping[Key, Fact],
-            causes: Mapping[Key, Sequence[str]]) -> tuple[Change, ...]:
-    """The facts that differ between two states, with the events that changed each, in answer order."""
+            causes: Mapping[Key, Sequence[str]], *, backward: bool = False) -> tuple[Change, ...]:
+    """The facts that differ between two states, with the events that changed each, in answer
+    order. `backward`: `before` is the later state, so the events are those the change undoes."""
     found = []
     for key in before.keys() | after.keys():
         old, new = before.get(key), after.get(key)
         if old == new:
             continue
-        ids = causes.get(key) or [f.event for f in (new, old) if f is not None][:1]
+        later = (old, new) if backward else (new, old)
+        ids = causes.get(key) or [f.event for f in later if f is not None][:1]
         shown = new or old
         assert shown is not None
         found.append(Change(key.aspect, key.subject, shown.subject_name, old, new, tuple(ids), key.pending))

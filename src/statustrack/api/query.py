@@ -191,14 +191,18 @@ def sweep(log: Source, whens: Sequence[str], *, known_at: str | None = None,
 
 def diff(log: Source, from_: str, to: str, *, known_at: str | None = None,
          aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None, **filters: Any) -> Diff:
-    """What changed between `at(from_)` and `at(to)`, with the ids of the events that changed it."""
+    """What changed between `at(from_)` and `at(to)`, with the ids of the events that changed it.
+
+    With `from_` later than `to` the journey is backward (`Diff.backward`): each change names
+    the events it undoes, and `diff(to, from_)` is the same changes with before and after swapped."""
     q_from, q_to = resolve_when(log, from_), resolve_when(log, to)
     record = resolve_when(log, known_at) if known_at else None
     keep = wanted(log, aspects, subjects, **filters)
     before, after, causes = reader(log, record).between(min(q_from, q_to), max(q_from, q_to), _keep(keep))
-    if q_from > q_to:
+    backward = q_from > q_to
+    if backward:
         before, after = after, before
-    return Diff(from_, to, known_at, changes(before, after, causes))
+    return Diff(from_, to, known_at, changes(before, after, causes, backward=backward), backward, q_from, q_to)
 
 
 def slide(log: Source, whens: Sequence[str], *, known_at: str | None = None, aspects: Sequence[str] | None = None,
@@ -215,4 +219,4 @@ def slide(log: Source, whens: Sequence[str], *, known_at: str | None = None, asp
     instants = [resolve_when(log, w) for w in ordered]
     for (a, b), sides in zip(zip(ordered, ordered[1:], strict=False), reader(log, record).slide(instants, _keep(keep)),
                              strict=True):
-        yield Diff(a, b, known_at, changes(*sides))
+        yield Diff(a, b, known_at, changes(*sides), False, resolve_when(log, a), resolve_when(log, b))

@@ -96,6 +96,10 @@ class Support:
     sources: tuple[SourceRef, ...]
     detail: tuple[tuple[str, str], ...] = ()
 
+    def certain_by(self, instant: pendulum.DateTime) -> bool:
+        """True when, by this event's account, it has certainly happened by `instant`."""
+        return self.interval.certain_by(instant)
+
 
 @attrs.frozen
 class Fact:
@@ -147,6 +151,20 @@ class Fact:
     def accounts(self) -> tuple[Support, ...]:
         """The accounts of the happening that began the fact, earliest first (none: one account)."""
         return tuple(s for s in self.supports if s.role is SupportRole.ACCOUNT)
+
+    @property
+    def agreed(self) -> str | None:
+        """The value every account of the fact gives (its value when it has one account);
+        None when the accounts name different values. What JSON's `value` holds."""
+        accounts = self.accounts
+        if accounts and len({a.value for a in accounts}) > 1:
+            return None
+        return self.value
+
+    @property
+    def dates_differ(self) -> bool:
+        """True when the accounts of the happening that began the fact give different dates."""
+        return len({str(a.interval) for a in self.accounts}) > 1
 
     @property
     def events(self) -> tuple[str, ...]:

@@ -24,15 +24,15 @@ import attrs
 import pendulum
 
 from statustrack.core.catalogue import Catalogue, catalogue
-from statustrack.core.dates import shifted
+from statustrack.core.dates import Interval, shifted
 from statustrack.core.events import Dissolution, Event, Retraction
 from statustrack.core.facts import Fact, Key, Support, SupportRole, accounts_value
 from statustrack.core.reducers import ENDED, announced, facts_of
 from statustrack.core.model import Log
 from statustrack.core.registry import Registry
 
-__all__ = ["EMPTY", "Announcement", "Ending", "Replay", "State", "Step", "apply", "counted_events", "pending_at",
-           "replay", "timeline"]
+__all__ = ["EMPTY", "Announcement", "Ending", "Replay", "State", "Step", "apply", "counted_events", "disputed_date",
+           "pending_at", "replay", "timeline"]
 
 _TICK = dt.timedelta(microseconds=1)
 _NO_POOLS: Mapping[Key, list[Announcement]] = MappingProxyType({})  # a step with nothing pending
@@ -153,8 +153,22 @@ def _combined(facts: list[Fact]) -> Fact:
         return first
     accounts = tuple(f.support(SupportRole.ACCOUNT) for f in facts)
     sources = tuple(dict.fromkeys(s for f in facts for s in f.sources))
+    interval = disputed_date([f.interval for f in facts])
     return attrs.evolve(first, value=accounts_value(accounts), sources=sources, supports=accounts,
-                        disputed=len({a.value for a in accounts}) > 1)
+                        disputed=len({a.value for a in accounts}) > 1, since=str(interval), interval=interval)
+
+
+def disputed_date(dates: Sequence[Interval]) -> Interval:
+    """When a happening told by accounts of `dates` (earliest first) may have happened: the
+    one date they share, or the EDTF set of their dates (`[2001-05-03,2001-05-05]`) from the
+    earliest start to the latest end, so it is certain only once every account has it happened."""
+    first = dates[0]
+    texts = list(dict.fromkeys(str(d) for d in dates))
+    if len(texts) == 1:
+        return first
+    members = ",".join(_member(t) for t in texts)
+    text = f"[{members}]"
+    return Interval(text, min(d.start for d in dates), max(d.end for d in dates), "range", first.tz, text)
 
 
 def _merge(per_event: list[tuple[Fact, ...]]) -> tuple[Fact, ...]:
@@ -166,6 +180,13 @@ def _merge(per_event: list[tuple[Fact, ...]]) -> tuple[Fact, ...]:
         for fact in facts:
             by_key.setdefault(fact.key, []).append(fact)
     return tuple(_combined(sorted(group, key=lambda f: f.interval.start)) for group in by_key.values())
+
+
+def _member(text: str) -> str:
+    """A date as a member of an EDTF set: a range without its brackets, a span by its start."""
+    if text.startswith("[") and text.endswith("]"):
+        return text[1:-1]
+    return text.split("/")[0] or ".."
 
 
 def _ending(event: Dissolution, reg: Registry, counted: Mapping[str, Event]) -> Ending:

@@ -153,7 +153,7 @@ def render_why(log: Log, result: Why, fmt: str) -> str:
         return document({"aspect": result.aspect, "subject": result.subject, "at": result.at,
                        "known_at": result.known_at, "instant": iso(result.instant),
                        "beyond_horizon": result.outside is not None, "facts": [
-                           {**fact_json(r.fact), "sources": [_cited_json(c) for c in r.sources],
+                           {**fact_json(r.fact, result.instant), "sources": [_cited_json(c) for c in r.sources],
                             "note": r.event.note, "kind": r.event.kind, "date": str(r.event.date),
                             "run": period_json(log, r.period),
                             "before": period_json(log, r.before) if r.before else None,
@@ -185,9 +185,11 @@ def render_why(log: Log, result: Why, fmt: str) -> str:
                      + (f", effective {r.event.effective}" if r.event.effective else "") + ")")
         if r.event.note:
             lines += wrap(f"note: {r.event.note}", "  ", hang="  ")
-        accounts = [s for s in f.supports if s.role == "account" and s.event != f.event]
-        for s in accounts:
-            lines.append(f"  account: {s.value}, {s.since} ({s.event})")
+        if f.accounts:
+            lines += wrap("accounts (certain once every one has it happened):", "  ")
+        for s in f.accounts:
+            mark = "" if s.certain_by(result.instant) else " (possible)"
+            lines += wrap(f"{s.value}, {s.since}{mark}, {_per(s.sources)} ({s.event})", "    ", hang="  ")
         for s in f.supports:
             if s.role == "corroboration":
                 lines.append(f"  corroborated by {s.event} ({s.since})")

@@ -118,7 +118,7 @@
 
   // --- the facts, grouped by aspect ---------------------------------------------------
   function valueText(f) {
-    var text = f.value;
+    var text = f.display;
     if (f.pending && f.effective) text += " [pending: from " + f.effective + "]";
     if (f.certainty === "possible") text += f.otherwise !== null ? "; if not yet: " + f.otherwise : "; if not yet: nothing on record";
     return text;

@@ -6,7 +6,10 @@ from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import Any
 
+import pendulum
+
 from statustrack.api.query import Answer, Diff
+from statustrack.api.summary import Summary
 from statustrack.core.dates import iso
 from statustrack.core.facts import Fact, Support
 from statustrack.errors import Problem
@@ -14,7 +17,7 @@ from statustrack.views.csv import csv_text
 from statustrack.views.json import document
 from statustrack.views.table import simple_table, wrap_cell
 
-__all__ = ["fact_json", "facts_csv", "render_answer", "render_diff", "render_problems"]
+__all__ = ["account_json", "fact_json", "facts_csv", "render_answer", "render_diff", "render_problems"]
 _POSSIBLE = "?"
 _LEGEND = f"{_POSSIBLE} possible: the event's date straddles this instant; it may not hold yet."
 
@@ -25,13 +28,30 @@ def _support_json(support: Support) -> dict[str, Any]:
             "sources": [{"id": s.id, "at": s.at} for s in support.sources]}
 
 
-def fact_json(fact: Fact) -> dict[str, Any]:
-    """A fact as a JSON object: the public fields, then the aspect's own fields."""
+def account_json(account: Support, instant: pendulum.DateTime | None) -> dict[str, Any]:
+    """One account of a fact as a JSON object: what it says, when, how certain at `instant`
+    (None when no instant is asked about, as in `history`), and on whose word."""
+    certainty = None if instant is None else "certain" if account.certain_by(instant) else "possible"
+    out: dict[str, Any] = {"value": account.value, "since": account.since, "since_start": iso(account.interval.start),
+                           "since_end": iso(account.interval.end), "certainty": certainty, "event": account.event,
+                           "sources": [{"id": s.id, "at": s.at} for s in account.sources]}
+    for key, value in account.detail:
+        out.setdefault(key, value)
+    return out
+
+
+def fact_json(fact: Fact, instant: pendulum.DateTime | None = None) -> dict[str, Any]:
+    """A fact as a JSON object: the public fields, then the aspect's own fields.
+
+    `value` is what every account says (null when they differ), `display` the readable line
+    (the accounts joined, each with its sources); `accounts` lists them as data, each certain
+    or possible at `instant`, when the fact has more than one."""
     out: dict[str, Any] = {
         "aspect": fact.aspect,
         "subject": fact.subject,
         "subject_name": fact.subject_name,
-        "value": fact.value,
+        "value": fact.agreed,
+        "display": fact.value,
         "since": fact.since,
         "since_start": iso(fact.interval.start),
         "since_end": iso(fact.interval.end),
@@ -47,8 +67,11 @@ def fact_json(fact: Fact) -> dict[str, Any]:
         out["effective_at"] = iso(fact.effective.start)
     if fact.interval.qualifier:
         out["qualifier"] = fact.interval.qualifier
+    out["disputed"] = fact.disputed
+    if fact.accounts:
+        out["dates_differ"] = fact.dates_differ
+        out["accounts"] = [account_json(a, instant) for a in fact.accounts]
     if fact.supports:
-        out["disputed"] = fact.disputed
         out["supports"] = [_support_json(s) for s in fact.supports]
     if fact.certainty == "possible":
         out["otherwise"] = fact.otherwise
@@ -93,14 +116,24 @@ def _grouped(items: Sequence[Any], aspect: Callable[[Any], str], headers: Sequen
     return "\n\n".join(blocks)
 
 
-def render_answer(answer: Answer, fmt: str, log_name: str, tz: str) -> str:
-    """An `at` answer in `fmt`."""
+def render_answer(answer: Answer, fmt: str, log_name: str, tz: str, summary: Summary | None = None) -> str:
+    """An `at` answer in `fmt`. With `summary`, JSON carries it beside every fact and the
+    table is the summary alone (one screen); without, the table lists every fact."""
     if fmt == "json":
-        return document({"at": answer.at, "known_at": answer.known_at, "instant": iso(answer.instant),
-                       "beyond_horizon": answer.beyond_horizon, "facts": [fact_json(f) for f in answer.facts]})
+        out: dict[str, Any] = {"at": answer.at, "known_at": answer.known_at, "instant": iso(answer.instant),
+               "beyond_horizon": answer.beyond_horizon, "facts": [fact_json(f, answer.instant) for f in answer.facts]}
+        if summary is not None:
+            from statustrack.views.summary import summary_json
+
+            out["summary"] = summary_json(summary)
+        return document(out)
     if fmt == "csv":
         return facts_csv(answer.facts)
     known = f", as recorded by {answer.known_at}" if answer.known_at else ""
+    if summary is not None:
+        from statustrack.views.summary import render_summary_table
+
+        return render_summary_table(summary, log_name, tz, known)
     head = f"{log_name} at {answer.at} ({tz}{known})"
     if not answer.facts:
         return f"{head}\n\nno facts in force.\n"
@@ -126,11 +159,13 @@ def _brief(fact: Fact | None) -> str:
 def render_diff(result: Diff, fmt: str, log_name: str, tz: str) -> str:
     """A `diff` result in `fmt`."""
     if fmt == "json":
-        return document({"from": result.from_, "to": result.to, "known_at": result.known_at, "changes": [
+        return document({"from": result.from_, "to": result.to, "known_at": result.known_at,
+                         "backward": result.backward, "changes": [
             {"aspect": c.aspect, "subject": c.subject, "subject_name": c.subject_name,
-             "before": fact_json(c.before) if c.before else None,
-             "after": fact_json(c.after) if c.after else None,
-             "pending": c.pending, "change": c.kind, "events": list(c.events)} for c in result.changes]})
+             "before": fact_json(c.before, result.from_instant) if c.before else None,
+             "after": fact_json(c.after, result.to_instant) if c.after else None,
+             "pending": c.pending, "change": c.kind, "events": list(c.events),
+             "undoes": list(c.events) if result.backward else []} for c in result.changes]})
     if fmt == "csv":
         return csv_text(["aspect", "subject", "subject_name", "before", "after", "before_certainty",
                      "after_certainty", "events", "pending", "change"],
@@ -140,11 +175,16 @@ def render_diff(result: Diff, fmt: str, log_name: str, tz: str) -> str:
                       "true" if c.pending else "false", c.kind] for c in result.changes))
     known = f", as recorded by {result.known_at}" if result.known_at else ""
     head = f"{log_name}: changes from {result.from_} to {result.to} ({tz}{known})"
+    if result.backward:
+        head = (f"{log_name}: backward from {result.from_} to {result.to} ({tz}{known})\n"
+                "going back in time: each change undoes the events it names")
     if not result.changes:
         return f"{head}\n\nno changes.\n"
-    body = _grouped(result.changes, lambda c: c.aspect, ["subject", "before", "after (events)"],
+    verb = "undoes " if result.backward else ""
+    body = _grouped(result.changes, lambda c: c.aspect,
+                    ["subject", "before", "after (undoes)" if result.backward else "after (events)"],
                     lambda c: [c.subject_name, _brief(c.before),
-                               _brief(c.after) + "".join(f"\n({e})" for e in c.events)],
+                               _brief(c.after) + "".join(f"\n({verb}{e})" for e in c.events)],
                     [20, 24, 30])
     possible = any(f is not None and f.certainty == "possible" for c in result.changes for f in (c.before, c.after))
     legend = f"\n\n{_LEGEND}" if possible else ""
