@@ -9,12 +9,15 @@ uses (`at` with a current index loads neither the log's loader nor any picture).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import difflib
+import io
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from textwrap import dedent
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TextIO
 
 from statustrack import __version__
 from statustrack.core.facts import ASPECTS, STANCES
@@ -23,6 +26,7 @@ from statustrack.core.registry import LEVELS
 from statustrack.errors import MAX_QUOTE, LogInvalid, Problem, StatustrackError, clip, printable
 from statustrack.views import FORMATS
 from statustrack.views.csv import raw_csv
+from statustrack.views.table import table_format
 
 if TYPE_CHECKING:
     from statustrack.api.reader import Source
@@ -31,6 +35,8 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
+#: How every error line starts.
+ERROR = "statustrack: error: "
 EXIT_OK, EXIT_CHANGES, EXIT_INVALID, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 MAX_PROBLEMS = 100
 #: Fields of every event, each set by its own flag of `record` (or by the tool), never by --set.
@@ -48,6 +54,7 @@ class _Command(NamedTuple):
     run: Handler
 
 
+_COMMAND = "COMMAND"
 #: Every command, in the order `statustrack --help` lists them.
 _COMMANDS: dict[str, _Command] = {}
 
@@ -61,16 +68,64 @@ def _command(name: str, summary: str, example: str, *options: Options) -> Callab
     return register
 
 
+class UsageError(Exception):
+    """A command line argparse refuses: `command` (None for statustrack itself) and what is wrong."""
+
+    def __init__(self, command: str | None, message: str, *, example: bool = True) -> None:
+        self.command = command
+        self.message = message
+        self.example = example
+        super().__init__(message)
+
+
+def close_matches(value: str, choices: Sequence[str]) -> str:
+    """`; did you mean 'x'?` naming the choices nearest `value` (those about as near as the
+    nearest, at most three), or an empty string."""
+    close = difflib.get_close_matches(value, list(choices), n=3, cutoff=0.6)
+    if close:
+        best = difflib.SequenceMatcher(None, value, close[0]).ratio()
+        close = [c for c in close if difflib.SequenceMatcher(None, value, c).ratio() >= best - 0.05]
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, refusing by raising `UsageError` instead of printing usage and
+    exiting, and naming the nearest choices when a value is not one of them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["exit_on_error"] = False
+        super().__init__(*args, **kwargs)
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        if action.choices is not None and value not in action.choices:
+            choices = [str(c) for c in action.choices]
+            what = str(action.metavar or action.dest).lower().replace("_", " ")
+            msg = (f"unknown {what} {value!r}{close_matches(str(value), choices)} "
+                   f"(one of: {', '.join(choices)})")
+            raise argparse.ArgumentError(action, msg)
+
+    def error(self, message: str) -> NoReturn:
+        """Raise the refusal for `main` to print as one line, with an example."""
+        command = self.prog.split(" ", 1)[1] if " " in self.prog else None
+        raise UsageError(command, message)
+
+
+def _example(command: str | None) -> str:
+    """The first example of `command`'s help (of `at` for statustrack itself)."""
+    lines = _COMMANDS[command or "at"].example.splitlines()
+    return next((line.strip() for line in lines if line.strip().startswith("statustrack ")), "statustrack at 2020-11-10")
+
+
 def _parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line's parser; with `only`, of that one command alone (what parsing its
     arguments needs: building the other commands' parsers costs start-up time)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="statustrack",
         description="What was the political status of a region on a date, and according to whom.",
         epilog="Example: statustrack at 2020-11-10",
     )
     parser.add_argument("--version", action="version", version=f"statustrack {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar=_COMMAND)
     for name, command in _COMMANDS.items():
         if only in (None, name):
             p = commands.add_parser(name, help=command.summary, description=command.summary,
@@ -110,6 +165,15 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-problems", type=int, default=MAX_PROBLEMS, metavar="N",
                         help=f"show at most N problems, then how many more there are (default {MAX_PROBLEMS}; "
                              "0 shows all)")
+
+
+def _table_format(parser: argparse.ArgumentParser) -> None:
+    """--table-format: tables through tabulate, in one of its formats."""
+    from statustrack.views.table import TABLE_FORMATS
+
+    parser.add_argument("--table-format", choices=TABLE_FORMATS, metavar="NAME",
+                        help="write tables in this tabulate format, cells unwrapped (github, grid, rst, latex, "
+                             "html, tsv, ...: one of " + ", ".join(TABLE_FORMATS) + ")")
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
@@ -196,6 +260,9 @@ def _check_args(args: argparse.Namespace) -> None:
             flag = "--" + option.replace("_", "-")
             msg = f"{flag} is empty: give it a value, or leave the option out"
             raise StatustrackError(msg)
+    if getattr(args, "table_format", None) and args.format != "table":
+        msg = f"--table-format {args.table_format} sets how tables look: leave out --format {args.format}"
+        raise StatustrackError(msg)
     if getattr(args, "max_problems", MAX_PROBLEMS) < 0:
         msg = f"--max-problems takes a count (0 for all), not {args.max_problems}"
         raise StatustrackError(msg)
@@ -212,7 +279,7 @@ def _check_args(args: argparse.Namespace) -> None:
       statustrack at 2020-11-10
       statustrack at 2020-11-09T23:00+04:00 --aspect conflict
       statustrack at 2012-05-15 --subject "New South Wales" --format json
-    """, _common, _query,
+    """, _common, _table_format, _query,
     _arg("when", metavar="DATE", help="a day (2020-11-10), month, year or instant (2020-11-10T00:00+03:00)"))
 def _at(args: argparse.Namespace) -> int:
     from statustrack.api.query import at
@@ -251,7 +318,7 @@ def _note_first(log: Source, args: argparse.Namespace, instant: object) -> None:
     examples:
       statustrack diff 2020-09-26 2020-11-10
       statustrack diff 2023-09-01 2024-01-01 --aspect status --format json
-    """, _common, _query,
+    """, _common, _table_format, _query,
     _arg("from_", metavar="FROM", help="the earlier date or instant"),
     _arg("to", metavar="TO", help="the later date or instant"),
     _arg("--summary", action="store_true",
@@ -348,7 +415,7 @@ def _verify(args: argparse.Namespace) -> int:
     sys.stdout.write(f"verified: {verified.sealed} events sealed, none edited, deleted, moved or reordered "
                      f"(chain head {verified.head or '-'}{reached})\n")
     if not verified.settings_sealed and verified.head:
-        sys.stderr.write("note: the log's settings are not sealed yet (a ledger from before they were); "
+        sys.stderr.write("statustrack: note: the log's settings are not sealed yet (a ledger from before they were); "
                          "'statustrack seal' seals them\n")
     return EXIT_OK
 
@@ -629,29 +696,80 @@ def _recovered(ids: Sequence[str]) -> None:
                          f"({', '.join(ids)})\n")
 
 
+def _where(given: Sequence[str]) -> str:
+    """`at ` when the command line names command `at`, else nothing: what an error line names."""
+    return f"{given[0]} " if given and given[0] in _COMMANDS else ""
+
+
+def _usage_error(e: UsageError) -> None:
+    """Print what argparse refused, as one line, with an example of the command."""
+    name = f"{e.command}: " if e.command else ""
+    help_of = f"statustrack {e.command} --help" if e.command else "statustrack --help"
+    example = f"; for example: {_example(e.command)} ({help_of} shows more)" if e.example else \
+        f" ({help_of} lists them)"
+    sys.stderr.write(printable(f"{ERROR}{name}{e.message}{example}") + "\n")
+
+
+def _unrecognised(parser: argparse.ArgumentParser, command: str, extra: Sequence[str]) -> None:
+    """Refuse arguments no option of `command` takes, naming the nearest option."""
+    sub = next(a for a in parser._subparsers._group_actions  # type: ignore[union-attr]  # noqa: SLF001
+               if isinstance(a, argparse._SubParsersAction)).choices[command]  # noqa: SLF001
+    options = [o for a in sub._actions for o in a.option_strings if o.startswith("--")]  # noqa: SLF001
+    first = extra[0]
+    name = first.split("=", 1)[0]
+    hint = close_matches(name, options) if name.startswith("-") else ""
+    what = "option" if name.startswith("-") else "argument"
+    raise UsageError(command, f"unknown {what} {first!r}{hint}", example=not hint)
+
+
+@contextlib.contextmanager
+def _errors_prefixed() -> Iterator[None]:
+    """Within the block, every line written to stderr starts with `statustrack: error: `."""
+    real = sys.stderr
+    buffer = io.StringIO()
+    sys.stderr = buffer
+    try:
+        yield
+    finally:
+        sys.stderr = real
+        for line in buffer.getvalue().splitlines():
+            real.write(f"{ERROR}{line}\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 2 bad input or log, 3 internal
     error, 130 interrupted by Ctrl-C)."""
     limit = MAX_PROBLEMS
     try:
         given = list(sys.argv[1:] if argv is None else argv)
-        args = _parser(given[0] if given and given[0] in _COMMANDS else None).parse_args(given)
+        parser = _parser(given[0] if given and given[0] in _COMMANDS else None)
+        args, extra = parser.parse_known_args(given)
+        if extra:
+            _unrecognised(parser, args.command, extra)
         limit = getattr(args, "max_problems", MAX_PROBLEMS)
         _check_args(args)
-        with raw_csv(getattr(args, "raw_csv", False)):
+        with raw_csv(getattr(args, "raw_csv", False)), table_format(getattr(args, "table_format", None)):
             return args.run(args)
     except KeyboardInterrupt:
-        sys.stderr.write("statustrack: interrupted (nothing half-written: a write is whole or not at all)\n")
+        sys.stderr.write(f"{ERROR}interrupted (nothing half-written: a write is whole or not at all)\n")
         return EXIT_INTERRUPTED
+    except UsageError as e:
+        _usage_error(e)
+        return EXIT_INVALID
+    except argparse.ArgumentError as e:
+        name = "" if e.argument_name in (None, _COMMAND) else f"{_where(given)}{e.argument_name}: "
+        sys.stderr.write(printable(f"{ERROR}{name}{e.message}") + "\n")
+        return EXIT_INVALID
     except LogInvalid as e:
-        _problems(e.problems, "table", limit, sys.stderr)
+        with _errors_prefixed():
+            _problems(e.problems, "table", limit, sys.stderr)
         return EXIT_INVALID
     except StatustrackError as e:
-        sys.stderr.write(f"statustrack: error: {printable(clip(str(e), 3 * MAX_QUOTE))}\n")
+        sys.stderr.write(f"{ERROR}{printable(clip(str(e), 3 * MAX_QUOTE))}\n")
         return EXIT_INVALID
     except Exception as e:
         if os.environ.get("STATUSTRACK_DEBUG"):
             raise
-        sys.stderr.write(printable(f"statustrack: internal error: {type(e).__name__}: {e}") +
+        sys.stderr.write(printable(f"{ERROR}internal error: {type(e).__name__}: {e}") +
                          " (rerun with STATUSTRACK_DEBUG=1 for details, and please report it)\n")
         return EXIT_INTERNAL

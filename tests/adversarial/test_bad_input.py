@@ -169,4 +169,4 @@ def test_query_on_broken_log_fails_cleanly(make_log: Callable[..., Path], cli: C
     result = cli("at", "2020-11-10", "--log", "log")
     assert result.status == 2
     assert "Traceback" not in result.err
-    assert result.err.startswith("log/a.toml:5: event e1: unknown place 'nowhere'")
+    assert result.err.startswith("statustrack: error: log/a.toml:5: event e1: unknown place 'nowhere'")

@@ -52,7 +52,7 @@ def test_an_unreadable_folder_is_one_error(make_log: Callable[..., Path], monkey
     for command in (["validate"], ["at", "2021-02-01"]):
         result = run_cli(*command, "--log", str(root))
         assert (result.status, result.out) == (2, "")
-        assert result.err == (f"{root / folder}: cannot read this folder of the log (Permission denied); "
+        assert result.err == (f"statustrack: error: {root / folder}: cannot read this folder of the log (Permission denied); "
                               "check its permissions (every part of a log must be readable)\n")
 
 
@@ -86,7 +86,7 @@ def test_record_stdin_must_be_utf8(log: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "statustrack", "record", "-", "--log", str(log)], input=data,
                             capture_output=True, check=False)
     assert result.returncode == 2, result.stderr
-    assert result.stderr.decode() == "(stdin):1: not UTF-8 text (invalid continuation byte at byte 94); " \
+    assert result.stderr.decode() == "statustrack: error: (stdin):1: not UTF-8 text (invalid continuation byte at byte 94); " \
                                      "save the file as UTF-8\n"
     assert not (log / "recorded.jsonl").exists()
 
@@ -233,4 +233,4 @@ def test_ctrl_c_is_one_line_and_exit_130(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setitem(statustrack.cli._COMMANDS, "at", at._replace(run=interrupted))
     result = run_cli("at", "2020-11-10")
     assert (result.status, result.out) == (130, "")
-    assert result.err.startswith("statustrack: interrupted") and result.err.count("\n") == 1
+    assert result.err.startswith("statustrack: error: interrupted") and result.err.count("\n") == 1
