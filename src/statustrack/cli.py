@@ -627,6 +627,50 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: The shells `completion` writes a script for.
+SHELLS = ("bash", "zsh", "fish")
+#: Arguments that name a directory, and arguments that name a file, for completion.
+_DIRECTORY_ARGS, _FILE_ARGS = {"log"}, {"output", "file", "to"}
+
+
+@_command("completion", "Print a shell completion script (bash, zsh or fish), generated from the parser.", """
+    Completes commands, options and every choice (aspects, formats, stances,
+    levels, table formats), and file names where a command takes a file. Write
+    the script once (again after an upgrade):
+
+    examples:
+      statustrack completion bash > ~/.statustrack.bash && echo 'source ~/.statustrack.bash' >> ~/.bashrc
+      statustrack completion zsh > ~/.zfunc/_statustrack   # with fpath=(~/.zfunc $fpath) before compinit
+      statustrack completion fish > ~/.config/fish/completions/statustrack.fish
+    """, _arg("shell", metavar="SHELL", choices=SHELLS, help=f"the shell: {', '.join(SHELLS)}"))
+def _completion(args: argparse.Namespace) -> int:
+    sys.stdout.write(completion(args.shell))
+    return EXIT_OK
+
+
+def completion(shell: str) -> str:
+    """The completion script of the whole command line for `shell` (bash, zsh or fish), by shtab
+    (imported only here: it is not on the path of any other command)."""
+    import shtab
+
+    parser = _parser()
+    for action in _actions(parser):
+        if action.dest in _DIRECTORY_ARGS:
+            action.complete = shtab.DIRECTORY  # type: ignore[attr-defined]
+        elif action.dest in _FILE_ARGS:
+            action.complete = shtab.FILE  # type: ignore[attr-defined]
+    return str(shtab.complete(parser, shell=shell))
+
+
+def _actions(parser: argparse.ArgumentParser) -> Iterator[argparse.Action]:
+    """Every argument of `parser` and of its commands."""
+    for action in parser._actions:  # noqa: SLF001 - argparse keeps its arguments here
+        yield action
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            for sub in dict.fromkeys(action.choices.values()):
+                yield from _actions(sub)
+
+
 # --- Reading the events `record` takes. ---
 
 def _flag_event(args: argparse.Namespace) -> list[Raw]:
