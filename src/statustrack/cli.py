@@ -615,12 +615,16 @@ def _subjects(args: argparse.Namespace) -> int:
       statustrack export --format csv -o nk.csv
       statustrack export --format parquet -o nk.parquet
     """, _log, _export_format,
-    _arg("-o", "--output", metavar="FILE", help="the file to write (replaced whole)"),
+    _arg("-o", "--output", metavar="FILE", help="the file to write (with the user's umask, as other programs do)"),
+    _arg("--force", action="store_true", help="replace FILE if it exists (whole: never half-written)"),
     _known_at, _raw_csv)
 def _export(args: argparse.Namespace) -> int:
     from statustrack.views.export import export
 
     to_stdout = args.output in (None, "-")
+    if not to_stdout and not args.force and os.path.lexists(args.output):
+        msg = f"{args.output} exists: give --force to replace it, or another -o FILE"
+        raise StatustrackError(msg)
     count = export(_load(args), sys.stdout if to_stdout else args.output, args.format, known_at=args.known_at)
     if not to_stdout:
         sys.stderr.write(f"exported {count} runs to {args.output}\n")
