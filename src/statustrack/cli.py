@@ -26,6 +26,7 @@ from statustrack.core.registry import LEVELS
 from statustrack.errors import MAX_QUOTE, LogInvalid, Problem, StatustrackError, clip, printable
 from statustrack.views import FORMATS
 from statustrack.views.csv import raw_csv
+from statustrack.views.json import document_fields
 from statustrack.views.table import table_format
 
 if TYPE_CHECKING:
@@ -286,6 +287,7 @@ def _at(args: argparse.Namespace) -> int:
     from statustrack.views.facts import render_answer
 
     log = _load(args, indexed=not args.known_at)
+    _note_known_at(log, args)
     answer = at(log, args.when, known_at=args.known_at, aspects=args.aspect, subjects=args.subject,
                 **_filtered(args))
     _note(answer.outside)
@@ -328,6 +330,7 @@ def _diff(args: argparse.Namespace) -> int:
     from statustrack.api.query import diff
 
     log = _load(args, indexed=not args.known_at)
+    _note_known_at(log, args)
     result = diff(log, args.from_, args.to, known_at=args.known_at, aspects=args.aspect, subjects=args.subject,
                   **_filtered(args))
     if args.summary:
@@ -473,7 +476,9 @@ def _timeline(args: argparse.Namespace) -> int:
     from statustrack.views.timeline import timeline
 
     _refuse_suffix(args, ".svg", ".png")
-    return _draw(args, timeline(_load(args), aspects=args.aspect, subjects=args.subject, from_=args.from_,
+    log = _load(args)
+    _note_known_at(log, args)
+    return _draw(args, timeline(log, aspects=args.aspect, subjects=args.subject, from_=args.from_,
                                 to=args.to, known_at=args.known_at))
 
 
@@ -492,6 +497,7 @@ def _map(args: argparse.Namespace) -> int:
 
     _refuse_suffix(args, ".svg", ".png")
     log = _load(args)
+    _note_known_at(log, args)
     if args.aspect and "control" not in args.aspect:
         raise StatustrackError("the map shows control: leave out --aspect or include --aspect control")
     return _draw(args, control_map(log, args.when, known_at=args.known_at, subjects=args.subject))
@@ -509,7 +515,9 @@ def _html(args: argparse.Namespace) -> int:
     from statustrack.views.html import html
 
     _refuse_suffix(args, ".html", ".htm")
-    return _draw(args, html(_load(args), aspects=args.aspect, subjects=args.subject, known_at=args.known_at))
+    log = _load(args)
+    _note_known_at(log, args)
+    return _draw(args, html(log, aspects=args.aspect, subjects=args.subject, known_at=args.known_at))
 
 
 def _refuse_suffix(args: argparse.Namespace, *allowed: str) -> None:
@@ -550,6 +558,7 @@ def _history(args: argparse.Namespace) -> int:
     from statustrack.views.explore import render_history
 
     log = _load(args)
+    _note_known_at(log, args)
     result = history(log, args.subject, aspects=args.aspect, known_at=args.known_at, **_filtered(args))
     sys.stdout.write(render_history(log, result, args.format))
     return EXIT_OK
@@ -584,6 +593,7 @@ def _why(args: argparse.Namespace) -> int:
     from statustrack.views.explore import render_why
 
     log = _load(args)
+    _note_known_at(log, args)
     result = why(log, args.aspect, args.subject, args.when, known_at=args.known_at)
     _note(result.outside)
     sys.stdout.write(render_why(log, result, args.format))
@@ -625,10 +635,48 @@ def _export(args: argparse.Namespace) -> int:
     if not to_stdout and not args.force and os.path.lexists(args.output):
         msg = f"{args.output} exists: give --force to replace it, or another -o FILE"
         raise StatustrackError(msg)
-    count = export(_load(args), sys.stdout if to_stdout else args.output, args.format, known_at=args.known_at)
+    log = _load(args)
+    _note_known_at(log, args)
+    count = export(log, sys.stdout if to_stdout else args.output, args.format, known_at=args.known_at)
     if not to_stdout:
         sys.stderr.write(f"exported {count} runs to {args.output}\n")
     return EXIT_OK
+
+
+@_command("recorded", "List when each event entered the log: record time, event, file, ledger line.", """
+    An event's record time is its `recorded` stamp (statustrack record sets it);
+    events without one count as recorded from the start of the log. --known-at T
+    replays what had been recorded by T.
+
+    examples:
+      statustrack recorded
+      statustrack recorded --since 2026-12-01
+      statustrack recorded --until 2026-11-30 --format csv
+    """, _common, _table_format,
+    _arg("--since", metavar="DATE", help="only events recorded on or after this date or instant"),
+    _arg("--until", metavar="DATE", help="only events recorded on or before this date or instant"))
+def _recorded(args: argparse.Namespace) -> int:
+    from statustrack.api.recorded import recorded
+    from statustrack.views.recorded import render_recorded
+
+    log = _load(args)
+    sys.stdout.write(render_recorded(recorded(log, since=args.since, until=args.until), args.format, log.name))
+    return EXIT_OK
+
+
+def _note_known_at(log: Source, args: argparse.Namespace) -> None:
+    """With --known-at before the log's first record time or on or after its last, say so
+    on stderr and in the JSON output (`known_at_note`)."""
+    if not args.known_at:
+        return
+    from statustrack.api.reader import Indexed
+    from statustrack.api.recorded import known_at_note
+    from statustrack.views.json import add_field
+
+    note = known_at_note(log.load() if isinstance(log, Indexed) else log, args.known_at)
+    if note:
+        _note(note)
+        add_field("known_at_note", note)
 
 
 #: The shells `completion` writes a script for.
@@ -796,7 +844,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _unrecognised(parser, args.command, extra)
         limit = getattr(args, "max_problems", MAX_PROBLEMS)
         _check_args(args)
-        with raw_csv(getattr(args, "raw_csv", False)), table_format(getattr(args, "table_format", None)):
+        with raw_csv(getattr(args, "raw_csv", False)), table_format(getattr(args, "table_format", None)), \
+                document_fields():
             return args.run(args)
     except KeyboardInterrupt:
         sys.stderr.write(f"{ERROR}interrupted (nothing half-written: a write is whole or not at all)\n")
