@@ -19,6 +19,8 @@ from pathlib import Path
 from textwrap import dedent
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TextIO
 
+import attrs
+
 from statustrack import __version__
 from statustrack.core.facts import ASPECTS, STANCES
 from statustrack.core.model import ENV_VAR
@@ -56,6 +58,8 @@ class _Command(NamedTuple):
 
 
 _COMMAND = "COMMAND"
+#: The file name problems give an event built by `record`'s flags.
+FLAGS = "(flags)"
 #: Every command, in the order `statustrack --help` lists them.
 _COMMANDS: dict[str, _Command] = {}
 
@@ -358,7 +362,11 @@ def _validate(args: argparse.Namespace) -> int:
     try:
         log = validate(args.log)
     except LogInvalid as e:
-        _problems(e.problems, args.format, args.max_problems, sys.stdout if args.format != "table" else sys.stderr)
+        if args.format != "table":
+            _problems(e.problems, args.format, args.max_problems, sys.stdout)
+        else:
+            with _errors_prefixed():
+                _problems(e.problems, args.format, args.max_problems, sys.stderr)
         return EXIT_INVALID
     if args.format == "table":
         sys.stdout.write(f"valid: {log.shown}: {len(log.events)} events, {len(log.registry.sources)} sources, "
@@ -387,7 +395,10 @@ def _validate(args: argparse.Namespace) -> int:
 def _record(args: argparse.Namespace) -> int:
     from statustrack.api.write import record
 
-    done = record(args.log, _input_events(args), target=args.to, expect_last=args.expect_last)
+    try:
+        done = record(args.log, _input_events(args), target=args.to, expect_last=args.expect_last)
+    except LogInvalid as e:
+        raise LogInvalid([_flag_hint(p) for p in e.problems]) from e
     _recovered(done.recovered)
     for ident in done.appended:
         sys.stdout.write(f"recorded {ident} in {done.target} at {done.stamp}\n")
@@ -749,7 +760,32 @@ def _flag_event(args: argparse.Namespace) -> list[Raw]:
         given.add(name)
         fields[name] = value.split(",") if name in lists else value
     fields["sources"] = [dict(zip(("id", "at"), s.split("@", 1), strict=False)) for s in args.source]
-    return [Raw("event", fields, "(flags)", None)]
+    return [Raw("event", fields, FLAGS, None)]
+
+
+def _flag_hint(problem: Problem) -> Problem:
+    """`problem` of an event built by flags, its hint in flag syntax (`--date 2020-11-10`,
+    `--set place=shusha`) instead of the TOML a file takes; others as they are."""
+    if problem.file != FLAGS or problem.fix is None:
+        return problem
+    field = problem.fix
+    own = _OWN_FLAGS.get(field)
+    if field == "sources":
+        give = [f"--source {n}@WHERE" for n in problem.nearest[:1]] or ["--source ID@WHERE"]
+    elif own:
+        give = [f"{own} {n}" for n in problem.nearest[:1]] or [f"{own} {field.upper()}"]
+    else:
+        give = [f"--set {field}={n}" for n in problem.nearest[:1]] or [f"--set {field}=VALUE"]
+    near = f"did you mean {' or '.join(repr(n) for n in problem.nearest)}? " if problem.nearest else ""
+    if field == "kind":
+        from statustrack.core.events import KINDS
+
+        where = f" (one of: {', '.join(KINDS)})"
+    elif field == "sources":
+        where = " (statustrack sources lists them)"
+    else:
+        where = " (statustrack subjects lists them)" if problem.nearest else ""
+    return attrs.evolve(problem, hint=f"{near}give {give[0]}{where}")
 
 
 def _input_events(args: argparse.Namespace) -> list[Raw]:

@@ -5,6 +5,9 @@ Exact output, as sqlite-utils' tests do: each case is the arguments and the whol
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from ..support import MINI, run_cli
@@ -62,3 +65,49 @@ def test_every_error_line_is_prefixed() -> None:
     lines = result.err.splitlines()
     assert len(lines) >= 2
     assert all(line.startswith("statustrack: error: ") for line in lines), result.err
+
+
+FLAGS = ["record", "--id", "x1", "--kind", "capture", "--date", "2020-11", "--set", "by=azerbaijan",
+         "--set", "from=nkr", "--source", "s004@lead"]
+
+
+@pytest.fixture
+def sealed(tmp_path: Path) -> list[str]:
+    """--log naming a sealed copy of the mini log (record refuses an unsealed one)."""
+    log = tmp_path / "log"
+    shutil.copytree(MINI, log)
+    assert run_cli("seal", "--log", str(log)).status == 0
+    return ["--log", str(log)]
+
+
+@pytest.mark.parametrize(("change", "error"), [
+    ({"place": "shushaa"},
+     "statustrack: error: (flags): event x1: unknown place 'shushaa' in field 'place'; did you mean 'shusha'? "
+     "give --set place=shusha (statustrack subjects lists them)\n"),
+    ({"--date": None}, "statustrack: error: (flags): event x1: missing field 'date'; give --date DATE\n"),
+    ({"--source": "s04@lead"},
+     "statustrack: error: (flags): event x1: unknown source 's04'; did you mean 's004'? "
+     "give --source s004@WHERE (statustrack sources lists them)\n"),
+])
+def test_record_flag_users_get_flag_hints(change: dict[str, str | None], error: str, sealed: list[str]) -> None:
+    """`record` by flags: hints in flag syntax, with the nearest place or source; nothing is written."""
+    args = [*FLAGS, "--set", "place=shusha"]
+    for key, value in change.items():
+        if key.startswith("--"):
+            at = args.index(key)
+            args[at:at + 2] = [] if value is None else [key, value]
+        else:
+            args[args.index(f"{key}=shusha")] = f"{key}={value}"
+    result = run_cli(*args, *sealed)
+    assert (result.status, result.out, result.err) == (2, "", error)
+
+
+def test_record_file_users_get_toml_hints(tmp_path: Path, sealed: list[str]) -> None:
+    """`record FILE`: the same problem's hint in TOML, with the nearest place."""
+    events = tmp_path / "new.toml"
+    events.write_text('[[event]]\nid = "x1"\nkind = "capture"\ndate = "2020-11"\nplace = "shushaa"\n'
+                      'by = "azerbaijan"\nsources = [{ id = "s004", at = "lead" }]\n', encoding="utf-8")
+    result = run_cli("record", str(events), *sealed)
+    assert (result.status, result.out, result.err) == (2, "", (
+        f"statustrack: error: {events}:5: event x1: unknown place 'shushaa' in field 'place'; did you mean "
+        "'shusha'? write place = \"shusha\"; otherwise define a [[place]] with id 'shushaa' or fix the id\n"))

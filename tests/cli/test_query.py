@@ -119,7 +119,11 @@ def test_every_command_is_the_library_function_of_its_name() -> None:
 
     pictures = {"timeline", "map", "html"}
     for name in _COMMANDS:
-        if name in pictures:
+        if name == "completion":  # about the command line itself: statustrack.cli.completion
+            from statustrack.cli import completion
+
+            assert callable(completion)
+        elif name in pictures:
             assert callable(getattr(importlib.import_module(f"statustrack.views.{name}"), name)), name
         else:
             assert name in statustrack.__all__ and callable(getattr(statustrack, name)), name
