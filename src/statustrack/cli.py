@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from textwrap import dedent
-from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, NoReturn, TextIO, overload
 
 import attrs
 
@@ -118,7 +118,8 @@ class _Parser(argparse.ArgumentParser):
 def _example(command: str | None) -> str:
     """The first example of `command`'s help (of `at` for statustrack itself)."""
     lines = _COMMANDS[command or "at"].example.splitlines()
-    return next((line.strip() for line in lines if line.strip().startswith("statustrack ")), "statustrack at 2020-11-10")
+    return next((line.strip() for line in lines if line.strip().startswith("statustrack ")),
+                "statustrack at 2020-11-10")
 
 
 def _parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -221,11 +222,16 @@ def _record_flags(parser: argparse.ArgumentParser) -> None:
 def _export_format(parser: argparse.ArgumentParser) -> None:
     from statustrack.views.export import EXPORT_FORMATS
 
-    parser.add_argument("--format", choices=EXPORT_FORMATS, default="csv", help="csv (default), jsonl, sqlite or parquet")
+    parser.add_argument("--format", choices=EXPORT_FORMATS, default="csv",
+                        help="csv (default), jsonl, sqlite or parquet")
 
 
 # --- Helpers of the handlers. ---
 
+@overload
+def _load(args: argparse.Namespace, *, indexed: Literal[False] = False) -> Log: ...
+@overload
+def _load(args: argparse.Namespace, *, indexed: bool) -> Source: ...
 def _load(args: argparse.Namespace, *, indexed: bool = False) -> Source:
     """The log --log names; with `indexed`, read through its fact index when that is current."""
     if indexed:
@@ -727,9 +733,9 @@ def completion(shell: str) -> str:
 
 def _actions(parser: argparse.ArgumentParser) -> Iterator[argparse.Action]:
     """Every argument of `parser` and of its commands."""
-    for action in parser._actions:  # noqa: SLF001 - argparse keeps its arguments here
+    for action in parser._actions:
         yield action
-        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+        if isinstance(action, argparse._SubParsersAction):
             for sub in dict.fromkeys(action.choices.values()):
                 yield from _actions(sub)
 
@@ -844,9 +850,9 @@ def _usage_error(e: UsageError) -> None:
 
 def _unrecognised(parser: argparse.ArgumentParser, command: str, extra: Sequence[str]) -> None:
     """Refuse arguments no option of `command` takes, naming the nearest option."""
-    sub = next(a for a in parser._subparsers._group_actions  # type: ignore[union-attr]  # noqa: SLF001
-               if isinstance(a, argparse._SubParsersAction)).choices[command]  # noqa: SLF001
-    options = [o for a in sub._actions for o in a.option_strings if o.startswith("--")]  # noqa: SLF001
+    sub = next(a for a in parser._subparsers._group_actions  # type: ignore[union-attr]
+               if isinstance(a, argparse._SubParsersAction)).choices[command]
+    options = [o for a in sub._actions for o in a.option_strings if o.startswith("--")]
     first = extra[0]
     name = first.split("=", 1)[0]
     hint = close_matches(name, options) if name.startswith("-") else ""
@@ -882,7 +888,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _check_args(args)
         with raw_csv(getattr(args, "raw_csv", False)), table_format(getattr(args, "table_format", None)), \
                 document_fields():
-            return args.run(args)
+            return int(args.run(args))
     except KeyboardInterrupt:
         sys.stderr.write(f"{ERROR}interrupted (nothing half-written: a write is whole or not at all)\n")
         return EXIT_INTERRUPTED

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from statustrack.cli import SHELLS, _COMMANDS, _actions, _parser
+from statustrack.cli import _COMMANDS, SHELLS, _actions, _parser
 
 from ..support import run_cli
 

@@ -64,8 +64,9 @@ def test_recorded_lists_unstamped_last(stamped: Path) -> None:
     assert data["unstamped"] == 13
     assert data["first_recorded"] == "2021-01-05T10:00:00Z"
     assert data["events"][1] == {"recorded": "2021-06-01", "recorded_start": "2021-05-31T20:00:00Z",
-                                 "recorded_end": "2021-06-01T19:59:59.999999Z", "event": "2020-11-shusha-per-late-source",
-                                 "kind": "capture", "file": "later.toml", "sealed": None}
+                                 "recorded_end": "2021-06-01T19:59:59.999999Z",
+                                 "event": "2020-11-shusha-per-late-source", "kind": "capture",
+                                 "file": "later.toml", "sealed": None}
 
 
 @pytest.mark.parametrize(("since", "until", "ids"), [
@@ -101,7 +102,7 @@ AFTER = ("statustrack: note: --known-at 2030 is on or after the log's last recor
 @pytest.mark.parametrize(("known_at", "note"), [("2020-12-31", BEFORE), ("2030", AFTER), ("2021-03-01", "")])
 def test_known_at_outside_the_record_says_so(stamped: Path, command: list[str], json_out: bool, known_at: str,
                                              note: str) -> None:
-    """Every command taking --known-at notes on stderr (and in JSON) a record time before the first or after the last."""
+    """Each command taking --known-at notes on stderr and in JSON a time before the first record or after the last."""
     fmt = ["--format", "json"] if json_out else []
     result = run_cli(*command, "--log", str(stamped), "--known-at", known_at, *fmt)
     assert (result.status, result.err) == (0, note)

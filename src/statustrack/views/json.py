@@ -61,7 +61,7 @@ def document(data: Any) -> str:
     return pretty(data) + "\n"
 
 
-def _emit(value: Any, newline: str, out: list[str]) -> None:  # noqa: C901
+def _emit(value: Any, newline: str, out: list[str]) -> None:
     if isinstance(value, str):
         out.append(encode_basestring(value))
     elif value is None:

@@ -51,11 +51,11 @@ def table_format(name: str | None) -> Iterator[None]:
 
 
 def _tabulated(rows: Sequence[Sequence[str]], headers: Sequence[str], name: str) -> str:
-    from tabulate import tabulate  # noqa: PLC0415 - only when a table format is asked for
+    from tabulate import tabulate
 
     if name not in _MULTILINE:
         rows = [[" ".join(c.split("\n")) for c in row] for row in rows]
-    return tabulate(rows, headers=list(headers), tablefmt=name, disable_numparse=True)
+    return str(tabulate(rows, headers=list(headers), tablefmt=name, disable_numparse=True))
 
 _SPACES = re.compile(r"[\t\n\x0b\x0c\r]|  ")
 
