@@ -11,7 +11,7 @@ from statustrack.views.table import simple_table, wrap, wrap_cell
 __all__ = ["render_recorded"]
 
 _HEADERS = ["recorded", "event", "file", "sealed"]
-_WIDTHS = [20, 30, 14, 6]
+_WIDTH = 80
 _NO_STAMP = "-"
 
 
@@ -35,8 +35,12 @@ def render_recorded(result: Recorded, fmt: str, log_name: str) -> str:
     lines = wrap(head, "", hang="  ")
     if not result.entries:
         return "\n".join(lines) + "\n\nnone.\n"
+    stamp = max(len(_HEADERS[0]), *(len(e.recorded or _NO_STAMP) for e in result.entries))
+    file = min(24, max(len(_HEADERS[2]), *(len(e.file) for e in result.entries)))
+    sealed = len(_HEADERS[3]) + 2
+    widths = [stamp, max(20, _WIDTH - stamp - file - sealed - 3 * 2 - 2), file, sealed]  # 2 for the header's margin
     rows = [[wrap_cell(cell, width) for cell, width in
              zip([e.recorded or _NO_STAMP, e.event, e.file, "" if e.sealed is None else str(e.sealed)],
-                 _WIDTHS, strict=True)] for e in result.entries]
+                 widths, strict=True)] for e in result.entries]
     legend = "sealed: the event's line in the ledger (empty: not sealed yet)"
     return "\n".join(lines) + "\n\n" + simple_table(rows, _HEADERS) + f"\n\n{legend}\n"
