@@ -39,7 +39,8 @@ def _page_blocks() -> list[tuple[str, str, str]]:
     return [(p.name, m[1], m[2]) for p in PAGES for m in BLOCK.finditer(p.read_text(encoding="utf-8"))]
 
 
-@pytest.mark.parametrize(("page", "command", "shown"), _page_blocks(), ids=[f"{p}: {c}" for p, c, _ in _page_blocks()])
+@pytest.mark.parametrize(("page", "command", "shown"), _page_blocks(),
+                         ids=[f"{p}: {c}" for p, c, _ in _page_blocks()])
 def test_page_transcript(page: str, command: str, shown: str) -> None:
     """Every other docs/*.md page shows exactly what each of its commands prints."""
     assert shown == _output(command)

@@ -83,7 +83,8 @@ def test_json_shapes() -> None:
     (["diff", "2020-02-30", "2020-11-10"], "statustrack: error: invalid date '2020-02-30': no such day (day is out "
      "of range for month); accepted: a day 2020-11-10, a month 2012-05, a year 2012, or an instant "
      "2020-11-10T00:00+03:00\n"),
-    (["at", "2020-11-10", "--log", "/nonexistent"], "statustrack: error: /nonexistent: no such log directory; point --log or "
+    (["at", "2020-11-10", "--log", "/nonexistent"], "statustrack: error: /nonexistent: no such log directory; "
+     "point --log or "
      "$STATUSTRACK_LOG at a directory holding log.toml\n"),
 ])
 def test_errors(args: list[str], error: str) -> None:
