@@ -53,7 +53,8 @@ def _refusal(command: str) -> str:
 
 
 def _errors() -> list[tuple[str, str, str]]:
-    return [(p.name, m[1], m[2]) for p in (*DOCS, *PAGES, EXPLORE) for m in ERROR.finditer(p.read_text(encoding="utf-8"))]
+    return [(p.name, m[1], m[2]) for p in (*DOCS, *PAGES, EXPLORE)
+            for m in ERROR.finditer(p.read_text(encoding="utf-8"))]
 
 
 @pytest.mark.parametrize(("page", "command", "shown"), _errors(), ids=[f"{p}: {c}" for p, c, _ in _errors()])
