@@ -9,12 +9,17 @@ uses (`at` with a current index loads neither the log's loader nor any picture).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import difflib
+import io
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from textwrap import dedent
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, NoReturn, TextIO, overload
+
+import attrs
 
 from statustrack import __version__
 from statustrack.core.facts import ASPECTS, STANCES
@@ -23,6 +28,8 @@ from statustrack.core.registry import LEVELS
 from statustrack.errors import MAX_QUOTE, LogInvalid, Problem, StatustrackError, clip, printable
 from statustrack.views import FORMATS
 from statustrack.views.csv import raw_csv
+from statustrack.views.json import document_fields
+from statustrack.views.table import table_format
 
 if TYPE_CHECKING:
     from statustrack.api.reader import Source
@@ -31,6 +38,8 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
+#: How every error line starts.
+ERROR = "statustrack: error: "
 EXIT_OK, EXIT_CHANGES, EXIT_INVALID, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 MAX_PROBLEMS = 100
 #: Fields of every event, each set by its own flag of `record` (or by the tool), never by --set.
@@ -48,6 +57,9 @@ class _Command(NamedTuple):
     run: Handler
 
 
+_COMMAND = "COMMAND"
+#: The file name problems give an event built by `record`'s flags.
+FLAGS = "(flags)"
 #: Every command, in the order `statustrack --help` lists them.
 _COMMANDS: dict[str, _Command] = {}
 
@@ -61,16 +73,65 @@ def _command(name: str, summary: str, example: str, *options: Options) -> Callab
     return register
 
 
+class UsageError(Exception):
+    """A command line argparse refuses: `command` (None for statustrack itself) and what is wrong."""
+
+    def __init__(self, command: str | None, message: str, *, example: bool = True) -> None:
+        self.command = command
+        self.message = message
+        self.example = example
+        super().__init__(message)
+
+
+def close_matches(value: str, choices: Sequence[str]) -> str:
+    """`; did you mean 'x'?` naming the choices nearest `value` (those about as near as the
+    nearest, at most three), or an empty string."""
+    close = difflib.get_close_matches(value, list(choices), n=3, cutoff=0.6)
+    if close:
+        best = difflib.SequenceMatcher(None, value, close[0]).ratio()
+        close = [c for c in close if difflib.SequenceMatcher(None, value, c).ratio() >= best - 0.05]
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, refusing by raising `UsageError` instead of printing usage and
+    exiting, and naming the nearest choices when a value is not one of them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["exit_on_error"] = False
+        super().__init__(*args, **kwargs)
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        if action.choices is not None and value not in action.choices:
+            choices = [str(c) for c in action.choices]
+            what = str(action.metavar or action.dest).lower().replace("_", " ")
+            msg = (f"unknown {what} {value!r}{close_matches(str(value), choices)} "
+                   f"(one of: {', '.join(choices)})")
+            raise argparse.ArgumentError(action, msg)
+
+    def error(self, message: str) -> NoReturn:
+        """Raise the refusal for `main` to print as one line, with an example."""
+        command = self.prog.split(" ", 1)[1] if " " in self.prog else None
+        raise UsageError(command, message)
+
+
+def _example(command: str | None) -> str:
+    """The first example of `command`'s help (of `at` for statustrack itself)."""
+    lines = _COMMANDS[command or "at"].example.splitlines()
+    return next((line.strip() for line in lines if line.strip().startswith("statustrack ")),
+                "statustrack at 2020-11-10")
+
+
 def _parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line's parser; with `only`, of that one command alone (what parsing its
     arguments needs: building the other commands' parsers costs start-up time)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="statustrack",
         description="What was the political status of a region on a date, and according to whom.",
         epilog="Example: statustrack at 2020-11-10",
     )
     parser.add_argument("--version", action="version", version=f"statustrack {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar=_COMMAND)
     for name, command in _COMMANDS.items():
         if only in (None, name):
             p = commands.add_parser(name, help=command.summary, description=command.summary,
@@ -110,6 +171,15 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-problems", type=int, default=MAX_PROBLEMS, metavar="N",
                         help=f"show at most N problems, then how many more there are (default {MAX_PROBLEMS}; "
                              "0 shows all)")
+
+
+def _table_format(parser: argparse.ArgumentParser) -> None:
+    """--table-format: tables through tabulate, in one of its formats."""
+    from statustrack.views.table import TABLE_FORMATS
+
+    parser.add_argument("--table-format", choices=TABLE_FORMATS, metavar="NAME",
+                        help="write tables in this tabulate format, cells unwrapped (github, grid, rst, latex, "
+                             "html, tsv, ...: one of " + ", ".join(TABLE_FORMATS) + ")")
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
@@ -152,11 +222,16 @@ def _record_flags(parser: argparse.ArgumentParser) -> None:
 def _export_format(parser: argparse.ArgumentParser) -> None:
     from statustrack.views.export import EXPORT_FORMATS
 
-    parser.add_argument("--format", choices=EXPORT_FORMATS, default="csv", help="csv (default), jsonl, sqlite or parquet")
+    parser.add_argument("--format", choices=EXPORT_FORMATS, default="csv",
+                        help="csv (default), jsonl, sqlite or parquet")
 
 
 # --- Helpers of the handlers. ---
 
+@overload
+def _load(args: argparse.Namespace, *, indexed: Literal[False] = False) -> Log: ...
+@overload
+def _load(args: argparse.Namespace, *, indexed: bool) -> Source: ...
 def _load(args: argparse.Namespace, *, indexed: bool = False) -> Source:
     """The log --log names; with `indexed`, read through its fact index when that is current."""
     if indexed:
@@ -196,6 +271,9 @@ def _check_args(args: argparse.Namespace) -> None:
             flag = "--" + option.replace("_", "-")
             msg = f"{flag} is empty: give it a value, or leave the option out"
             raise StatustrackError(msg)
+    if getattr(args, "table_format", None) and args.format != "table":
+        msg = f"--table-format {args.table_format} sets how tables look: leave out --format {args.format}"
+        raise StatustrackError(msg)
     if getattr(args, "max_problems", MAX_PROBLEMS) < 0:
         msg = f"--max-problems takes a count (0 for all), not {args.max_problems}"
         raise StatustrackError(msg)
@@ -215,7 +293,7 @@ def _check_args(args: argparse.Namespace) -> None:
       statustrack at 2020-11-09T23:00+04:00 --aspect conflict
       statustrack at 2020-11-10 --all
       statustrack at 2012-05-15 --subject "New South Wales" --format json
-    """, _common, _query,
+    """, _common, _table_format, _query,
     _arg("--all", "--full", dest="all", action="store_true",
          help="list every fact, grouped by aspect (the table otherwise opens with a one-screen summary; "
               "--aspect, --subject, --level and --stance list the facts they keep in full)"),
@@ -225,6 +303,7 @@ def _at(args: argparse.Namespace) -> int:
     from statustrack.views.facts import render_answer
 
     log = _load(args, indexed=not args.known_at)
+    _note_known_at(log, args)
     answer = at(log, args.when, known_at=args.known_at, aspects=args.aspect, subjects=args.subject,
                 **_filtered(args))
     _note(answer.outside)
@@ -263,7 +342,7 @@ def _note_first(log: Source, args: argparse.Namespace, instant: object) -> None:
     examples:
       statustrack diff 2020-09-26 2020-11-10
       statustrack diff 2023-09-01 2024-01-01 --aspect status --format json
-    """, _common, _query,
+    """, _common, _table_format, _query,
     _arg("from_", metavar="FROM", help="the earlier date or instant"),
     _arg("to", metavar="TO", help="the later date or instant"),
     _arg("--summary", action="store_true",
@@ -273,6 +352,7 @@ def _diff(args: argparse.Namespace) -> int:
     from statustrack.api.query import diff
 
     log = _load(args, indexed=not args.known_at)
+    _note_known_at(log, args)
     result = diff(log, args.from_, args.to, known_at=args.known_at, aspects=args.aspect, subjects=args.subject,
                   **_filtered(args))
     if args.summary:
@@ -300,7 +380,11 @@ def _validate(args: argparse.Namespace) -> int:
     try:
         log = validate(args.log)
     except LogInvalid as e:
-        _problems(e.problems, args.format, args.max_problems, sys.stdout if args.format != "table" else sys.stderr)
+        if args.format != "table":
+            _problems(e.problems, args.format, args.max_problems, sys.stdout)
+        else:
+            with _errors_prefixed():
+                _problems(e.problems, args.format, args.max_problems, sys.stderr)
         return EXIT_INVALID
     if args.format == "table":
         sys.stdout.write(f"valid: {log.shown}: {len(log.events)} events, {len(log.registry.sources)} sources, "
@@ -329,7 +413,10 @@ def _validate(args: argparse.Namespace) -> int:
 def _record(args: argparse.Namespace) -> int:
     from statustrack.api.write import record
 
-    done = record(args.log, _input_events(args), target=args.to, expect_last=args.expect_last)
+    try:
+        done = record(args.log, _input_events(args), target=args.to, expect_last=args.expect_last)
+    except LogInvalid as e:
+        raise LogInvalid([_flag_hint(p) for p in e.problems]) from e
     _recovered(done.recovered)
     for ident in done.appended:
         sys.stdout.write(f"recorded {ident} in {done.target} at {done.stamp}\n")
@@ -360,7 +447,7 @@ def _verify(args: argparse.Namespace) -> int:
     sys.stdout.write(f"verified: {verified.sealed} events sealed, none edited, deleted, moved or reordered "
                      f"(chain head {verified.head or '-'}{reached})\n")
     if not verified.settings_sealed and verified.head:
-        sys.stderr.write("note: the log's settings are not sealed yet (a ledger from before they were); "
+        sys.stderr.write("statustrack: note: the log's settings are not sealed yet (a ledger from before they were); "
                          "'statustrack seal' seals them\n")
     return EXIT_OK
 
@@ -418,7 +505,9 @@ def _timeline(args: argparse.Namespace) -> int:
     from statustrack.views.timeline import timeline
 
     _refuse_suffix(args, ".svg", ".png")
-    return _draw(args, timeline(_load(args), aspects=args.aspect, subjects=args.subject, from_=args.from_,
+    log = _load(args)
+    _note_known_at(log, args)
+    return _draw(args, timeline(log, aspects=args.aspect, subjects=args.subject, from_=args.from_,
                                 to=args.to, known_at=args.known_at))
 
 
@@ -437,6 +526,7 @@ def _map(args: argparse.Namespace) -> int:
 
     _refuse_suffix(args, ".svg", ".png")
     log = _load(args)
+    _note_known_at(log, args)
     if args.aspect and "control" not in args.aspect:
         raise StatustrackError("the map shows control: leave out --aspect or include --aspect control")
     return _draw(args, control_map(log, args.when, known_at=args.known_at, subjects=args.subject))
@@ -454,7 +544,9 @@ def _html(args: argparse.Namespace) -> int:
     from statustrack.views.html import html
 
     _refuse_suffix(args, ".html", ".htm")
-    return _draw(args, html(_load(args), aspects=args.aspect, subjects=args.subject, known_at=args.known_at))
+    log = _load(args)
+    _note_known_at(log, args)
+    return _draw(args, html(log, aspects=args.aspect, subjects=args.subject, known_at=args.known_at))
 
 
 def _refuse_suffix(args: argparse.Namespace, *allowed: str) -> None:
@@ -495,6 +587,7 @@ def _history(args: argparse.Namespace) -> int:
     from statustrack.views.explore import render_history
 
     log = _load(args)
+    _note_known_at(log, args)
     result = history(log, args.subject, aspects=args.aspect, known_at=args.known_at, **_filtered(args))
     sys.stdout.write(render_history(log, result, args.format))
     return EXIT_OK
@@ -529,6 +622,7 @@ def _why(args: argparse.Namespace) -> int:
     from statustrack.views.explore import render_why
 
     log = _load(args)
+    _note_known_at(log, args)
     result = why(log, args.aspect, args.subject, args.when, known_at=args.known_at)
     _note(result.outside)
     sys.stdout.write(render_why(log, result, args.format))
@@ -560,16 +654,102 @@ def _subjects(args: argparse.Namespace) -> int:
       statustrack export --format csv -o nk.csv
       statustrack export --format parquet -o nk.parquet
     """, _log, _export_format,
-    _arg("-o", "--output", metavar="FILE", help="the file to write (replaced whole)"),
+    _arg("-o", "--output", metavar="FILE", help="the file to write (with the user's umask, as other programs do)"),
+    _arg("--force", action="store_true", help="replace FILE if it exists (whole: never half-written)"),
     _known_at, _raw_csv)
 def _export(args: argparse.Namespace) -> int:
     from statustrack.views.export import export
 
     to_stdout = args.output in (None, "-")
-    count = export(_load(args), sys.stdout if to_stdout else args.output, args.format, known_at=args.known_at)
+    if not to_stdout and not args.force and os.path.lexists(args.output):
+        msg = f"{args.output} exists: give --force to replace it, or another -o FILE"
+        raise StatustrackError(msg)
+    log = _load(args)
+    _note_known_at(log, args)
+    count = export(log, sys.stdout if to_stdout else args.output, args.format, known_at=args.known_at)
     if not to_stdout:
         sys.stderr.write(f"exported {count} runs to {args.output}\n")
     return EXIT_OK
+
+
+@_command("recorded", "List when each event entered the log: record time, event, file, ledger line.", """
+    An event's record time is its `recorded` stamp (statustrack record sets it);
+    events without one count as recorded from the start of the log. --known-at T
+    replays what had been recorded by T.
+
+    examples:
+      statustrack recorded
+      statustrack recorded --since 2026-12-01
+      statustrack recorded --until 2026-11-30 --format csv
+    """, _common, _table_format,
+    _arg("--since", metavar="DATE", help="only events recorded on or after this date or instant"),
+    _arg("--until", metavar="DATE", help="only events recorded on or before this date or instant"))
+def _recorded(args: argparse.Namespace) -> int:
+    from statustrack.api.recorded import recorded
+    from statustrack.views.recorded import render_recorded
+
+    log = _load(args)
+    sys.stdout.write(render_recorded(recorded(log, since=args.since, until=args.until), args.format, log.name))
+    return EXIT_OK
+
+
+def _note_known_at(log: Source, args: argparse.Namespace) -> None:
+    """With --known-at before the log's first record time or on or after its last, say so
+    on stderr and in the JSON output (`known_at_note`)."""
+    if not args.known_at:
+        return
+    from statustrack.api.reader import Indexed
+    from statustrack.api.recorded import known_at_note
+    from statustrack.views.json import add_field
+
+    note = known_at_note(log.load() if isinstance(log, Indexed) else log, args.known_at)
+    if note:
+        _note(note)
+        add_field("known_at_note", note)
+
+
+#: The shells `completion` writes a script for.
+SHELLS = ("bash", "zsh", "fish")
+#: Arguments that name a directory, and arguments that name a file, for completion.
+_DIRECTORY_ARGS, _FILE_ARGS = {"log"}, {"output", "file", "to"}
+
+
+@_command("completion", "Print a shell completion script (bash, zsh or fish), generated from the parser.", """
+    Completes commands, options and every choice (aspects, formats, stances,
+    levels, table formats), and file names where a command takes a file. Write
+    the script once (again after an upgrade):
+
+    examples:
+      statustrack completion bash > ~/.statustrack.bash && echo 'source ~/.statustrack.bash' >> ~/.bashrc
+      statustrack completion zsh > ~/.zfunc/_statustrack   # with fpath=(~/.zfunc $fpath) before compinit
+      statustrack completion fish > ~/.config/fish/completions/statustrack.fish
+    """, _arg("shell", metavar="SHELL", choices=SHELLS, help=f"the shell: {', '.join(SHELLS)}"))
+def _completion(args: argparse.Namespace) -> int:
+    sys.stdout.write(completion(args.shell))
+    return EXIT_OK
+
+
+def completion(shell: str) -> str:
+    """The completion script of the whole command line for `shell` (bash, zsh or fish), by shtab
+    (imported only here: it is not on the path of any other command)."""
+    import shtab
+
+    parser = _parser()
+    for action in _actions(parser):
+        if action.dest in _DIRECTORY_ARGS:
+            action.complete = shtab.DIRECTORY  # type: ignore[attr-defined]
+        elif action.dest in _FILE_ARGS:
+            action.complete = shtab.FILE  # type: ignore[attr-defined]
+    return str(shtab.complete(parser, shell=shell))
+
+
+def _actions(parser: argparse.ArgumentParser) -> Iterator[argparse.Action]:
+    """Every argument of `parser` and of its commands."""
+    for action in parser._actions:
+        yield action
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                yield from _actions(sub)
 
 
 # --- Reading the events `record` takes. ---
@@ -598,7 +778,32 @@ def _flag_event(args: argparse.Namespace) -> list[Raw]:
         given.add(name)
         fields[name] = value.split(",") if name in lists else value
     fields["sources"] = [dict(zip(("id", "at"), s.split("@", 1), strict=False)) for s in args.source]
-    return [Raw("event", fields, "(flags)", None)]
+    return [Raw("event", fields, FLAGS, None)]
+
+
+def _flag_hint(problem: Problem) -> Problem:
+    """`problem` of an event built by flags, its hint in flag syntax (`--date 2020-11-10`,
+    `--set place=shusha`) instead of the TOML a file takes; others as they are."""
+    if problem.file != FLAGS or problem.fix is None:
+        return problem
+    field = problem.fix
+    own = _OWN_FLAGS.get(field)
+    if field == "sources":
+        give = [f"--source {n}@WHERE" for n in problem.nearest[:1]] or ["--source ID@WHERE"]
+    elif own:
+        give = [f"{own} {n}" for n in problem.nearest[:1]] or [f"{own} {field.upper()}"]
+    else:
+        give = [f"--set {field}={n}" for n in problem.nearest[:1]] or [f"--set {field}=VALUE"]
+    near = f"did you mean {' or '.join(repr(n) for n in problem.nearest)}? " if problem.nearest else ""
+    if field == "kind":
+        from statustrack.core.events import KINDS
+
+        where = f" (one of: {', '.join(KINDS)})"
+    elif field == "sources":
+        where = " (statustrack sources lists them)"
+    else:
+        where = " (statustrack subjects lists them)" if problem.nearest else ""
+    return attrs.evolve(problem, hint=f"{near}give {give[0]}{where}")
 
 
 def _input_events(args: argparse.Namespace) -> list[Raw]:
@@ -641,29 +846,81 @@ def _recovered(ids: Sequence[str]) -> None:
                          f"({', '.join(ids)})\n")
 
 
+def _where(given: Sequence[str]) -> str:
+    """`at ` when the command line names command `at`, else nothing: what an error line names."""
+    return f"{given[0]} " if given and given[0] in _COMMANDS else ""
+
+
+def _usage_error(e: UsageError) -> None:
+    """Print what argparse refused, as one line, with an example of the command."""
+    name = f"{e.command}: " if e.command else ""
+    help_of = f"statustrack {e.command} --help" if e.command else "statustrack --help"
+    example = f"; for example: {_example(e.command)} ({help_of} shows more)" if e.example else \
+        f" ({help_of} lists them)"
+    sys.stderr.write(printable(f"{ERROR}{name}{e.message}{example}") + "\n")
+
+
+def _unrecognised(parser: argparse.ArgumentParser, command: str, extra: Sequence[str]) -> None:
+    """Refuse arguments no option of `command` takes, naming the nearest option."""
+    sub = next(a for a in parser._subparsers._group_actions  # type: ignore[union-attr]
+               if isinstance(a, argparse._SubParsersAction)).choices[command]
+    options = [o for a in sub._actions for o in a.option_strings if o.startswith("--")]
+    first = extra[0]
+    name = first.split("=", 1)[0]
+    hint = close_matches(name, options) if name.startswith("-") else ""
+    what = "option" if name.startswith("-") else "argument"
+    raise UsageError(command, f"unknown {what} {first!r}{hint}", example=not hint)
+
+
+@contextlib.contextmanager
+def _errors_prefixed() -> Iterator[None]:
+    """Within the block, every line written to stderr starts with `statustrack: error: `."""
+    real = sys.stderr
+    buffer = io.StringIO()
+    sys.stderr = buffer
+    try:
+        yield
+    finally:
+        sys.stderr = real
+        for line in buffer.getvalue().splitlines():
+            real.write(f"{ERROR}{line}\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 2 bad input or log, 3 internal
     error, 130 interrupted by Ctrl-C)."""
     limit = MAX_PROBLEMS
     try:
         given = list(sys.argv[1:] if argv is None else argv)
-        args = _parser(given[0] if given and given[0] in _COMMANDS else None).parse_args(given)
+        parser = _parser(given[0] if given and given[0] in _COMMANDS else None)
+        args, extra = parser.parse_known_args(given)
+        if extra:
+            _unrecognised(parser, args.command, extra)
         limit = getattr(args, "max_problems", MAX_PROBLEMS)
         _check_args(args)
-        with raw_csv(getattr(args, "raw_csv", False)):
-            return args.run(args)
+        with raw_csv(getattr(args, "raw_csv", False)), table_format(getattr(args, "table_format", None)), \
+                document_fields():
+            return int(args.run(args))
     except KeyboardInterrupt:
-        sys.stderr.write("statustrack: interrupted (nothing half-written: a write is whole or not at all)\n")
+        sys.stderr.write(f"{ERROR}interrupted (nothing half-written: a write is whole or not at all)\n")
         return EXIT_INTERRUPTED
+    except UsageError as e:
+        _usage_error(e)
+        return EXIT_INVALID
+    except argparse.ArgumentError as e:
+        name = "" if e.argument_name in (None, _COMMAND) else f"{_where(given)}{e.argument_name}: "
+        sys.stderr.write(printable(f"{ERROR}{name}{e.message}") + "\n")
+        return EXIT_INVALID
     except LogInvalid as e:
-        _problems(e.problems, "table", limit, sys.stderr)
+        with _errors_prefixed():
+            _problems(e.problems, "table", limit, sys.stderr)
         return EXIT_INVALID
     except StatustrackError as e:
-        sys.stderr.write(f"statustrack: error: {printable(clip(str(e), 3 * MAX_QUOTE))}\n")
+        sys.stderr.write(f"{ERROR}{printable(clip(str(e), 3 * MAX_QUOTE))}\n")
         return EXIT_INVALID
     except Exception as e:
         if os.environ.get("STATUSTRACK_DEBUG"):
             raise
-        sys.stderr.write(printable(f"statustrack: internal error: {type(e).__name__}: {e}") +
+        sys.stderr.write(printable(f"{ERROR}internal error: {type(e).__name__}: {e}") +
                          " (rerun with STATUSTRACK_DEBUG=1 for details, and please report it)\n")
         return EXIT_INTERNAL

@@ -85,6 +85,11 @@ class Problem:
     message: str = attrs.field(converter=_clip_message)
     hint: str = attrs.field(converter=_clip_message)
     code: ProblemCode = attrs.field(default=ProblemCode.INVALID, kw_only=True)
+    #: The field whose value would fix the problem (None: no one field), so that a
+    #: front end can say how to give it in its own syntax (a flag, a TOML line).
+    fix: str | None = attrs.field(default=None, kw_only=True, eq=False)
+    #: The values nearest the one given (did you mean), best first.
+    nearest: tuple[str, ...] = attrs.field(default=(), kw_only=True, eq=False)
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

@@ -76,11 +76,11 @@ CORPUS: list[tuple[str, dict[str, str | bytes], str]] = [
     ("missing kind", {"e.toml": event(kind=None)},
      f"log/e.toml:1: event e1: missing field 'kind'; add kind = one of: {KIND_LIST}"),
     ("unknown place", {"e.toml": event(place="shusa")},
-     "log/e.toml:5: event e1: unknown place 'shusa' in field 'place'; define a [[place]] with id 'shusa' or fix the id"),
+     "log/e.toml:5: event e1: unknown place 'shusa' in field 'place'; did you mean 'shusha'? write place = \"shusha\"; otherwise define a [[place]] with id 'shusa' or fix the id"),
     ("alias instead of id", {"e.toml": event(place="Shushi")},
      "log/e.toml:5: event e1: 'place' names 'Shushi', an alias, not an id; use the id 'shusha'"),
     ("unknown actor", {"e.toml": event(by="azerbaijn")},
-     "log/e.toml:6: event e1: unknown actor 'azerbaijn' in field 'by'; define a [[actor]] with id 'azerbaijn' or fix the id"),
+     "log/e.toml:6: event e1: unknown actor 'azerbaijn' in field 'by'; did you mean 'azerbaijan'? write by = \"azerbaijan\"; otherwise define a [[actor]] with id 'azerbaijn' or fix the id"),
     ("unknown source", {"e.toml": event(sources='[{ id = "s999" }]')},
      "log/e.toml:7: event e1: unknown source 's999'; add a [[source]] with id 's999' to the registry or fix the id"),
     ("missing sources", {"e.toml": event(sources=None)},
@@ -143,7 +143,8 @@ CORPUS: list[tuple[str, dict[str, str | bytes], str]] = [
 def test_bad_input(validate_files: Callable[..., Run], files: dict[str, str | bytes], expected: str) -> None:
     """A broken log is refused with exactly the expected one-line problem and exit status 2."""
     result = validate_files(files)
-    assert (result.status, result.out, result.err) == (2, "", expected + "\n")
+    assert (result.status, result.out, result.err) == (2, "", "".join(f"statustrack: error: {line}\n"
+                                                                      for line in expected.split("\n")))
 
 
 def test_corpus_is_large_enough() -> None:
@@ -158,7 +159,8 @@ def test_all_problems_in_one_run(make_log: Callable[..., Path], cli: Callable[..
     monkeypatch.chdir(root.parent)
     result = cli("validate", "--log", "log")
     assert result.status == 2
-    assert [line.split(":")[0] for line in result.err.splitlines()] == ["log/a.toml", "log/b.toml"]
+    assert [line.removeprefix("statustrack: error: ").split(":")[0] for line in result.err.splitlines()] == [
+        "log/a.toml", "log/b.toml"]
 
 
 def test_query_on_broken_log_fails_cleanly(make_log: Callable[..., Path], cli: Callable[..., object],
@@ -169,4 +171,4 @@ def test_query_on_broken_log_fails_cleanly(make_log: Callable[..., Path], cli: C
     result = cli("at", "2020-11-10", "--log", "log")
     assert result.status == 2
     assert "Traceback" not in result.err
-    assert result.err.startswith("log/a.toml:5: event e1: unknown place 'nowhere'")
+    assert result.err.startswith("statustrack: error: log/a.toml:5: event e1: unknown place 'nowhere'")

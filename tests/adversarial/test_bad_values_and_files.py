@@ -123,7 +123,7 @@ CORPUS: list[tuple[str, dict[str, str | bytes], str]] = [
      f"log/e.toml:8: event war: {PARTIES}"),
     ("parties names an unknown actor", {"e.toml": WAR.replace('"armenia"', '"armenja"')},
      "log/e.toml:8: event war: unknown actor 'armenja' in field 'parties'; "
-     "define a [[actor]] with id 'armenja' or fix the id"),
+     "did you mean 'armenia'? otherwise define a [[actor]] with id 'armenja' or fix the id"),
     # The [log] table.
     ("a second [log] table", {"x.toml": LOG_TOML},
      "log/x.toml:1: a second [log] table (the first is in log/log.toml); keep one [log] table per log"),
@@ -283,7 +283,7 @@ FOUND: list[tuple[str, dict[str, str | bytes], str, str]] = [
      "names line 9 (the text inside e1's note): table headers are found by scanning lines, strings included"),
     ("quoted key", {"e.toml": event(by=None) + '"by" = "azerbaijn"\n'},
      "log/e.toml:7: event e1: unknown actor 'azerbaijn' in field 'by'; "
-     "define a [[actor]] with id 'azerbaijn' or fix the id",
+     "did you mean 'azerbaijan'? write by = \"azerbaijan\"; otherwise define a [[actor]] with id 'azerbaijn' or fix the id",
      "names line 1 (the [[event]] line): field lines are found only for bare keys"),
     ("line separator in a TOML string", {"e.toml": event(note="a\u2028b") + "\n" + event(id="e2", place="nowhere")},
      "log/e.toml:14: event e2: unknown place 'nowhere' in field 'place'; "
@@ -345,7 +345,8 @@ FOUND: list[tuple[str, dict[str, str | bytes], str, str]] = [
 def test_bad_input(validate_files: Callable[..., Run], files: dict[str, str | bytes], expected: str) -> None:
     """A broken log is refused with exactly the expected one-line problems and exit status 2."""
     result = validate_files(files)
-    assert (result.status, result.out, result.err) == (2, "", expected + "\n")
+    assert (result.status, result.out, result.err) == (2, "", "".join(f"statustrack: error: {line}\n"
+                                                                      for line in expected.split("\n")))
 
 
 def test_corpus_is_large_enough_and_new() -> None:
@@ -379,9 +380,9 @@ def test_crlf_problems_name_the_right_line(make_log: Callable[..., Path], cli: C
     result = cli("validate", "--log", "log")
     assert (result.status, result.out) == (2, "")
     assert result.err.splitlines() == [
-        "log/e.jsonl:2: event j1: unknown place 'nowhere' in field 'place'; "
+        "statustrack: error: log/e.jsonl:2: event j1: unknown place 'nowhere' in field 'place'; "
         "define a [[place]] with id 'nowhere' or fix the id",
-        "log/e.toml:5: event e1: unknown place 'nowhere' in field 'place'; "
+        "statustrack: error: log/e.toml:5: event e1: unknown place 'nowhere' in field 'place'; "
         "define a [[place]] with id 'nowhere' or fix the id",
     ]
 

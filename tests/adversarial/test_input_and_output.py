@@ -52,7 +52,7 @@ def test_an_unreadable_folder_is_one_error(make_log: Callable[..., Path], monkey
     for command in (["validate"], ["at", "2021-02-01"]):
         result = run_cli(*command, "--log", str(root))
         assert (result.status, result.out) == (2, "")
-        assert result.err == (f"{root / folder}: cannot read this folder of the log (Permission denied); "
+        assert result.err == (f"statustrack: error: {root / folder}: cannot read this folder of the log (Permission denied); "
                               "check its permissions (every part of a log must be readable)\n")
 
 
@@ -61,7 +61,7 @@ def test_an_unreadable_folder_is_one_error(make_log: Callable[..., Path], monkey
 def test_a_lone_surrogate_in_json_lines_is_refused(validate_files: Callable[..., Run]) -> None:
     """A JSON escape for half a surrogate pair is refused at validation, naming the line."""
     result = validate_files({"e.jsonl": GOOD.replace("SUMMARY", "a\\ud800b")})
-    assert (result.status, result.err) == (2, "log/e.jsonl:1: not valid JSON: a lone surrogate '\\ud800' is not a "
+    assert (result.status, result.err) == (2, "statustrack: error: log/e.jsonl:1: not valid JSON: a lone surrogate '\\ud800' is not a "
                                               "character; write the character itself, or both halves of its "
                                               "surrogate pair\n")
 
@@ -86,7 +86,7 @@ def test_record_stdin_must_be_utf8(log: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "statustrack", "record", "-", "--log", str(log)], input=data,
                             capture_output=True, check=False)
     assert result.returncode == 2, result.stderr
-    assert result.stderr.decode() == "(stdin):1: not UTF-8 text (invalid continuation byte at byte 94); " \
+    assert result.stderr.decode() == "statustrack: error: (stdin):1: not UTF-8 text (invalid continuation byte at byte 94); " \
                                      "save the file as UTF-8\n"
     assert not (log / "recorded.jsonl").exists()
 
@@ -160,7 +160,7 @@ def test_problems_stop_at_max_problems(validate_files: Callable[..., Run], make_
     result = validate_files(files)
     lines = result.err.splitlines()
     assert result.status == 2 and len(lines) == 101
-    assert lines[-1] == "... and 900 more problems (--max-problems 0 shows all)"
+    assert lines[-1] == "statustrack: error: ... and 900 more problems (--max-problems 0 shows all)"
     assert len(run_cli("validate", "--log", "log", "--max-problems", "0").err.splitlines()) == 1000
     assert len(run_cli("validate", "--log", "log", "--max-problems", "3").err.splitlines()) == 4
     as_json = run_cli("validate", "--log", "log", "--format", "json")
@@ -178,7 +178,7 @@ def test_a_directory_without_log_toml_is_refused_before_walking(tmp_path: Path,
 
     monkeypatch.setattr(os, "scandir", no_walk)
     result = run_cli("validate", "--log", str(tmp_path))
-    assert (result.status, result.err) == (2, f"{tmp_path}: not a log directory: it has no log.toml; point --log "
+    assert (result.status, result.err) == (2, f"statustrack: error: {tmp_path}: not a log directory: it has no log.toml; point --log "
                                               "or $STATUSTRACK_LOG at a directory holding log.toml\n")
 
 
@@ -233,4 +233,4 @@ def test_ctrl_c_is_one_line_and_exit_130(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setitem(statustrack.cli._COMMANDS, "at", at._replace(run=interrupted))
     result = run_cli("at", "2020-11-10")
     assert (result.status, result.out) == (130, "")
-    assert result.err.startswith("statustrack: interrupted") and result.err.count("\n") == 1
+    assert result.err.startswith("statustrack: error: interrupted") and result.err.count("\n") == 1

@@ -148,7 +148,7 @@ def test_changing_the_time_zone_fails_verify_until_resealed(log: Path) -> None:
     settings.write_text(settings.read_text(encoding="utf-8").replace("Asia/Baku", "Asia/Yerevan"), encoding="utf-8")
     result = run_cli("verify", "--log", str(log))
     assert result.status == 2
-    assert result.err == (f"{log}/log.toml: the log's settings changed since they were sealed (ledger line 16): "
+    assert result.err == (f"statustrack: error: {log}/log.toml: the log's settings changed since they were sealed (ledger line 16): "
                           "timezone 'Asia/Baku', now 'Asia/Yerevan'; this changes answers; restore them, or if "
                           "the change is deliberate seal it with 'statustrack seal --settings'\n")
     assert run_cli("seal", "--log", str(log)).status == 2

@@ -34,6 +34,8 @@ CASES: dict[str, list[str]] = {
     "at-alias": ["at", "2020-11-10", "--subject", "Shushi"],
     "at-empty": ["at", "1900-01-01", "--all"],
     "at-empty-summary": ["at", "1900-01-01"],
+    "at-github": ["at", "2020-11-10", "--all", "--table-format", "github"],
+    "diff-grid": ["diff", "2020-09-26", "2020-11-10", "--table-format", "grid"],
     "diff-table": ["diff", "2020-09-26", "2020-11-10"],
     "diff-json": ["diff", "2020-09-26", "2020-11-10", "--format", "json"],
     "diff-csv": ["diff", "2020-09-26", "2020-11-10", "--format", "csv"],
@@ -60,7 +62,7 @@ def test_output(name: str) -> None:
 def test_tables_fit_80_columns() -> None:
     """Table output reads in an 80-column terminal."""
     for name in CASES:
-        if "json" not in name and "csv" not in name:
+        if "json" not in name and "csv" not in name and name not in ("at-github", "diff-grid"):
             assert max(map(len, _transcript(name).splitlines())) <= 80, name
 
 
@@ -86,7 +88,8 @@ def test_json_shapes() -> None:
     (["diff", "2020-02-30", "2020-11-10"], "statustrack: error: invalid date '2020-02-30': no such day (day is out "
      "of range for month); accepted: a day 2020-11-10, a month 2012-05, a year 2012, or an instant "
      "2020-11-10T00:00+03:00\n"),
-    (["at", "2020-11-10", "--log", "/nonexistent"], "/nonexistent: no such log directory; point --log or "
+    (["at", "2020-11-10", "--log", "/nonexistent"], "statustrack: error: /nonexistent: no such log directory; "
+     "point --log or "
      "$STATUSTRACK_LOG at a directory holding log.toml\n"),
 ])
 def test_errors(args: list[str], error: str) -> None:
@@ -124,7 +127,11 @@ def test_every_command_is_the_library_function_of_its_name() -> None:
 
     pictures = {"timeline", "map", "html"}
     for name in _COMMANDS:
-        if name in pictures:
+        if name == "completion":  # about the command line itself: statustrack.cli.completion
+            from statustrack.cli import completion
+
+            assert callable(completion)
+        elif name in pictures:
             assert callable(getattr(importlib.import_module(f"statustrack.views.{name}"), name)), name
         else:
             assert name in statustrack.__all__ and callable(getattr(statustrack, name)), name

@@ -199,10 +199,12 @@ def test_payload_versions_are_the_answers_of_at(geo) -> None:
 
 
 def test_at_does_not_import_the_pictures() -> None:
-    """`statustrack at` imports only the views it writes with (no picture, no browser driver, no tabulate)."""
+    """`statustrack at` imports only the views it writes with (no picture, no browser driver, no tabulate,
+    no completion writer)."""
     code = ("import sys, io, contextlib\nfrom statustrack.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n    main(['at', '2020-11-10'])\n"
-            "print(sorted(m for m in sys.modules if m.startswith(('statustrack.views', 'playwright', 'tabulate'))))")
+            "print(sorted(m for m in sys.modules if m.startswith(('statustrack.views', 'playwright', 'tabulate', "
+            "'shtab'))))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == str(["statustrack.views", "statustrack.views.csv", "statustrack.views.facts",
                                        "statustrack.views.json", "statustrack.views.summary",

@@ -34,3 +34,24 @@ def test_wrap_is_textwrap_line_by_line(text: str, width: int) -> None:
                          for line in (textwrap.wrap(part, width, break_long_words=True, break_on_hyphens=True)
                                       or [""]))
     assert wrap_cell(text, width) == expected
+
+
+def test_table_formats_are_tabulates() -> None:
+    """--table-format's choices, written out so that naming them imports nothing, are tabulate's formats."""
+    from tabulate import tabulate_formats
+
+    from statustrack.views.table import TABLE_FORMATS
+
+    assert sorted(TABLE_FORMATS) == sorted(tabulate_formats)
+
+
+def test_table_format_markdown_joins_a_cells_lines() -> None:
+    """Within table_format("github") a table is tabulate's, a cell's lines joined by a space, cells unwrapped."""
+    from statustrack.views.table import table_format
+
+    with table_format("github"):
+        text = simple_table([[wrap_cell("a long value", 4), "x\n(e1)"]], ["subject", "value"])
+    assert text == ("| subject      | value   |\n"
+                    "|--------------|---------|\n"
+                    "| a long value | x (e1)  |")
+    assert simple_table([["a", "b"]], ["h", "i"]) == tabulate([["a", "b"]], headers=["h", "i"], tablefmt="simple")

@@ -7,11 +7,12 @@ Every problem in every file is collected in one pass and raised together as
 from __future__ import annotations
 
 import contextlib
+import difflib
 import functools
 import gc
 import os
 import re
-from collections.abc import Iterator, Mapping, Set
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -80,11 +81,26 @@ class _Checker:
         self.texts: dict[str, str] = {}  # texts fit for any field but an id or a note
         self.refs: dict[tuple[str, str], SourceRef] = {}  # (id, at) fit to print
 
-    def add(self, raw: Raw, field: str | None, message: str, hint: str) -> None:
+    def add(self, raw: Raw, field: str | None, message: str, hint: str, *, fix: str | None = None,
+            nearest: Sequence[str] = ()) -> None:
         ident = raw.fields.get("id") if raw.table == "event" else None
         line = raw.line_of(field) if field else raw.line
         self.problems.append(Problem(raw.file, line, ident if isinstance(ident, str) else None,
-                                     message, hint))
+                                     message, hint, fix=fix, nearest=tuple(nearest)))
+
+
+def _nearest(value: str, known: Iterable[str]) -> list[str]:
+    """The known values nearest `value` (did you mean), best first, at most three."""
+    return difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
+
+
+def _did_you_mean(nearest: Sequence[str], field: str | None) -> str:
+    """`did you mean 'x'? write field = "x"; otherwise ` for the nearest values (without
+    `field`, a list's item: no line to write), or nothing."""
+    if not nearest:
+        return ""
+    write = f" write {field} = \"{nearest[0]}\";" if field else ""
+    return f"did you mean {' or '.join(repr(n) for n in nearest)}?{write} otherwise "
 
 
 def _text(ck: _Checker, raw: Raw, field: str, *, optional: bool = False) -> str | None:
@@ -98,7 +114,7 @@ def _text(ck: _Checker, raw: Raw, field: str, *, optional: bool = False) -> str 
             return value
     if value is None:
         if not optional:
-            ck.add(raw, None, f"missing field {field!r}", f"add {field} = \"...\"")
+            ck.add(raw, None, f"missing field {field!r}", f"add {field} = \"...\"", fix=field)
         return None
     if not isinstance(value, str):
         ck.add(raw, field, f"field {field!r} must be a string, got {type(value).__name__}",
@@ -297,7 +313,9 @@ def _registry(ck: _Checker, records: list[Raw], tz: str) -> Registry:
             part_of = _text(ck, raw, "part_of", optional=True)
             existed = _date(ck, raw, "existed", tz, optional=True, span=True)
             if level is not None and level not in LEVELS:
-                ck.add(raw, "level", f"unknown level {level!r}", f"use one of: {', '.join(LEVELS)}")
+                near = _nearest(level, LEVELS)
+                ck.add(raw, "level", f"unknown level {level!r}",
+                       _did_you_mean(near, "level") + f"use one of: {', '.join(LEVELS)}", fix="level", nearest=near)
                 level = None
             if name and level:
                 actors[ident] = Actor(ident, name, level, _aliases(ck, raw), part_of, note, existed)
@@ -339,8 +357,11 @@ def _ref(ck: _Checker, raw: Raw, field: str, value: str, holds: str, reg: Regist
         ck.add(raw, field, f"{field!r} names {value!r}, an alias, not an id",
                f"use the id {sorted(known)[0]!r}")
     else:
-        ck.add(raw, field, f"unknown {what} {value!r} in field {field!r}",
-               f"define a [[{'place' if holds == 'place' else 'actor'}]] with id {value!r} or fix the id")
+        near = _nearest(value, [i for table in tables for i in table])
+        single = not isinstance(raw.fields.get(field), list)
+        ck.add(raw, field, f"unknown {what} {value!r} in field {field!r}", _did_you_mean(near, field if single else None)
+               + f"define a [[{'place' if holds == 'place' else 'actor'}]] with id {value!r} or fix the id",
+               fix=field, nearest=near)
     return False
 
 
@@ -348,7 +369,7 @@ def _sources(ck: _Checker, raw: Raw, reg: Registry) -> tuple[SourceRef, ...] | N
     value = raw.fields.get("sources")
     if value is None or value == []:
         ck.add(raw, None, "no sources: every event needs at least one",
-               "add sources = [{ id = \"<source id>\", at = \"<where in it>\" }]")
+               "add sources = [{ id = \"<source id>\", at = \"<where in it>\" }]", fix="sources")
         return None
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         ck.add(raw, "sources", "field 'sources' must be a list of tables",
@@ -374,8 +395,10 @@ def _sources(ck: _Checker, raw: Raw, reg: Registry) -> tuple[SourceRef, ...] | N
             ck.add(raw, "sources", f"field 'sources' contains {unsafe}", _remove(unsafe))
             return None
         if ident not in reg.sources:
+            near = _nearest(ident, reg.sources)
             ck.add(raw, "sources", f"unknown source {ident!r}",
-                   f"add a [[source]] with id {ident!r} to the registry or fix the id")
+                   (f"did you mean {' or '.join(repr(n) for n in near)}? otherwise " if near else "")
+                   + f"add a [[source]] with id {ident!r} to the registry or fix the id", fix="sources", nearest=near)
             return None
         refs.append(ck.refs.setdefault((ident, at), SourceRef(ident, at)))
     return tuple(refs)
@@ -406,14 +429,16 @@ def _event(ck: _Checker, raw: Raw, reg: Registry, tz: str, version: int = FORMAT
     ident = _ident(ck, raw)
     kind = raw.fields.get("kind")
     if kind is None:
-        ck.add(raw, None, "missing field 'kind'", f"add kind = one of: {', '.join(KINDS)}")
+        ck.add(raw, None, "missing field 'kind'", f"add kind = one of: {', '.join(KINDS)}", fix="kind")
         return None
     if not isinstance(kind, str):
         ck.add(raw, "kind", f"field 'kind' must be a string, got {type(kind).__name__}",
                "write kind = \"...\" in double quotes")
         return None
     if kind not in KINDS:
-        ck.add(raw, "kind", f"unknown kind {kind!r}", f"use one of: {', '.join(KINDS)}")
+        near = _nearest(kind, KINDS)
+        ck.add(raw, "kind", f"unknown kind {kind!r}", _did_you_mean(near, "kind") + f"use one of: {', '.join(KINDS)}",
+               fix="kind", nearest=near)
         return None
     cls = KINDS[kind]
     allowed, specific = _spec(cls)

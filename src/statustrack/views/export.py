@@ -27,7 +27,7 @@ from statustrack.errors import QueryError, StatustrackError
 from statustrack.log.load import Log
 from statustrack.views.csv import Cell, csv_text
 
-__all__ = ["EXPORT_FORMATS", "export", "instant_text", "runs_csv", "runs_jsonl"]
+__all__ = ["EXPORT_FORMATS", "export", "instant_text", "new_file_mode", "runs_csv", "runs_jsonl"]
 
 #: The export's formats; the first two are text, which can go to a stream.
 EXPORT_FORMATS = ("csv", "jsonl", "sqlite", "parquet")
@@ -78,9 +78,18 @@ def _replace(target: Path, fmt: str, columns: Sequence[str], rows: Sequence[dict
             _sqlite(scratch, columns, rows)
         else:
             _parquet(scratch, columns, rows)
+        os.chmod(scratch, new_file_mode())  # mkstemp makes it owner-only; the file gets the user's umask
         os.replace(scratch, target)
     finally:
         scratch.unlink(missing_ok=True)
+
+
+def new_file_mode() -> int:
+    """The mode a new file gets from `open` under the process's umask: `0o666 & ~umask`
+    (0o644 under the usual umask 022)."""
+    umask = os.umask(0o022)  # the only portable way to read it is to set it, then set it back
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def instant_text(instant: pendulum.DateTime | None) -> str | None:
