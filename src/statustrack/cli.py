@@ -179,7 +179,8 @@ def _table_format(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--table-format", choices=TABLE_FORMATS, metavar="NAME",
                         help="write tables in this tabulate format, cells unwrapped (github, grid, rst, latex, "
-                             "html, tsv, ...: one of " + ", ".join(TABLE_FORMATS) + ")")
+                             "html, tsv, ...: one of " + ", ".join(TABLE_FORMATS) + "); with at, every fact is "
+                             "listed, as with --all")
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
@@ -311,7 +312,9 @@ def _at(args: argparse.Namespace) -> int:
     if not answer.facts and filtered:
         _note_first(log, args, answer.instant)
     summary = None
-    if args.format == "json" or (args.format == "table" and not (args.all or filtered)):
+    # A table format asks for tables: the facts listed in full, not the summary's prose.
+    listed = args.all or filtered or args.table_format is not None
+    if args.format == "json" or (args.format == "table" and not listed):
         from statustrack.api.summary import summarise
 
         summary = summarise(answer, log.registry)

@@ -34,7 +34,7 @@ CASES: dict[str, list[str]] = {
     "at-alias": ["at", "2020-11-10", "--subject", "Shushi"],
     "at-empty": ["at", "1900-01-01", "--all"],
     "at-empty-summary": ["at", "1900-01-01"],
-    "at-github": ["at", "2020-11-10", "--all", "--table-format", "github"],
+    "at-github": ["at", "2020-11-10", "--table-format", "github"],
     "diff-grid": ["diff", "2020-09-26", "2020-11-10", "--table-format", "grid"],
     "diff-table": ["diff", "2020-09-26", "2020-11-10"],
     "diff-json": ["diff", "2020-09-26", "2020-11-10", "--format", "json"],
