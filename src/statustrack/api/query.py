@@ -24,8 +24,8 @@ from statustrack.errors import QueryError
 if TYPE_CHECKING:
     from statustrack.core.replay import State, Step
 
-__all__ = ["Answer", "Change", "Diff", "at", "diff", "order", "rank", "resolve_when", "seen_at", "slide",
-           "steps_for", "sweep", "wanted"]
+__all__ = ["Answer", "Change", "Diff", "at", "country_ids", "diff", "order", "rank", "resolve_when", "seen_at",
+           "slide", "steps_for", "sweep", "wanted"]
 
 
 @functools.lru_cache(maxsize=4096)  # a slider or a sweep asks for each date twice
@@ -80,14 +80,33 @@ def _check_choice(what: str, given: Sequence[str] | None, allowed: Sequence[str]
             raise QueryError(msg)
 
 
+def country_ids(log: Source, spellings: Sequence[str] | None) -> frozenset[str]:
+    """The country ids `spellings` name (an id, name or alias of a state: `Registry.country`);
+    QueryError with the nearest countries for a spelling that names none."""
+    reg = log.registry
+    known = reg.countries()
+    out: set[str] = set()
+    for spelling in spellings or ():
+        found = reg.resolve(spelling) & set(known)
+        if not found:
+            names = {fold(n): n for c in known for n in (c, reg.name(c))}
+            close = difflib.get_close_matches(fold(spelling), list(names), n=3, cutoff=0.6)
+            hint = f"did you mean {' or '.join(repr(names[c]) for c in close)}? " if close else ""
+            msg = f"no country is called {spelling!r}; {hint}use one of: {', '.join(known)}"
+            raise QueryError(msg)
+        out |= found
+    return frozenset(out)
+
+
 def _everything(fact: Fact) -> bool:
     return True
 
 
 def wanted(log: Source, aspects: Sequence[str] | None, subjects: Sequence[str] | None, *,
            with_parts: bool = False, levels: Sequence[str] | None = None,
-           stances: Sequence[str] | None = None) -> Callable[[Fact], bool]:
-    """A filter keeping facts of `aspects` about `subjects`, by actors of `levels`, with `stances`.
+           stances: Sequence[str] | None = None, countries: Sequence[str] | None = None) -> Callable[[Fact], bool]:
+    """A filter keeping facts of `aspects` about `subjects`, by actors of `levels`, with `stances`,
+    naming a place or actor of one of `countries` (`country_ids` reads them).
 
     A subject is any spelling of a place or actor (id, name or alias), or a subject as the
     output prints it ("President of Artsakh", "Artsakh, per Azerbaijan"), compared case-
@@ -99,7 +118,8 @@ def wanted(log: Source, aspects: Sequence[str] | None, subjects: Sequence[str] |
     """
     _check_choice("aspect", aspects, ASPECTS)
     _check_choice("level", levels, LEVELS)
-    if not (aspects or subjects or levels or stances):
+    country_set = country_ids(log, countries)
+    if not (aspects or subjects or levels or stances or countries):
         return _everything
     if stances:
         from statustrack.core.events import STANCES  # here, not above: the event classes cost start-up time
@@ -144,6 +164,8 @@ def wanted(log: Source, aspects: Sequence[str] | None, subjects: Sequence[str] |
         if stance_set and not stances_of(fact) & stance_set:
             return False
         if level_set and not any(log.registry.level(i) in level_set for i in named(fact)):
+            return False
+        if country_set and not any(log.registry.country(i) in country_set for i in named(fact)):
             return False
         return about(fact)
 

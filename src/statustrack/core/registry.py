@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -11,8 +11,8 @@ import attrs
 if TYPE_CHECKING:
     from statustrack.core.dates import Interval
 
-__all__ = ["LEVELS", "OFFICE_TYPES", "STATE_LEVELS", "Actor", "OfficeEntry", "Place", "Registry", "Source",
-           "SourceRef", "fold"]
+__all__ = ["LEVELS", "OFFICE_TYPES", "PRINCIPAL_ROLES", "STATE_LEVELS", "Actor", "OfficeEntry", "Place",
+           "Registry", "Source", "SourceRef", "fold"]
 
 LEVELS = (
     "un-member", "non-un-state", "polity", "un-body", "international-body", "parliament",
@@ -28,6 +28,12 @@ STATE_LEVELS = frozenset({"un-member", "non-un-state"})
 #: sources call them: a permanent representation (an embassy-like mission), or an
 #: information office (the Paris office, "permanent socio-political information office").
 OFFICE_TYPES = ("permanent-representation", "information-office")
+
+#: The roles of a fact's `about` in the order `Registry.principal` picks its principal from:
+#: who acts (a recognising actor, a resolving body, a tie's ends), then where (an office's
+#: place), then who holds or claims.
+PRINCIPAL_ROLES = ("actor", "body", "a", "b", "place", "holder", "party", "force", "by", "polity", "theatre",
+                   "from", "parties")
 
 
 def fold(name: str) -> str:
@@ -156,6 +162,13 @@ class Registry:
     def countries(self) -> tuple[str, ...]:
         """The ids of every actor `country` can answer, sorted."""
         return tuple(sorted({c for a in self.actors for c in (self.country(a),) if c is not None}))
+
+    def principal(self, about: Sequence[tuple[str, str]]) -> str | None:
+        """The place or actor a fact with structured fields `about` is chiefly about, for
+        its level and country: the first known id in the order of `PRINCIPAL_ROLES` that
+        has a country, else the first known id (None: it names none)."""
+        found = [v for role in PRINCIPAL_ROLES for r, v in about if r == role and self.entry(v) is not None]
+        return next((v for v in found if self.country(v) is not None), found[0] if found else None)
 
     def office_type(self, place: str, polity: str | None = None) -> str | None:
         """The type of the office at `place` (of `polity`, when given), or None if the registry has none."""
