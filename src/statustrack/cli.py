@@ -556,7 +556,7 @@ def _export(args: argparse.Namespace) -> int:
     to_stdout = args.output in (None, "-")
     count = export(_load(args), sys.stdout if to_stdout else args.output, args.format, known_at=args.known_at)
     if not to_stdout:
-        sys.stderr.write(f"exported {count} runs to {args.output}\n")
+        sys.stderr.write(f"exported {count} rows to {args.output}\n")
     return EXIT_OK
 
 
