@@ -230,7 +230,7 @@ def _at(args: argparse.Namespace) -> int:
     _note(answer.outside)
     if not answer.facts and (args.aspect or args.subject or args.level or args.stance):
         _note_first(log, args, answer.instant)
-    sys.stdout.write(render_answer(answer, args.format, log.name, log.timezone))
+    sys.stdout.write(render_answer(answer, args.format, log.name, log.timezone, log.registry))
     return EXIT_OK
 
 
@@ -276,7 +276,7 @@ def _diff(args: argparse.Namespace) -> int:
     else:
         from statustrack.views.facts import render_diff
 
-        sys.stdout.write(render_diff(result, args.format, log.name, log.timezone))
+        sys.stdout.write(render_diff(result, args.format, log.name, log.timezone, log.registry))
     return EXIT_CHANGES if args.exit_code and result.changes else EXIT_OK
 
 

@@ -6,11 +6,13 @@ or a replay); the CLI calls them by the same names.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import pendulum
 
 from statustrack.api.answer import Answer, Change, Diff, changes, order, rank, seen_at
@@ -220,7 +222,40 @@ def diff(log: Source, from_: str, to: str, *, known_at: str | None = None,
     before, after, causes = reader(log, record).between(min(q_from, q_to), max(q_from, q_to), _keep(keep))
     if q_from > q_to:
         before, after = after, before
-    return Diff(from_, to, known_at, changes(before, after, causes))
+    return Diff(from_, to, known_at, tuple(_placed(log, c) for c in changes(before, after, causes)))
+
+
+def _placed(log: Source, change: Change) -> Change:
+    """`change` with its date, its events' dates, its level, country and sources: a diff row
+    an analyst can paste as it is."""
+    told: dict[str, tuple[str, tuple[Any, ...]]] = {}
+    for fact in (change.after, change.before):
+        if fact is None:
+            continue
+        told.setdefault(fact.event, (fact.since, fact.sources))
+        for support in fact.supports:
+            told.setdefault(support.event, (support.since, support.sources))
+    dates: list[tuple[str, str | None]] = []
+    sources: list[Any] = []
+    for ident in change.events:
+        since, refs = told.get(ident, (None, ()))
+        if since is None:  # an event that set no fact of the change (an ending): read from the log
+            full = log if isinstance(log, Log) else log.load()
+            with contextlib.suppress(KeyError):
+                event = full.event(ident)
+                since, refs = (event.effective or event.date).edtf, event.sources
+        dates.append((ident, since))
+        sources += [r for r in refs if r not in sources]
+    shown = change.after or change.before
+    assert shown is not None
+    reg = log.registry
+    principal = reg.principal(shown.about)
+    date = change.after.since if change.after is not None and change.after.event in change.events else (
+        next((d for _, d in dates if d is not None), None))
+    level = dict(shown.detail).get("level") or (reg.level(principal) if principal else None)
+    return attrs.evolve(change, date=date, event_dates=tuple(dates), level=level,
+                        country=reg.country(principal) if principal else None,
+                        part_of=reg.chain(principal) if principal else (), sources=tuple(sources))
 
 
 def slide(log: Source, whens: Sequence[str], *, known_at: str | None = None, aspects: Sequence[str] | None = None,

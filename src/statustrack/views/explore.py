@@ -21,7 +21,8 @@ from statustrack.views.facts import fact_json
 from statustrack.views.json import document
 from statustrack.views.table import wrap
 
-__all__ = ["period_json", "render_countries", "render_history", "render_show", "render_sources", "render_subjects", "render_summary",
+__all__ = ["period_json", "render_countries", "render_history", "render_show", "render_sources", "render_subjects",
+           "render_summary",
            "render_why", "summary_counts"]
 
 HOLDS = "(holds)"

@@ -182,7 +182,7 @@ def datasette_metadata(log: Log, database: str, fields: Sequence[str]) -> dict[s
     the suffix): title, description, licence, sources, each column's meaning, and facets
     on aspect, level and country."""
     columns = {c.name: c.meaning for c in COLUMNS}
-    columns.update({f: "an aspect field (docs/export.md)" for f in fields})
+    columns.update(dict.fromkeys(fields, "an aspect field (docs/export.md)"))
     return {
         "title": f"{log.name}: the replayed history",
         "description": (f"Every value run of the statustrack log {log.name!r}, one row per run and per account "

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import Any
 
-from statustrack.api.query import Answer, Diff
+from statustrack.api.query import Answer, Change, Diff
 from statustrack.core.dates import iso
 from statustrack.core.facts import Fact, Support
+from statustrack.core.registry import Registry
 from statustrack.errors import Problem
 from statustrack.views.csv import csv_text
 from statustrack.views.json import document
 from statustrack.views.table import simple_table, wrap_cell
 
-__all__ = ["fact_json", "facts_csv", "render_answer", "render_diff", "render_problems"]
+__all__ = ["DIFF_CSV_COLUMNS", "fact_json", "facts_csv", "render_answer", "render_diff", "render_problems"]
 _POSSIBLE = "?"
 _LEGEND = f"{_POSSIBLE} possible: the event's date straddles this instant; it may not hold yet."
 
@@ -25,8 +27,9 @@ def _support_json(support: Support) -> dict[str, Any]:
             "sources": [{"id": s.id, "at": s.at} for s in support.sources]}
 
 
-def fact_json(fact: Fact) -> dict[str, Any]:
-    """A fact as a JSON object: the public fields, then the aspect's own fields."""
+def fact_json(fact: Fact, registry: Registry | None = None) -> dict[str, Any]:
+    """A fact as a JSON object: the public fields, then the aspect's own fields; with
+    `registry`, the `country` and `part_of` chain of the place or actor it is chiefly about."""
     out: dict[str, Any] = {
         "aspect": fact.aspect,
         "subject": fact.subject,
@@ -55,6 +58,9 @@ def fact_json(fact: Fact) -> dict[str, Any]:
         out["otherwise_event"] = fact.otherwise_event
     for key, value in fact.detail:
         out.setdefault(key, value)
+    if registry is not None and (principal := registry.principal(fact.about)) is not None:
+        out.setdefault("country", registry.country(principal))
+        out.setdefault("part_of", list(registry.chain(principal)))
     return out
 
 
@@ -93,11 +99,12 @@ def _grouped(items: Sequence[Any], aspect: Callable[[Any], str], headers: Sequen
     return "\n\n".join(blocks)
 
 
-def render_answer(answer: Answer, fmt: str, log_name: str, tz: str) -> str:
-    """An `at` answer in `fmt`."""
+def render_answer(answer: Answer, fmt: str, log_name: str, tz: str, registry: Registry | None = None) -> str:
+    """An `at` answer in `fmt` (with `registry`, JSON facts carry their country and `part_of` chain)."""
     if fmt == "json":
         return document({"at": answer.at, "known_at": answer.known_at, "instant": iso(answer.instant),
-                       "beyond_horizon": answer.beyond_horizon, "facts": [fact_json(f) for f in answer.facts]})
+                       "beyond_horizon": answer.beyond_horizon,
+                       "facts": [fact_json(f, registry) for f in answer.facts]})
     if fmt == "csv":
         return facts_csv(answer.facts)
     known = f", as recorded by {answer.known_at}" if answer.known_at else ""
@@ -123,21 +130,40 @@ def _brief(fact: Fact | None) -> str:
     return fact.value + pending + (f" ({_POSSIBLE})" if fact.certainty == "possible" else "")
 
 
-def render_diff(result: Diff, fmt: str, log_name: str, tz: str) -> str:
-    """A `diff` result in `fmt`."""
+def _change_sources(change: Change, registry: Registry | None) -> list[dict[str, Any]]:
+    out = []
+    for ref in change.sources:
+        entry = registry.sources.get(ref.id) if registry is not None else None
+        out.append({"id": ref.id, "at": ref.at, "title": entry.title if entry else None,
+                    "url": entry.url if entry else None})
+    return out
+
+
+#: The columns of `diff --format csv`, in order (docs/explore.md).
+DIFF_CSV_COLUMNS = ("aspect", "subject", "subject_name", "before", "after", "before_certainty", "after_certainty",
+                    "events", "pending", "change", "date", "event_dates", "level", "country", "part_of", "sources")
+
+
+def render_diff(result: Diff, fmt: str, log_name: str, tz: str, registry: Registry | None = None) -> str:
+    """A `diff` result in `fmt`; with `registry`, sources carry their titles and addresses."""
     if fmt == "json":
         return document({"from": result.from_, "to": result.to, "known_at": result.known_at, "changes": [
             {"aspect": c.aspect, "subject": c.subject, "subject_name": c.subject_name,
              "before": fact_json(c.before) if c.before else None,
              "after": fact_json(c.after) if c.after else None,
-             "pending": c.pending, "change": c.kind, "events": list(c.events)} for c in result.changes]})
+             "pending": c.pending, "change": c.kind, "events": list(c.events),
+             "date": c.date, "event_dates": [{"event": e, "date": d} for e, d in c.event_dates],
+             "level": c.level, "country": c.country, "part_of": list(c.part_of),
+             "sources": _change_sources(c, registry)} for c in result.changes]})
     if fmt == "csv":
-        return csv_text(["aspect", "subject", "subject_name", "before", "after", "before_certainty",
-                     "after_certainty", "events", "pending", "change"],
+        return csv_text(list(DIFF_CSV_COLUMNS),
                     ([c.aspect, c.subject, c.subject_name, c.before.value if c.before else "",
                       c.after.value if c.after else "", c.before.certainty if c.before else "",
                       c.after.certainty if c.after else "", " ".join(c.events),
-                      "true" if c.pending else "false", c.kind] for c in result.changes))
+                      "true" if c.pending else "false", c.kind, c.date or "",
+                      json.dumps([{"event": e, "date": d} for e, d in c.event_dates], ensure_ascii=False),
+                      c.level or "", c.country or "", " ".join(c.part_of),
+                      json.dumps(_change_sources(c, registry), ensure_ascii=False)] for c in result.changes))
     known = f", as recorded by {result.known_at}" if result.known_at else ""
     head = f"{log_name}: changes from {result.from_} to {result.to} ({tz}{known})"
     if not result.changes:
