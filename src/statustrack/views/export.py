@@ -65,8 +65,7 @@ def export(log: Log, target: str | os.PathLike[str] | TextIO, fmt: str = "csv", 
     _replace(Path(target), fmt, columns, rows)
     if fmt == "sqlite":
         path = Path(target)
-        fields = [c for c in columns if c not in _BY_NAME]
-        text = json.dumps(datasette_metadata(log, path.stem, fields), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(datasette_metadata(log, path.stem, columns), ensure_ascii=False, indent=2) + "\n"
         metadata_path(path).write_text(text, encoding="utf-8")
     return len(rows)
 
@@ -177,12 +176,11 @@ def _sqlite(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]]) 
         db.close()
 
 
-def datasette_metadata(log: Log, database: str, fields: Sequence[str]) -> dict[str, Any]:
+def datasette_metadata(log: Log, database: str, columns: Sequence[str]) -> dict[str, Any]:
     """Datasette's metadata for the SQLite export named `database` (its file name without
     the suffix): title, description, licence, sources, each column's meaning, and facets
     on aspect, level and country."""
-    columns = {c.name: c.meaning for c in COLUMNS}
-    columns.update(dict.fromkeys(fields, "an aspect field (docs/export.md)"))
+    meanings = {c.name: c.meaning for c in COLUMNS}
     return {
         "title": f"{log.name}: the replayed history",
         "description": (f"Every value run of the statustrack log {log.name!r}, one row per run and per account "
@@ -194,8 +192,7 @@ def datasette_metadata(log: Log, database: str, fields: Sequence[str]) -> dict[s
         "source": "the sources each row cites (run_sources: id, where, title, address)",
         "databases": {database: {"tables": {
             "runs": {"description": "One row per value run, and per account where the accounts differ.",
-                     "columns": {c: columns[c] for c in (*(c.name for c in COLUMNS if c.name in columns),
-                                                          *fields)},
+                     "columns": {c: meanings.get(c, "an aspect field (docs/export.md)") for c in columns},
                      "facets": ["aspect", "level", "country"], "sort": "row"},
             "run_sources": {"description": "Every source of every row, in order, with title and address.",
                             "columns": {"row": "the row of runs", "run": "the value run", "position": "1..",
