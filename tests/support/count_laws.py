@@ -37,7 +37,7 @@ def check_counts_agree(log: Log, when: str) -> None:
     """At `when`: per stance, `at --stance` (API and rendered JSON) counts the runs the export
     holds in force with that stance on any of their rows; `countries` counts every fact
     once; the export has every run of `periods`."""
-    columns, rows = export_rows(log)
+    _, rows = export_rows(log)
     assert len({r["run"] for r in rows}) == len(periods(log))
     instant = resolve_when(log, when)
     in_force = [r for r in rows if r["valid_from"] <= instant and (r["valid_to"] is None or instant < r["valid_to"])]

@@ -113,7 +113,8 @@ _OWN = frozenset(c.name for c in COLUMNS)
 
 def detail_columns(items: Sequence[Period]) -> tuple[str, ...]:
     """The aspect fields found in `items` (accounts' too) that are not columns already, sorted."""
-    found = {k for p in items for told in (p.fact, *p.fact.accounts) for k, _ in told.detail}
+    found = {k for p in items for k, _ in p.fact.detail}
+    found |= {k for p in items for account in p.fact.accounts for k, _ in account.detail}
     return tuple(sorted(found - _OWN))
 
 
