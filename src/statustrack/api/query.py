@@ -272,4 +272,4 @@ def slide(log: Source, whens: Sequence[str], *, known_at: str | None = None, asp
     instants = [resolve_when(log, w) for w in ordered]
     for (a, b), sides in zip(zip(ordered, ordered[1:], strict=False), reader(log, record).slide(instants, _keep(keep)),
                              strict=True):
-        yield Diff(a, b, known_at, changes(*sides))
+        yield Diff(a, b, known_at, tuple(_placed(log, c) for c in changes(*sides)))
