@@ -176,8 +176,9 @@ CORPUS: list[tuple[str, dict[str, str | bytes], str]] = [
                                                       type="information-office")},
      "log/r.toml:1: an [[office]] needs sources: a list of { id, at } tables; "
      "write sources = [{ id = \"<source id>\", at = \"<where in it>\" }]"),
-    ("an office at an unknown place", {"r.toml": registry("office", place="atlantis", polity="nkr",
-                                                          type="information-office", sources=Toml('[{ id = "s002" }]'))},
+    ("an office at an unknown place",
+     {"r.toml": registry("office", place="atlantis", polity="nkr", type="information-office",
+                         sources=Toml('[{ id = "s002" }]'))},
      "log/r.toml:2: unknown place 'atlantis'; define a [[place]] with id 'atlantis' or fix the id"),
     ("a place and an actor share an id", {"z.toml": registry("place", id="armenia", name="Armenia", kind="country")},
      "log/z.toml:2: id 'armenia' is already defined (actor at log/registry/registry.toml:53); "

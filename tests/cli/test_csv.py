@@ -64,7 +64,8 @@ def test_history_csv_neutralises_a_formula(formula_log: Path) -> None:
         "1,1,,resolution,azerbaijan:2021-01-01,Azerbaijan: 2021-01-01,\"'=HYPERLINK(\"\"https://example.org\"\",\"\"x\"\")\","
         "azerbaijan,2021-01-01,2020-12-31T20:00:00.000000Z,2021-01-01T19:59:59.999999Z,2020-12-31T20:00:00.000000Z,"
         ",,2021-01-01T19:59:59.999999Z,,certain,false,,,false,formula-1,2021-01-01,formula-1,,azerbaijan,un-member,"
-        "azerbaijan,,,\"[{\"\"id\"\": \"\"s004\"\", \"\"at\"\": \"\"=HYPERLINK(\\\"\"https://example.org\\\"\",\\\"\"x\\\"\")\"\", "
+        "azerbaijan,,,\"[{\"\"id\"\": \"\"s004\"\", "
+        "\"\"at\"\": \"\"=HYPERLINK(\\\"\"https://example.org\\\"\",\\\"\"x\\\"\")\"\", "
         "\"\"title\"\": \"\"Political status of Nagorno-Karabakh\"\", "
         "\"\"url\"\": \"\"https://en.wikipedia.org/wiki/Political_status_of_Nagorno-Karabakh\"\"}]\","
         "s004,\"'=HYPERLINK(\"\"https://example.org\"\",\"\"x\"\")\"\n")
