@@ -7,10 +7,10 @@ Load a log, then ask what held on a date and according to whom::
 
 Every command of the CLI is the function of the same name: `at` and `diff` (what held,
 what changed), `history` (every value a subject held), `show` (an event as recorded),
-`why` (one fact on a date, explained), `subjects` (what can be asked about), `sources`
-(how the events are sourced), `export` (the whole history, one row per value run),
-`recorded` (when each event entered the log), and
-those that write or check the log: `record`, `seal`, `verify` and `validate`.
+`why` (one fact on a date, explained), `subjects` (what can be asked about), `countries`
+(facts at a date counted by country), `sources` (how the events are sourced), `export` (the
+whole history, one row per value run and per account), `recorded` (when each event entered
+the log), and those that write or check the log: `record`, `seal`, `verify` and `validate`.
 
 The names below are imported when first used, so that `statustrack at` pays only for
 what it needs.
@@ -27,6 +27,7 @@ _WHERE = {
     # The verbs, each named as its command: read, explore, export, write.
     "at": "api.query", "diff": "api.query", "slide": "api.query", "sweep": "api.query",
     "history": "api.explore", "show": "api.explore", "subjects": "api.explore", "why": "api.explore",
+    "countries": "api.explore",
     "sources": "api.sources", "export": "views.export", "recorded": "api.recorded", "known_at_note": "api.recorded",
     "record": "api.write", "seal": "api.write", "verify": "api.write", "validate": "api.validate",
     # Loading a log, and the values the verbs return.

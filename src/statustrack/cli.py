@@ -191,6 +191,12 @@ def _filters(parser: argparse.ArgumentParser) -> None:
                         help=f"only facts naming an actor of this level (repeatable): {', '.join(LEVELS)}")
     parser.add_argument("--stance", action="append", choices=STANCES, metavar="STANCE",
                         help=f"only recognition facts with this stance (repeatable): {', '.join(STANCES)}")
+    _country(parser)
+
+
+_country = _arg("--country", action="append", metavar="COUNTRY",
+                help="only facts naming a place or actor of this country, or part of it: a state's "
+                     "legislature, a city (repeatable; id, name or alias: united-states, France)")
 
 
 def _query(parser: argparse.ArgumentParser) -> None:
@@ -245,7 +251,7 @@ def _load(args: argparse.Namespace, *, indexed: bool = False) -> Source:
 
 
 def _filtered(args: argparse.Namespace) -> dict[str, Any]:
-    return {"with_parts": args.with_parts, "levels": args.level, "stances": args.stance}
+    return {"with_parts": args.with_parts, "levels": args.level, "stances": args.stance, "countries": args.country}
 
 
 def _problems(problems: Sequence[Problem], fmt: str, limit: int, out: TextIO) -> None:
@@ -318,7 +324,7 @@ def _at(args: argparse.Namespace) -> int:
         from statustrack.api.summary import summarise
 
         summary = summarise(answer, log.registry)
-    sys.stdout.write(render_answer(answer, args.format, log.name, log.timezone, summary))
+    sys.stdout.write(render_answer(answer, args.format, log.name, log.timezone, summary, log.registry))
     return EXIT_OK
 
 
@@ -365,7 +371,7 @@ def _diff(args: argparse.Namespace) -> int:
     else:
         from statustrack.views.facts import render_diff
 
-        sys.stdout.write(render_diff(result, args.format, log.name, log.timezone))
+        sys.stdout.write(render_diff(result, args.format, log.name, log.timezone, log.registry))
     return EXIT_CHANGES if args.exit_code and result.changes else EXIT_OK
 
 
@@ -639,12 +645,36 @@ def _why(args: argparse.Namespace) -> int:
     examples:
       statustrack subjects --aspect officeholder
       statustrack subjects --format csv
-    """, _common, _aspects)
+      statustrack subjects --country france
+    """, _common, _aspects, _country)
 def _subjects(args: argparse.Namespace) -> int:
     from statustrack.api.explore import subjects
     from statustrack.views.explore import render_subjects
 
-    sys.stdout.write(render_subjects(subjects(_load(args), aspects=args.aspect), args.format))
+    sys.stdout.write(render_subjects(subjects(_load(args), aspects=args.aspect, countries=args.country),
+                                     args.format))
+    return EXIT_OK
+
+
+@_command("countries", "Count the facts in force on a date by country: which countries have a body that ...", """
+    Takes the filters of `at`; each fact counts for the country of the actor it is
+    chiefly about (a US state's legislature: the United States; a city: its country).
+    Facts whose actor has no country (an international body) are counted apart.
+
+    examples:
+      statustrack countries 2020-11-10 --aspect recognition --stance recognizes
+      statustrack countries 2024 --aspect relation --format csv
+    """, _common, _query,
+    _arg("when", metavar="DATE", help="a day (2020-11-10), month, year or instant"))
+def _countries(args: argparse.Namespace) -> int:
+    from statustrack.api.explore import countries
+    from statustrack.views.explore import render_countries
+
+    log = _load(args, indexed=not args.known_at)
+    result = countries(log, args.when, known_at=args.known_at, aspects=args.aspect, subjects=args.subject,
+                       **_filtered(args))
+    _note(result.outside)
+    sys.stdout.write(render_countries(result, args.format))
     return EXIT_OK
 
 
@@ -671,7 +701,7 @@ def _export(args: argparse.Namespace) -> int:
     _note_known_at(log, args)
     count = export(log, sys.stdout if to_stdout else args.output, args.format, known_at=args.known_at)
     if not to_stdout:
-        sys.stderr.write(f"exported {count} runs to {args.output}\n")
+        sys.stderr.write(f"exported {count} rows to {args.output}\n")
     return EXIT_OK
 
 

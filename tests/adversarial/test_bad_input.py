@@ -62,7 +62,8 @@ CORPUS: list[tuple[str, dict[str, str | bytes], str]] = [
     ("JSON line not an object", {"e.jsonl": '[1, 2]\n'},
      "log/e.jsonl:1: a JSON Lines entry must be an object; write one event object per line"),
     ("unknown table", {"e.toml": '[[events]]\nid = "x"\n'},
-     "log/e.toml: unknown table 'events'; use only [log], [[source]], [[place]], [[actor]], [[event]]"),
+     "log/e.toml: unknown table 'events'; use only [log], [[source]], [[place]], [[actor]], [[office]], "
+     "[[event]]"),
     ("bad date", {"e.toml": event(date="2020-02-30")},
      "log/e.toml:4: event e1: field 'date': invalid date '2020-02-30': no such day (day is out of range for month); "
      f"accepted: {ACCEPTED}; write the date in one of the accepted forms"),

@@ -157,11 +157,29 @@ CORPUS: list[tuple[str, dict[str, str | bytes], str]] = [
     ("aliases holds a number", {"r.toml": registry("actor", id="x", name="X", level="city", aliases=Toml("[1]"))},
      f"log/r.toml:5: {ALIASES}"),
     ("part_of names an unknown place", {"r.toml": registry("place", id="x", name="X", kind="city", part_of="atlantis")},
-     "log/r.toml:5: part_of names unknown place 'atlantis'; define a [[place]] with id 'atlantis' or fix the id"),
+     "log/r.toml:5: part_of names unknown place or actor 'atlantis'; define a [[place]] with id 'atlantis' or fix "
+     "the id"),
     ("part_of names an unknown actor", {"r.toml": registry("actor", id="x", name="X", level="city", part_of="atlantis")},
      "log/r.toml:5: part_of names unknown actor 'atlantis'; define a [[actor]] with id 'atlantis' or fix the id"),
-    ("a place's part_of names an actor", {"r.toml": registry("place", id="x", name="X", kind="city", part_of="armenia")},
-     "log/r.toml:5: part_of names unknown place 'armenia'; define a [[place]] with id 'armenia' or fix the id"),
+    ("a place's part_of names a place that names an unknown actor",
+     {"r.toml": registry("place", id="x", name="X", kind="city", part_of="shusha")
+      + registry("actor", id="y", name="Y", level="city", part_of="x")},
+     "log/r.toml:10: part_of names unknown actor 'x'; define a [[actor]] with id 'x' or fix the id"),
+    ("part_of forms a cycle", {"r.toml": registry("actor", id="x", name="X", level="city", part_of="y")
+                               + registry("actor", id="y", name="Y", level="city", part_of="x")},
+     "log/r.toml:5: part_of forms a cycle through 'y'; a place or actor cannot be part of itself, directly or not\n"
+     "log/r.toml:10: part_of forms a cycle through 'x'; a place or actor cannot be part of itself, directly or not"),
+    ("an office of an unknown type", {"r.toml": registry("office", place="shusha", polity="nkr", type="embassy",
+                                                         sources=Toml('[{ id = "s002" }]'))},
+     "log/r.toml:4: unknown office type 'embassy'; use one of: permanent-representation, information-office"),
+    ("an office without sources", {"r.toml": registry("office", place="shusha", polity="nkr",
+                                                      type="information-office")},
+     "log/r.toml:1: an [[office]] needs sources: a list of { id, at } tables; "
+     "write sources = [{ id = \"<source id>\", at = \"<where in it>\" }]"),
+    ("an office at an unknown place",
+     {"r.toml": registry("office", place="atlantis", polity="nkr", type="information-office",
+                         sources=Toml('[{ id = "s002" }]'))},
+     "log/r.toml:2: unknown place 'atlantis'; define a [[place]] with id 'atlantis' or fix the id"),
     ("a place and an actor share an id", {"z.toml": registry("place", id="armenia", name="Armenia", kind="country")},
      "log/z.toml:2: id 'armenia' is already defined (actor at log/registry/registry.toml:53); "
      "define each id once in the whole log"),

@@ -58,12 +58,17 @@ def test_history_csv_neutralises_a_formula(formula_log: Path) -> None:
     result = run_cli("history", "Azerbaijan: 2021-01-01", "--log", str(formula_log), "--format", "csv")
     assert result.status == 0, result.err
     assert result.out == (
-        "run,aspect,subject,subject_name,value,actor,since,since_start,since_end,valid_from,valid_to,until,"
-        "certain_from,ended_by,pending,effective,effective_at,disputed,event,events,source_1,source_1_at\n"
-        "1,resolution,azerbaijan:2021-01-01,Azerbaijan: 2021-01-01,\"'=HYPERLINK(\"\"https://example.org\"\",\"\"x\"\")\","
+        "row,run,account,aspect,subject,subject_name,value,actor,since,since_start,since_end,valid_from,valid_to,"
+        "until,certain_from,ended_by,certainty,pending,effective,effective_at,disputed,event,event_date,events,note,"
+        "principal,level,country,part_of,type,sources,source_1,source_1_at\n"
+        "1,1,,resolution,azerbaijan:2021-01-01,Azerbaijan: 2021-01-01,\"'=HYPERLINK(\"\"https://example.org\"\",\"\"x\"\")\","
         "azerbaijan,2021-01-01,2020-12-31T20:00:00.000000Z,2021-01-01T19:59:59.999999Z,2020-12-31T20:00:00.000000Z,"
-        ",,2021-01-01T19:59:59.999999Z,,false,,,false,formula-1,formula-1,s004,"
-        "\"'=HYPERLINK(\"\"https://example.org\"\",\"\"x\"\")\"\n")
+        ",,2021-01-01T19:59:59.999999Z,,certain,false,,,false,formula-1,2021-01-01,formula-1,,azerbaijan,un-member,"
+        "azerbaijan,,,\"[{\"\"id\"\": \"\"s004\"\", "
+        "\"\"at\"\": \"\"=HYPERLINK(\\\"\"https://example.org\\\"\",\\\"\"x\\\"\")\"\", "
+        "\"\"title\"\": \"\"Political status of Nagorno-Karabakh\"\", "
+        "\"\"url\"\": \"\"https://en.wikipedia.org/wiki/Political_status_of_Nagorno-Karabakh\"\"}]\","
+        "s004,\"'=HYPERLINK(\"\"https://example.org\"\",\"\"x\"\")\"\n")
 
 
 def test_history_raw_csv_writes_the_formula(formula_log: Path) -> None:

@@ -129,7 +129,7 @@ def test_export_sqlite_file(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(_transcript("export-csv"))))
     db = sqlite3.connect(target)
     assert db.execute("select count(*) from runs").fetchone()[0] == len(rows)
-    assert result.err == f"exported {len(rows)} runs to {target}\n"
+    assert result.err == f"exported {len(rows)} rows to {target}\n"
     titles = db.execute("select distinct title from run_sources order by title").fetchall()
     assert titles == [("Encyclopedia entry on Nagorno-Karabakh",), ("Political status of Nagorno-Karabakh",)]
 

@@ -103,7 +103,8 @@ def test_history_keeps_both_accounts_and_the_vacancy(marenza: Path) -> None:
 
 
 def test_export_has_one_row_per_run(marenza: Path, tmp_path: Path) -> None:
-    """export writes the whole history, every run with its events, and names no shipped place."""
+    """export writes the whole history, every run with its events (a run whose accounts differ: one
+    row per account), and names no shipped place."""
     target = tmp_path / "marenza.csv"
     _run(marenza, "export", "--format", "csv", "-o", str(target))
     text = target.read_text(encoding="utf-8")
@@ -112,7 +113,9 @@ def test_export_has_one_row_per_run(marenza: Path, tmp_path: Path) -> None:
     assert len(officeholders) == 5
     control = {(r["subject"], r["value"]) for r in rows if r["aspect"] == "control"}
     assert control == {("port-aldo", "Upper Marenza"), ("port-aldo", "Kestrovia"),
-                       ("valle-oscuro", "Upper Marenza (per chronicle); Dalmaris (per gazette)")}
+                       ("valle-oscuro", "Upper Marenza"), ("valle-oscuro", "Dalmaris")}
+    valley = [r["account"] for r in rows if r["subject"] == "valle-oscuro"]
+    assert valley == ["1", "2"]
     assert not SHIPPED_NAMES.search(text)
 
 

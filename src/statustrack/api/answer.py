@@ -10,6 +10,7 @@ import attrs
 import pendulum
 
 from statustrack.core.facts import Fact, Key, rank
+from statustrack.core.registry import SourceRef
 
 __all__ = ["Answer", "Change", "Diff", "changes", "order", "rank", "seen_at"]
 
@@ -42,6 +43,16 @@ class Change:
     after: Fact | None
     events: tuple[str, ...]
     pending: bool = False
+    #: When the change happened: the new value's `since`, else the date of the event that ended it.
+    date: str | None = None
+    #: Each event of `events` with its date (EDTF; None when the answer does not know it).
+    event_dates: tuple[tuple[str, str | None], ...] = ()
+    #: The level, country and `part_of` chain of the place or actor the fact is chiefly about.
+    level: str | None = None
+    country: str | None = None
+    part_of: tuple[str, ...] = ()
+    #: The sources of the events that made the change.
+    sources: tuple[SourceRef, ...] = ()
 
     @property
     def kind(self) -> str:

@@ -11,7 +11,7 @@ import difflib
 import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pendulum
@@ -22,14 +22,17 @@ from statustrack.core.facts import Fact, Key
 from statustrack.core.history import Run, Version, runs_of, versions
 from statustrack.log.ledger import Seal, digest, read_ledger
 from statustrack.log.load import Log
-from statustrack.api.query import ASPECTS, rank, outside_horizon, resolve_when, seen_at, steps_for, wanted
+from statustrack.api.query import ASPECTS, at, rank, outside_horizon, resolve_when, seen_at, steps_for, wanted
 from statustrack.core.reducers import ID_ROLES
 from statustrack.core.registry import Source, fold
 from statustrack.core.replay import counted_events
 from statustrack.log.write import event_record
 
-__all__ = ["Cited", "History", "Period", "Reason", "Shown", "SubjectEntry", "Why", "first_in_filter", "history",
-           "periods", "show", "subjects", "why"]
+if TYPE_CHECKING:
+    from statustrack.api.reader import Source as Readable
+
+__all__ = ["Cited", "Countries", "CountryCount", "History", "Period", "Reason", "Shown", "SubjectEntry", "Why",
+           "countries", "first_in_filter", "history", "periods", "show", "subjects", "why"]
 
 
 @attrs.frozen
@@ -328,19 +331,26 @@ class SubjectEntry:
     runs: int
     via_parts: int
     aliases: tuple[str, ...]
+    #: Every subject id the name covers (several ties between one pair: twinning and friendship).
+    idents: tuple[str, ...] = ()
+    #: The country of the place or actor (`Registry.country`), else of the subject's principal.
+    country: str | None = None
 
 
-def subjects(log: Log, *, aspects: Sequence[str] | None = None) -> tuple[SubjectEntry, ...]:
+def subjects(log: Log, *, aspects: Sequence[str] | None = None,
+             countries: Sequence[str] | None = None) -> tuple[SubjectEntry, ...]:
     """What `--subject` can name: every subject with facts (places and actors with their
     aliases, posts, claims, resolutions, ties) and every place or actor whose parts have
-    facts, sorted by name.
+    facts, sorted by name. `runs` counts every value run (pending ones too), exactly what
+    `history` of the entry gives; subjects printed alike (two ties between one pair) are
+    one entry, as `--subject` by that name gives them all (`idents` lists their ids).
 
         >>> from statustrack import load_log, subjects
         >>> next(s for s in subjects(load_log()) if s.name == "Maine").via_parts
         2
     """
-    keep = wanted(log, aspects, None)
-    table = [p for p in periods(log) if keep(p.fact) and not p.key.pending]
+    keep = wanted(log, aspects, None, countries=countries)
+    table = [p for p in periods(log) if keep(p.fact)]
     reg = log.registry
     keyed: dict[str, list[Period]] = {}
     own: dict[str, list[Period]] = {}
@@ -367,15 +377,70 @@ def subjects(log: Log, *, aspects: Sequence[str] | None = None) -> tuple[Subject
         mine, theirs = own.get(ident, []), parts.get(ident, [])
         aspects_of = tuple(a for a in ASPECTS if any(p.fact.aspect == a for p in mine + theirs))
         entries[ident] = SubjectEntry(entry.name, ident, what(ident), aspects_of, len(mine), len(theirs),
-                                      entry.aliases)
-    for subject, items in keyed.items():
+                                      entry.aliases, (ident,), reg.country(ident))
+    by_name: dict[str, SubjectEntry] = {}
+    for subject, items in sorted(keyed.items()):
         if subject in entries:
             continue
         fact = items[-1].fact
         kind = {"officeholder": "post", "status": "claim" if "/" in subject else "polity",
                 "relation": "tie", "resolution": "resolution"}.get(fact.aspect, fact.aspect)
-        entries[subject] = SubjectEntry(fact.subject_name, subject, kind, (fact.aspect,), len(items), 0, ())
-    return tuple(sorted(entries.values(), key=lambda e: (e.name.casefold(), e.ident)))
+        principal = reg.principal(fact.about)
+        found = SubjectEntry(fact.subject_name, subject, kind, (fact.aspect,), len(items), 0, (), (subject,),
+                             reg.country(principal) if principal else None)
+        same = by_name.get(fold(found.name))
+        if same is not None:  # printed alike: one entry, as --subject by the name gives both
+            found = attrs.evolve(same, aspects=tuple(a for a in ASPECTS if a in {*same.aspects, fact.aspect}),
+                                 runs=same.runs + found.runs, idents=(*same.idents, subject))
+        by_name[fold(found.name)] = found
+    shown = list(entries.values()) + list(by_name.values())
+    return tuple(sorted(shown, key=lambda e: (e.name.casefold(), e.ident)))
+
+
+@attrs.frozen
+class CountryCount:
+    """One country's facts in an answer: its id (None: facts whose actor has no country,
+    such as an international body), its name, how many facts, and their subjects."""
+
+    country: str | None
+    name: str
+    count: int
+    subjects: tuple[str, ...]
+
+
+@attrs.frozen
+class Countries:
+    """The facts in force at `at`, counted by the country of the actor each is chiefly
+    about (`Registry.principal`), most facts first."""
+
+    at: str
+    known_at: str | None
+    total: int
+    countries: tuple[CountryCount, ...]
+    outside: str | None = None
+
+
+def countries(log: Readable, when: str, *, known_at: str | None = None, aspects: Sequence[str] | None = None,
+              subjects: Sequence[str] | None = None, **filters: Any) -> Countries:
+    """The facts `at` finds at `when` (with the same filters), counted by country: "which
+    countries have a body that recognises Artsakh on 2020-11-10" is
+    `countries(log, "2020-11-10", aspects=["recognition"], stances=["recognizes"])`.
+
+        >>> from statustrack import load_log
+        >>> found = countries(load_log(), "2020-11-10", aspects=["recognition"], stances=["recognizes"])
+        >>> found.countries[0].name
+        'United States'
+    """
+    answer = at(log, when, known_at=known_at, aspects=aspects, subjects=subjects, **filters)
+    reg = log.registry
+    groups: dict[str | None, list[str]] = {}
+    for fact in answer.facts:
+        principal = reg.principal(fact.about)
+        groups.setdefault(reg.country(principal) if principal else None, []).append(fact.subject_name)
+    counted = [CountryCount(c, reg.name(c) if c else "(no country)", len(names), tuple(names))
+               for c, names in groups.items()]
+    counted.sort(key=lambda c: (c.country is None, -c.count, c.name.casefold()))
+    return Countries(when, known_at, len(answer.facts), tuple(counted), answer.outside)
 
 
 def first_in_filter(log: Log, instant: pendulum.DateTime, keep: Callable[[Fact], bool],

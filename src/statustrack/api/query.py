@@ -6,11 +6,13 @@ or a replay); the CLI calls them by the same names.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import pendulum
 
 from statustrack.api.answer import Answer, Change, Diff, changes, order, rank, seen_at
@@ -24,8 +26,8 @@ from statustrack.errors import QueryError
 if TYPE_CHECKING:
     from statustrack.core.replay import State, Step
 
-__all__ = ["Answer", "Change", "Diff", "at", "diff", "order", "rank", "resolve_when", "seen_at", "slide",
-           "steps_for", "sweep", "wanted"]
+__all__ = ["Answer", "Change", "Diff", "at", "country_ids", "diff", "order", "rank", "resolve_when", "seen_at",
+           "slide", "steps_for", "sweep", "wanted"]
 
 
 @functools.lru_cache(maxsize=4096)  # a slider or a sweep asks for each date twice
@@ -80,14 +82,33 @@ def _check_choice(what: str, given: Sequence[str] | None, allowed: Sequence[str]
             raise QueryError(msg)
 
 
+def country_ids(log: Source, spellings: Sequence[str] | None) -> frozenset[str]:
+    """The country ids `spellings` name (an id, name or alias of a state: `Registry.country`);
+    QueryError with the nearest countries for a spelling that names none."""
+    reg = log.registry
+    known = reg.countries()
+    out: set[str] = set()
+    for spelling in spellings or ():
+        found = reg.resolve(spelling) & set(known)
+        if not found:
+            names = {fold(n): n for c in known for n in (c, reg.name(c))}
+            close = difflib.get_close_matches(fold(spelling), list(names), n=3, cutoff=0.6)
+            hint = f"did you mean {' or '.join(repr(names[c]) for c in close)}? " if close else ""
+            msg = f"no country is called {spelling!r}; {hint}use one of: {', '.join(known)}"
+            raise QueryError(msg)
+        out |= found
+    return frozenset(out)
+
+
 def _everything(fact: Fact) -> bool:
     return True
 
 
 def wanted(log: Source, aspects: Sequence[str] | None, subjects: Sequence[str] | None, *,
            with_parts: bool = False, levels: Sequence[str] | None = None,
-           stances: Sequence[str] | None = None) -> Callable[[Fact], bool]:
-    """A filter keeping facts of `aspects` about `subjects`, by actors of `levels`, with `stances`.
+           stances: Sequence[str] | None = None, countries: Sequence[str] | None = None) -> Callable[[Fact], bool]:
+    """A filter keeping facts of `aspects` about `subjects`, by actors of `levels`, with `stances`,
+    naming a place or actor of one of `countries` (`country_ids` reads them).
 
     A subject is any spelling of a place or actor (id, name or alias), or a subject as the
     output prints it ("President of Artsakh", "Artsakh, per Azerbaijan"), compared case-
@@ -99,7 +120,8 @@ def wanted(log: Source, aspects: Sequence[str] | None, subjects: Sequence[str] |
     """
     _check_choice("aspect", aspects, ASPECTS)
     _check_choice("level", levels, LEVELS)
-    if not (aspects or subjects or levels or stances):
+    country_set = country_ids(log, countries)
+    if not (aspects or subjects or levels or stances or countries):
         return _everything
     if stances:
         from statustrack.core.events import STANCES  # here, not above: the event classes cost start-up time
@@ -144,6 +166,8 @@ def wanted(log: Source, aspects: Sequence[str] | None, subjects: Sequence[str] |
         if stance_set and not stances_of(fact) & stance_set:
             return False
         if level_set and not any(log.registry.level(i) in level_set for i in named(fact)):
+            return False
+        if country_set and not any(log.registry.country(i) in country_set for i in named(fact)):
             return False
         return about(fact)
 
@@ -202,7 +226,41 @@ def diff(log: Source, from_: str, to: str, *, known_at: str | None = None,
     backward = q_from > q_to
     if backward:
         before, after = after, before
-    return Diff(from_, to, known_at, changes(before, after, causes, backward=backward), backward, q_from, q_to)
+    return Diff(from_, to, known_at, tuple(_placed(log, c) for c in changes(before, after, causes, backward=backward)),
+                backward, q_from, q_to)
+
+
+def _placed(log: Source, change: Change) -> Change:
+    """`change` with its date, its events' dates, its level, country and sources: a diff row
+    an analyst can paste as it is."""
+    told: dict[str, tuple[str, tuple[Any, ...]]] = {}
+    for fact in (change.after, change.before):
+        if fact is None:
+            continue
+        told.setdefault(fact.event, (fact.since, fact.sources))
+        for support in fact.supports:
+            told.setdefault(support.event, (support.since, support.sources))
+    dates: list[tuple[str, str | None]] = []
+    sources: list[Any] = []
+    for ident in change.events:
+        since, refs = told.get(ident, (None, ()))
+        if since is None:  # an event that set no fact of the change (an ending): read from the log
+            full = log if isinstance(log, Log) else log.load()
+            with contextlib.suppress(KeyError):
+                event = full.event(ident)
+                since, refs = (event.effective or event.date).edtf, event.sources
+        dates.append((ident, since))
+        sources += [r for r in refs if r not in sources]
+    shown = change.after or change.before
+    assert shown is not None
+    reg = log.registry
+    principal = reg.principal(shown.about)
+    date = change.after.since if change.after is not None and change.after.event in change.events else (
+        next((d for _, d in dates if d is not None), None))
+    level = dict(shown.detail).get("level") or (reg.level(principal) if principal else None)
+    return attrs.evolve(change, date=date, event_dates=tuple(dates), level=level,
+                        country=reg.country(principal) if principal else None,
+                        part_of=reg.chain(principal) if principal else (), sources=tuple(sources))
 
 
 def slide(log: Source, whens: Sequence[str], *, known_at: str | None = None, aspects: Sequence[str] | None = None,
@@ -219,4 +277,5 @@ def slide(log: Source, whens: Sequence[str], *, known_at: str | None = None, asp
     instants = [resolve_when(log, w) for w in ordered]
     for (a, b), sides in zip(zip(ordered, ordered[1:], strict=False), reader(log, record).slide(instants, _keep(keep)),
                              strict=True):
-        yield Diff(a, b, known_at, changes(*sides), False, resolve_when(log, a), resolve_when(log, b))
+        yield Diff(a, b, known_at, tuple(_placed(log, c) for c in changes(*sides)), False, resolve_when(log, a),
+                   resolve_when(log, b))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -11,13 +11,29 @@ import attrs
 if TYPE_CHECKING:
     from statustrack.core.dates import Interval
 
-__all__ = ["LEVELS", "Actor", "Place", "Registry", "Source", "SourceRef", "fold"]
+__all__ = ["LEVELS", "OFFICE_TYPES", "PRINCIPAL_ROLES", "STATE_LEVELS", "Actor", "OfficeEntry", "Place",
+           "Registry", "Source", "SourceRef", "fold"]
 
 LEVELS = (
     "un-member", "non-un-state", "polity", "un-body", "international-body", "parliament",
     "regional-parliament", "state-region", "county", "city", "party", "government-body",
     "armed-force", "person",
 )
+
+#: The levels of an actor that is a state: what `Registry.country` climbs a `part_of` chain to.
+#: A `polity` that is part of nothing (the region's own de facto state) counts as one too.
+STATE_LEVELS = frozenset({"un-member", "non-un-state"})
+
+#: What kind of representation an office is (a registry `[[office]]` entry's `type`), as the
+#: sources call them: a permanent representation (an embassy-like mission), or an
+#: information office (the Paris office, "permanent socio-political information office").
+OFFICE_TYPES = ("permanent-representation", "information-office")
+
+#: The roles of a fact's `about` in the order `Registry.principal` picks its principal from:
+#: who acts (a recognising actor, a resolving body, a tie's ends), then where (an office's
+#: place), then who holds or claims.
+PRINCIPAL_ROLES = ("actor", "body", "a", "b", "place", "holder", "party", "force", "by", "polity", "theatre",
+                   "from", "parties")
 
 
 def fold(name: str) -> str:
@@ -78,6 +94,18 @@ class Actor:
 
 
 @attrs.frozen
+class OfficeEntry:
+    """What kind of office `polity` keeps at `place` (one of `OFFICE_TYPES`), on whose word:
+    a registry `[[office]]` entry, so the type is data and not a note's words."""
+
+    place: str
+    polity: str
+    type: str
+    sources: tuple[SourceRef, ...] = ()
+    note: str | None = None
+
+
+@attrs.frozen
 class Registry:
     """Every source, place and actor of a log, by id.
 
@@ -88,6 +116,7 @@ class Registry:
     places: Mapping[str, Place]
     actors: Mapping[str, Actor]
     claimant: str | None = None
+    offices: Mapping[str, OfficeEntry] = attrs.field(factory=dict)
     _lineages: dict[str, tuple[str, ...]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
@@ -115,6 +144,38 @@ class Registry:
             current = self.entry(current.part_of)
         self._lineages[ident] = tuple(chain)
         return self._lineages[ident]
+
+    def chain(self, ident: str) -> tuple[str, ...]:
+        """The places and actors `ident` is part of, nearest first (its `part_of` chain)."""
+        return self.lineage(ident)[1:]
+
+    def country(self, ident: str) -> str | None:
+        """The state `ident` is, or is part of: the nearest actor of its `part_of` chain
+        (itself first) whose level is in `STATE_LEVELS`, or a `polity` that is part of
+        nothing; None for an international body, a disputed place, an unknown id."""
+        for link in self.lineage(ident):
+            actor = self.actors.get(link)
+            if actor is not None and (actor.level in STATE_LEVELS or (actor.level == "polity" and not actor.part_of)):
+                return link
+        return None
+
+    def countries(self) -> tuple[str, ...]:
+        """The ids of every actor `country` can answer, sorted."""
+        return tuple(sorted({c for a in self.actors for c in (self.country(a),) if c is not None}))
+
+    def principal(self, about: Sequence[tuple[str, str]]) -> str | None:
+        """The place or actor a fact with structured fields `about` is chiefly about, for
+        its level and country: the first known id in the order of `PRINCIPAL_ROLES` that
+        has a country, else the first known id (None: it names none)."""
+        found = [v for role in PRINCIPAL_ROLES for r, v in about if r == role and self.entry(v) is not None]
+        return next((v for v in found if self.country(v) is not None), found[0] if found else None)
+
+    def office_type(self, place: str, polity: str | None = None) -> str | None:
+        """The type of the office at `place` (of `polity`, when given), or None if the registry has none."""
+        entry = self.offices.get(place)
+        if entry is None or (polity is not None and entry.polity != polity):
+            return None
+        return entry.type
 
     def lineages(self, idents: tuple[str, ...]) -> frozenset[str]:
         """Every id of `idents` and every place or actor they are part of: one set, made once
@@ -144,7 +205,10 @@ class Registry:
         return out
 
     def resolve(self, spelling: str) -> frozenset[str]:
-        """Every place and actor id that `spelling` names: its id, name or any alias."""
+        """Every place and actor id that `spelling` names: its id, name or any alias. An
+        exact id names that entry alone (ids are unique; a name or alias may be shared)."""
+        if spelling in self.places or spelling in self.actors:
+            return frozenset({spelling})
         wanted = fold(spelling)
         return frozenset(
             entry.id

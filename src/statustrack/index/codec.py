@@ -16,7 +16,7 @@ import pendulum
 
 from statustrack.core.dates import Interval, iso_fixed
 from statustrack.core.facts import Fact, Support
-from statustrack.core.registry import Actor, Place, Registry, Source, SourceRef
+from statustrack.core.registry import Actor, OfficeEntry, Place, Registry, Source, SourceRef
 
 __all__ = ["compact", "decode", "encode", "fork", "instant_of", "interval_data", "interval_of", "iso_of",
            "last_instant", "micros", "registry_data", "registry_of", "text_json"]
@@ -127,6 +127,8 @@ def registry_data(reg: Registry) -> dict[str, Any]:
         "actors": [[a.id, a.name, a.level, list(a.aliases), a.part_of, a.note, interval_data(a.existed)]
                    for a in reg.actors.values()],
         "claimant": reg.claimant,
+        "offices": [[o.place, o.polity, o.type, [[r.id, r.at] for r in o.sources], o.note]
+                    for o in reg.offices.values()],
     }
 
 
@@ -136,7 +138,9 @@ def registry_of(data: dict[str, Any]) -> Registry:
     places = {p[0]: Place(p[0], p[1], p[2], tuple(p[3]), p[4], p[5], p[6], p[7],
                           SourceRef(*p[8]) if p[8] else None, interval_of(p[9])) for p in data["places"]}
     actors = {a[0]: Actor(a[0], a[1], a[2], tuple(a[3]), a[4], a[5], interval_of(a[6])) for a in data["actors"]}
-    return Registry(sources, places, actors, data["claimant"])
+    offices = {o[0]: OfficeEntry(o[0], o[1], o[2], tuple(SourceRef(*r) for r in o[3]), o[4])
+               for o in data.get("offices", ())}
+    return Registry(sources, places, actors, data["claimant"], offices)
 
 
 

@@ -25,7 +25,7 @@ from statustrack.errors import UNSAFE, DateError, LogInvalid, Problem
 from statustrack.core.events import ENDABLE, FORMAT_VERSION, KINDS, SPAN_KINDS, Event, SourceRef, ref_fields
 from statustrack.log.parse import Raw, entries, file_text, log_files
 from statustrack.core.model import ENV_VAR, Log, Origins, default_log_path
-from statustrack.core.registry import LEVELS, Actor, Place, Registry, Source
+from statustrack.core.registry import LEVELS, OFFICE_TYPES, Actor, OfficeEntry, Place, Registry, Source
 from statustrack.core.replay import Replay
 from statustrack.core.checks import check_events
 
@@ -327,20 +327,71 @@ def _registry(ck: _Checker, records: list[Raw], tz: str) -> Registry:
                    f"add a [[source]] with id {ref.id!r} to the registry or fix the id")
     for raw, parent, table in parents:
         what = "place" if table is places else "actor"
+        # A place may be part of a place or of an actor (a city of its country); an actor of an actor.
+        known = {**actors, **places} if table is places else actors
         if parent == raw.fields["id"]:
             ck.add(raw, "part_of", f"part_of names the {what} itself", f"name another {what}'s id")
-        elif parent not in table:
-            ck.add(raw, "part_of", f"part_of names unknown {what} {parent!r}",
+        elif parent not in known:
+            what_parent = "place or actor" if table is places else "actor"
+            ck.add(raw, "part_of", f"part_of names unknown {what_parent} {parent!r}",
                    f"define a [[{what}]] with id {parent!r} or fix the id")
         else:
             seen, current = {raw.fields["id"]}, parent
             while current is not None and current not in seen:
                 seen.add(current)
-                current = table[current].part_of if current in table else None
+                entry = places.get(current) or actors.get(current)
+                current = entry.part_of if entry is not None else None
             if current == raw.fields["id"]:
                 ck.add(raw, "part_of", f"part_of forms a cycle through {parent!r}",
                        "a place or actor cannot be part of itself, directly or not")
-    return Registry(sources, places, actors)
+    return Registry(sources, places, actors, offices=_offices(ck, records, sources, places, actors))
+
+
+def _offices(ck: _Checker, records: list[Raw], sources: Mapping[str, Source], places: Mapping[str, Place],
+             actors: Mapping[str, Actor]) -> dict[str, OfficeEntry]:
+    """The registry's `[[office]]` entries (the type of the office a polity keeps at a place), by place."""
+    found: dict[str, OfficeEntry] = {}
+    where: dict[str, Raw] = {}
+    for raw in records:
+        if raw.table != "office":
+            continue
+        _unknown(ck, raw, {"place", "polity", "type", "sources", "note"})
+        place, polity, kind = _text(ck, raw, "place"), _text(ck, raw, "polity"), _text(ck, raw, "type")
+        note = _text(ck, raw, "note", optional=True)
+        if place is not None and place not in places:
+            ck.add(raw, "place", f"unknown place {place!r}", f"define a [[place]] with id {place!r} or fix the id")
+            place = None
+        if polity is not None and polity not in actors:
+            ck.add(raw, "polity", f"unknown actor {polity!r}", f"define an [[actor]] with id {polity!r} or fix the id")
+            polity = None
+        if kind is not None and kind not in OFFICE_TYPES:
+            ck.add(raw, "type", f"unknown office type {kind!r}", f"use one of: {', '.join(OFFICE_TYPES)}")
+            kind = None
+        refs = raw.fields.get("sources")
+        good = isinstance(refs, list) and bool(refs) and all(
+            isinstance(r, dict) and isinstance(r.get("id"), str) and isinstance(r.get("at", ""), str)
+            and set(r) <= {"id", "at"} for r in refs)
+        if not good:
+            ck.add(raw, "sources", "an [[office]] needs sources: a list of { id, at } tables",
+                   'write sources = [{ id = "<source id>", at = "<where in it>" }]')
+            continue
+        assert isinstance(refs, list)
+        missing = [r["id"] for r in refs if r["id"] not in sources]
+        if missing:
+            ck.add(raw, "sources", f"unknown source {missing[0]!r}",
+                   f"add a [[source]] with id {missing[0]!r} to the registry or fix the id")
+            continue
+        if place is None or polity is None or kind is None:
+            continue
+        if place in where:
+            first = where[place]
+            ck.add(raw, "place", f"the office at {place!r} is already typed ({first.file}:{first.line})",
+                   "type each office once")
+            continue
+        where[place] = raw
+        found[place] = OfficeEntry(place, polity, kind, tuple(SourceRef(r["id"], r.get("at", "")) for r in refs),
+                                   note)
+    return found
 
 
 def _ref(ck: _Checker, raw: Raw, field: str, value: str, holds: str, reg: Registry) -> bool:

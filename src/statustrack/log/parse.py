@@ -22,7 +22,7 @@ from statustrack.log.files import MAX_DEPTH, log_files
 
 __all__ = ["MAX_DEPTH", "TABLES", "Raw", "decode", "entries", "file_text", "log_files", "read_file", "read_text"]
 
-TABLES = ("source", "place", "actor", "event")
+TABLES = ("source", "place", "actor", "office", "event")
 _NO_LINES: Mapping[str, int] = MappingProxyType({})
 _HEADER = re.compile(r"^\s*\[\[\s*(\w+)\s*\]\]\s*(?:#.*)?$")
 _LOG_HEADER = re.compile(r"^\s*\[\s*log\s*\]\s*(?:#.*)?$")

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
-from statustrack.api.explore import Cited, History, Period, Shown, SubjectEntry, Why
+from statustrack.api.explore import Cited, Countries, History, Period, Shown, SubjectEntry, Why
 from statustrack.api.export import table_of
 from statustrack.api.query import Diff
 from statustrack.core.dates import iso
@@ -21,7 +21,8 @@ from statustrack.views.facts import fact_json
 from statustrack.views.json import document
 from statustrack.views.table import wrap
 
-__all__ = ["period_json", "render_history", "render_show", "render_sources", "render_subjects", "render_summary",
+__all__ = ["period_json", "render_countries", "render_history", "render_show", "render_sources", "render_subjects",
+           "render_summary",
            "render_why", "summary_counts"]
 
 HOLDS = "(holds)"
@@ -263,7 +264,8 @@ def render_subjects(entries: Sequence[SubjectEntry], fmt: str) -> str:
     """The `subjects` listing in `fmt`."""
     if fmt == "json":
         return document({"subjects": [{"name": s.name, "id": s.ident, "what": s.what, "aspects": list(s.aspects),
-                                     "runs": s.runs, "runs_of_parts": s.via_parts, "aliases": list(s.aliases)}
+                                     "runs": s.runs, "runs_of_parts": s.via_parts, "aliases": list(s.aliases),
+                                     "ids": list(s.idents), "country": s.country}
                                     for s in entries]})
     if fmt == "csv":
         return csv_text(["name", "id", "what", "aspects", "runs", "runs_of_parts", "aliases"],
@@ -281,6 +283,25 @@ def render_subjects(entries: Sequence[SubjectEntry], fmt: str) -> str:
             lines += wrap("also: " + "; ".join(e.aliases), "    ", hang="  ")
     legend = "runs: value runs of its own facts (+N: of its parts, which --subject gives\nwhen it has none of its own, or with --with-parts)"
     return "\n".join(lines) + f"\n\n{legend}\n"
+
+
+def render_countries(result: Countries, fmt: str) -> str:
+    """The `countries` answer in `fmt`: each country with how many facts, most first."""
+    if fmt == "json":
+        return document({"at": result.at, "known_at": result.known_at, "beyond_horizon": result.outside is not None,
+                         "total": result.total,
+                         "countries": [{"country": c.country, "name": c.name, "count": c.count,
+                                        "subjects": list(c.subjects)} for c in result.countries]})
+    if fmt == "csv":
+        return csv_text(["country", "name", "count", "subjects"],
+                        ([c.country or "", c.name, c.count, "; ".join(c.subjects)] for c in result.countries))
+    known = f", as recorded by {result.known_at}" if result.known_at else ""
+    lines = [f"facts at {result.at}{known}, by country: {result.total} facts in {len(result.countries)} "
+             f"group{'s' if len(result.countries) != 1 else ''}", "",
+             f"{'country':<24} {'facts':>5}  subjects", f"{'-' * 24} {'-' * 5}  {'-' * 40}"]
+    for c in result.countries:
+        lines += wrap(f"{c.name:<24} {c.count:>5}  {', '.join(c.subjects)}", "", hang=" " * 32)
+    return "\n".join(lines) + "\n"
 
 
 def summary_counts(result: Diff) -> dict[str, Counter[str]]:

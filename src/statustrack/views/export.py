@@ -21,14 +21,16 @@ from typing import Any, TextIO
 
 import pendulum
 
-from statustrack.api.export import INSTANT_COLUMNS, export_rows
+from statustrack.api.export import COLUMNS, INSTANT_COLUMNS, ColumnType, export_rows
 from statustrack.core.dates import iso_fixed
 from statustrack.errors import QueryError, StatustrackError
 from statustrack.log.load import Log
 from statustrack.views.csv import Cell, csv_text
 
-__all__ = ["EXPORT_FORMATS", "export", "instant_text", "new_file_mode", "runs_csv", "runs_jsonl"]
+__all__ = ["EXPORT_FORMATS", "datasette_metadata", "export", "instant_text", "metadata_path", "new_file_mode", "runs_csv",
+           "runs_jsonl"]
 
+_BY_NAME = {c.name: c for c in COLUMNS}
 #: The export's formats; the first two are text, which can go to a stream.
 EXPORT_FORMATS = ("csv", "jsonl", "sqlite", "parquet")
 
@@ -40,7 +42,8 @@ def export(log: Log, target: str | os.PathLike[str] | TextIO, fmt: str = "csv", 
 
     `target` is a file path, or for csv and jsonl also a text stream such as
     `sys.stdout`. A file is written beside the target and renamed over it, so a failed
-    export leaves no half-written file.
+    export leaves no half-written file. A SQLite export also writes Datasette's metadata
+    beside it, `<name>.metadata.json` (`datasette nk.db -m nk.metadata.json`).
 
         >>> import tempfile, sqlite3, pathlib
         >>> from statustrack import load_log, export
@@ -61,6 +64,10 @@ def export(log: Log, target: str | os.PathLike[str] | TextIO, fmt: str = "csv", 
         return len(rows)
     columns, rows = export_rows(log, known_at)
     _replace(Path(target), fmt, columns, rows)
+    if fmt == "sqlite":
+        path = Path(target)
+        text = json.dumps(datasette_metadata(log, path.stem, columns), ensure_ascii=False, indent=2) + "\n"
+        metadata_path(path).write_text(text, encoding="utf-8")
     return len(rows)
 
 
@@ -98,68 +105,117 @@ def instant_text(instant: pendulum.DateTime | None) -> str | None:
 
 
 def _plain(column: str, value: Any) -> Any:
-    """A cell as JSON or SQLite holds it: instants as text, the rest as is."""
+    """A cell as JSON holds it: instants as text, the rest as is."""
     return instant_text(value) if column in INSTANT_COLUMNS else value
 
 
-def _csv_cell(value: Any) -> Cell:
+def _csv_cell(column: str, value: Any) -> Cell:
+    value = _plain(column, value)
     if isinstance(value, bool):
         return "true" if value else "false"
+    if column == "sources":
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):
         return " ".join(value)
     return value if value is None or isinstance(value, (str, int, float)) else str(value)
 
 
 def runs_csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
-    """Export rows as CSV: booleans `true`/`false`, none as empty, `events` space-separated,
-    and one column group (`source_N`, `source_N_at`) per source."""
+    """Export rows as CSV: booleans `true`/`false`, none as empty, lists of ids space-separated,
+    `sources` a JSON array of {id, at, title, url}; then, for spreadsheets, one column group
+    (`source_N`, `source_N_at`) per source."""
     width = max((len(r["sources"]) for r in rows), default=1) or 1
     groups = [h for i in range(1, width + 1) for h in (f"source_{i}", f"source_{i}_at")]
     lines = []
     for row in rows:
         refs = [v for s in row["sources"] for v in (s["id"], s["at"])]
-        lines.append([_csv_cell(_plain(c, row[c])) for c in columns] + refs + [""] * (2 * width - len(refs)))
+        lines.append([_csv_cell(c, row[c]) for c in columns] + refs + [""] * (2 * width - len(refs)))
     return csv_text([*columns, *groups], lines)
 
 
 def runs_jsonl(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
-    """Export rows as JSON Lines: one object per run, instants as text, `sources` a list."""
-    return "".join(json.dumps({**{c: _plain(c, r[c]) for c in columns}, "sources": r["sources"]},
-                              ensure_ascii=False) + "\n" for r in rows)
+    """Export rows as JSON Lines: one object per row, instants as text, lists as lists."""
+    return "".join(json.dumps({c: _plain(c, r[c]) for c in columns}, ensure_ascii=False) + "\n" for r in rows)
 
 
-_SQL_TYPES = {"run": "INTEGER PRIMARY KEY", "pending": "INTEGER NOT NULL", "disputed": "INTEGER NOT NULL",
-              "aspect": "TEXT NOT NULL", "subject": "TEXT NOT NULL", "subject_name": "TEXT NOT NULL",
-              "value": "TEXT NOT NULL", "valid_from": "TEXT NOT NULL", "event": "TEXT NOT NULL"}
+_SQL_TYPES = {ColumnType.INTEGER: "INTEGER", ColumnType.TEXT: "TEXT", ColumnType.BOOLEAN: "INTEGER",
+              ColumnType.INSTANT: "TIMESTAMP", ColumnType.IDS: "TEXT", ColumnType.SOURCES: "TEXT"}
+
+
+def _sql_type(name: str) -> str:
+    column = _BY_NAME.get(name)
+    if column is None:
+        return "TEXT"
+    if name == "row":
+        return "INTEGER PRIMARY KEY"
+    return _SQL_TYPES[column.type] + (" NOT NULL" if column.required else "")
 
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _sql_cell(column: str, value: Any) -> Any:
+    value = _plain(column, value)
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return int(value) if isinstance(value, bool) else value
+
+
 def _sqlite(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
     db = sqlite3.connect(path)
     try:
-        spec = ", ".join(f"{_quote(c)} {_SQL_TYPES.get(c, 'TEXT')}" for c in columns)
+        spec = ", ".join(f"{_quote(c)} {_sql_type(c)}" for c in columns)
         db.execute(f"CREATE TABLE runs ({spec})")
-        db.execute("CREATE TABLE run_sources (run INTEGER NOT NULL REFERENCES runs(run), position INTEGER NOT NULL, "
-                   "source TEXT NOT NULL, \"at\" TEXT NOT NULL, title TEXT, url TEXT, PRIMARY KEY (run, position))")
+        db.execute("CREATE TABLE run_sources (row INTEGER NOT NULL REFERENCES runs(row), run INTEGER NOT NULL, "
+                   "position INTEGER NOT NULL, source TEXT NOT NULL, \"at\" TEXT NOT NULL, title TEXT, url TEXT, "
+                   "PRIMARY KEY (row, position))")
         marks = ", ".join("?" for _ in columns)
         names = ", ".join(_quote(c) for c in columns)
-        for row in rows:
-            cells = [_plain(c, row[c]) for c in columns]
-            cells = [json.dumps(v, ensure_ascii=False) if isinstance(v, list) else int(v) if isinstance(v, bool)
-                     else v for v in cells]
-            db.execute(f"INSERT INTO runs ({names}) VALUES ({marks})", cells)
-            db.executemany("INSERT INTO run_sources VALUES (?, ?, ?, ?, ?, ?)",
-                           [(row["run"], i, s["id"], s["at"], s["title"], s["url"])
-                            for i, s in enumerate(row["sources"], start=1)])
+        db.executemany(f"INSERT INTO runs ({names}) VALUES ({marks})",
+                       [[_sql_cell(c, row[c]) for c in columns] for row in rows])
+        db.executemany("INSERT INTO run_sources VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [(row["row"], row["run"], i, s["id"], s["at"], s["title"], s["url"])
+                        for row in rows for i, s in enumerate(row["sources"], start=1)])
         db.execute("CREATE INDEX runs_subject ON runs (aspect, subject)")
         db.execute("CREATE INDEX runs_valid ON runs (valid_from, valid_to)")
+        db.execute("CREATE INDEX runs_country ON runs (country)")
         db.execute("CREATE INDEX run_sources_source ON run_sources (source)")
         db.commit()
     finally:
         db.close()
+
+
+def datasette_metadata(log: Log, database: str, columns: Sequence[str]) -> dict[str, Any]:
+    """Datasette's metadata for the SQLite export named `database` (its file name without
+    the suffix): title, description, licence, sources, each column's meaning, and facets
+    on aspect, level and country."""
+    meanings = {c.name: c.meaning for c in COLUMNS}
+    return {
+        "title": f"{log.name}: the replayed history",
+        "description": (f"Every value run of the statustrack log {log.name!r}, one row per run and per account "
+                        f"where accounts differ, with its dates, certainty, events and sources "
+                        f"({len(log.registry.sources)} sources: see the run_sources table). Schema: docs/export.md."),
+        "license": "Data drawn from the cited sources under their own terms (many are Wikipedia articles, CC BY-SA "
+                   "4.0); statustrack itself is MIT",
+        "license_url": "https://creativecommons.org/licenses/by-sa/4.0/",
+        "source": "the sources each row cites (run_sources: id, where, title, address)",
+        "databases": {database: {"tables": {
+            "runs": {"description": "One row per value run, and per account where the accounts differ.",
+                     "columns": {c: meanings.get(c, "an aspect field (docs/export.md)") for c in columns},
+                     "facets": ["aspect", "level", "country"], "sort": "row"},
+            "run_sources": {"description": "Every source of every row, in order, with title and address.",
+                            "columns": {"row": "the row of runs", "run": "the value run", "position": "1..",
+                                        "source": "the source id", "at": "where in the source",
+                                        "title": "the source's title", "url": "the source's address"},
+                            "facets": ["source"]},
+        }}},
+    }
+
+
+def metadata_path(target: Path) -> Path:
+    """Where the Datasette metadata of the SQLite export `target` goes: `<name>.metadata.json` beside it."""
+    return target.with_name(f"{target.stem}.metadata.json")
 
 
 def _parquet(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
@@ -169,15 +225,14 @@ def _parquet(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]])
     except ImportError as e:
         msg = "parquet export needs pyarrow: pip install 'statustrack[parquet]'"
         raise StatustrackError(msg) from e
-    stamp = pa.timestamp("us", tz="UTC")
-    types = {"run": pa.int64(), "pending": pa.bool_(), "disputed": pa.bool_(), "events": pa.list_(pa.string())}
-    fields = [pa.field(c, stamp if c in INSTANT_COLUMNS else types.get(c, pa.string())) for c in columns]
     source = pa.struct([("id", pa.string()), ("at", pa.string()), ("title", pa.string()), ("url", pa.string())])
-    fields.append(pa.field("sources", pa.list_(source)))
+    types = {ColumnType.INTEGER: pa.int64(), ColumnType.TEXT: pa.string(), ColumnType.BOOLEAN: pa.bool_(),
+             ColumnType.INSTANT: pa.timestamp("us", tz="UTC"), ColumnType.IDS: pa.list_(pa.string()),
+             ColumnType.SOURCES: pa.list_(source)}
+    fields = [pa.field(c, types[_BY_NAME[c].type] if c in _BY_NAME else pa.string()) for c in columns]
     data = {c: [r[c] for r in rows] for c in columns}
     for c in INSTANT_COLUMNS & set(columns):
         data[c] = [None if v is None else _utc(v) for v in data[c]]
-    data["sources"] = [r["sources"] for r in rows]
     table = pa.table(data, schema=pa.schema(fields))
     pq.write_table(table, path)
 

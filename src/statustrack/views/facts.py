@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import Any
 
 import pendulum
 
-from statustrack.api.query import Answer, Diff
+from statustrack.api.query import Answer, Change, Diff
 from statustrack.api.summary import Summary
 from statustrack.core.dates import iso
 from statustrack.core.facts import Fact, Support
+from statustrack.core.registry import Registry
 from statustrack.errors import Problem
 from statustrack.views.csv import csv_text
 from statustrack.views.json import document
 from statustrack.views.table import simple_table, wrap_cell
 
-__all__ = ["account_json", "fact_json", "facts_csv", "render_answer", "render_diff", "render_problems"]
+__all__ = ["DIFF_CSV_COLUMNS", "account_json", "fact_json", "facts_csv", "render_answer", "render_diff", "render_problems"]
 _POSSIBLE = "?"
 _LEGEND = f"{_POSSIBLE} possible: the event's date straddles this instant; it may not hold yet."
 
@@ -40,8 +42,9 @@ def account_json(account: Support, instant: pendulum.DateTime | None) -> dict[st
     return out
 
 
-def fact_json(fact: Fact, instant: pendulum.DateTime | None = None) -> dict[str, Any]:
-    """A fact as a JSON object: the public fields, then the aspect's own fields.
+def fact_json(fact: Fact, instant: pendulum.DateTime | None = None, registry: Registry | None = None) -> dict[str, Any]:
+    """A fact as a JSON object: the public fields, then the aspect's own fields; with
+    `registry`, the `country` and `part_of` chain of the place or actor it is chiefly about.
 
     `value` is what every account says (null when they differ), `display` the readable line
     (the accounts joined, each with its sources); `accounts` lists them as data, each certain
@@ -78,6 +81,9 @@ def fact_json(fact: Fact, instant: pendulum.DateTime | None = None) -> dict[str,
         out["otherwise_event"] = fact.otherwise_event
     for key, value in fact.detail:
         out.setdefault(key, value)
+    if registry is not None and (principal := registry.principal(fact.about)) is not None:
+        out.setdefault("country", registry.country(principal))
+        out.setdefault("part_of", list(registry.chain(principal)))
     return out
 
 
@@ -116,12 +122,14 @@ def _grouped(items: Sequence[Any], aspect: Callable[[Any], str], headers: Sequen
     return "\n\n".join(blocks)
 
 
-def render_answer(answer: Answer, fmt: str, log_name: str, tz: str, summary: Summary | None = None) -> str:
+def render_answer(answer: Answer, fmt: str, log_name: str, tz: str, summary: Summary | None = None,
+                  registry: Registry | None = None) -> str:
     """An `at` answer in `fmt`. With `summary`, JSON carries it beside every fact and the
-    table is the summary alone (one screen); without, the table lists every fact."""
+    table is the summary alone (one screen); without, the table lists every fact. With
+    `registry`, JSON facts carry their country and `part_of` chain."""
     if fmt == "json":
         out: dict[str, Any] = {"at": answer.at, "known_at": answer.known_at, "instant": iso(answer.instant),
-               "beyond_horizon": answer.beyond_horizon, "facts": [fact_json(f, answer.instant) for f in answer.facts]}
+               "beyond_horizon": answer.beyond_horizon, "facts": [fact_json(f, answer.instant, registry) for f in answer.facts]}
         if summary is not None:
             from statustrack.views.summary import summary_json
 
@@ -156,8 +164,22 @@ def _brief(fact: Fact | None) -> str:
     return fact.value + pending + (f" ({_POSSIBLE})" if fact.certainty == "possible" else "")
 
 
-def render_diff(result: Diff, fmt: str, log_name: str, tz: str) -> str:
-    """A `diff` result in `fmt`."""
+def _change_sources(change: Change, registry: Registry | None) -> list[dict[str, Any]]:
+    out = []
+    for ref in change.sources:
+        entry = registry.sources.get(ref.id) if registry is not None else None
+        out.append({"id": ref.id, "at": ref.at, "title": entry.title if entry else None,
+                    "url": entry.url if entry else None})
+    return out
+
+
+#: The columns of `diff --format csv`, in order (docs/explore.md).
+DIFF_CSV_COLUMNS = ("aspect", "subject", "subject_name", "before", "after", "before_certainty", "after_certainty",
+                    "events", "pending", "change", "date", "event_dates", "level", "country", "part_of", "sources")
+
+
+def render_diff(result: Diff, fmt: str, log_name: str, tz: str, registry: Registry | None = None) -> str:
+    """A `diff` result in `fmt`; with `registry`, sources carry their titles and addresses."""
     if fmt == "json":
         return document({"from": result.from_, "to": result.to, "known_at": result.known_at,
                          "backward": result.backward, "changes": [
@@ -165,14 +187,19 @@ def render_diff(result: Diff, fmt: str, log_name: str, tz: str) -> str:
              "before": fact_json(c.before, result.from_instant) if c.before else None,
              "after": fact_json(c.after, result.to_instant) if c.after else None,
              "pending": c.pending, "change": c.kind, "events": list(c.events),
-             "undoes": list(c.events) if result.backward else []} for c in result.changes]})
+             "undoes": list(c.events) if result.backward else [],
+             "date": c.date, "event_dates": [{"event": e, "date": d} for e, d in c.event_dates],
+             "level": c.level, "country": c.country, "part_of": list(c.part_of),
+             "sources": _change_sources(c, registry)} for c in result.changes]})
     if fmt == "csv":
-        return csv_text(["aspect", "subject", "subject_name", "before", "after", "before_certainty",
-                     "after_certainty", "events", "pending", "change"],
+        return csv_text(list(DIFF_CSV_COLUMNS),
                     ([c.aspect, c.subject, c.subject_name, c.before.value if c.before else "",
                       c.after.value if c.after else "", c.before.certainty if c.before else "",
                       c.after.certainty if c.after else "", " ".join(c.events),
-                      "true" if c.pending else "false", c.kind] for c in result.changes))
+                      "true" if c.pending else "false", c.kind, c.date or "",
+                      json.dumps([{"event": e, "date": d} for e, d in c.event_dates], ensure_ascii=False),
+                      c.level or "", c.country or "", " ".join(c.part_of),
+                      json.dumps(_change_sources(c, registry), ensure_ascii=False)] for c in result.changes))
     known = f", as recorded by {result.known_at}" if result.known_at else ""
     head = f"{log_name}: changes from {result.from_} to {result.to} ({tz}{known})"
     if result.backward:
