@@ -25,7 +25,7 @@ ASPECTS = "status, conflict, control, recognition, office, officeholder, relatio
      "(statustrack at --help shows more)\n"),
     (["att", "2020-11-10"],
      "statustrack: error: unknown command 'att'; did you mean 'at'? (one of: at, diff, validate, record, verify, "
-     "seal, sources, timeline, map, html, history, show, why, subjects, export, recorded, completion)\n"),
+     "seal, sources, timeline, map, html, history, show, why, subjects, countries, export, recorded, completion)\n"),
     (["at", "2020-11-10", "--format", "jsn"],
      "statustrack: error: at --format: unknown format 'jsn'; did you mean 'json'? (one of: table, json, csv)\n"),
     (["at", "2020-11-10", "--format", "xml"],

@@ -44,7 +44,7 @@ def check_counts_agree(log: Log, when: str) -> None:
     in_force = [r for r in rows if r["valid_from"] <= instant and (r["valid_to"] is None or instant < r["valid_to"])]
     for stance in STANCES:
         answer = at(log, when, aspects=["recognition"], stances=[stance])
-        rendered = json.loads(render_answer(answer, "json", log.name, log.timezone, log.registry))["facts"]
+        rendered = json.loads(render_answer(answer, "json", log.name, log.timezone, registry=log.registry))["facts"]
         exported = {r["run"] for r in in_force if r["aspect"] == "recognition" and r.get("stance") == stance}
         assert len(answer.facts) == len(rendered) == len(exported), (stance, len(answer.facts), len(exported))
     everything = at(log, when)
