@@ -301,10 +301,10 @@ def test_a_hand_edit_or_a_seal_takes_the_whole_log_path(tmp_path: Path, monkeypa
     _matches_scratch(root)
 
 
-def test_an_index_a_query_built_is_verified_once_then_extended(tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """An index built by a query does not vouch for the ledger: the first record loads and
-    verifies the log once, then writes through the index, which remembers the ledger."""
+def test_an_index_a_query_built_of_a_verified_log_takes_the_first_record(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An index built by a query checks the log against its ledger and, the log verifying,
+    remembers it: the first record already writes through the index, loading nothing."""
     root = sealed_copy(tmp_path)
     log = load_log(root)
     build(log, steps_for(log), root / INDEX_NAME, current_key(root))
@@ -313,10 +313,40 @@ def test_an_index_a_query_built_is_verified_once_then_extended(tmp_path: Path,
     monkeypatch.setattr(store, "load_log", lambda *a, **k: loads.append(1) or real_load(*a, **k))
     monkeypatch.setattr(extend, "plan", lambda *a, **k: plans.append(1) or real_plan(*a, **k))
     store.record(root, statement("one"))
-    assert (loads, plans) == ([1], [1])
+    assert (loads, plans) == ([], [1])
     store.record(root, statement("two"))
-    assert (loads, plans) == ([1], [1, 1])
+    assert (loads, plans) == ([], [1, 1])
     _matches_scratch(root)
+
+
+@pytest.mark.parametrize("spoil", ["unsealed", "edited", "no ledger"])
+def test_an_index_a_query_built_of_an_unverified_log_is_verified_once_then_extended(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spoil: str) -> None:
+    """An index built by a query of a log that does not verify (an event not sealed, a
+    sealed line that no longer matches, no ledger) does not vouch for it: the first record
+    loads and verifies the whole log, and refuses it, as it would with no index."""
+    root = sealed_copy(tmp_path)
+    ledger_file = root / "ledger.sha256"
+    if spoil == "unsealed":
+        store.record(root, statement("zero"))
+        lines = ledger_file.read_text(encoding="utf-8").splitlines(keepends=True)
+        ledger_file.write_text("".join(lines[:-1]), encoding="utf-8")  # its seal dropped: not sealed yet
+    elif spoil == "edited":
+        lines = ledger_file.read_text(encoding="utf-8").splitlines(keepends=True)
+        last = lines[-1].split(" ")
+        lines[-1] = " ".join([*last[:2], "0" * 64, last[3]])
+        ledger_file.write_text("".join(lines), encoding="utf-8")
+    else:
+        ledger_file.unlink()
+    log = load_log(root)
+    build(log, steps_for(log), root / INDEX_NAME, current_key(root))
+    assert open_file(root / INDEX_NAME).meta.get("ledger") is None
+    loads: list[int] = []
+    real_load = store.load_log
+    monkeypatch.setattr(store, "load_log", lambda *a, **k: loads.append(1) or real_load(*a, **k))
+    with pytest.raises(LogInvalid):
+        store.record(root, statement("one"))
+    assert loads == [1]
 
 
 @pytest.mark.slow

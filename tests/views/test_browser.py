@@ -21,7 +21,10 @@ from statustrack.log.load import load_log
 from statustrack.views.facts import fact_json
 from statustrack.views.html import html as explorer_page
 
-from ..support import GEO
+from ..support import GEO, SCRATCH
+
+#: Where the screenshot goes (a scratch folder: a test run writes nothing into the checkout).
+ARTIFACTS = SCRATCH / "artifacts"
 
 pytestmark = pytest.mark.slow  # a real Chromium
 

@@ -8,6 +8,7 @@ docs/index.md; `index.read` answers from it and `index.append` folds new events 
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
@@ -38,11 +39,12 @@ from statustrack.index.codec import (
     registry_data,
     text_json,
 )
-from statustrack.log.ledger import LedgerState
+from statustrack.log.ledger import LEDGER, LedgerState, ledger_state, read_ledger, verify
+from statustrack.log.store import PENDING
 from statustrack.log.write import event_record
 
-__all__ = ["EventRows", "Rows", "build", "event_rows", "history_rows", "insert_catalogue", "insert_rows",
-           "log_meta", "placement", "write_meta"]
+__all__ = ["BATCH", "EventRows", "Rows", "build", "event_rows", "history_rows", "insert_catalogue", "insert_events",
+           "insert_history", "insert_rows", "log_meta", "placement", "verified_ledger", "write_meta"]
 
 _DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -99,14 +101,33 @@ class Rows:
     changes: list[tuple[str, str, int, int, str]]
 
 
+#: Rows a build writes per `executemany`: the build keeps at most this many rows of a table
+#: in memory before handing them to SQLite (see docs/decisions.md, "The build in bounded memory").
+BATCH = 20_000
+
+_INSERT_FACTS = "INSERT INTO facts VALUES (?, ?, ?)"
+_INSERT_VERSIONS = "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT_CHANGES = "INSERT INTO changes VALUES (?, ?, ?, ?, ?)"
+
+
 def history_rows(steps: Sequence[Step], keep: Callable[[Key], bool] | None = None, *, first_version: int = 1,
                  first_fact: int = 1, run_offset: int = 0) -> Rows:
     """The rows of versions, facts and changes of the keys `keep` accepts (None: all) that the
     timeline `steps` gives. A full build passes every step; an extension passes every step
     that touches the keys it recomputes, and keeps only those keys."""
-    table = [v for v in versions(steps) if keep is None or keep(v.key)]
+    rows = Rows([], [], [])
+    _history(steps, keep, rows, None, first_version=first_version, first_fact=first_fact, run_offset=run_offset)
+    return rows
+
+
+def _history(steps: Sequence[Step], keep: Callable[[Key], bool] | None, rows: Rows,
+             flush: Callable[[Rows], None] | None, *, first_version: int = 1, first_fact: int = 1,
+             run_offset: int = 0) -> int:
+    """Fill `rows` with the history of `steps` (see `history_rows`); with `flush`, hand them
+    over and empty them each time a table has `BATCH` rows, and once at the end. Returns
+    the highest run number written (0: none)."""
     ids: dict[int, int] = {}
-    nodes: list[tuple[int, int | None, str]] = []
+    nodes, versions_out, touches = rows.facts, rows.versions, rows.changes
 
     def node(fact: Fact) -> int:
         chain = []
@@ -120,22 +141,39 @@ def history_rows(steps: Sequence[Step], keep: Callable[[Key], bool] | None = Non
             nodes.append((ids[id(item)], previous, encode(item)))
         return ids[id(fact)]
 
-    rows = []
-    for number, version in enumerate(table, start=first_version):
+    def spill() -> None:
+        if flush is not None:
+            flush(rows)
+            nodes.clear()
+            versions_out.clear()
+            touches.clear()
+
+    last_run = 0
+    number = first_version
+    for version in versions(steps):
+        if keep is not None and not keep(version.key):
+            continue
         fact = version.fact
         start = micros(version.valid_from)
         end = micros(version.valid_to) if version.valid_to is not None else None
         until = last_instant(end)
-        rows.append((number, fact.aspect, fact.subject, int(fact.pending), fact.subject_name, fact.value,
-                     fact.since, fact.event, start, end, iso_of(start), iso_of(end), micros(fact.interval.end),
-                     version.run + run_offset, node(fact), until, fork(start, until)))
-    touches: list[tuple[str, str, int, int, str]] = []
+        run = version.run + run_offset
+        last_run = max(last_run, run)
+        versions_out.append((number, fact.aspect, fact.subject, int(fact.pending), fact.subject_name, fact.value,
+                             fact.since, fact.event, start, end, iso_of(start), iso_of(end),
+                             micros(fact.interval.end), run, node(fact), until, fork(start, until)))
+        number += 1
+        if len(versions_out) >= BATCH or len(nodes) >= BATCH:
+            spill()
     for step, _facts, changed in sweep(steps):
         events = json.dumps(list(step.events))
         instant = micros(step.instant)
         touches.extend((k.aspect, k.subject, int(k.pending), instant, events) for k in dict.fromkeys(changed)
                        if keep is None or keep(k))
-    return Rows(rows, nodes, touches)
+        if len(touches) >= BATCH:
+            spill()
+    spill()
+    return last_run
 
 
 @attrs.frozen
@@ -188,9 +226,19 @@ def placement(log: Log, event: Event, position: int) -> tuple[Event, str, int]:
 
 def insert_rows(db: sqlite3.Connection, history: Rows, events: EventRows) -> None:
     """Add `history` and `events` to the index's tables."""
-    db.executemany("INSERT INTO facts VALUES (?, ?, ?)", history.facts)
-    db.executemany("INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", history.versions)
-    db.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?)", history.changes)
+    insert_history(db, history)
+    insert_events(db, events)
+
+
+def insert_history(db: sqlite3.Connection, history: Rows) -> None:
+    """Add the rows of `history` to the facts, versions and changes tables."""
+    db.executemany(_INSERT_FACTS, history.facts)
+    db.executemany(_INSERT_VERSIONS, history.versions)
+    db.executemany(_INSERT_CHANGES, history.changes)
+
+
+def insert_events(db: sqlite3.Connection, events: EventRows) -> None:
+    """Add the rows of `events` to the tables of events, their links, keys and catalogue entries."""
     db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", events.events)
     db.executemany("INSERT INTO event_links VALUES (?, ?, ?)", events.links)
     db.executemany("INSERT INTO event_keys VALUES (?, ?, ?, ?, ?, ?)", events.keys)
@@ -219,17 +267,45 @@ def write_meta(db: sqlite3.Connection, meta: dict[str, Any]) -> None:
                    [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()])
 
 
+def verified_ledger(log: Log) -> LedgerState | None:
+    """The state of the ledger of `log` if the log, as loaded, verifies against it with no
+    problem at all (every event sealed as it stands, the settings as sealed), else None.
+
+    What a build from a query leaves for the first `record` after it: an index that
+    remembers a verified ledger lets `record` read only what is new. Nothing is repaired
+    or written here: an interrupted write (its journal on disk), a torn or unreadable
+    ledger, or any difference is None, and `record` then verifies the whole log itself,
+    under the log's lock. The ledger is stat'ed after it is read, so a ledger changed in
+    between is told apart by `ledger_unchanged`; the log's files are covered by the
+    index's key, taken before they were read."""
+    root = log.directory
+    if root is None or (root / PENDING).exists() or not (root / LEDGER).is_file():
+        return None
+    try:
+        seals, problems = read_ledger(root, log.shown)
+    except OSError:
+        return None
+    if problems or verify(log, seals):
+        return None
+    return ledger_state(root, seals)
+
+
 def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any],
           ledger: LedgerState | None = None) -> None:
     """Write the index of `log` (its timeline `steps`) to `path`, atomically: a reader sees
     the old file or the new one, never half of one; two builders leave one good index.
 
     `ledger` is the state of the log's ledger when `log` was verified against it (see
-    `statustrack.index.append`); None when it was not, so a `record` verifies the whole log."""
-    history = history_rows(steps)
-    counted = {e.id for e in counted_events(log.events)}
-    placed = (placement(log, e, position) for position, e in enumerate(log.events, start=1))
-    rows = event_rows(placed, log.registry, counted.__contains__)
+    `statustrack.index.append`); None: the build checks `log` against its ledger itself
+    (`verified_ledger`), and remembers the ledger if the log verifies, so the first
+    `record` reads only what is new; if not, that `record` verifies the whole log.
+
+    Rows go to SQLite in batches of `BATCH` as they are made: the build holds the log and
+    its timeline, never every row of a table as well."""
+    if ledger is None:
+        ledger = verified_ledger(log)
+    counted_list = counted_events(log.events)
+    counted = {e.id for e in counted_list}
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(handle)
@@ -237,10 +313,13 @@ def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any],
         db = sqlite3.connect(temporary)
         try:
             db.executescript(_DDL)
+            last_run = _history(steps, None, Rows([], [], []), lambda rows: insert_history(db, rows))
             write_meta(db, {**key, **log_meta(log), "ledger": ledger.as_json() if ledger is not None else None,
-                            "last_run": max((r[13] for r in history.versions), default=0)})
-            insert_rows(db, history, rows)
-            insert_catalogue(db, catalogue(counted_events(log.events), log.registry))
+                            "last_run": last_run})
+            placed = (placement(log, e, position) for position, e in enumerate(log.events, start=1))
+            while batch := list(itertools.islice(placed, BATCH)):
+                insert_events(db, event_rows(batch, log.registry, counted.__contains__))
+            insert_catalogue(db, catalogue(counted_list, log.registry))
             db.commit()
         finally:
             db.close()

@@ -80,6 +80,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self.texts: dict[str, str] = {}  # texts fit for any field but an id or a note
         self.refs: dict[tuple[str, str], SourceRef] = {}  # (id, at) fit to print
+        self.dates: dict[tuple[str, str, int], Interval] = {}  # (text, zone, format) parsed once per load
 
     def add(self, raw: Raw, field: str | None, message: str, hint: str, *, fix: str | None = None,
             nearest: Sequence[str] = ()) -> None:
@@ -148,11 +149,14 @@ def _date(ck: _Checker, raw: Raw, field: str, tz: str, *, optional: bool = False
     text = _text(ck, raw, field, optional=optional)
     if text is None:
         return None
-    try:
-        interval = parse_edtf(text, tz, version)
-    except DateError as e:
-        ck.add(raw, field, f"field {field!r}: {e}", "write the date in one of the accepted forms")
-        return None
+    interval = ck.dates.get((text, tz, version))
+    if interval is None:
+        try:
+            interval = parse_edtf(text, tz, version)
+        except DateError as e:
+            ck.add(raw, field, f"field {field!r}: {e}", "write the date in one of the accepted forms")
+            return None
+        ck.dates[text, tz, version] = interval
     if interval.is_span and not span:
         left, _, right = text.partition("/")
         ranged = f"[{'' if left in ('', '..') else left}..{'' if right in ('', '..') else right}]"
