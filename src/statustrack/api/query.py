@@ -6,7 +6,6 @@ or a replay); the CLI calls them by the same names.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import functools
 from collections.abc import Callable, Iterator, Sequence
@@ -16,7 +15,7 @@ import attrs
 import pendulum
 
 from statustrack.api.answer import Answer, Change, Diff, changes, order, rank, seen_at
-from statustrack.api.reader import Keep, Source, reader
+from statustrack.api.reader import Keep, Source, event_told, reader
 from statustrack.core.dates import parse_when
 from statustrack.core.facts import ASPECTS, ID_ROLES, Fact
 from statustrack.core.model import Log
@@ -244,11 +243,8 @@ def _placed(log: Source, change: Change) -> Change:
     sources: list[Any] = []
     for ident in change.events:
         since, refs = told.get(ident, (None, ()))
-        if since is None:  # an event that set no fact of the change (an ending): read from the log
-            full = log if isinstance(log, Log) else log.load()
-            with contextlib.suppress(KeyError):
-                event = full.event(ident)
-                since, refs = (event.effective or event.date).edtf, event.sources
+        if since is None:  # an event that set no fact of the change (an ending): as the log records it
+            since, refs = event_told(log, ident)
         dates.append((ident, since))
         sources += [r for r in refs if r not in sources]
     shown = change.after or change.before

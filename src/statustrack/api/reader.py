@@ -24,14 +24,14 @@ import pendulum
 
 from statustrack.api.answer import changes, rank, seen_at
 from statustrack.core.catalogue import Catalogue
-from statustrack.core.dates import Interval
+from statustrack.core.dates import Interval, parse_edtf
 from statustrack.core.facts import Fact, Key
 from statustrack.core.model import Log
-from statustrack.core.registry import Registry
+from statustrack.core.registry import Registry, SourceRef
 from statustrack.index.keys import current_key, index_path, log_root
 from statustrack.index.read import Index, open_current
 
-__all__ = ["Indexed", "Keep", "Reader", "Sides", "Source", "kept", "load_indexed", "open_log", "reader"]
+__all__ = ["Indexed", "Keep", "Reader", "Sides", "Source", "event_told", "kept", "load_indexed", "open_log", "reader"]
 
 #: Keeps the facts an answer lists (None: every fact).
 Keep = Callable[[Fact], bool] | None
@@ -223,6 +223,24 @@ def _next_move(fact: Fact, instant: pendulum.DateTime) -> pendulum.DateTime:
 
 #: What the query verbs accept: a loaded log, or one opened through its index.
 Source = Log | Indexed
+
+
+def event_told(source: Source, ident: str) -> tuple[str | None, tuple[SourceRef, ...]]:
+    """Event `ident`'s date (its effective date when it has one, as EDTF) and its sources, from
+    the log or, through a current index, from the index's copy of the event record (so a
+    diff's rows never make the indexed path parse the log); (None, ()) for an unknown id."""
+    if isinstance(source, Indexed):
+        record = source.index.event_record(ident)
+        if record is None:
+            return None, ()
+        written = record.get("effective") or record["date"]
+        since = parse_edtf(written, source.timezone, int(source.index.meta["format"])).edtf
+        return since, tuple(SourceRef(s["id"], s.get("at", "")) for s in record["sources"])
+    try:
+        event = source.event(ident)
+    except KeyError:
+        return None, ()
+    return (event.effective or event.date).edtf, event.sources
 
 
 def reader(source: Source, known_at: pendulum.DateTime | None = None) -> Reader:

@@ -204,6 +204,11 @@ class Index:
                 have.extend(i for i in ids if i not in have)
         return found
 
+    def event_record(self, ident: str) -> dict[str, Any] | None:
+        """Event `ident` as the log records it (its fields as written), or None."""
+        row = self.db.execute("SELECT record FROM events WHERE id = ?", (ident,)).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
         """Read as of one moment: the reads inside see no record that commits meanwhile
