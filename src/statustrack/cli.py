@@ -213,16 +213,18 @@ def _check_args(args: argparse.Namespace) -> None:
       statustrack at 2020-11-09T23:00+04:00 --aspect conflict
       statustrack at 2012-05-15 --subject "New South Wales" --format json
     """, _common, _query,
-    _arg("when", metavar="DATE", help="a day (2020-11-10), month, year or instant (2020-11-10T00:00+03:00)"))
+    _arg("when", metavar="DATE", help="a day (2020-11-10), month, year or instant (2020-11-10T00:00+03:00)"),
+    _arg("--acts-window", metavar="DAYS", type=int, default=365,
+         help="list the acts (statements, votes...) of the DAYS days up to the date (default 365)"))
 def _at(args: argparse.Namespace) -> int:
     from statustrack.api.query import at
     from statustrack.views.facts import render_answer
 
     log = _load(args, indexed=not args.known_at)
     answer = at(log, args.when, known_at=args.known_at, aspects=args.aspect, subjects=args.subject,
-                **_filtered(args))
+                acts_window=args.acts_window, **_filtered(args))
     _note(answer.outside)
-    if not answer.facts and (args.aspect or args.subject or args.level or args.stance):
+    if not answer.facts and not answer.acts and (args.aspect or args.subject or args.level or args.stance):
         _note_first(log, args, answer.instant)
     sys.stdout.write(render_answer(answer, args.format, log.name, log.timezone))
     return EXIT_OK
