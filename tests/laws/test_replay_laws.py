@@ -192,3 +192,9 @@ def test_history(items: list[ev.Event], when: str) -> None:
 def test_sweep(log: Log, whens: list[str]) -> None:
     """Law 2, as a date slider uses it: a sweep answers every date exactly as at does."""
     laws.check_sweep(log, whens)
+
+
+@given(logs(), query_dates())
+def test_existence(log: Log, when: str) -> None:
+    """12. No position shows at an instant when its holder does not exist."""
+    laws.check_existence(log, when)

@@ -221,3 +221,35 @@ def test_upcast_law_catches_a_broken_upcaster(monkeypatch: pytest.MonkeyPatch) -
         breaks(laws.check_upcast, st.tuples(logs(6), query_dates()))
     finally:
         dates.parse_edtf.cache_clear()
+
+
+EXISTENCE = st.tuples(logs(10), query_dates())
+
+
+def test_existence_catches_a_cessation_that_ends_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A replay whose cessations end no position shows positions of ceased holders."""
+    monkeypatch.setattr(state, "_cease", lambda facts, step: [])
+    breaks(laws.check_existence, EXISTENCE)
+
+
+def test_existence_catches_positions_stated_before_a_founding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A replay that never marks a position stated while its holder did not exist shows it."""
+    monkeypatch.setattr(state, "_lapse_absent", lambda facts, instant, existence: facts)
+    breaks(laws.check_existence, EXISTENCE)
+
+
+def test_oracle_catches_acts_that_join_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fold in which a repeated act joins the run of the one before disagrees with the model."""
+    def joining(old: Any, fact: Any) -> Any:
+        if old is not None and old.value == fact.value and not old.disputed and not fact.disputed:
+            return old.joined(fact)
+        return fact.replacing(old)
+
+    monkeypatch.setattr(state, "_run", joining)
+    breaks(laws.check_oracle, ORACLE)
+
+
+def test_oracle_catches_offensives_never_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Offensives without a recorded end that run on past their theatre's next war disagree with the model."""
+    monkeypatch.setattr(state, "_close", lambda facts, step: [])
+    breaks(laws.check_oracle, ORACLE)

@@ -11,7 +11,7 @@ import pendulum
 
 from statustrack.core.facts import Fact, Key, rank
 
-__all__ = ["ACTS_WINDOW", "Answer", "Change", "Diff", "changes", "order", "rank", "seen_at", "shown", "split"]
+__all__ = ["ACTS_WINDOW", "Answer", "Change", "Diff", "changes", "order", "rank", "seen_at", "split", "visible"]
 
 
 #: How far back, in days, `at` lists acts by default (docs/claims.md, "Acts and standing positions").
@@ -81,7 +81,12 @@ def split(facts: Iterable[Fact], instant: pendulum.DateTime,
     newest first. A lapsed position (its holder ceased to exist) is in neither."""
     in_force: list[Fact] = []
     acts: list[Fact] = []
-    start = None if window is None else instant.subtract(days=window)
+    start = None
+    if window is not None:
+        try:
+            start = instant.subtract(days=window)
+        except OverflowError:  # a window reaching before year 1 holds every act
+            start = None
     for fact in facts:
         if fact.lapsed is not None:
             continue
@@ -94,7 +99,7 @@ def split(facts: Iterable[Fact], instant: pendulum.DateTime,
     return tuple(in_force), tuple(acts)
 
 
-def shown(facts: Mapping[Key, Fact]) -> dict[Key, Fact]:
+def visible(facts: Mapping[Key, Fact]) -> dict[Key, Fact]:
     """The facts of a state a `diff` compares: every fact but a lapsed position (it has ended)."""
     return {k: f for k, f in facts.items() if f.lapsed is None}
 
@@ -108,7 +113,7 @@ def changes(before: Mapping[Key, Fact], after: Mapping[Key, Fact],
             causes: Mapping[Key, Sequence[str]]) -> tuple[Change, ...]:
     """The facts that differ between two states, with the events that changed each, in answer order."""
     found = []
-    before, after = shown(before), shown(after)
+    before, after = visible(before), visible(after)
     for key in before.keys() | after.keys():
         old, new = before.get(key), after.get(key)
         if old == new:

@@ -5,8 +5,8 @@ Accounts of one happening (linked by `account_of`) make one step, at the earlies
 account's start. An event whose `effective` is later than its `date` makes two steps: at
 its date it puts pending facts on record, at its effective date it clears them and sets
 its facts. A span (`A/B`) makes a step at A and one that stops its facts after B. An
-offensive with no recorded end stops at the next recorded state of its theatre (a war or
-a ceasefire there). A dissolution ends, when it applies, every fact of its aspects that
+offensive with no recorded end stops at the next recorded state of its theatre: a war or
+a ceasefire there stops it when it applies. A dissolution ends, when it applies, every fact of its aspects that
 belongs to its polity.
 
 Who exists, when: a `cessation` ends, when it applies, every standing position its actor
@@ -83,7 +83,10 @@ class Announcement:
 class Step:
     """One change to the state at `instant`: runs to stop, facts to set, pending keys to
     work out again, and an ending to apply. `events` are the ids of every account it
-    stands for; `pools` holds, per pending key, every announcement of the timeline."""
+    stands for; `pools` holds, per pending key, every announcement of the timeline.
+    `ceasing` is what a cessation ends; `closes` the theatre whose offensives without a
+    recorded end a war or ceasefire stops; `orders_with` keys whose steps at the same
+    instant this one must keep its order with (an open offensive: its theatre's)."""
 
     instant: pendulum.DateTime
     order: int
@@ -94,12 +97,15 @@ class Step:
     ending: Ending | None = attrs.field(default=None, repr=False)
     events: tuple[str, ...] = ()
     ceasing: Ceasing | None = attrs.field(default=None, repr=False)
+    closes: str | None = None
+    orders_with: tuple[Key, ...] = ()
     pools: Mapping[Key, list[Announcement]] = attrs.field(default=_NO_POOLS, eq=False, repr=False)
 
     @property
     def keys(self) -> frozenset[Key]:
         """Every key this step names (an ending's or a cessation's keys depend on the state: see `apply`)."""
-        return frozenset(self.pending) | frozenset(self.stops) | {f.key for f in self.sets}
+        return (frozenset(self.pending) | frozenset(self.stops) | frozenset(self.orders_with)
+                | {f.key for f in self.sets})
 
 
 def counted_events(events: Sequence[Event], known_at: pendulum.DateTime | None = None) -> tuple[Event, ...]:
@@ -272,23 +278,22 @@ def _lapse_absent(facts: tuple[Fact, ...], instant: pendulum.DateTime, existence
                  for f in facts)
 
 
-def _offensive_stops(steps: list[Step]) -> list[Step]:
-    """For each offensive with no recorded end, a step stopping its fact at the next recorded
-    state of its theatre (the next war or ceasefire there): never running for years by default."""
-    states: dict[str, list[pendulum.DateTime]] = {}
-    for step in steps:
-        if isinstance(step.event, (War, Ceasefire)) and step.sets:
-            states.setdefault(step.event.theatre, []).append(step.instant)
-    stops = []
-    for step in steps:
-        event = step.event
-        if not (isinstance(event, Offensive) and step.sets and not event.date.is_span) or step.pending:
-            continue
-        later = [t for t in states.get(event.theatre, ()) if t > step.instant]
-        if later:
-            stops.append(Step(min(later), step.order, event, (), stops=tuple(f.key for f in step.sets),
-                              events=step.events))
-    return stops
+def _open_offensive(fact: Fact, theatre: str) -> bool:
+    """Whether `fact` is an offensive of `theatre` whose end no source gives."""
+    detail = dict(fact.detail)
+    return detail.get("end") == "not-recorded" and detail.get("theatre") == theatre
+
+
+def _close(facts: MutableMapping[Key, Fact], step: Step) -> list[Key]:
+    """Stop every offensive of the step's theatre whose end no source gives: the theatre's
+    next recorded state bounds it."""
+    theatre = step.closes
+    assert theatre is not None
+    changed = [key for key, fact in facts.items()
+               if key.aspect == "conflict" and not key.pending and _open_offensive(fact, theatre)]
+    for key in changed:
+        del facts[key]
+    return changed
 
 
 def timeline(events: Iterable[Event], reg: Registry) -> tuple[Step, ...]:
@@ -323,16 +328,27 @@ def timeline(events: Iterable[Event], reg: Registry) -> tuple[Step, ...]:
                 pools.setdefault(fact.key, []).append(Announcement(start, order, effect, fact))
                 pending += (fact.key,)
             steps.append(Step(start, order, primary, (), pending, events=ids, pools=pools))
-        steps.append(Step(effect, order, primary, sets, pending, events=ids, pools=pools))
+        closes, orders_with = _theatre(primary, sets)
+        steps.append(Step(effect, order, primary, sets, pending, events=ids, pools=pools, closes=closes,
+                          orders_with=orders_with))
         until = primary.date.until if primary.date.is_span else None
         if until is not None and sets:
             steps.append(Step(shifted(until.end, _TICK), order, primary, (), stops=tuple(f.key for f in sets),
                               events=ids))
-    steps.extend(_offensive_stops(steps))
     for pool in pools.values():
         pool.sort(key=lambda a: (a.start, a.order))
     steps.sort(key=_moment)  # stable, and steps were made in log order: ties keep it
     return tuple(steps)
+
+
+def _theatre(event: Event, sets: tuple[Fact, ...]) -> tuple[str | None, tuple[Key, ...]]:
+    """A war's or ceasefire's theatre, whose open offensives its step stops; for an offensive
+    with no recorded end, the theatre's key it keeps its order with."""
+    if isinstance(event, (War, Ceasefire)) and sets:
+        return event.theatre, ()
+    if isinstance(event, Offensive) and sets and not event.date.is_span:
+        return None, (Key("conflict", event.theatre),)
+    return None, ()
 
 
 def _effect(event: Event) -> pendulum.DateTime:
@@ -340,7 +356,7 @@ def _effect(event: Event) -> pendulum.DateTime:
 
 
 def _moment(step: Step) -> tuple[pendulum.DateTime, int]:
-    return step.instant, _rank(step.event) if not step.stops else 0
+    return step.instant, _rank(step.event)
 
 
 @attrs.frozen
@@ -445,6 +461,8 @@ def apply(facts: MutableMapping[Key, Fact], step: Step) -> list[Key]:
         changed.append(fact.key)
     if step.ending is not None:
         changed.extend(_end(facts, step))
+    if step.closes is not None:
+        changed.extend(_close(facts, step))
     if step.ceasing is not None:
         changed.extend(_cease(facts, step))
     return changed
