@@ -19,7 +19,7 @@ import pytest
 from ..support import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCS = (ROOT / "README.md", ROOT / "docs" / "transcripts.md")
+DOCS = (ROOT / "README.md", ROOT / "docs" / "transcripts.md", ROOT / "docs" / "claims.md")
 BLOCK = re.compile(r"<!-- transcript -->\n```text\n\$ (statustrack [^\n]*)\n(.*?)```\n", re.DOTALL)
 EXAMPLE = re.compile(r"<!-- example: record -->\n```sh\n(.*?)```\n", re.DOTALL)
 
