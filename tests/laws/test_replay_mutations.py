@@ -232,8 +232,8 @@ def test_existence_catches_a_cessation_that_ends_nothing(monkeypatch: pytest.Mon
     breaks(laws.check_existence, EXISTENCE)
 
 
-def test_existence_catches_positions_stated_before_a_founding(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A replay that never marks a position stated while its holder did not exist shows it."""
+def test_existence_catches_positions_stated_after_a_cessation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A replay that never marks a position stated after its holder ceased to exist shows it."""
     monkeypatch.setattr(state, "_lapse_absent", lambda facts, instant, existence: facts)
     breaks(laws.check_existence, EXISTENCE)
 

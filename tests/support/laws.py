@@ -277,9 +277,10 @@ def check_sweep(log: Log, whens: list[str]) -> None:
 
 
 def check_existence(log: Log, when: str) -> None:
-    """12. Existence: no position shows at an instant when its holder does not exist (an
-    actor exists between a founding and the next cessation; before its first founding or
-    cessation, unless that is a founding)."""
+    """12. Existence: no position shows at an instant when its holder has ceased to exist
+    (its latest founding or cessation by then is a cessation). A position before its
+    holder's first founding is refused by validation (`core.checks`), not hidden: what comes
+    later never changes an earlier answer (law 6)."""
     from statustrack.core.standing import holders
 
     q = resolve_when(log, when)
@@ -294,7 +295,7 @@ def check_existence(log: Log, when: str) -> None:
     def exists(actor: str) -> bool:
         items = marks.get(actor, [])
         before = [founding for moment, founding in items if moment[0] <= q]
-        return before[-1] if before else not items or not items[0][1]
+        return before[-1] if before else True
 
     for fact in at(log, when).facts:
         if fact.pending:

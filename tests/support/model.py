@@ -89,11 +89,10 @@ def _moment(e: ev.Event, index: int) -> Moment:
 
 
 def _exists(marks: list[tuple[Moment, bool]], moment: Moment) -> bool:
-    """Whether an actor with these (moment, is founding) marks exists at `moment`."""
+    """Whether an actor with these (moment, is founding) marks exists at `moment`: unless its
+    latest mark by then is a cessation (before any mark it counts as existing: causal)."""
     before = [founding for when, founding in marks if when[:2] <= moment[:2]]
-    if before:
-        return before[-1]
-    return not marks or not marks[0][1]
+    return before[-1] if before else True
 
 
 Key = tuple[str, str, bool]

@@ -19,7 +19,7 @@ __all__ = ["BASE_COLUMNS", "INSTANT_COLUMNS", "TIME_COLUMNS", "detail_columns", 
 #: The columns every export has, in order; the aspect fields follow `value`.
 BASE_COLUMNS = ("run", "aspect", "subject", "subject_name", "value")
 TIME_COLUMNS = ("since", "since_start", "since_end", "valid_from", "valid_to", "until", "certain_from", "ended_by",
-                "pending", "effective", "effective_at", "disputed", "event", "events")
+                "pending", "effective", "effective_at", "disputed", "event", "events", "act", "lapsed")
 #: The columns that hold instants (pendulum instants in the rows).
 INSTANT_COLUMNS = frozenset({"since_start", "since_end", "valid_from", "valid_to", "certain_from", "ended_by",
                              "effective_at"})
@@ -45,6 +45,7 @@ def period_row(log: Log, period: Period, number: int, fields: Sequence[str]) -> 
         "effective": str(fact.effective) if fact.pending and fact.effective is not None else None,
         "effective_at": fact.effective.start if fact.pending and fact.effective is not None else None,
         "disputed": fact.disputed, "event": fact.event, "events": list(fact.events),
+        "act": fact.act, "lapsed": fact.lapsed.value if fact.lapsed is not None else None,
         "sources": [_source(log, s.id, s.at) for s in fact.sources],
     })
     return row

@@ -12,7 +12,7 @@ from statustrack.errors import Problem, ProblemCode
 from statustrack.core.events import (
     Ceasefire, Cessation, Decree, Dissolution, Event, Founding, Offensive, Retraction, War,
 )
-from statustrack.core.facts import Key, Lapse
+from statustrack.core.facts import Key
 from statustrack.core.reducers import facts_of
 from statustrack.core.registry import Registry
 from statustrack.core.replay import Step, counted_events, timeline
@@ -116,34 +116,32 @@ def check_events(built: Sequence[tuple[Event, Position]], reg: Registry,
 
 
 def _outside_existence(steps: Sequence[Step], raws: dict[str, Position]) -> list[Problem]:
-    """A position (or act) dated when its holder did not exist: before the holder's founding,
-    or after its cessation. Names both events."""
-    marks: dict[str, list[Event]] = {}
+    """A position (or act) dated when its holder did not exist: after the holder's cessation
+    (with no founding since), or before its first founding. Names both events."""
+    marks: dict[str, list[tuple[Any, int, Event]]] = {}
     for step in steps:
         if isinstance(step.event, (Founding, Cessation)):
-            marks.setdefault(step.event.actor, []).append(step.event)
+            rank = -1 if isinstance(step.event, Founding) else 1
+            marks.setdefault(step.event.actor, []).append((step.instant, rank, step.event))
     if not marks:
         return []
     problems = []
     for step in steps:
+        event = step.event
+        raw = raws.get(event.id)
+        if raw is None:
+            continue
         for fact in step.sets:
-            if fact.lapsed is not Lapse.HOLDER_ABSENT:
-                continue
             for holder in sorted(holders(fact) & marks.keys()):
-                when = step.instant
-                ended = [e for e in marks[holder] if isinstance(e, Cessation) and e.takes_effect.start < when]
-                founded = [e for e in marks[holder] if isinstance(e, Founding) and e.takes_effect.start > when]
-                if ended:
-                    other, relation = ended[-1], "after its holder {holder!r} ceased to exist ({other!r}, {date})"
-                elif founded:
-                    other, relation = founded[0], "before its holder {holder!r} was founded ({other!r}, {date})"
+                items = marks[holder]
+                before = [m for m in items if (m[0], m[1]) <= (step.instant, 0)]
+                if before and isinstance(before[-1][2], Cessation):
+                    other, relation = before[-1][2], "after its holder {holder!r} ceased to exist ({other!r}, {date})"
+                elif not before and isinstance(items[0][2], Founding):
+                    other, relation = items[0][2], "before its holder {holder!r} was founded ({other!r}, {date})"
                 else:
                     continue
                 what = "an act" if fact.act else "a position"
-                event = step.event
-                raw = raws.get(event.id)
-                if raw is None:
-                    continue
                 message = f"{what} dated {event.takes_effect.text}, " + relation.format(
                     holder=holder, other=other.id, date=other.takes_effect.text)
                 problems.append(_problem(event, raw, "date", message,

@@ -90,8 +90,8 @@ class Lapse(enum.StrEnum):
 
     #: Its holder ceased to exist (a `cessation`): the fact is the ending, set by that event.
     HOLDER_CEASED = "holder ceased to exist"
-    #: It was stated when its holder did not exist (before a founding, after a cessation):
-    #: validation refuses such a log; the replay of one never shows the position.
+    #: It was stated after its holder ceased to exist (and no founding since): validation
+    #: refuses such a log; the replay of one never shows the position.
     HOLDER_ABSENT = "holder did not exist"
 
 

@@ -12,7 +12,8 @@ belongs to its polity.
 Who exists, when: a `cessation` ends, when it applies, every standing position its actor
 holds (`core.standing.holders`), except the claims that dispute it: the fact becomes its
 ending, `lapsed` "holder ceased to exist", which `at` never lists. A position set while
-its holder does not exist (before its founding, after its cessation) is set lapsed. At
+its holder has ceased to exist (a cessation, and no founding since) is set lapsed; one
+stated before its holder's founding is refused by validation (the replay stays causal). At
 one instant, foundings apply before every other step and cessations after them, so a
 hand-over or a dissolution of the holder's last day applies first.
 
@@ -234,10 +235,12 @@ def _ceasing(event: Cessation, reg: Registry, counted: Mapping[str, Event]) -> C
 
 
 class Existence:
-    """When each actor exists, from the foundings and cessations among some events: an
-    actor exists at a moment when its latest founding or cessation before it is a founding,
-    or, when none comes before, unless its first one is a founding. An actor no event
-    founds or ends exists throughout. Moments are (instant, rank) pairs, as steps sort."""
+    """When each actor has ceased to exist, from the foundings and cessations among some
+    events: at a moment when its latest founding or cessation before it is a cessation.
+
+    Causal, as every answer is: what comes later never changes an earlier answer, so an
+    actor counts as existing before its first founding (a position stated then is refused
+    by validation: `core.checks`). Moments are (instant, rank) pairs, as steps sort."""
 
     def __init__(self, events: Iterable[Event]) -> None:
         marks: dict[str, list[tuple[pendulum.DateTime, int, bool]]] = {}
@@ -257,7 +260,7 @@ class Existence:
         if not items:
             return True
         before = [m for m in items if (m[0], m[1]) <= (instant, rank)]
-        return before[-1][2] if before else not items[0][2]
+        return before[-1][2] if before else True
 
     def absent(self, fact: Fact, instant: pendulum.DateTime) -> bool:
         """Whether a holder of `fact`, set at `instant`, does not exist then."""
