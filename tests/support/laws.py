@@ -111,7 +111,7 @@ def check_file_order(log: Log, names: list[str], when: str) -> None:
         root = _write(Path(tmp) / "log", files)
         try:
             loaded = load_log(root)
-        except LogInvalid as e:  # only the ordering refusal (or a position outside its holder's existence) is acceptable
+        except LogInvalid as e:  # only refusing the order, or a position outside its holder's existence
             codes = {p.code for p in e.problems}
             assert codes & {ProblemCode.UNDEFINED_ORDER, ProblemCode.HOLDER_NOT_EXISTING}, e
             return

@@ -143,7 +143,8 @@ def model_at(events: Sequence[ev.Event], q: pendulum.DateTime, known_at: pendulu
         """A holder of `e` ceased after `lo` and by `hi`."""
         for h in HOLDERS_OF.get(type(e), _none)(e):
             for when, founding in marks.get(h, []):
-                if not founding and when[:2] > lo[:2] and (when[:2] <= hi[:2] if isinstance(hi, tuple) else when[0] <= hi):
+                by_hi = when[:2] <= hi[:2] if isinstance(hi, tuple) else when[0] <= hi
+                if not founding and when[:2] > lo[:2] and by_hi:
                     return True
         return False
 

@@ -135,6 +135,7 @@ def _outside_existence(steps: Sequence[Step], raws: dict[str, Position]) -> list
             for holder in sorted(holders(fact) & marks.keys()):
                 items = marks[holder]
                 before = [m for m in items if (m[0], m[1]) <= (step.instant, 0)]
+                other: Event
                 if before and isinstance(before[-1][2], Cessation):
                     other, relation = before[-1][2], "after its holder {holder!r} ceased to exist ({other!r}, {date})"
                 elif not before and isinstance(items[0][2], Founding):

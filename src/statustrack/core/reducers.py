@@ -20,7 +20,7 @@ from statustrack.core.facts import ID_ROLES, Fact
 from statustrack.core.registry import Registry
 from statustrack.core.standing import is_act
 
-__all__ = ["END_NOT_RECORDED", "ENDED", "ID_ROLES", "STANCE_LABELS", "announced", "facts_of", "stance_label"]
+__all__ = ["ENDED", "END_NOT_RECORDED", "ID_ROLES", "STANCE_LABELS", "announced", "facts_of", "stance_label"]
 
 #: What an ended fact reads, per aspect (a dissolution's summary follows).
 ENDED = {"office": "closed", "officeholder": "vacant", "relation": "ended"}

@@ -42,7 +42,8 @@ from statustrack.core.standing import holders
 from statustrack.core.model import Log
 from statustrack.core.registry import Registry
 
-__all__ = ["EMPTY", "Announcement", "Ceasing", "Ending", "Existence", "Replay", "State", "Step", "apply", "counted_events", "pending_at",
+__all__ = ["EMPTY", "Announcement", "Ceasing", "Ending", "Existence", "Replay", "State", "Step", "apply",
+           "counted_events", "pending_at",
            "replay", "timeline"]
 
 _TICK = dt.timedelta(microseconds=1)
