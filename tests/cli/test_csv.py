@@ -59,10 +59,10 @@ def test_history_csv_neutralises_a_formula(formula_log: Path) -> None:
     assert result.status == 0, result.err
     assert result.out == (
         "run,aspect,subject,subject_name,value,actor,since,since_start,since_end,valid_from,valid_to,until,"
-        "certain_from,ended_by,pending,effective,effective_at,disputed,event,events,source_1,source_1_at\n"
+        "certain_from,ended_by,pending,effective,effective_at,disputed,event,events,act,lapsed,source_1,source_1_at\n"
         "1,resolution,azerbaijan:2021-01-01,Azerbaijan: 2021-01-01,\"'=HYPERLINK(\"\"https://example.org\"\",\"\"x\"\")\","
         "azerbaijan,2021-01-01,2020-12-31T20:00:00.000000Z,2021-01-01T19:59:59.999999Z,2020-12-31T20:00:00.000000Z,"
-        ",,2021-01-01T19:59:59.999999Z,,false,,,false,formula-1,formula-1,s004,"
+        ",,2021-01-01T19:59:59.999999Z,,false,,,false,formula-1,formula-1,true,,s004,"
         "\"'=HYPERLINK(\"\"https://example.org\"\",\"\"x\"\")\"\n")
 
 
