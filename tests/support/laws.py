@@ -189,6 +189,10 @@ def check_run_not_restarted(log: Log, target: int, when: str) -> None:
     fact = settled_facts[target % len(settled_facts)]
     if fact.act:
         return  # an act is its own happening: a repeated act never joins it
+    from statustrack.core.standing import holders
+
+    if any(isinstance(e, ev.Cessation) and e.actor in holders(fact) for e in log.events):
+        return  # restated after its holder ceased to exist, it is refused (law 12), not joined
     origin = next(e for e in log.events if e.id == fact.event)
     q = resolve_when(log, when)
     if origin.announced_early or origin.date.is_span or (origin.effective or origin.date).end > q:
@@ -298,8 +302,8 @@ def check_existence(log: Log, when: str) -> None:
         return before[-1] if before else True
 
     for fact in at(log, when).facts:
-        if fact.pending:
-            continue
+        if fact.pending or fact.ended:
+            continue  # an announcement, or the record of a position's end (closed, vacant, ended): no position
         for holder in holders(fact):
             assert exists(holder), (fact.subject, fact.value, holder)
 
