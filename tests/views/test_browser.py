@@ -23,6 +23,9 @@ from statustrack.views.html import html as explorer_page
 
 from ..support import GEO
 
+#: Where the screenshot is written for review (the merge of the test layers lost its definition).
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
 pytestmark = pytest.mark.slow  # a real Chromium
 
 

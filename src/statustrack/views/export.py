@@ -120,6 +120,7 @@ def runs_jsonl(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
 
 
 _SQL_TYPES = {"run": "INTEGER PRIMARY KEY", "pending": "INTEGER NOT NULL", "disputed": "INTEGER NOT NULL",
+              "act": "INTEGER NOT NULL",
               "aspect": "TEXT NOT NULL", "subject": "TEXT NOT NULL", "subject_name": "TEXT NOT NULL",
               "value": "TEXT NOT NULL", "valid_from": "TEXT NOT NULL", "event": "TEXT NOT NULL"}
 
@@ -161,7 +162,8 @@ def _parquet(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]])
         msg = "parquet export needs pyarrow: pip install 'statustrack[parquet]'"
         raise StatustrackError(msg) from e
     stamp = pa.timestamp("us", tz="UTC")
-    types = {"run": pa.int64(), "pending": pa.bool_(), "disputed": pa.bool_(), "events": pa.list_(pa.string())}
+    types = {"run": pa.int64(), "pending": pa.bool_(), "disputed": pa.bool_(), "act": pa.bool_(),
+             "events": pa.list_(pa.string())}
     fields = [pa.field(c, stamp if c in INSTANT_COLUMNS else types.get(c, pa.string())) for c in columns]
     source = pa.struct([("id", pa.string()), ("at", pa.string()), ("title", pa.string()), ("url", pa.string())])
     fields.append(pa.field("sources", pa.list_(source)))
