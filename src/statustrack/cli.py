@@ -304,7 +304,9 @@ def _check_args(args: argparse.Namespace) -> None:
     _arg("--all", "--full", dest="all", action="store_true",
          help="list every fact, grouped by aspect (the table otherwise opens with a one-screen summary; "
               "--aspect, --subject, --level and --stance list the facts they keep in full)"),
-    _arg("when", metavar="DATE", help="a day (2020-11-10), month, year or instant (2020-11-10T00:00+03:00)"))
+    _arg("when", metavar="DATE", help="a day (2020-11-10), month, year or instant (2020-11-10T00:00+03:00)"),
+    _arg("--acts-window", metavar="DAYS", type=int, default=365,
+         help="list the acts (statements, votes...) of the DAYS days up to the date (default 365)"))
 def _at(args: argparse.Namespace) -> int:
     from statustrack.api.query import at
     from statustrack.views.facts import render_answer
@@ -312,10 +314,10 @@ def _at(args: argparse.Namespace) -> int:
     log = _load(args, indexed=not args.known_at)
     _note_known_at(log, args)
     answer = at(log, args.when, known_at=args.known_at, aspects=args.aspect, subjects=args.subject,
-                **_filtered(args))
+                acts_window=args.acts_window, **_filtered(args))
     _note(answer.outside)
     filtered = bool(args.aspect or args.subject or args.level or args.stance)
-    if not answer.facts and filtered:
+    if not answer.facts and not answer.acts and filtered:
         _note_first(log, args, answer.instant)
     summary = None
     # A table format asks for tables: the facts listed in full, not the summary's prose.

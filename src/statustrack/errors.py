@@ -68,6 +68,8 @@ class ProblemCode(enum.Enum):
     SETTINGS_CHANGED = "settings-changed"
     #: A sealed event was deleted, moved, edited or reordered, or one was inserted before it.
     SEAL_BROKEN = "seal-broken"
+    #: A position or act dated when its holder did not exist (before its founding, after its cessation).
+    HOLDER_NOT_EXISTING = "holder-not-existing"
 
 
 @attrs.frozen

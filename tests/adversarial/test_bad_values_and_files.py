@@ -57,7 +57,8 @@ WAR = event(id="war", kind="war", date="2020-09-27", theatre="nagorno-karabakh",
             parties=Toml('["azerbaijan", "armenia"]'), sources=Toml('[{ id = "s002" }]'), **NO_CAPTURE)
 LOG_TOML = '[log]\nformat = 1\ntimezone = "Asia/Baku"\n'
 KIND_HINT = ("use one of: declaration, decree, claim, war, offensive, ceasefire, blockade, deployment, capture, "
-             "handover, recognition, resolution, statement, office, officeholder, relation, dissolution, retraction")
+             "handover, recognition, resolution, statement, office, officeholder, relation, dissolution, retraction, "
+             "founding, cessation")
 SOURCES_HINT = 'write sources = [{ id = "<source id>", at = "<where in it>" }]'
 PARTIES = "field 'parties' must be a non-empty list of actor ids; write parties = [\"id\", ...]"
 ALIASES = "field 'aliases' must be a list of non-empty strings; write aliases = [\"...\", \"...\"]"

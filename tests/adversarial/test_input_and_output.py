@@ -134,8 +134,9 @@ def test_a_note_may_break_lines(validate_files: Callable[..., Run]) -> None:
 def test_csv_neutralises_formulas(log: Path, lead: str) -> None:
     """A CSV cell starting like a formula gets a leading ' (OWASP); --raw-csv writes it as it is."""
     formula = f'{lead}HYPERLINK("https://example.org","x")'
-    result = run_cli("record", "--log", str(log), "--id", "a1", "--kind", "statement", "--date", "2021-01-01",
-                     "--set", "actor=azerbaijan", "--set", f"summary={formula}", "--source", "s004")
+    # a resolution, a standing position: a statement is an act, which `at` lists apart (issue 19)
+    result = run_cli("record", "--log", str(log), "--id", "a1", "--kind", "resolution", "--date", "2021-01-01",
+                     "--set", "body=azerbaijan", "--set", "ref=1", "--set", f"summary={formula}", "--source", "s004")
     assert result.status == 0, result.err
     args = ["at", "2021-02-01", "--log", str(log), "--aspect", "resolution", "--format", "csv"]
     safe, raw = run_cli(*args), run_cli(*args, "--raw-csv")

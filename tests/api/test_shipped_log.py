@@ -13,9 +13,12 @@ LOG = load_log()
 
 
 def fact(when: str, aspect: str, subject: str, known_at: str | None = None):  # noqa: ANN201
-    """The one fact of `aspect` about `subject` (an id) at `when`, as recorded by `known_at`, or None."""
-    found = [f for f in at(LOG, when, known_at=known_at, aspects=[aspect]).facts
-             if f.subject == subject and not f.pending]
+    """The one fact of `aspect` about `subject` (an id) at `when`, as recorded by `known_at`, or None.
+
+    Acts count too: since issue 19 an answer lists them apart from the facts in force
+    (`Answer.acts`), and asked for with no window it lists every act on record."""
+    answer = at(LOG, when, known_at=known_at, aspects=[aspect], acts_window=None)
+    found = [f for f in (*answer.facts, *answer.acts) if f.subject == subject and not f.pending]
     assert len(found) <= 1
     return found[0] if found else None
 
@@ -415,7 +418,8 @@ def test_shusha_passes_from_the_ssr_to_azerbaijan_at_independence() -> None:
 
 
 @pytest.mark.parametrize(("when", "subject", "value", "certainty"), [
-    ("1991-05-01", "nagorno-karabakh", "offensive by Soviet Union: Operation Ring", "certain"),
+    # Issue 19: an offensive is its own fact beside the war (conflicts nest), keyed by theatre and name.
+    ("1991-05-01", "nagorno-karabakh:Operation Ring", "offensive by Soviet Union; end not recorded", "certain"),
     ("1991-11-15", "stepanakert", "blockaded by Azerbaijan", "possible"),
     ("1992-01-01", "stepanakert", "blockaded by Azerbaijan", "certain"),
     ("1992-05-09", "stepanakert", "blockade by Azerbaijan lifted", "certain"),
@@ -453,8 +457,10 @@ def test_uruguay_2012_is_a_statement_not_a_recognition() -> None:
 
 @pytest.mark.parametrize(("first", "second", "day_before", "after_both", "disputed"), [
     ("1988-02-first-karabakh-war-per-002", "1991-first-karabakh-war-per-004", "1988-01-31", "1991-03-01", False),
+    # Issue 19: the petitioners cease to exist on 1987-12-01 (a one-time group ends with its act), which
+    # ends their claim that day, so both accounts are asked about the day before.
     ("1987-08-karabakh-armenian-petition-per-002", "1987-12-01-karabakh-petition-delivered-per-kocharyan",
-     "1987-07-31", "1987-12-02", True),
+     "1987-07-31", "1987-11-30", True),
     ("2014-10-14-ep-friendship-group-announced-per-003", "2014-10-15-ep-nk-group-presented-per-horizonweekly",
      "2014-10-13", "2014-10-16", True),
 ])
@@ -498,15 +504,19 @@ def test_kashatagh_is_the_province_not_the_lachin_district() -> None:
 # The second audit (issue 24, events/audit-2026-12b.toml).
 
 def test_operation_ring_ends() -> None:
-    """Operation Ring is the theatre's state from 30 April 1991 and no longer by December 1991:
-    its end has three accounts (15 May, June, August 1991), after which the war is the theatre's state."""
-    during = fact("1991-05-10", "conflict", "nagorno-karabakh")
-    assert during.value == "offensive by Soviet Union: Operation Ring"
+    """Operation Ring is under way beside the war from 30 April 1991 (conflicts nest, issue 19) and
+    no longer by December 1991: the war restated on 15 May 1991 (with accounts of June and August)
+    is the theatre's next recorded state, which stops an operation whose end no source gives. The
+    war runs on from 1988 throughout: the restatement joins its run."""
+    during = fact("1991-05-10", "conflict", "nagorno-karabakh:Operation Ring")
+    assert during.value == "offensive by Soviet Union; end not recorded"
+    assert fact("1991-05-10", "conflict", "nagorno-karabakh").value == "war: First Nagorno-Karabakh War"
+    assert fact("1991-12-01", "conflict", "nagorno-karabakh:Operation Ring") is None
     after = fact("1991-12-01", "conflict", "nagorno-karabakh")
-    assert (after.value, after.certainty) == ("war: First Nagorno-Karabakh War", "certain")
-    assert {after.event} | {s.event for s in after.supports} == {
-        "1991-05-15-operation-ring-over-war-goes-on", "1991-06-operation-ring-over-per-allinnet",
-        "1991-08-operation-ring-over-per-artsakh-pages"}
+    assert (after.value, after.certainty, after.event) == (
+        "war: First Nagorno-Karabakh War", "certain", "1988-02-first-karabakh-war-per-002")
+    assert {"1991-05-15-operation-ring-over-war-goes-on", "1991-06-operation-ring-over-per-allinnet",
+            "1991-08-operation-ring-over-per-artsakh-pages"} <= {s.event for s in after.supports}
 
 
 def test_no_counted_event_is_never_in_force() -> None:
@@ -524,3 +534,37 @@ def test_no_counted_event_is_never_in_force() -> None:
     never = [e.id for e in counted if not isinstance(e, Retraction | Dissolution)
              and facts_of(e, LOG.registry) and e.id not in seen]
     assert never == []
+
+
+# --- Issue 19: who existed when, acts, nested conflicts ---------------------------------------
+
+
+def test_positions_of_bodies_that_no_longer_existed_are_not_in_force_in_2020() -> None:
+    """At 2020-11-10 none of the Azerbaijan SSR's, the NKAO Soviet's, the 1987 petitioners' or the
+    CPSU Central Committee's positions is in force (the first three ended with their holders; the
+    last is a statement, an act of 1988)."""
+    answer = at(LOG, "2020-11-10")
+    gone = {"azerbaijan-ssr", "nkao-soviet", "karabakh-armenian-petitioners-1987", "cpsu-central-committee", "ussr"}
+    shown = [f for f in (*answer.facts, *answer.acts) if {v for _, v in f.about} & gone]
+    assert shown == []
+
+
+def test_the_azerbaijan_ssr_stance_holds_until_the_ssr_ends() -> None:
+    """The SSR's 1989 stance is in force at the end of 1989 and ends on 1991-10-18 with its holder."""
+    held = fact("1989-12-31", "status", "artsakh/azerbaijan-ssr")
+    assert held.event == "1989-12-06-azerbaijan-ssr-rejects-reunification"
+    assert fact("1991-10-18", "status", "artsakh/azerbaijan-ssr") is None
+
+
+def test_the_exile_presidency_claims_outlive_the_cessation() -> None:
+    """The claims that dispute the 2024 cessations stay in force as the exile presidency's position."""
+    events = {f.event for f in at(LOG, "2024-06-01", aspects=["status"]).facts}
+    assert "2023-10-decree-659n-annuls-dissolution" in events
+
+
+def test_the_war_and_the_december_1993_offensive_side_by_side() -> None:
+    """At 1993-12-20 the theatre is at war and the December 1993 offensive is under way beside it."""
+    values = {f.subject: f.value for f in at(LOG, "1993-12-20", aspects=["conflict"]).facts}
+    assert values["nagorno-karabakh"].startswith("war: First Nagorno-Karabakh War")
+    assert values["nagorno-karabakh:Azerbaijani offensive of December 1993"] == (
+        "offensive by Azerbaijan; end not recorded")

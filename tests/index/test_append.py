@@ -54,7 +54,7 @@ NOW = pendulum.datetime(2025, 6, 1, 12, 0, tz="UTC")
 TARGETS = ("a.jsonl", "m.jsonl", "z/more.jsonl")
 
 
-EXTRAS = ("retract", "correct", "account", "dissolve", "dissolve")
+EXTRAS = ("retract", "correct", "account", "dissolve", "dissolve", "cease")
 
 
 @st.composite
@@ -86,6 +86,12 @@ def appended_logs(draw: st.DrawFn, extras: tuple[str, ...] = EXTRAS) -> tuple[li
                 ends=tuple(draw(st.lists(st.sampled_from(ev.ENDABLE), min_size=1, unique=True))),
                 summary="dissolved", territory=draw(st.sampled_from((None, *PLACES))),
                 disputed_by=tuple(disputed) or None))
+        elif what == "cease":
+            claims = [e.id for e in items if isinstance(e, ev.Claim)]
+            disputed = draw(st.lists(st.sampled_from(claims), unique=True, max_size=2)) if claims else []
+            items.append(ev.Cessation(id=ident, date=draw(events(ident)).date, sources=(SOURCES[0],),
+                                      actor=draw(st.sampled_from(ACTORS)), how="dissolved",
+                                      disputed_by=tuple(disputed) or None))
     indexed = draw(st.integers(0, len(items) - 1))
     batches, left = [], len(items) - indexed
     while left:
@@ -536,6 +542,15 @@ class InMemory:
     def existing(self, ids: set[str]) -> set[str]:
         """The ids of known events among `ids`."""
         return ids & set(self.events)
+
+    def existence(self) -> list[ev.Founding | ev.Cessation]:
+        """Every founding and cessation."""
+        return [e for e in self.events.values() if isinstance(e, (ev.Founding, ev.Cessation))]
+
+    def aspect_keys(self, aspects: set[str]) -> set[Key]:
+        """The settled keys of `aspects`."""
+        return {k for e in self.events.values() for k in reach.fact_keys(e, REGISTRY)
+                if k.aspect in aspects and not k.pending}
 
 
 def _history(items: list[ev.Event]) -> dict[Key, list[Any]]:

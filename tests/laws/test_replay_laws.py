@@ -204,3 +204,9 @@ def test_disputed_date_is_not_certain(items: list[ev.Event], when: str) -> None:
 def test_direction(items: list[ev.Event], d1: str, d2: str) -> None:
     """Law 14: diff(B, A) is diff(A, B) with before and after swapped, flagged backward."""
     laws.check_direction(log_of(items), d1, d2)
+
+
+@given(logs(), query_dates())
+def test_existence(log: Log, when: str) -> None:
+    """12. No position shows at an instant when its holder does not exist."""
+    laws.check_existence(log, when)

@@ -246,3 +246,35 @@ def test_direction_law_catches_a_missing_flag(monkeypatch: pytest.MonkeyPatch) -
     original = query.Diff
     monkeypatch.setattr(query, "Diff", lambda *args: original(*args[:4]))
     breaks(laws.check_direction, st.tuples(logs(6), query_dates(), query_dates()))
+
+
+EXISTENCE = st.tuples(logs(10), query_dates())
+
+
+def test_existence_catches_a_cessation_that_ends_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A replay whose cessations end no position shows positions of ceased holders."""
+    monkeypatch.setattr(state, "_cease", lambda facts, step: [])
+    breaks(laws.check_existence, EXISTENCE)
+
+
+def test_existence_catches_positions_stated_after_a_cessation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A replay that never marks a position stated after its holder ceased to exist shows it."""
+    monkeypatch.setattr(state, "_lapse_absent", lambda facts, instant, existence: facts)
+    breaks(laws.check_existence, EXISTENCE)
+
+
+def test_oracle_catches_acts_that_join_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fold in which a repeated act joins the run of the one before disagrees with the model."""
+    def joining(old: Any, fact: Any) -> Any:
+        if old is not None and old.value == fact.value and not old.disputed and not fact.disputed:
+            return old.joined(fact)
+        return fact.replacing(old)
+
+    monkeypatch.setattr(state, "_run", joining)
+    breaks(laws.check_oracle, ORACLE)
+
+
+def test_oracle_catches_offensives_never_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Offensives without a recorded end that run on past their theatre's next war disagree with the model."""
+    monkeypatch.setattr(state, "_close", lambda facts, step: [])
+    breaks(laws.check_oracle, ORACLE)

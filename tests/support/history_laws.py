@@ -68,10 +68,16 @@ def check_history_is_at(log: Log, when: str) -> None:
             answer = at(log, when, subjects=[subject]).facts
         except ValueError:  # a spelling this log has nothing about
             continue
-        runs = [p for p in history(log, subject).periods if p.holds_at(q)]
+        runs = [p for p in history(log, subject).periods if p.holds_at(q) and _listed(p.fact_at(q))]
         from_history = {p.key: (p.fact_at(q).value, p.fact_at(q).event, p.fact_at(q).since, p.certainty_at(q),
                                 p.fact_at(q).events) for p in runs}
         assert from_history == _seen(answer), subject
+
+
+def _listed(fact: object) -> bool:
+    """Whether `at` lists a fact of the history among the facts in force: not an act (unless
+    pending), not a position whose holder ceased to exist (issue 19)."""
+    return fact.lapsed is None and (not fact.act or fact.pending)  # type: ignore[attr-defined]
 
 
 def _utc_text(instant: object) -> str:
@@ -93,8 +99,8 @@ def check_export_is_at(log: Log, when: str) -> None:
             rows = db.execute(
                 "SELECT aspect, subject, pending, account, value, event, since, "
                 "CASE WHEN certain_from IS NOT NULL AND certain_from <= ? THEN 'certain' ELSE 'possible' END "
-                "FROM runs WHERE valid_from <= ? AND (valid_to IS NULL OR ? < valid_to) ORDER BY row",
-                (q, q, q)).fetchall()
+                "FROM runs WHERE valid_from <= ? AND (valid_to IS NULL OR ? < valid_to) "
+                "AND lapsed IS NULL AND (NOT act OR pending) ORDER BY row", (q, q, q)).fetchall()
         finally:
             db.close()
     exported: dict[Key, list[tuple[object, ...]]] = {}

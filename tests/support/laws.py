@@ -49,8 +49,9 @@ def breaks(check: Callable[..., None], strategy: st.SearchStrategy[tuple[Any, ..
 
 
 def facts(log: Log, when: str, known_at: str | None = None) -> Facts:
-    """The answer of `at` as a dict by key."""
-    return {f.key: f for f in at(log, when, known_at=known_at).facts}
+    """The answer of `at` as a dict by key: the facts in force and every act on record."""
+    answer = at(log, when, known_at=known_at, acts_window=None)
+    return {f.key: f for f in (*answer.facts, *answer.acts)}
 
 
 def settled(answer: Facts) -> Facts:
@@ -110,8 +111,9 @@ def check_file_order(log: Log, names: list[str], when: str) -> None:
         root = _write(Path(tmp) / "log", files)
         try:
             loaded = load_log(root)
-        except LogInvalid as e:  # only the ordering refusal is acceptable
-            assert ProblemCode.UNDEFINED_ORDER in {p.code for p in e.problems}, e
+        except LogInvalid as e:  # only refusing the order, or a position outside its holder's existence
+            codes = {p.code for p in e.problems}
+            assert codes & {ProblemCode.UNDEFINED_ORDER, ProblemCode.HOLDER_NOT_EXISTING}, e
             return
         assert facts(loaded, when) == facts(log, when)
 
@@ -131,7 +133,11 @@ def check_same_day_swaps(log: Log, swaps: list[int], when: str) -> None:
 def check_round_trip(log: Log, fmt: str) -> None:
     """5. Loading what the tool writes gives back the same events, in the same order."""
     with tempfile.TemporaryDirectory() as tmp:
-        loaded = load_log(_write(Path(tmp) / "log", {"events": list(log.events)}, fmt))
+        try:
+            loaded = load_log(_write(Path(tmp) / "log", {"events": list(log.events)}, fmt))
+        except LogInvalid as e:  # a position outside its holder's existence is refused, written or not
+            assert {p.code for p in e.problems} == {ProblemCode.HOLDER_NOT_EXISTING}, e
+            return
     assert loaded.events == log.events
 
 
@@ -181,6 +187,12 @@ def check_run_not_restarted(log: Log, target: int, when: str) -> None:
     if not settled_facts:
         return
     fact = settled_facts[target % len(settled_facts)]
+    if fact.act:
+        return  # an act is its own happening: a repeated act never joins it
+    from statustrack.core.standing import holders
+
+    if any(isinstance(e, ev.Cessation) and e.actor in holders(fact) for e in log.events):
+        return  # restated after its holder ceased to exist, it is refused (law 12), not joined
     origin = next(e for e in log.events if e.id == fact.event)
     q = resolve_when(log, when)
     if origin.announced_early or origin.date.is_span or (origin.effective or origin.date).end > q:
@@ -232,7 +244,11 @@ def check_upcast(log: Log, when: str) -> None:
             (root / "registry" / "registry.toml").write_text(
                 (MINI / "registry" / "registry.toml").read_text(encoding="utf-8"), encoding="utf-8")
             (root / "events.toml").write_text(to_toml(log.events, version), encoding="utf-8")
-            loaded = load_log(root)
+            try:
+                loaded = load_log(root)
+            except LogInvalid as e:  # refused alike in both formats: nothing to compare
+                assert {p.code for p in e.problems} == {ProblemCode.HOLDER_NOT_EXISTING}, e
+                return
             answers.append({k: (f.value, f.since, f.certainty, f.event) for k, f in facts(loaded, when).items()})
         assert answers[0] == answers[1]
         assert answers[1] == {k: (f.value, f.since, f.certainty, f.event) for k, f in facts(log, when).items()}
@@ -348,3 +364,37 @@ def check_summary_counts(log: Log, when: str) -> None:
                           (summary.conflict, "conflict")):
         assert [i.event for i in items] == [f.event for f in of.get(aspect, [])]
     assert [i.event for i in summary.acts] == [f.event for f in answer.acts]
+
+
+def check_existence(log: Log, when: str) -> None:
+    """12. Existence: no position shows at an instant when its holder has ceased to exist
+    (its latest founding or cessation by then is a cessation). A position before its
+    holder's first founding is refused by validation (`core.checks`), not hidden: what comes
+    later never changes an earlier answer (law 6)."""
+    from statustrack.core.standing import holders
+
+    q = resolve_when(log, when)
+    marks: dict[str, list[tuple[Any, bool]]] = {}
+    for e in log.events:
+        if isinstance(e, (ev.Founding, ev.Cessation)) and e.id in {c.id for c in _counted(log)}:
+            rank = -1 if isinstance(e, ev.Founding) else 1
+            marks.setdefault(e.actor, []).append(((e.takes_effect.start, rank), isinstance(e, ev.Founding)))
+    for items in marks.values():
+        items.sort(key=lambda m: m[0])
+
+    def exists(actor: str) -> bool:
+        items = marks.get(actor, [])
+        before = [founding for moment, founding in items if moment[0] <= q]
+        return before[-1] if before else True
+
+    for fact in at(log, when).facts:
+        if fact.pending or fact.ended:
+            continue  # an announcement, or the record of a position's end (closed, vacant, ended): no position
+        for holder in holders(fact):
+            assert exists(holder), (fact.subject, fact.value, holder)
+
+
+def _counted(log: Log) -> tuple[ev.Event, ...]:
+    from statustrack.core.replay import counted_events
+
+    return counted_events(log.events)

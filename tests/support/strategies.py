@@ -96,6 +96,9 @@ def _fields(kind: type[ev.Event]) -> st.SearchStrategy[dict[str, Any]]:
         ev.Officeholder: {"post": text, "person": text, "polity": actor},
         ev.Relation: {"a": actor, "b": place, "type": st.sampled_from(ev.RELATION_TYPES),
                       "state": st.sampled_from(["established", "ended"])},
+        ev.Founding: {"actor": actor},
+        ev.Cessation: {"actor": actor, "how": st.sampled_from(ev.CESSATION_HOW),
+                       "successor": st.one_of(st.none(), actor)},
     }
     return st.fixed_dictionaries(shapes[kind])
 

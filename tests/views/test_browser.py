@@ -26,6 +26,9 @@ from ..support import GEO, SCRATCH
 #: Where the screenshot goes (a scratch folder: a test run writes nothing into the checkout).
 ARTIFACTS = SCRATCH / "artifacts"
 
+#: Where the screenshot is written for review (the merge of the test layers lost its definition).
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
 pytestmark = pytest.mark.slow  # a real Chromium
 
 

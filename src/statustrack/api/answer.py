@@ -12,12 +12,17 @@ import pendulum
 from statustrack.core.facts import Fact, Key, rank
 from statustrack.core.registry import SourceRef
 
-__all__ = ["Answer", "Change", "Diff", "changes", "order", "rank", "seen_at"]
+__all__ = ["ACTS_WINDOW", "Answer", "Change", "Diff", "changes", "order", "rank", "seen_at", "split", "visible"]
+
+
+#: How far back, in days, `at` lists acts by default (docs/claims.md, "Acts and standing positions").
+ACTS_WINDOW = 365
 
 
 @attrs.frozen
 class Answer:
-    """The facts in force at `at`, as the log stood at `known_at` (None: everything recorded)."""
+    """The facts in force at `at`, as the log stood at `known_at` (None: everything recorded),
+    and `acts`: the acts of the recent past (the window `at` was asked with), newest first."""
 
     at: str
     known_at: str | None
@@ -84,6 +89,36 @@ def seen_at(fact: Fact, instant: pendulum.DateTime) -> Fact:
                         otherwise_event=before.event if before else None)
 
 
+def split(facts: Iterable[Fact], instant: pendulum.DateTime,
+          window: int | None = ACTS_WINDOW) -> tuple[tuple[Fact, ...], tuple[Fact, ...]]:
+    """The facts of a state, as an answer lists them: those in force (in their order), and
+    the acts that may have happened in the `window` days up to `instant` (None: every act),
+    newest first. A lapsed position (its holder ceased to exist) is in neither."""
+    in_force: list[Fact] = []
+    acts: list[Fact] = []
+    start = None
+    if window is not None:
+        try:
+            start = instant.subtract(days=window)
+        except OverflowError:  # a window reaching before year 1 holds every act
+            start = None
+    for fact in facts:
+        if fact.lapsed is not None:
+            continue
+        if fact.act and not fact.pending:
+            if start is None or fact.interval.end > start:
+                acts.append(fact)
+        else:
+            in_force.append(fact)
+    acts.sort(key=lambda f: (f.interval.start, f.interval.end), reverse=True)
+    return tuple(in_force), tuple(acts)
+
+
+def visible(facts: Mapping[Key, Fact]) -> dict[Key, Fact]:
+    """The facts of a state a `diff` compares: every fact but a lapsed position (it has ended)."""
+    return {k: f for k, f in facts.items() if f.lapsed is None}
+
+
 def order(facts: Iterable[Fact]) -> tuple[Fact, ...]:
     """Facts in the order answers list them: by aspect, then subject name, pending last."""
     return tuple(sorted(facts, key=rank))
@@ -94,6 +129,7 @@ def changes(before: Mapping[Key, Fact], after: Mapping[Key, Fact],
     """The facts that differ between two states, with the events that changed each, in answer
     order. `backward`: `before` is the later state, so the events are those the change undoes."""
     found = []
+    before, after = visible(before), visible(after)
     for key in before.keys() | after.keys():
         old, new = before.get(key), after.get(key)
         if old == new:

@@ -84,6 +84,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("effective_at", _C.INSTANT, "for a pending fact, the instant it takes effect"),
     Column("disputed", _C.BOOLEAN, "true when accounts of the happening disagree on the value, or a claim "
                                    "contests the run's ending", True),
+    Column("act", _C.BOOLEAN, "true for an act (a statement, a vote, a rejected motion...): it happened on its "
+                              "date and is not a standing position (docs/claims.md)", True),
+    Column("lapsed", _C.TEXT, "why a standing position stopped without being changed (`holder ceased to "
+                              "exist`), else empty"),
     Column("event", _C.TEXT, "the event that began the run (a disputed run: this account's event)", True),
     Column("event_date", _C.TEXT, "that event's `date` as written (EDTF)"),
     Column("events", _C.IDS, "every event behind the run: accounts and corroborations", True),
@@ -156,6 +160,7 @@ def period_rows(log: Log, period: Period, number: int, fields: Sequence[str], fi
         "effective": str(fact.effective) if fact.pending and fact.effective is not None else None,
         "effective_at": fact.effective.start if fact.pending and fact.effective is not None else None,
         "disputed": fact.disputed, "events": list(fact.events), "principal": principal, "level": level,
+        "act": fact.act, "lapsed": fact.lapsed.value if fact.lapsed is not None else None,
         "country": reg.country(principal) if principal else None,
         "part_of": list(reg.chain(principal)) if principal else [], "type": kind,
     }

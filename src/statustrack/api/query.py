@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pendulum
 
-from statustrack.api.answer import Answer, Change, Diff, changes, order, rank, seen_at
+from statustrack.api.answer import ACTS_WINDOW, Answer, Change, Diff, changes, order, rank, seen_at, split
 from statustrack.api.reader import Keep, Source, event_told, reader
 from statustrack.core.dates import parse_when
 from statustrack.core.facts import ASPECTS, ID_ROLES, Fact
@@ -186,30 +186,50 @@ def _keep(keep: Callable[[Fact], bool]) -> Keep:
     return None if keep is _everything else keep
 
 
+def _answer(log: Source, when: str, known_at: str | None, instant: pendulum.DateTime, facts: Sequence[Fact],
+            acts_window: int | None) -> Answer:
+    """The answer at `instant` from the facts of the state there: those in force, and the
+    recent acts (`answer.split`)."""
+    in_force, acts = split(facts, instant, acts_window)
+    return Answer(when, known_at, instant, in_force, outside_horizon(log, instant, when), acts)
+
+
+def _window(acts_window: int | None) -> int | None:
+    if acts_window is not None and (isinstance(acts_window, bool) or not isinstance(acts_window, int)
+                                    or acts_window < 0):
+        msg = f"the acts window is a number of days, 0 or more, not {acts_window!r}"
+        raise QueryError(msg)
+    return acts_window
+
+
 def at(log: Source, when: str, *, known_at: str | None = None, aspects: Sequence[str] | None = None,
-       subjects: Sequence[str] | None = None, **filters: Any) -> Answer:
-    """The facts in force at `when` (a day means its end), each marked certain or possible.
+       subjects: Sequence[str] | None = None, acts_window: int | None = ACTS_WINDOW, **filters: Any) -> Answer:
+    """The facts in force at `when` (a day means its end), each marked certain or possible,
+    and the acts of the `acts_window` days up to it (None: every act on record), newest first.
 
     `filters` are `wanted`'s: with_parts, levels, stances."""
+    window = _window(acts_window)
     instant = resolve_when(log, when)
     record = resolve_when(log, known_at) if known_at else None
     keep = wanted(log, aspects, subjects, **filters)
     facts = reader(log, record).at(instant, _keep(keep))
-    return Answer(when, known_at, instant, facts, outside_horizon(log, instant, when))
+    return _answer(log, when, known_at, instant, facts, window)
 
 
 def sweep(log: Source, whens: Sequence[str], *, known_at: str | None = None,
-          aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None) -> Iterator[Answer]:
+          aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None,
+          acts_window: int | None = ACTS_WINDOW) -> Iterator[Answer]:
     """The answers of `at` for each date of `whens` (in time order), in one pass: through
     the index, the first answer and then each step's changes applied to it; by replay,
     the state at the first date, then only the steps up to each next one."""
+    window = _window(acts_window)
     record = resolve_when(log, known_at) if known_at else None
     keep = wanted(log, aspects, subjects)
     ordered = sorted(whens, key=lambda w: resolve_when(log, w))
     instants = [resolve_when(log, w) for w in ordered]
     for when, instant, facts in zip(ordered, instants, reader(log, record).sweep(instants, _keep(keep)),
                                     strict=False):
-        yield Answer(when, known_at, instant, facts, outside_horizon(log, instant, when))
+        yield _answer(log, when, known_at, instant, facts, window)
 
 
 def diff(log: Source, from_: str, to: str, *, known_at: str | None = None,

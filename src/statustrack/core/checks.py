@@ -9,11 +9,14 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from statustrack.errors import Problem, ProblemCode
-from statustrack.core.events import Ceasefire, Decree, Dissolution, Event, Offensive, Retraction, War
+from statustrack.core.events import (
+    Ceasefire, Cessation, Decree, Dissolution, Event, Founding, Offensive, Retraction, War,
+)
 from statustrack.core.facts import Key
 from statustrack.core.reducers import facts_of
 from statustrack.core.registry import Registry
-from statustrack.core.replay import counted_events, timeline
+from statustrack.core.replay import Step, counted_events, timeline
+from statustrack.core.standing import holders
 
 __all__ = ["Position", "check_events"]
 
@@ -54,7 +57,7 @@ def _links(event: Event) -> list[tuple[str, str]]:
         links.append(("annuls", event.annuls))
     if event.account_of:
         links.append(("account_of", event.account_of))
-    if isinstance(event, Dissolution):
+    if isinstance(event, (Dissolution, Cessation)):
         links.extend(("disputed_by", target) for target in event.disputed_by or ())
     return links
 
@@ -104,7 +107,47 @@ def check_events(built: Sequence[tuple[Event, Position]], reg: Registry,
             problems.extend(_account_problems(event, raw, by_id[event.account_of][0], reg))
     problems.extend(_cycles(by_id))
     if not problems:
-        problems.extend(_ambiguous_order(built, reg, steps))
+        out: list[Any] = []
+        problems.extend(_ambiguous_order(built, reg, out))
+        problems.extend(_outside_existence(out, {e.id: raw for e, raw in built}))
+        if steps is not None:
+            steps.extend(out)
+    return problems
+
+
+def _outside_existence(steps: Sequence[Step], raws: dict[str, Position]) -> list[Problem]:
+    """A position (or act) dated when its holder did not exist: after the holder's cessation
+    (with no founding since), or before its first founding. Names both events."""
+    marks: dict[str, list[tuple[Any, int, Event]]] = {}
+    for step in steps:
+        if isinstance(step.event, (Founding, Cessation)):
+            rank = -1 if isinstance(step.event, Founding) else 1
+            marks.setdefault(step.event.actor, []).append((step.instant, rank, step.event))
+    if not marks:
+        return []
+    problems = []
+    for step in steps:
+        event = step.event
+        raw = raws.get(event.id)
+        if raw is None:
+            continue
+        for fact in step.sets:
+            for holder in sorted(holders(fact) & marks.keys()):
+                items = marks[holder]
+                before = [m for m in items if (m[0], m[1]) <= (step.instant, 0)]
+                other: Event
+                if before and isinstance(before[-1][2], Cessation):
+                    other, relation = before[-1][2], "after its holder {holder!r} ceased to exist ({other!r}, {date})"
+                elif not before and isinstance(items[0][2], Founding):
+                    other, relation = items[0][2], "before its holder {holder!r} was founded ({other!r}, {date})"
+                else:
+                    continue
+                what = "an act" if fact.act else "a position"
+                message = f"{what} dated {event.takes_effect.text}, " + relation.format(
+                    holder=holder, other=other.id, date=other.takes_effect.text)
+                problems.append(_problem(event, raw, "date", message,
+                                         "check both dates: a holder holds positions only while it exists "
+                                         "(docs/claims.md)", ProblemCode.HOLDER_NOT_EXISTING))
     return problems
 
 

@@ -21,8 +21,8 @@ __all__ = [
     "FORMAT_VERSION", "KINDS", "STANCES", "RELATION_TYPES", "Event", "SourceRef",
     "Declaration", "Decree", "Claim", "War", "Offensive", "Ceasefire", "Blockade",
     "Deployment", "Capture", "Handover", "Recognition", "Resolution", "Statement",
-    "Office", "Officeholder", "Relation", "Retraction", "Dissolution", "SPAN_KINDS", "ENDABLE",
-    "ref_fields",
+    "Office", "Officeholder", "Relation", "Retraction", "Dissolution", "Founding", "Cessation", "CESSATION_HOW",
+    "SPAN_KINDS", "ENDABLE", "ref_fields",
 ]
 
 FORMAT_VERSION = 2
@@ -260,6 +260,37 @@ class Dissolution(Event):
     disputed_by: tuple[str, ...] | None = _is("events", optional=True)
 
 
+#: How an actor can cease to exist (a cessation's `how`).
+CESSATION_HOW = ("dissolved", "abolished", "merged", "disbanded", "superseded")
+
+
+@attrs.frozen(kw_only=True)
+class Founding(Event):
+    """An actor comes into existence: it can hold positions from this date on.
+
+    Sets no fact of its own; a position its holder states before it (docs/claims.md) is a
+    validation problem, and the replay never shows it."""
+
+    KIND = "founding"
+    actor: str = _is("actor")
+
+
+@attrs.frozen(kw_only=True)
+class Cessation(Event):
+    """An actor ceases to exist (`how`): every standing position it holds ends then, with
+    the reason "holder ceased to exist" (docs/claims.md).
+
+    `successor` names the actor that took its place, if a source says so; it inherits no
+    position. `disputed_by` names claims that contest the cessation: they are not ended by
+    it, and the ended positions show them, as a dissolution's do."""
+
+    KIND = "cessation"
+    actor: str = _is("actor")
+    how: str = _is(CESSATION_HOW)
+    successor: str | None = _is("actor", optional=True)
+    disputed_by: tuple[str, ...] | None = _is("events", optional=True)
+
+
 @attrs.frozen(kw_only=True)
 class Retraction(Event):
     """Withdraws an earlier event: the log then answers as if it had never been recorded."""
@@ -274,7 +305,7 @@ KINDS: dict[str, type[Event]] = {
     for cls in (
         Declaration, Decree, Claim, War, Offensive, Ceasefire, Blockade, Deployment,
         Capture, Handover, Recognition, Resolution, Statement, Office, Officeholder,
-        Relation, Dissolution, Retraction,
+        Relation, Dissolution, Retraction, Founding, Cessation,
     )
 }
 

@@ -21,8 +21,8 @@ import pendulum
 from statustrack.core.dates import Interval
 from statustrack.core.registry import SourceRef
 
-__all__ = ["ASPECTS", "ID_ROLES", "STANCES", "Fact", "Key", "Rank", "Support", "SupportRole", "accounts_value",
-           "rank"]
+__all__ = ["ASPECTS", "ID_ROLES", "STANCES", "Fact", "Key", "Lapse", "Rank", "Support", "SupportRole",
+           "accounts_value", "rank"]
 
 ASPECTS = (
     "status", "conflict", "control", "recognition", "office", "officeholder", "relation",
@@ -83,6 +83,18 @@ class SupportRole(enum.StrEnum):
     DISPUTE = "dispute"
 
 
+class Lapse(enum.StrEnum):
+    """Why a position is no longer in force although nothing changed its value: its holder
+    does not exist (docs/claims.md). A lapsed fact stays in the history (`history`, `why`,
+    `diff` show where and why it ended); `at` never lists it."""
+
+    #: Its holder ceased to exist (a `cessation`): the fact is the ending, set by that event.
+    HOLDER_CEASED = "holder ceased to exist"
+    #: It was stated after its holder ceased to exist (and no founding since): validation
+    #: refuses such a log; the replay of one never shows the position.
+    HOLDER_ABSENT = "holder did not exist"
+
+
 @attrs.frozen
 class Support:
     """One event behind a fact, in a `role`, with what it says: its value (as displayed),
@@ -117,8 +129,10 @@ class Fact:
     the run; `disputed` is true when accounts disagree on the value or a claim contests the
     fact's ending. `ended` is true when the fact records that a standing position ended
     (an office closed, a post vacant, a tie ended), so nothing can end it again. A pending
-    fact (`pending`) takes effect at `effective`. `previous` links to the fact it
-    replaced in the replay.
+    fact (`pending`) takes effect at `effective`. `act` is true when the fact records an
+    act (`core.standing`): on record, never in force. `lapsed` says why a position is no
+    longer in force although nothing changed it (its holder ceased to exist). `previous`
+    links to the fact it replaced in the replay.
     """
 
     aspect: str
@@ -140,6 +154,8 @@ class Fact:
     certainty: str = "certain"
     otherwise: str | None = None
     otherwise_event: str | None = None
+    act: bool = False
+    lapsed: Lapse | None = None
     previous: Fact | None = attrs.field(default=None, eq=False, repr=False)
 
     @functools.cached_property
@@ -174,6 +190,11 @@ class Fact:
             if support.event not in seen and support.role is not SupportRole.DISPUTE:
                 seen.append(support.event)
         return tuple(seen)
+
+    @property
+    def in_force(self) -> bool:
+        """True when the fact is a standing position (or state) in force: not an act, not lapsed."""
+        return not self.act and self.lapsed is None
 
     def certain_by(self, instant: pendulum.DateTime) -> bool:
         """True when the value has certainly begun by `instant`."""

@@ -10,12 +10,18 @@ replay's own rules (`core.replay`):
 - for a dissolution, every key it can end (a settled fact of its aspects naming its
   polity or territory), and the same for a dissolution whose disputing claims (or their
   corrections) changed standing;
+- for a founding or cessation (new, or whose standing or disputing claims changed), every
+  key its actor can hold (a settled fact naming it, and every control key: control's
+  holder is not among a fact's named fields);
+- when any conflict key is among them, every conflict key (a war or ceasefire stops the
+  open offensives of its theatre);
 - the keys of every account of one happening with an event involved (accounts replay as
   one step), and, again, of every event touching those keys, until nothing is added.
 
 Replaying those keys needs every event that touches them, every dissolution that can end
-them, the claims their dissolutions dispute, and, to tell which of those count, every
-event that retracts or replaces any of them.
+them, every founding and cessation (whether a holder exists decides what shows), the
+claims their dissolutions and cessations dispute, and, to tell which of those count,
+every event that retracts or replaces any of them.
 
 The rule reads the events already in the log through `Known`, so it is the same whether
 they are in memory or in the fact index (`index.append` answers it in SQL).
@@ -29,12 +35,12 @@ from typing import Protocol
 import attrs
 
 from statustrack.core.checks import _links
-from statustrack.core.events import Dissolution, Event
+from statustrack.core.events import Cessation, Dissolution, Event, Founding
 from statustrack.core.facts import Key
 from statustrack.core.reducers import facts_of
 from statustrack.core.registry import Registry
 
-__all__ = ["ACCOUNT", "CORRECTS", "UNDO", "Known", "Reach", "endable", "fact_keys", "reach"]
+__all__ = ["ACCOUNT", "CORRECTS", "UNDO", "Known", "Reach", "endable", "fact_keys", "held", "reach"]
 
 #: The links by which an event changes whether another counts.
 UNDO = ("retracts", "replaces")
@@ -77,6 +83,12 @@ class Known(Protocol):
     def existing(self, ids: set[str]) -> set[str]:
         """The ids among `ids` of events in the log."""
 
+    def existence(self) -> list[Founding | Cessation]:
+        """Every founding and cessation in the log."""
+
+    def aspect_keys(self, aspects: set[str]) -> set[Key]:
+        """The settled keys of `aspects`."""
+
 
 @attrs.frozen
 class Reach:
@@ -110,6 +122,21 @@ def endable(dissolution: Dissolution, fresh: Sequence[Event], known: Known, regi
         keys |= {Key(f.aspect, f.subject) for f in facts_of(event, registry)
                  if f.aspect in aspects and f.refs & owners}
     return keys
+
+
+def held(actors: set[str], fresh: Sequence[Event], known: Known, registry: Registry) -> set[Key]:
+    """Every key whose fact one of `actors` can hold (`core.standing`): a settled fact naming
+    it, every control key, and the keys of the new events' facts that name it."""
+    keys = {k for k in known.naming(actors) if k.aspect != "conflict"} | known.aspect_keys({"control"})
+    for event in fresh:
+        keys |= {Key(f.aspect, f.subject) for f in facts_of(event, registry)
+                 if f.refs & actors or f.aspect == "control"}
+    return keys
+
+
+def _theatres(keys: set[Key], known: Known) -> set[Key]:
+    """Every conflict key, when `keys` hold one (a war stops its theatre's open offensives)."""
+    return known.aspect_keys({"conflict"}) if any(k.aspect == "conflict" for k in keys) else set()
 
 
 def _closure(known: Known, ids: set[str], fields: tuple[str, ...]) -> set[str]:
@@ -146,6 +173,15 @@ def reach(fresh: Sequence[Event], known: Known, registry: Registry) -> Reach:
     for dissolution in dissolutions:
         keys |= endable(dissolution, fresh, known, registry)
 
+    # Foundings and cessations whose actors' positions may show or not now: new ones, ones
+    # whose standing changed, and cessations whose disputing claims changed standing.
+    existence = known.existence()
+    actors = {e.actor for e in fresh if isinstance(e, (Founding, Cessation))}
+    actors |= {e.actor for e in existence if e.id in standing or chains.get(e.id, set()) & standing}
+    if actors:
+        keys |= held(actors, fresh, known, registry)
+    keys |= _theatres(keys, known)
+
     # Every event touching those keys, every dissolution that can end them, and every account
     # of one happening with any of those (whose keys join).
     touching: set[str] = set()
@@ -168,6 +204,7 @@ def reach(fresh: Sequence[Event], known: Known, registry: Registry) -> Reach:
             touching |= grouped
             # accounts replay as one step: every key of a group with an event involved is replayed
             more = known.keys_of(grouped) - keys
+            more |= _theatres(more, known) - keys
             keys |= more
             todo_keys |= more
     touching -= new_ids
@@ -175,9 +212,9 @@ def reach(fresh: Sequence[Event], known: Known, registry: Registry) -> Reach:
     # What the checks and the replay need besides: link targets of the new events, the claims
     # the dissolutions among them dispute, and, to tell what counts, whatever undoes any of it.
     targets = known.existing({t for e in fresh for _, t in _links(e)} - new_ids)
-    needed = touching | standing | targets
+    needed = touching | standing | targets | {e.id for e in existence}
     needed |= {c for d in needed | ending if d in chains for c in chains[d]}
-    needed |= {c for e in fresh if isinstance(e, Dissolution)
+    needed |= {c for e in fresh if isinstance(e, (Dissolution, Cessation))
                for c in _closure(known, set(e.disputed_by or ()), CORRECTS)}
     needed = _closure(known, needed, UNDO) - new_ids
     return Reach(frozenset(keys), frozenset(standing), frozenset(needed), frozenset(targets))

@@ -12,14 +12,15 @@ import functools
 import attrs
 
 from statustrack.core.events import (
-    Blockade, Capture, Ceasefire, Claim, Declaration, Decree, Deployment, Dissolution, Event, Handover,
-    Offensive, Office, Officeholder, Recognition, Relation, Resolution, Retraction, Statement,
-    War,
+    Blockade, Capture, Ceasefire, Cessation, Claim, Declaration, Decree, Deployment, Dissolution, Event,
+    Founding, Handover, Offensive, Office, Officeholder, Recognition, Relation, Resolution, Retraction,
+    Statement, War,
 )
 from statustrack.core.facts import ID_ROLES, Fact
 from statustrack.core.registry import Registry
+from statustrack.core.standing import is_act
 
-__all__ = ["ENDED", "ID_ROLES", "STANCE_LABELS", "announced", "facts_of", "stance_label"]
+__all__ = ["ENDED", "END_NOT_RECORDED", "ID_ROLES", "STANCE_LABELS", "announced", "facts_of", "stance_label"]
 
 #: What an ended fact reads, per aspect (a dissolution's summary follows).
 ENDED = {"office": "closed", "officeholder": "vacant", "relation": "ended"}
@@ -89,11 +90,20 @@ def _(e: War, reg: Registry) -> tuple[_Says, ...]:
                   (("theatre", e.theatre),) + tuple(("parties", p) for p in e.parties)),)
 
 
+#: What an offensive's fact reads when no source gives its end (docs/claims.md, "Conflicts nest").
+END_NOT_RECORDED = "end not recorded"
+
+
 @_says.register
 def _(e: Offensive, reg: Registry) -> tuple[_Says, ...]:
-    value = f"offensive by {reg.name(e.by)}: {e.name}"
-    return (_Says("conflict", e.theatre, reg.name(e.theatre), value, (("by", e.by),),
-                  (("theatre", e.theatre), ("by", e.by))),)
+    # Its own fact beside the theatre's war, never replacing it (docs/claims.md, "Conflicts nest").
+    value = f"offensive by {reg.name(e.by)}"
+    detail: tuple[tuple[str, str], ...] = (("by", e.by), ("theatre", e.theatre))
+    if not e.date.is_span:
+        value = f"{value}; {END_NOT_RECORDED}"
+        detail += (("end", "not-recorded"),)
+    return (_Says("conflict", f"{e.theatre}:{e.name}", f"{reg.name(e.theatre)}: {e.name}", value, detail,
+                  (("theatre", e.theatre), ("by", e.by), ("operation", e.name))),)
 
 
 @_says.register
@@ -185,6 +195,16 @@ def _(e: Dissolution, reg: Registry) -> tuple[_Says, ...]:
     return ()
 
 
+@_says.register
+def _(e: Founding, reg: Registry) -> tuple[_Says, ...]:
+    return ()
+
+
+@_says.register
+def _(e: Cessation, reg: Registry) -> tuple[_Says, ...]:
+    return ()
+
+
 def _refs(about: tuple[tuple[str, str], ...], reg: Registry) -> frozenset[str]:
     return reg.lineages(tuple(value for role, value in about if role in ID_ROLES))
 
@@ -198,9 +218,10 @@ def _shared(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
 def facts_of(event: Event, reg: Registry) -> tuple[Fact, ...]:
     """The facts `event` sets once it takes effect."""
     when = event.takes_effect
+    act = is_act(event.kind, getattr(event, "stance", None))
     return tuple(
         Fact(s.aspect, s.subject, s.subject_name, s.value, str(when), when, event.id,
-             event.sources, _shared(s.detail), _shared(s.about), _refs(s.about, reg), ended=s.ended)
+             event.sources, _shared(s.detail), _shared(s.about), _refs(s.about, reg), ended=s.ended, act=act)
         for s in _says(event, reg)
     )
 
@@ -209,9 +230,10 @@ def announced(event: Event, reg: Registry) -> tuple[Fact, ...]:
     """The pending facts an event with a later `effective` sets from its `date`: the facts
     it will set, under their real subjects, marked pending and carrying when they take effect."""
     assert event.effective is not None
+    act = is_act(event.kind, getattr(event, "stance", None))
     return tuple(
         Fact(s.aspect, s.subject, s.subject_name, s.value, str(event.date), event.date, event.id,
              event.sources, _shared(s.detail), _shared(s.about), _refs(s.about, reg), pending=True,
-             effective=event.effective, ended=s.ended)
+             effective=event.effective, ended=s.ended, act=act)
         for s in _says(event, reg)
     )

@@ -4,8 +4,18 @@ The timeline is ordered by the start of each step's interval; ties keep log orde
 Accounts of one happening (linked by `account_of`) make one step, at the earliest
 account's start. An event whose `effective` is later than its `date` makes two steps: at
 its date it puts pending facts on record, at its effective date it clears them and sets
-its facts. A span (`A/B`) makes a step at A and one that stops its facts after B. A
-dissolution ends, when it applies, every fact of its aspects that belongs to its polity.
+its facts. A span (`A/B`) makes a step at A and one that stops its facts after B. An
+offensive with no recorded end stops at the next recorded state of its theatre: a war or
+a ceasefire there stops it when it applies. A dissolution ends, when it applies, every fact of its aspects that
+belongs to its polity.
+
+Who exists, when: a `cessation` ends, when it applies, every standing position its actor
+holds (`core.standing.holders`), except the claims that dispute it: the fact becomes its
+ending, `lapsed` "holder ceased to exist", which `at` never lists. A position set while
+its holder has ceased to exist (a cessation, and no founding since) is set lapsed; one
+stated before its holder's founding is refused by validation (the replay stays causal). At
+one instant, foundings apply before every other step and cessations after them, so a
+hand-over or a dissolution of the holder's last day applies first.
 
 The fold keeps value runs: a fact that repeats the value in force joins its run as
 corroboration instead of restarting it. A state remembers the instant it was replayed
@@ -25,14 +35,15 @@ import pendulum
 
 from statustrack.core.catalogue import Catalogue, catalogue
 from statustrack.core.dates import Interval, shifted
-from statustrack.core.events import Dissolution, Event, Retraction
-from statustrack.core.facts import Fact, Key, Support, SupportRole, accounts_value
+from statustrack.core.events import Ceasefire, Cessation, Dissolution, Event, Founding, Offensive, Retraction, War
+from statustrack.core.facts import Fact, Key, Lapse, Support, SupportRole, accounts_value
 from statustrack.core.reducers import ENDED, announced, facts_of
+from statustrack.core.standing import holders
 from statustrack.core.model import Log
 from statustrack.core.registry import Registry
 
-__all__ = ["EMPTY", "Announcement", "Ending", "Replay", "State", "Step", "apply", "counted_events", "disputed_date",
-           "pending_at", "replay", "timeline"]
+__all__ = ["EMPTY", "Announcement", "Ceasing", "Ending", "Existence", "Replay", "State", "Step", "apply",
+           "counted_events", "disputed_date", "pending_at", "replay", "timeline"]
 
 _TICK = dt.timedelta(microseconds=1)
 _NO_POOLS: Mapping[Key, list[Announcement]] = MappingProxyType({})  # a step with nothing pending
@@ -45,6 +56,17 @@ class Ending:
     aspects: frozenset[str]
     owners: frozenset[str]
     summary: str
+    disputes: tuple[Support, ...] = ()
+
+
+@attrs.frozen
+class Ceasing:
+    """What a cessation ends: every standing position `actor` holds, but the claims in
+    `exempt` (those that dispute the cessation), each ending showing `disputes`."""
+
+    actor: str
+    summary: str
+    exempt: frozenset[str] = frozenset()
     disputes: tuple[Support, ...] = ()
 
 
@@ -62,7 +84,10 @@ class Announcement:
 class Step:
     """One change to the state at `instant`: runs to stop, facts to set, pending keys to
     work out again, and an ending to apply. `events` are the ids of every account it
-    stands for; `pools` holds, per pending key, every announcement of the timeline."""
+    stands for; `pools` holds, per pending key, every announcement of the timeline.
+    `ceasing` is what a cessation ends; `closes` the theatre whose offensives without a
+    recorded end a war or ceasefire stops; `orders_with` keys whose steps at the same
+    instant this one must keep its order with (an open offensive: its theatre's)."""
 
     instant: pendulum.DateTime
     order: int
@@ -72,19 +97,24 @@ class Step:
     stops: tuple[Key, ...] = ()
     ending: Ending | None = attrs.field(default=None, repr=False)
     events: tuple[str, ...] = ()
+    ceasing: Ceasing | None = attrs.field(default=None, repr=False)
+    closes: str | None = None
+    orders_with: tuple[Key, ...] = ()
     pools: Mapping[Key, list[Announcement]] = attrs.field(default=_NO_POOLS, eq=False, repr=False)
 
     @property
     def keys(self) -> frozenset[Key]:
-        """Every key this step names (an ending's keys depend on the state: see `apply`)."""
-        return frozenset(self.pending) | frozenset(self.stops) | {f.key for f in self.sets}
+        """Every key this step names (an ending's or a cessation's keys depend on the state: see `apply`)."""
+        return (frozenset(self.pending) | frozenset(self.stops) | frozenset(self.orders_with)
+                | {f.key for f in self.sets})
 
 
 def counted_events(events: Sequence[Event], known_at: pendulum.DateTime | None = None) -> tuple[Event, ...]:
     """The events that count, in log order: recorded by `known_at`, not retracted, not replaced.
 
     A retraction or correction that is itself retracted no longer counts, so the event it
-    named counts again.
+    named counts again. A correction that is itself corrected still undoes what it
+    corrected: the head of a chain of corrections replaces every earlier link.
     """
     known = [e for e in events if known_at is None or e.recorded is None or e.recorded.end <= known_at]
     by_id = {e.id: e for e in known}
@@ -95,13 +125,19 @@ def counted_events(events: Sequence[Event], known_at: pendulum.DateTime | None =
             undone.setdefault(target, []).append(e.id)
     memo: dict[str, bool] = {}
 
-    def counts(ident: str) -> bool:
+    def undoes(ident: str) -> bool:
+        """Whether the retraction or correction `ident` still undoes what it names: unless a
+        retraction that still undoes retracts it (being corrected, it stands through its correction)."""
         if ident not in memo:
-            memo[ident] = False  # a cycle counts as nothing; validation refuses cycles
-            memo[ident] = not any(counts(u) for u in undone.get(ident, ()) if u in by_id)
+            memo[ident] = False  # a cycle undoes nothing; validation refuses cycles
+            memo[ident] = not any(undoes(u) for u in undone.get(ident, ())
+                                  if u in by_id and isinstance(by_id[u], Retraction))
         return memo[ident]
 
-    return tuple(e for e in known if counts(e.id) and not isinstance(e, Retraction))
+    def counts(event: Event) -> bool:
+        return not isinstance(event, Retraction) and not any(undoes(u) for u in undone.get(event.id, ()))
+
+    return tuple(e for e in known if counts(e))
 
 
 def _accounts(events: Sequence[Event]) -> _Happenings:
@@ -189,25 +225,107 @@ def _member(text: str) -> str:
     return text.split("/")[0] or ".."
 
 
-def _ending(event: Dissolution, reg: Registry, counted: Mapping[str, Event]) -> Ending:
-    owners = {event.polity} | ({event.territory} if event.territory else set())
+def _disputing(named: Sequence[str], counted: Mapping[str, Event]) -> list[Event]:
+    """The counted claims `named` stands for: each, or its latest correction (retracted or not
+    yet recorded: none)."""
     replacing = {e.replaces: e for e in counted.values() if e.replaces}
-    disputes: list[Support] = []
-    for ident in event.disputed_by or ():
+    found = []
+    for ident in named:
         claim = counted.get(ident)
         while claim is None and ident in replacing:  # corrected since: the correction disputes it
             claim = replacing[ident]
             ident = claim.id
-        if claim is None:
-            continue  # retracted or not yet recorded: it disputes nothing
-        disputes.extend(fact.support(SupportRole.DISPUTE) for fact in facts_of(claim, reg))
+        if claim is not None:
+            found.append(claim)
+    return found
+
+
+def _ending(event: Dissolution, reg: Registry, counted: Mapping[str, Event]) -> Ending:
+    owners = {event.polity} | ({event.territory} if event.territory else set())
+    disputes = [fact.support(SupportRole.DISPUTE)
+                for claim in _disputing(event.disputed_by or (), counted) for fact in facts_of(claim, reg)]
     return Ending(frozenset(event.ends), frozenset(owners), event.summary, tuple(disputes))
 
 
+def _ceasing(event: Cessation, reg: Registry, counted: Mapping[str, Event]) -> Ceasing:
+    claims = _disputing(event.disputed_by or (), counted)
+    disputes = tuple(fact.support(SupportRole.DISPUTE) for claim in claims for fact in facts_of(claim, reg))
+    how = f"{event.how}; succeeded by {reg.name(event.successor)}" if event.successor else event.how
+    summary = f"{reg.name(event.actor)} ceased to exist ({how})"
+    return Ceasing(event.actor, summary, frozenset(c.id for c in claims), disputes)
+
+
+class Existence:
+    """When each actor has ceased to exist, from the foundings and cessations among some
+    events: at a moment when its latest founding or cessation before it is a cessation.
+
+    Causal, as every answer is: what comes later never changes an earlier answer, so an
+    actor counts as existing before its first founding (a position stated then is refused
+    by validation: `core.checks`). Moments are (instant, rank) pairs, as steps sort."""
+
+    def __init__(self, events: Iterable[Event]) -> None:
+        marks: dict[str, list[tuple[pendulum.DateTime, int, bool]]] = {}
+        for event in events:
+            if isinstance(event, (Founding, Cessation)):
+                marks.setdefault(event.actor, []).append((_effect(event), _rank(event), isinstance(event, Founding)))
+        for items in marks.values():
+            items.sort(key=lambda m: (m[0], m[1]))
+        self._marks = marks
+
+    def __bool__(self) -> bool:
+        return bool(self._marks)
+
+    def exists(self, actor: str, instant: pendulum.DateTime, rank: int = 0) -> bool:
+        """Whether `actor` exists at `instant`, for a step of `rank` there."""
+        items = self._marks.get(actor)
+        if not items:
+            return True
+        before = [m for m in items if (m[0], m[1]) <= (instant, rank)]
+        return before[-1][2] if before else True
+
+    def absent(self, fact: Fact, instant: pendulum.DateTime) -> bool:
+        """Whether a holder of `fact`, set at `instant`, does not exist then."""
+        return any(not self.exists(h, instant) for h in holders(fact))
+
+
+def _rank(event: Event) -> int:
+    """Where a step of `event` goes among the steps of its instant: foundings first,
+    cessations last, every other kind in log order between."""
+    return -1 if isinstance(event, Founding) else 1 if isinstance(event, Cessation) else 0
+
+
+def _lapse_absent(facts: tuple[Fact, ...], instant: pendulum.DateTime, existence: Existence) -> tuple[Fact, ...]:
+    """`facts`, each position whose holder does not exist at `instant` marked lapsed."""
+    if not existence:
+        return facts
+    return tuple(attrs.evolve(f, lapsed=Lapse.HOLDER_ABSENT) if not f.act and existence.absent(f, instant) else f
+                 for f in facts)
+
+
+def _open_offensive(fact: Fact, theatre: str) -> bool:
+    """Whether `fact` is an offensive of `theatre` whose end no source gives."""
+    detail = dict(fact.detail)
+    return detail.get("end") == "not-recorded" and detail.get("theatre") == theatre
+
+
+def _close(facts: MutableMapping[Key, Fact], step: Step) -> list[Key]:
+    """Stop every offensive of the step's theatre whose end no source gives: the theatre's
+    next recorded state bounds it."""
+    theatre = step.closes
+    assert theatre is not None
+    changed = [key for key, fact in facts.items()
+               if key.aspect == "conflict" and not key.pending and _open_offensive(fact, theatre)]
+    for key in changed:
+        del facts[key]
+    return changed
+
+
 def timeline(events: Iterable[Event], reg: Registry) -> tuple[Step, ...]:
-    """The steps of `events` (given in log order), sorted by instant, ties in log order."""
+    """The steps of `events` (given in log order), sorted by instant, ties in log order
+    (foundings first and cessations last)."""
     events = list(events)
     counted = {e.id: e for e in events}
+    existence = Existence(events)
     steps: list[Step] = []
     pools: dict[Key, list[Announcement]] = {}
     for group in _accounts(events).values():
@@ -222,6 +340,10 @@ def timeline(events: Iterable[Event], reg: Registry) -> tuple[Step, ...]:
             ending = _ending(primary, reg, counted)
             steps.append(Step(effect, order, primary, (), ending=ending, events=ids))
             continue
+        if isinstance(primary, Cessation):
+            steps.append(Step(effect, order, primary, (), ceasing=_ceasing(primary, reg, counted), events=ids))
+            continue
+        sets = _lapse_absent(sets, effect, existence)
         early = [e for e in members if e.announced_early]
         pending: tuple[Key, ...] = ()
         if early:
@@ -230,23 +352,35 @@ def timeline(events: Iterable[Event], reg: Registry) -> tuple[Step, ...]:
                 pools.setdefault(fact.key, []).append(Announcement(start, order, effect, fact))
                 pending += (fact.key,)
             steps.append(Step(start, order, primary, (), pending, events=ids, pools=pools))
-        steps.append(Step(effect, order, primary, sets, pending, events=ids, pools=pools))
+        closes, orders_with = _theatre(primary, sets)
+        steps.append(Step(effect, order, primary, sets, pending, events=ids, pools=pools, closes=closes,
+                          orders_with=orders_with))
         until = primary.date.until if primary.date.is_span else None
         if until is not None and sets:
             steps.append(Step(shifted(until.end, _TICK), order, primary, (), stops=tuple(f.key for f in sets),
                               events=ids))
     for pool in pools.values():
         pool.sort(key=lambda a: (a.start, a.order))
-    steps.sort(key=_instant)  # stable, and steps were made in log order: ties keep it
+    steps.sort(key=_moment)  # stable, and steps were made in log order: ties keep it
     return tuple(steps)
+
+
+def _theatre(event: Event, sets: tuple[Fact, ...]) -> tuple[str | None, tuple[Key, ...]]:
+    """A war's or ceasefire's theatre, whose open offensives its step stops; for an offensive
+    with no recorded end, the theatre's key it keeps its order with."""
+    if isinstance(event, (War, Ceasefire)) and sets:
+        return event.theatre, ()
+    if isinstance(event, Offensive) and sets and not event.date.is_span:
+        return None, (Key("conflict", event.theatre),)
+    return None, ()
 
 
 def _effect(event: Event) -> pendulum.DateTime:
     return event.takes_effect.start
 
 
-def _instant(step: Step) -> pendulum.DateTime:
-    return step.instant
+def _moment(step: Step) -> tuple[pendulum.DateTime, int]:
+    return step.instant, _rank(step.event)
 
 
 @attrs.frozen
@@ -289,9 +423,31 @@ def _end(facts: MutableMapping[Key, Fact], step: Step) -> list[Key]:
     return changed
 
 
+def _cease(facts: MutableMapping[Key, Fact], step: Step) -> list[Key]:
+    """End every standing position the ceasing actor holds (not those already ended, nor
+    the claims disputing the cessation): each becomes its ending, lapsed."""
+    ceasing = step.ceasing
+    assert ceasing is not None
+    since = step.event.takes_effect
+    changed = []
+    for key, fact in list(facts.items()):
+        if key.pending or fact.act or fact.ended or fact.lapsed is not None or ceasing.actor not in holders(fact):
+            continue
+        if fact.event in ceasing.exempt or any(s.event in ceasing.exempt for s in fact.accounts):
+            continue
+        facts[key] = attrs.evolve(
+            fact, value=f"ended: {ceasing.summary}", since=str(since), interval=since, event=step.event.id,
+            sources=step.event.sources, supports=ceasing.disputes, disputed=bool(ceasing.disputes), ended=True,
+            lapsed=Lapse.HOLDER_CEASED, certainty="certain", otherwise=None, otherwise_event=None, previous=fact)
+        changed.append(key)
+    return changed
+
+
 def _run(old: Fact | None, fact: Fact) -> Fact:
-    """`fact` set over `old`: it joins old's run if it repeats the value, else starts one."""
-    if old is not None and old.value == fact.value and not old.disputed and not fact.disputed:
+    """`fact` set over `old`: it joins old's run if it repeats the value, else starts one.
+    An act never joins a run (each is its own happening), nor does a lapsed fact."""
+    if (old is not None and old.value == fact.value and not old.disputed and not fact.disputed
+            and not fact.act and old.lapsed is None and fact.lapsed is None):
         return old.joined(fact)
     return fact.replacing(old)
 
@@ -329,6 +485,10 @@ def apply(facts: MutableMapping[Key, Fact], step: Step) -> list[Key]:
         changed.append(fact.key)
     if step.ending is not None:
         changed.extend(_end(facts, step))
+    if step.closes is not None:
+        changed.extend(_close(facts, step))
+    if step.ceasing is not None:
+        changed.extend(_cease(facts, step))
     return changed
 
 

@@ -30,7 +30,7 @@ from statustrack.index.build import EventRows, Rows, event_rows, history_rows, i
 from statustrack.index.codec import interval_of, registry_of
 from statustrack.index.keys import current_key
 from statustrack.errors import LogInvalid
-from statustrack.core.events import Dissolution, Event
+from statustrack.core.events import Cessation, Dissolution, Event, Founding
 from statustrack.core.facts import ID_ROLES, Key
 from statustrack.log.ledger import LedgerState
 from statustrack.log.load import build_events
@@ -229,6 +229,17 @@ class _Indexed:
     def existing(self, ids: set[str]) -> set[str]:
         """The indexed events among `ids`."""
         return set(self.opened.records(ids)) if ids else set()
+
+    def existence(self) -> list[Founding | Cessation]:
+        """Every indexed founding and cessation, rebuilt from their records."""
+        ids = {i for (i,) in self.db.execute("SELECT id FROM events WHERE kind IN ('founding', 'cessation')")}
+        self.build(ids)
+        return [event for i in ids if isinstance(event := self.built[i][0], (Founding, Cessation))]
+
+    def aspect_keys(self, aspects: set[str]) -> set[Key]:
+        """The settled keys of `aspects`."""
+        return {Key(a, s) for a, s in _select(
+            self.db, "SELECT DISTINCT aspect, subject FROM event_keys WHERE aspect IN ({}) AND pending = 0", aspects)}
 
     def build(self, ids: Iterable[str]) -> None:
         """Rebuild the indexed events `ids` from their records, as the loader builds them."""

@@ -15,7 +15,7 @@ import attrs
 import pendulum
 
 from statustrack.core.dates import Interval, iso_fixed
-from statustrack.core.facts import Fact, Support
+from statustrack.core.facts import Fact, Lapse, Support
 from statustrack.core.registry import Actor, OfficeEntry, Place, Registry, Source, SourceRef
 
 __all__ = ["compact", "decode", "encode", "fork", "instant_of", "interval_data", "interval_of", "iso_of",
@@ -94,7 +94,7 @@ def encode(fact: Fact) -> str:
         fact.pending, interval_data(fact.effective),
         [[s.role, s.event, s.value, s.since, interval_data(s.interval), _refs(s.sources), [list(p) for p in s.detail]]
          for s in fact.supports],
-        fact.disputed, fact.ended,
+        fact.disputed, fact.ended, fact.act, fact.lapsed,
     ])
 
 
@@ -108,13 +108,13 @@ def _held(data: list[Any]) -> Interval:
 def decode(text: str, previous: Fact | None = None) -> Fact:
     """The fact `encode` wrote."""
     (aspect, subject, name, value, since, interval, event, sources, detail, about, refs, pending, effective,
-     supports, disputed, ended) = json.loads(text)
+     supports, disputed, ended, act, lapsed) = json.loads(text)
     return Fact(aspect, subject, name, value, since, _held(interval), event, _source_refs(sources),
                 tuple(map(tuple, detail)), tuple(map(tuple, about)), frozenset(refs), pending,
                 interval_of(effective),
                 tuple(Support(r, e, v, s, _held(iv), _source_refs(src), tuple(map(tuple, d)))
                       for r, e, v, s, iv, src, d in supports),
-                disputed, ended, previous=previous)
+                disputed, ended, act=act, lapsed=Lapse(lapsed) if lapsed is not None else None, previous=previous)
 
 
 def registry_data(reg: Registry) -> dict[str, Any]:

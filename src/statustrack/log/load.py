@@ -28,6 +28,7 @@ from statustrack.core.model import ENV_VAR, Log, Origins, default_log_path
 from statustrack.core.registry import LEVELS, OFFICE_TYPES, Actor, OfficeEntry, Place, Registry, Source
 from statustrack.core.replay import Replay
 from statustrack.core.checks import check_events
+from statustrack.core.standing import STANCE_STANDING, is_act
 
 __all__ = ["ENV_VAR", "Log", "build_events", "default_log_path", "load_log"]
 
@@ -144,8 +145,9 @@ def _ident(ck: _Checker, raw: Raw) -> str | None:
 
 
 def _date(ck: _Checker, raw: Raw, field: str, tz: str, *, optional: bool = False,
-          version: int = FORMAT_VERSION, span: bool = False) -> Interval | None:
-    """Read a date field; a span `A/B` only where `span` allows it (format 2)."""
+          version: int = FORMAT_VERSION, span: bool = False, act: str | None = None) -> Interval | None:
+    """Read a date field; a span `A/B` only where `span` allows it (format 2). `act` names the
+    kind when the event is an act, which is refused an end with that reason."""
     text = _text(ck, raw, field, optional=optional)
     if text is None:
         return None
@@ -160,6 +162,11 @@ def _date(ck: _Checker, raw: Raw, field: str, tz: str, *, optional: bool = False
     if interval.is_span and not span:
         left, _, right = text.partition("/")
         ranged = f"[{'' if left in ('', '..') else left}..{'' if right in ('', '..') else right}]"
+        if act is not None:
+            ck.add(raw, field, f"field {field!r}: {text!r} gives an end, but a {act} is an act: it happened on "
+                   "its date and never stays in force, so it has no end (docs/claims.md)",
+                   f"write the one day it happened, or {ranged!r} for one day in that range")
+            return None
         ck.add(raw, field, f"field {field!r}: {text!r} is a span (A/B: holds from A until B), "
                "which this field cannot take",
                f"for one day somewhere in that range write {ranged!r} (EDTF set notation)")
@@ -500,7 +507,7 @@ def _event(ck: _Checker, raw: Raw, reg: Registry, tz: str, version: int = FORMAT
     _unknown(ck, raw, allowed)
     values: dict[str, Any] = {
         "id": ident,
-        "date": _date(ck, raw, "date", tz, version=version, span=kind in SPAN_KINDS),
+        "date": _date(ck, raw, "date", tz, version=version, span=kind in SPAN_KINDS, act=_act(kind, raw)),
         "effective": _date(ck, raw, "effective", tz, optional=True, version=version),
         "recorded": _date(ck, raw, "recorded", tz, optional=True, version=version),
         "note": _text(ck, raw, "note", optional=True),
@@ -535,6 +542,15 @@ def _event(ck: _Checker, raw: Raw, reg: Registry, tz: str, version: int = FORMAT
     if len(ck.problems) > before:
         return None
     return cls(**values)
+
+
+def _act(kind: str, raw: Raw) -> str | None:
+    """How to name the event in a refusal of an end, when it is an act (`core.standing`)."""
+    stance = raw.fields.get("stance")
+    stance = stance if isinstance(stance, str) and stance in STANCE_STANDING else None
+    if not is_act(kind, stance):
+        return None
+    return f"{kind} of stance {stance!r}" if stance else kind
 
 
 def build_events(raws: list[Raw], log: Log) -> tuple[list[Event], list[Problem]]:

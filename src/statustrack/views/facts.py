@@ -21,6 +21,8 @@ from statustrack.views.table import simple_table, wrap_cell
 
 __all__ = ["DIFF_CSV_COLUMNS", "account_json", "fact_json", "facts_csv", "render_answer", "render_diff", "render_problems"]
 _POSSIBLE = "?"
+#: The heading of the section of recent acts in a table answer (docs/claims.md).
+_ACTS = "recent acts (newest first)"
 _LEGEND = f"{_POSSIBLE} possible: the event's date straddles this instant; it may not hold yet."
 
 
@@ -79,6 +81,10 @@ def fact_json(fact: Fact, instant: pendulum.DateTime | None = None, registry: Re
     if fact.certainty == "possible":
         out["otherwise"] = fact.otherwise
         out["otherwise_event"] = fact.otherwise_event
+    if fact.act:
+        out["act"] = True
+    if fact.lapsed is not None:
+        out["lapsed"] = fact.lapsed.value
     for key, value in fact.detail:
         out.setdefault(key, value)
     if registry is not None and (principal := registry.principal(fact.about)) is not None:
@@ -129,7 +135,9 @@ def render_answer(answer: Answer, fmt: str, log_name: str, tz: str, summary: Sum
     `registry`, JSON facts carry their country and `part_of` chain."""
     if fmt == "json":
         out: dict[str, Any] = {"at": answer.at, "known_at": answer.known_at, "instant": iso(answer.instant),
-               "beyond_horizon": answer.beyond_horizon, "facts": [fact_json(f, answer.instant, registry) for f in answer.facts]}
+                               "beyond_horizon": answer.beyond_horizon,
+                               "facts": [fact_json(f, answer.instant, registry) for f in answer.facts],
+                               "acts": [fact_json(f, answer.instant, registry) for f in answer.acts]}
         if summary is not None:
             from statustrack.views.summary import summary_json
 
@@ -143,12 +151,17 @@ def render_answer(answer: Answer, fmt: str, log_name: str, tz: str, summary: Sum
 
         return render_summary_table(summary, log_name, tz, known)
     head = f"{log_name} at {answer.at} ({tz}{known})"
+    acts = ""
+    if answer.acts:
+        table = _grouped(answer.acts, lambda f: _ACTS, ["subject", "act (event)", "date"],
+                         lambda f: [f.subject_name, _cell(f), _since(f)], [16, 32, 24])
+        acts = f"\n\n{table}"
     if not answer.facts:
-        return f"{head}\n\nno facts in force.\n"
+        return f"{head}\n\nno facts in force.{acts}\n"
     body = _grouped(answer.facts, lambda f: f.aspect, ["subject", "value (event)", "since"],
                     lambda f: [f.subject_name, _cell(f), _since(f)], [16, 32, 24])
-    legend = f"\n\n{_LEGEND}" if any(f.certainty == "possible" for f in answer.facts) else ""
-    return f"{head}\n\n{body}{legend}\n"
+    legend = f"\n\n{_LEGEND}" if any(f.certainty == "possible" for f in (*answer.facts, *answer.acts)) else ""
+    return f"{head}\n\n{body}{acts}{legend}\n"
 
 
 def _otherwise(fact: Fact) -> str:

@@ -142,7 +142,9 @@ def payload(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequenc
     palette = palette_for(log)
     lo, hi = span_of(log, runs_for(log, None))
     first, last = lo.in_tz(log.timezone).date(), hi.in_tz(log.timezone).date()
-    kept = [v for v in versions(steps_for(log, record)) if keep(v.fact)]
+    # the facts `at` lists as in force (issue 19): no acts (unless pending), no lapsed positions
+    kept = [v for v in versions(steps_for(log, record))
+            if keep(v.fact) and v.fact.lapsed is None and (not v.fact.act or v.fact.pending)]
     ranks = {r: i for i, r in enumerate(sorted({rank(v.fact) for v in kept}))}
     keys: list[dict[str, Any]] = []
     key_index: dict[Any, int] = {}
