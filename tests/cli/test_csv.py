@@ -59,11 +59,13 @@ def test_history_csv_neutralises_a_formula(formula_log: Path) -> None:
     assert result.status == 0, result.err
     assert result.out == (
         "row,run,account,aspect,subject,subject_name,value,actor,since,since_start,since_end,valid_from,valid_to,"
-        "until,certain_from,ended_by,certainty,pending,effective,effective_at,disputed,event,event_date,events,note,"
+        "until,certain_from,ended_by,certainty,pending,effective,effective_at,disputed,act,lapsed,event,event_date,"
+        "events,note,"
         "principal,level,country,part_of,type,sources,source_1,source_1_at\n"
         "1,1,,resolution,azerbaijan:2021-01-01,Azerbaijan: 2021-01-01,\"'=HYPERLINK(\"\"https://example.org\"\",\"\"x\"\")\","
         "azerbaijan,2021-01-01,2020-12-31T20:00:00.000000Z,2021-01-01T19:59:59.999999Z,2020-12-31T20:00:00.000000Z,"
-        ",,2021-01-01T19:59:59.999999Z,,certain,false,,,false,formula-1,2021-01-01,formula-1,,azerbaijan,un-member,"
+        ",,2021-01-01T19:59:59.999999Z,,certain,false,,,false,true,,formula-1,2021-01-01,formula-1,,azerbaijan,"
+        "un-member,"
         "azerbaijan,,,\"[{\"\"id\"\": \"\"s004\"\", "
         "\"\"at\"\": \"\"=HYPERLINK(\\\"\"https://example.org\\\"\",\\\"\"x\\\"\")\"\", "
         "\"\"title\"\": \"\"Political status of Nagorno-Karabakh\"\", "

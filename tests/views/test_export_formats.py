@@ -82,7 +82,7 @@ def test_sqlite_reads_back(shipped: Log, expected: Any, tmp_path: Path) -> None:
         cells = dict(row)
         for c in (*LIST_COLUMNS, "sources"):
             cells[c] = json.loads(cells[c])
-        for c in ("pending", "disputed"):
+        for c in ("pending", "disputed", "act"):
             cells[c] = bool(cells[c])
         got.append(cells)
     assert tuple(got[0]) == columns
@@ -101,7 +101,7 @@ def _pandas_rows(columns: tuple[str, ...], path: Path) -> list[dict[str, Any]]:
         cells: dict[str, Any] = {c: _text(record[c]) for c in columns}
         for c in ("row", "run", "account"):
             cells[c] = None if cells[c] is None else int(cells[c])
-        for c in ("pending", "disputed"):
+        for c in ("pending", "disputed", "act"):
             cells[c] = cells[c] == "true"
         for c in LIST_COLUMNS:
             cells[c] = cells[c].split(" ") if cells[c] else []
@@ -172,7 +172,7 @@ def test_csv_and_parquet_give_the_same_frame(shipped: Log, tmp_path: Path) -> No
         frame["sources"] = [json.loads(v) if isinstance(v, str) else [dict(s) for s in v] for v in frame["sources"]]
         frame["account"] = frame["account"].astype("Int64")
     text = [c for c in columns if c not in (*instants, "events", "part_of", "sources", "row", "run", "account",
-                                            "pending", "disputed")]
+                                            "pending", "disputed", "act")]
     for frame in (csv_frame, pq_frame):
         frame[text] = frame[text].astype(object).where(frame[text].notna(), None)
     pd.testing.assert_frame_equal(csv_frame[list(columns)], pq_frame[list(columns)], check_dtype=False)

@@ -57,5 +57,5 @@ def test_all_and_full_list_every_fact() -> None:
     """`--all` (and its alias `--full`) prints every fact, grouped by aspect, as `at` did before the summary."""
     every = run_cli("at", "2020-11-10", "--all").out
     assert every == run_cli("at", "2020-11-10", "--full").out
-    assert every.count("\n") > 900
+    assert every.count("\n") > 600  # every fact in force (acts and lapsed positions are not)
     assert "\nrecognition\n" in every and "\nresolution\n" in every
