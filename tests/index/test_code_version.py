@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import statustrack
-from statustrack.index.build import INDEX_NAME, code_version
+from statustrack.index.keys import INDEX_NAME, code_version
 
 from ..support import MINI, run_cli
 

@@ -38,6 +38,8 @@ from statustrack.index.codec import (
     registry_data,
     text_json,
 )
+from statustrack.index.keys import zone_key
+from statustrack.index.trust import UnsafePlace, dir_refusal, drop_journal, stamp
 from statustrack.log.ledger import LedgerState
 from statustrack.log.write import event_record
 
@@ -210,7 +212,7 @@ def log_meta(log: Log) -> dict[str, Any]:
     """The settings and registry of `log` as the index keeps them (see `index.read.Index`)."""
     return {"name": log.name, "timezone": log.timezone, "format": log.format,
             "horizon": interval_data(log.horizon), "polity": log.polity, "settings_file": log.settings_file,
-            "registry": registry_data(log.registry)}
+            "registry": registry_data(log.registry), "zone": zone_key(log.timezone)}
 
 
 def write_meta(db: sqlite3.Connection, meta: dict[str, Any]) -> None:
@@ -230,14 +232,18 @@ def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any],
     counted = {e.id for e in counted_events(log.events)}
     placed = (placement(log, e, position) for position, e in enumerate(log.events, start=1))
     rows = event_rows(placed, log.registry, counted.__contains__)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    unsafe = dir_refusal(path.parent)  # never write where others can (index.trust)
+    if unsafe is not None:
+        raise UnsafePlace(f"not writing the index into {path.parent} ({unsafe}): answering without an index")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(handle)
     try:
         db = sqlite3.connect(temporary)
         try:
             db.executescript(_DDL)
-            write_meta(db, {**key, **log_meta(log), "ledger": ledger.as_json() if ledger is not None else None,
+            write_meta(db, {**key, **log_meta(log), **stamp(Path(temporary)),
+                            "ledger": ledger.as_json() if ledger is not None else None,
                             "last_run": max((r[13] for r in history.versions), default=0)})
             insert_rows(db, history, rows)
             insert_catalogue(db, catalogue(counted_events(log.events), log.registry))
@@ -246,6 +252,7 @@ def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any],
             db.close()
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
+        drop_journal(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
