@@ -110,7 +110,7 @@ class Index:
             chunk = missing[first:first + _BATCH]
             marks = ",".join("?" * len(chunk))
             for fact_id, previous, body in self.db.execute(
-                    f"SELECT id, previous, body FROM facts WHERE id IN ({marks})", chunk):  # noqa: S608
+                    f"SELECT id, previous, body FROM facts WHERE id IN ({marks})", chunk):
                 plain[fact_id] = decode(body)
                 self._previous[fact_id] = previous
 
