@@ -61,7 +61,7 @@ def as_nobody(*args: str) -> None:
         os.setgid(NOBODY.pw_gid)
         os.setuid(NOBODY.pw_uid)
 
-    done = subprocess.run(args, preexec_fn=drop, capture_output=True, text=True, check=False)  # noqa: PLW1509
+    done = subprocess.run(args, preexec_fn=drop, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
 
 
@@ -142,7 +142,7 @@ def forge(index: Path, *, fix_counter: bool) -> str:
 def shusha_forged(index: Path) -> bool:
     """True when the index at `index` holds the forgery."""
     with sqlite3.connect(f"file:{index}?mode=ro", uri=True) as db:
-        return db.execute("SELECT count(*) FROM facts WHERE body LIKE '%FORGED%'").fetchone()[0] > 0
+        return bool(db.execute("SELECT count(*) FROM facts WHERE body LIKE '%FORGED%'").fetchone()[0] > 0)
 
 
 def read_anyway(index: Path) -> list[str]:
