@@ -297,8 +297,8 @@ def test_a_stale_index_never_lets_a_duplicate_id_in(sealed_mini: Path, tmp_path:
     feed = tmp_path / "new.jsonl"
     feed.write_text(json.dumps(event) + "\n", encoding="utf-8")
     assert run_cli("record", str(feed), "--log", str(sealed_mini)).status == 0  # the index now vouches
-    _same_size_edit(sealed_mini / "events.toml", 'id = "2020-11-08-shusha"', 'id = "2020-11-08-shushX"')
-    duplicate = dict(event, id="2020-11-08-shushX", summary="again")
+    _same_size_edit(sealed_mini / "events.toml", 'id = "2020-11-08-shusha"', 'id = "2020-11-08-shushq"')
+    duplicate = dict(event, id="2020-11-08-shushq", summary="again")
     feed.write_text(json.dumps(duplicate) + "\n", encoding="utf-8")
     before = {p.name: p.read_bytes() for p in sealed_mini.iterdir() if p.is_file() and "index" not in p.name}
     copy = tmp_path / "index-free"
@@ -330,12 +330,12 @@ def test_record_falls_back_when_the_log_names_a_new_id(sealed_mini: Path, tmp_pa
     assert run_cli("record", str(feed), "--log", str(sealed_mini)).status == 0
     index = index_place(sealed_mini, False).path
     assert isinstance(assess(sealed_mini, index), Index)  # the blind key vouches for the log
-    _same_size_edit(sealed_mini / "events.toml", 'id = "2020-11-08-shusha"', 'id = "2020-11-08-shushX"')
-    feed.write_text(json.dumps(dict(event, id="2020-11-08-shushX")) + "\n", encoding="utf-8")
+    _same_size_edit(sealed_mini / "events.toml", 'id = "2020-11-08-shusha"', 'id = "2020-11-08-shushq"')
+    feed.write_text(json.dumps(dict(event, id="2020-11-08-shushq")) + "\n", encoding="utf-8")
     assert isinstance(assess(sealed_mini, index), Index)  # and still does after the edit
     result = run_cli("record", str(feed), "--log", str(sealed_mini))
     assert result.status == 2, result.out
-    assert "2020-11-08-shushX" not in (sealed_mini / "recorded.jsonl").read_text(encoding="utf-8")
+    assert "2020-11-08-shushq" not in (sealed_mini / "recorded.jsonl").read_text(encoding="utf-8")
 
 
 # 3. Stale answers --------------------------------------------------------------------------
