@@ -24,6 +24,7 @@ from statustrack.views.html import html as explorer_page
 from ..support import GEO
 
 pytestmark = pytest.mark.slow  # a real Chromium
+ARTIFACTS = Path(__file__).parent / "artifacts"  # the screenshot, for a reviewer (lost in a merge; as it was)
 
 
 def _unavailable(why: str) -> None:
