@@ -7,6 +7,7 @@ and written is `index.trust`'s rule."""
 from __future__ import annotations
 
 import functools
+import getpass
 import hashlib
 import os
 import tempfile
@@ -18,7 +19,7 @@ from typing import Any
 import attrs
 
 from statustrack.core.model import ENV_VAR, default_log_path
-from statustrack.index.trust import dir_refusal
+from statustrack.index.trust import dir_refusal, me
 from statustrack.log.files import log_files
 
 __all__ = ["INDEX_NAME", "SCHEMA", "Place", "code_version", "current_key", "index_path", "index_place", "log_root",
@@ -117,9 +118,9 @@ def _cache_dirs() -> list[Path]:
         dirs.append(Path(os.environ["XDG_CACHE_HOME"]) / "statustrack")
     try:
         dirs.append(Path.home() / ".cache" / "statustrack")
-    except RuntimeError:
+    except (RuntimeError, KeyError):
         pass
-    dirs.append(Path(tempfile.gettempdir()) / f"statustrack-{os.geteuid()}")
+    dirs.append(Path(tempfile.gettempdir()) / f"statustrack-{me() if me() is not None else getpass.getuser()}")
     return list(dict.fromkeys(dirs))
 
 
@@ -135,8 +136,8 @@ def index_place(root: Path, shipped: bool) -> Place:
         where = dir_refusal(root)
         if where is None and os.access(root, os.W_OK):
             return Place(beside)
-        if where is not None and os.path.lexists(beside):
-            ignored.append(f"ignored the index {beside} ({where})")
+        if where is not None and os.path.lexists(beside) and dir_refusal(root, root_too=True) is not None:
+            ignored.append(f"ignored the index {beside} ({where})")  # root's own folder: not news
     tag = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
     dirs = _cache_dirs()
     for cache in dirs[:-1]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import attrs
 
-__all__ = ["Header", "Refused", "UnsafePlace", "dir_refusal", "drop_journal", "file_refusal", "header", "stamp"]
+__all__ = ["Header", "Refused", "UnsafePlace", "dir_refusal", "drop_journal", "file_refusal", "header", "me", "stamp"]
 
 _MAGIC = b"SQLite format 3\x00"
 
@@ -40,16 +40,23 @@ class UnsafePlace(OSError):
     """The index was not written: its folder is one others can write, or another user's."""
 
 
-def dir_refusal(directory: Path) -> str | None:
+def me() -> int | None:
+    """The current user's id (None where the system has none: then no file is refused for
+    its owner, only for being a link or writable by others)."""
+    return os.geteuid() if hasattr(os, "geteuid") else None
+
+
+def dir_refusal(directory: Path, *, root_too: bool = False) -> str | None:
     """Why an index may not be written into `directory` (None: it may): it must be a
-    directory the current user owns that group and others cannot write."""
+    directory the current user owns that group and others cannot write. With `root_too`,
+    one root owns may be read from (root can change anything anyway)."""
     try:
         st = os.stat(directory)
     except OSError as e:
         return f"cannot read {directory} ({e.strerror})"
     if not stat.S_ISDIR(st.st_mode):
         return f"{directory} is not a directory"
-    if st.st_uid != os.geteuid():
+    if me() is not None and st.st_uid != me() and not (root_too and st.st_uid == 0):
         return f"{directory} belongs to {_who(st.st_uid)}, not you"
     if st.st_mode & 0o022:
         return f"others can write {directory} (mode {stat.S_IMODE(st.st_mode):o})"
@@ -63,7 +70,7 @@ def _file_refusal(st: os.stat_result, directory: Path) -> str | None:
         return "it is not a regular file"
     if st.st_mode & 0o022:
         return f"group or others can write it (mode {stat.S_IMODE(st.st_mode):o})"
-    if st.st_uid != os.geteuid() and dir_refusal(directory) is not None:
+    if me() is not None and st.st_uid not in (me(), 0) and dir_refusal(directory) is not None:
         return f"it belongs to {_who(st.st_uid)}, not you"
     return None
 
@@ -71,7 +78,8 @@ def _file_refusal(st: os.stat_result, directory: Path) -> str | None:
 def file_refusal(path: Path) -> str | None:
     """Why the index file at `path` may not be read (None: it may; a missing file is None
     too, and the caller finds it missing): a symbolic link, not a regular file, writable
-    by group or others, or another user's outside a directory only this user can write."""
+    by group or others, or another user's (not root's) outside a directory only this user
+    can write."""
     try:
         st = os.lstat(path)
     except FileNotFoundError:
