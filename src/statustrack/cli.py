@@ -457,10 +457,26 @@ def _verify(args: argparse.Namespace) -> int:
     reached = f", which reaches {args.head}" if args.head else ""
     sys.stdout.write(f"verified: {verified.sealed} events sealed, none edited, deleted, moved or reordered "
                      f"(chain head {verified.head or '-'}{reached})\n")
+    _index_report(verified.index)
     if not verified.settings_sealed and verified.head:
         sys.stderr.write("statustrack: note: the log's settings are not sealed yet (a ledger from before they were); "
                          "'statustrack seal' seals them\n")
     return EXIT_OK
+
+
+def _index_report(check: Any) -> None:
+    """The line `verify` prints about the log's fact index (api.write.IndexCheck)."""
+    if check is None:
+        return
+    for text in check.ignored:
+        sys.stdout.write(f"index: {text}; queries never read it\n")
+    state = check.state.value
+    if state == "current":
+        sys.stdout.write(f"index: current, as statustrack wrote it for this log ({check.path})\n")
+    elif check.trusted:
+        sys.stdout.write(f"index: {state} ({check.path}): the next query rebuilds it\n")
+    else:
+        sys.stdout.write(f"index: {state}, not read ({check.path}): {check.why}; queries ignore it and rebuild it\n")
 
 
 @_command("seal", "Add events not yet in the ledger to it, after review.", """

@@ -17,6 +17,7 @@ import bisect
 import heapq
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
@@ -28,8 +29,8 @@ from statustrack.core.dates import Interval, parse_edtf
 from statustrack.core.facts import Fact, Key
 from statustrack.core.model import Log
 from statustrack.core.registry import Registry, SourceRef
-from statustrack.index.keys import current_key, index_path, log_root
-from statustrack.index.read import Index, open_current
+from statustrack.index.keys import current_key, index_place, log_root
+from statustrack.index.read import Index, State, Verdict, assess, open_current
 
 __all__ = ["Indexed", "Keep", "Reader", "Sides", "Source", "event_told", "kept", "load_indexed", "open_log", "reader"]
 
@@ -118,15 +119,29 @@ class Indexed:
         """The catalogue the index keeps."""
         return self.index.catalogue()
 
+    def _replayed(self, error: Exception) -> Reader:
+        """The replay, for a question the index failed to answer (it was damaged after it
+        was opened: a row or table gone): said once, never an internal error."""
+        from statustrack.api.replayed import Replayed
+
+        say(f"the index could not be read ({type(error).__name__}: {error}); answering by replaying the log")
+        return Replayed(self.load(), None)
+
     def at(self, instant: pendulum.DateTime, keep: Keep) -> tuple[Fact, ...]:
         """The versions in force at `instant`."""
-        return tuple(self.index.answer(instant, keep, rank, seen_at))
+        try:
+            return tuple(self.index.answer(instant, keep, rank, seen_at))
+        except _DAMAGE as e:
+            return self._replayed(e).at(instant, keep)
 
     def between(self, lo: pendulum.DateTime, hi: pendulum.DateTime, keep: Keep) -> Sides:
         """Only what can differ: the versions that end or begin in between, and the facts
         possible at `lo` whose certainty may move by `hi`."""
-        with self.index.snapshot():
-            before, after, causes, _, _ = _indexed_step(self.index, lo, hi, self.index.possible_at(lo), keep)
+        try:
+            with self.index.snapshot():
+                before, after, causes, _, _ = _indexed_step(self.index, lo, hi, self.index.possible_at(lo), keep)
+        except _DAMAGE as e:
+            return self._replayed(e).between(lo, hi, keep)
         return before, after, causes
 
     def slide(self, instants: Sequence[pendulum.DateTime], keep: Keep) -> Iterator[Sides]:
@@ -221,6 +236,18 @@ def _next_move(fact: Fact, instant: pendulum.DateTime) -> pendulum.DateTime:
     return moment
 
 
+#: What a damaged index raises when a query reads it.
+_DAMAGE = (sqlite3.Error, KeyError, ValueError)
+_SAID: set[str] = set()
+
+
+def say(text: str) -> None:
+    """Write `text` on stderr as a note, once per process (`statustrack: note: ...`)."""
+    if text not in _SAID:
+        _SAID.add(text)
+        sys.stderr.write(f"statustrack: note: {text}\n")
+
+
 #: What the query verbs accept: a loaded log, or one opened through its index.
 Source = Log | Indexed
 
@@ -262,14 +289,20 @@ def open_log(path: str | os.PathLike[str] | None = None) -> Source:
     With a current index nothing of the log is parsed. If the index cannot be written, the
     loaded log is returned and queries replay it, as they would anyway."""
     directory, shipped = log_root(path)
-    where = index_path(directory, shipped)
+    place = index_place(directory, shipped)
+    where = place.path
+    for text in place.ignored:
+        say(text)
     if directory.is_dir():
-        index = open_current(directory, where)
-        if index is not None:
-            return Indexed(index, path)
+        found = assess(directory, where)
+        if isinstance(found, Index):
+            return Indexed(found, path)
+        if isinstance(found, Verdict) and found.state in (State.ALTERED, State.DAMAGED, State.UNTRUSTED):
+            say(f"not reading the index {where} ({found.why}): rebuilding it")
     # Only here: with a current index, the loader and the builder are never imported.
     from statustrack.core.replay import Replay
     from statustrack.index.build import build
+    from statustrack.index.trust import UnsafePlace
     from statustrack.log.load import load_log
 
     key = current_key(directory) if directory.is_dir() else None  # keyed by the files as they were before reading
@@ -277,6 +310,9 @@ def open_log(path: str | os.PathLike[str] | None = None) -> Source:
     assert key is not None
     try:
         build(log, Replay.of(log).steps(), where, key)
+    except UnsafePlace as e:
+        say(str(e))
+        return log
     except (OSError, sqlite3.Error):
         return log
     index = open_current(directory, where)

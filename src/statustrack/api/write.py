@@ -32,27 +32,39 @@ from typing import Any
 import attrs
 import pendulum
 
-from statustrack.core.dates import Interval, parse_edtf
-from statustrack.errors import LogInvalid, Problem, ProblemCode, StatustrackError
-from statustrack.core.events import Event
-from statustrack.log.ledger import (
-    LEDGER, LedgerState, Seal, chain_lines, head, ledger_state, ledger_state_of, ledger_unchanged, reaches,
-    sealed_settings, unfit_name, unsealed,
-)
-from statustrack.log import ledger, store
-from statustrack.log.lock import LOCK, locked
-from statustrack.log.store import DEFAULT_TARGET, PENDING, ReadOnlyLog, WriteError, target_name
-from statustrack.log.load import Log, build_events, default_log_path, load_log
-from statustrack.log.parse import Raw, read_text
 from statustrack.core.checks import check_events
+from statustrack.core.dates import Interval, parse_edtf
+from statustrack.core.events import Event
 from statustrack.core.replay import counted_events, timeline
+from statustrack.errors import LogInvalid, Problem, ProblemCode, StatustrackError
 from statustrack.index import append as extend
 from statustrack.index.build import build
-from statustrack.index.keys import current_key, index_path, manifest
+from statustrack.index.keys import current_key, index_path, index_place, log_root, manifest
+from statustrack.index.read import State, Verdict, assess
+from statustrack.log import ledger, store
+from statustrack.log.files import log_files
+from statustrack.log.ledger import (
+    LEDGER,
+    LedgerState,
+    Seal,
+    chain_lines,
+    head,
+    ledger_state,
+    ledger_state_of,
+    ledger_unchanged,
+    reaches,
+    sealed_settings,
+    unfit_name,
+    unsealed,
+)
+from statustrack.log.load import Log, build_events, default_log_path, load_log
+from statustrack.log.lock import LOCK, locked
+from statustrack.log.parse import Raw, read_text
+from statustrack.log.store import DEFAULT_TARGET, PENDING, ReadOnlyLog, WriteError, target_name
 from statustrack.log.write import event_record, to_jsonl
 
-__all__ = ["DEFAULT_TARGET", "LOCK", "PENDING", "Conflict", "ReadOnlyLog", "Recorded", "Sealed", "Verified",
-           "WriteError", "record", "seal", "target_name", "verify"]
+__all__ = ["DEFAULT_TARGET", "LOCK", "PENDING", "Conflict", "IndexCheck", "ReadOnlyLog", "Recorded", "Sealed",
+           "Verified", "WriteError", "record", "seal", "target_name", "verify"]
 
 
 class Conflict(StatustrackError):
@@ -92,6 +104,26 @@ class Verified:
     sealed: int
     head: str | None
     settings_sealed: bool
+    index: IndexCheck | None = None
+
+
+@attrs.frozen
+class IndexCheck:
+    """What `verify` found of the log's fact index, which it checks too: where it is, its
+    state (`index.read.State`: current, missing, stale, altered by another program, not to
+    be trusted, damaged) and why, and the index files passed over elsewhere (another
+    user's, or in a folder others can write). Queries read only a current index."""
+
+    path: str
+    state: State
+    why: str = ""
+    ignored: tuple[str, ...] = ()
+
+    @property
+    def trusted(self) -> bool:
+        """False when an index was found that statustrack did not write as it is, or may
+        not trust: queries ignore it, but someone or something wrote it."""
+        return self.state not in (State.ALTERED, State.UNTRUSTED, State.DAMAGED) and not self.ignored
 
 
 def _stamp(now: pendulum.DateTime | None) -> str:
@@ -330,10 +362,30 @@ def _prepare_indexed(opened: extend.Opened, root: Path, raws: Sequence[Raw], tar
     fresh, unchanged, stamp = _fresh(raws, log, known, now)
     if not fresh:
         return Recorded((), tuple(unchanged), target, head=state.head)
+    if _named_in_log(root, [e.id for e in fresh]):
+        return None  # the log itself names an id the index calls new: only the whole log can decide
+
     file, before = store.target_text(root, target)
     rebuilt, lines = _read_back(log, target, before.count("\n") + 1, fresh)
     extension = extend.plan(opened, log, target, rebuilt, lines)
     return _Prepared(state, log, fresh, tuple(unchanged), stamp, file, before, extension)
+
+
+def _named_in_log(root: Path, ids: Sequence[str]) -> bool:
+    """True when one of `ids` stands quoted in a file of the log at `root`, or begins a
+    line of its ledger: what the log itself says, read from its files (not the index),
+    so an index gone stale unnoticed can never let a duplicate id in. Reads the files'
+    bytes, no parsing: a match only sends `record` to load and check the whole log."""
+    quoted = [q for i in ids for q in (f'"{i}"'.encode(), f"'{i}'".encode())]
+    for path in log_files(root):
+        data = path.read_bytes()
+        if any(q in data for q in quoted):
+            return True
+    try:
+        sealed = b"\n" + (root / LEDGER).read_bytes()
+    except FileNotFoundError:
+        return False
+    return any(f"\n{i} ".encode() in sealed for i in ids)
 
 
 def seal(path: str | os.PathLike[str] | None, *, settings: bool = False) -> Sealed:
@@ -388,5 +440,17 @@ def verify(path: str | os.PathLike[str] | None, *, head_prefix: str | None = Non
                                     "restore the log and its ledger from a copy you trust"))
         if problems:
             raise LogInvalid(problems)
-        return Verified(len([s for s in seals if s.id in log.paths]), head(seals), sealed_settings(seals) is not None)
+        return Verified(len([s for s in seals if s.id in log.paths]), head(seals), sealed_settings(seals) is not None,
+                        _check_index(path))
+
+
+def _check_index(path: str | os.PathLike[str] | None) -> IndexCheck:
+    """The state of the fact index of the log at `path`, as a query would find it."""
+    directory, shipped = log_root(path)
+    place = index_place(directory, shipped)
+    found = assess(directory, place.path)
+    if isinstance(found, Verdict):
+        return IndexCheck(str(place.path), found.state, found.why, place.ignored)
+    found.close()
+    return IndexCheck(str(place.path), State.CURRENT, "", place.ignored)
 

@@ -66,6 +66,7 @@ class Interval:
     qualifier: str | None = attrs.field(default=None, eq=False)
     until: Interval | None = attrs.field(default=None, eq=False)
     format: int = attrs.field(default=2, eq=False)
+    open_start: bool = attrs.field(default=False, eq=False)  # written with no start: `[..D]`, `../D`
 
     def __repr__(self) -> str:
         extra = f", format={self.format}" if self.format != 2 else ""
@@ -84,13 +85,24 @@ class Interval:
         """True for `A/B`: something that held from A until B."""
         return self.precision == "span"
 
+    @property
+    def latest(self) -> pendulum.DateTime:
+        """The last instant this date may mean; for a span, the last it may have ended."""
+        if self.is_span:
+            return self.until.end if self.until is not None else END
+        return self.end
+
     def bounded_below(self, floor: pendulum.DateTime) -> Interval:
-        """This date with instants before `floor` left out (an open start meets the log's horizon)."""
+        """This date with instants before `floor` left out (an open start meets the log's
+        horizon); a span with an open start begins at `floor` at the latest."""
         if floor <= self.start:
             return self
-        return attrs.evolve(self, start=min(floor, self.end))
+        moment = min(floor, self.latest)
+        if self.is_span:
+            return attrs.evolve(self, start=moment, end=max(self.end, moment))
+        return attrs.evolve(self, start=moment)
 
-    def written(self, format: int | None = None) -> str:  # noqa: A002 - the log's word
+    def written(self, format: int | None = None) -> str:
         """The date as a log of `format` writes it (None: as it was written)."""
         if format is None:
             return self.text
@@ -160,6 +172,9 @@ def _days(text: str, whole: str) -> tuple[dt.date, dt.date, str]:
         raise _fail(whole, "only the trailing parts of a date may be unspecified (2012-XX-XX, not 2012-XX-05)")
     if year == "0000" or year.startswith("0000"):
         raise _fail(whole, "out of range (years 0001 to 9999)")
+    if year == "XXXX":
+        raise _fail(whole, "no digit of it is known (XXXX), so it says nothing of when; write what is known, "
+                           "as [..2020-11-10] or 19XX")
     first_year, last_year = int(year.replace("X", "0")) or 1, int(year.replace("X", "9"))
     unspecified = year.count("X")
     try:
@@ -226,17 +241,20 @@ def upcast_v1(text: str) -> str:
     return f"[{left}..{right}]"
 
 
-def _range(body: str, whole: str, tz: str) -> tuple[pendulum.DateTime, pendulum.DateTime]:
-    """Bounds of a set `[A..B]`, `[..B]`, `[A..]` or a list `[A, B, C..D]`: its hull."""
+def _range(body: str, whole: str, tz: str) -> tuple[pendulum.DateTime, pendulum.DateTime, bool]:
+    """Bounds of a set `[A..B]`, `[..B]`, `[A..]` or a list `[A, B, C..D]`: its hull, and
+    whether it is open at the start (some member has no start)."""
     if not body.strip():
         raise _fail(whole, "an empty set")
     starts, ends = [], []
+    open_start = False
     for member in body.split(","):
         member = member.strip()
         if member.count("..") > 1 or member in ("", ".."):
             raise _fail(whole, "a set member is a date or a range A..B with at least one end")
         if ".." in member:
             left, right = member.split("..")
+            open_start = open_start or not left
             starts.append(BEGINNING if not left else _one(left, whole, tz)[0])
             ends.append(END if not right else _one(right, whole, tz)[1])
             if ends[-1] < starts[-1]:
@@ -245,11 +263,11 @@ def _range(body: str, whole: str, tz: str) -> tuple[pendulum.DateTime, pendulum.
             start, end, _, _ = _one(member, whole, tz)
             starts.append(start)
             ends.append(end)
-    return min(starts), max(ends)
+    return min(starts), max(ends), open_start
 
 
 @functools.lru_cache(maxsize=65536)
-def parse_edtf(text: str, tz: str, format: int = 2) -> Interval:  # noqa: A002 - the log's word
+def parse_edtf(text: str, tz: str, format: int = 2) -> Interval:
     """Parse an EDTF text into the interval it denotes, plain dates being days in `tz`.
 
     With `format=1` (the first log format) `A/B` and `../D` mean one day in a range.
@@ -273,8 +291,8 @@ def parse_edtf(text: str, tz: str, format: int = 2) -> Interval:  # noqa: A002 -
     if text.startswith("["):
         if not text.endswith("]"):
             raise _fail(written, "a set [..] must end with ]")
-        start, end = _range(text[1:-1], written, tz)
-        return Interval(written, start, end, "range", tz, text, None, None, format)
+        start, end, open_start = _range(text[1:-1], written, tz)
+        return Interval(written, start, end, "range", tz, text, None, None, format, open_start)
     if "/" in text:
         return _span(text, written, tz)
     start, end, precision, qualifier = _one(text, written, tz)
@@ -297,12 +315,12 @@ def _span(text: str, written: str, tz: str) -> Interval:
         until = Interval(right, u_start, u_end, u_precision, tz, right, u_qualifier)
         if u_end < start:
             raise _fail(written, "the span ends before it starts", SPAN)
-    return Interval(written, start, end, "span", tz, text, qualifier, until)
+    return Interval(written, start, end, "span", tz, text, qualifier, until, open_start=left in ("..", ""))
 
 
 def iso(instant: pendulum.DateTime) -> str:
     """An instant as ISO 8601 in UTC (`2020-11-07T20:00:00Z`), microseconds only when present."""
-    u = dt.datetime.astimezone(instant, dt.timezone.utc)  # the C method: pendulum's in_tz costs 20x more
+    u = dt.datetime.astimezone(instant, dt.UTC)  # the C method: pendulum's in_tz costs 20x more
     text = f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}"
     return text + (f".{u.microsecond:06d}" if u.microsecond else "") + "Z"
 
@@ -310,7 +328,7 @@ def iso(instant: pendulum.DateTime) -> str:
 def iso_fixed(instant: pendulum.DateTime) -> str:
     """An instant as fixed-width ISO 8601 UTC text (`2020-11-07T20:00:00.000000Z`), so that
     text order is time order (for SQLite columns)."""
-    u = dt.datetime.astimezone(instant, dt.timezone.utc)
+    u = dt.datetime.astimezone(instant, dt.UTC)
     return f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}.{u.microsecond:06d}Z"
 
 

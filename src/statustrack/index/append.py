@@ -26,21 +26,23 @@ from typing import Any
 
 import attrs
 
-from statustrack.index.build import EventRows, Rows, event_rows, history_rows, insert_rows, write_meta
-from statustrack.index.codec import interval_of, registry_of
-from statustrack.index.keys import current_key
-from statustrack.errors import LogInvalid
+from statustrack.core.checks import _links, check_events
 from statustrack.core.events import Cessation, Dissolution, Event, Founding
 from statustrack.core.facts import ID_ROLES, Key
-from statustrack.log.ledger import LedgerState
-from statustrack.log.load import build_events
 from statustrack.core.model import Log
-from statustrack.log.parse import Raw
+from statustrack.core.reach import ACCOUNT, reach
 from statustrack.core.reducers import facts_of
 from statustrack.core.registry import fold
 from statustrack.core.replay import counted_events
-from statustrack.core.checks import _links, check_events
-from statustrack.core.reach import ACCOUNT, reach
+from statustrack.errors import LogInvalid
+from statustrack.index.build import EventRows, Rows, event_rows, history_rows, insert_rows, write_meta
+from statustrack.index.codec import interval_of, registry_of
+from statustrack.index.keys import stale
+from statustrack.index.read import REQUIRED
+from statustrack.index.trust import Refused, header
+from statustrack.log.ledger import LedgerState
+from statustrack.log.load import build_events
+from statustrack.log.parse import Raw
 
 __all__ = ["Extension", "Opened", "commit", "open_for_record", "plan", "remember_ledger"]
 
@@ -51,6 +53,7 @@ class Opened:
     db: sqlite3.Connection
     meta: dict[str, Any]
     path: Path
+    written: int = 0  # the commit count the header shows once this transaction commits
 
     @property
     def ledger(self) -> LedgerState | None:
@@ -93,7 +96,7 @@ def open_for_record(root: Path, path: Path, *, verified: bool = True) -> Opened 
         journal.unlink(missing_ok=True)
         path.unlink(missing_ok=True)
         return None
-    if not path.is_file():
+    if isinstance(header(path), Refused):  # missing, or not to be trusted (index.trust)
         return None
     try:
         db = sqlite3.connect(path, timeout=30, isolation_level=None)
@@ -101,16 +104,19 @@ def open_for_record(root: Path, path: Path, *, verified: bool = True) -> Opened 
         return None
     try:
         db.execute("BEGIN IMMEDIATE")
+        found = header(path)  # read again under the write lock: no other commit can come now
+        if isinstance(found, Refused):
+            raise LookupError(found.why)
         meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
-        if (verified and LedgerState.from_json(meta.get("ledger")) is None) or "events" not in {
-                r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}:
+        if (verified and LedgerState.from_json(meta.get("ledger")) is None) or REQUIRED - {
+                r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}:
             raise LookupError
-        if any(meta.get(k) != v for k, v in current_key(root).items()):
+        if stale(meta, root, found.counter):
             raise LookupError
     except (sqlite3.Error, ValueError, LookupError):
         db.close()
         return None
-    return Opened(db, meta, path)
+    return Opened(db, meta, path, found.counter + 1)
 
 
 def remember_ledger(root: Path, path: Path, ledger: LedgerState) -> bool:
@@ -121,7 +127,7 @@ def remember_ledger(root: Path, path: Path, ledger: LedgerState) -> bool:
     if opened is None:
         return False
     try:
-        write_meta(opened.db, {"ledger": ledger.as_json()})
+        write_meta(opened.db, {"ledger": ledger.as_json(), "written": opened.written})
         opened.db.execute("COMMIT")
     except sqlite3.Error:
         return False
@@ -347,7 +353,8 @@ def commit(opened: Opened, extension: Extension, files: list[list[Any]], ledger:
     db.executemany("UPDATE events SET counts = ? WHERE id = ?", [(c, i) for i, c in extension.counts.items()])
     insert_rows(db, extension.history, extension.events)
     _recatalogue(db, *extension.catalogue)
-    write_meta(db, {"files": files, "ledger": ledger.as_json(), "last_run": extension.last_run})
+    write_meta(db, {"files": files, "ledger": ledger.as_json(), "last_run": extension.last_run,
+                    "written": opened.written})
     db.execute("DROP TABLE temp.redo")
     db.execute("DROP TABLE IF EXISTS temp.wanted_keys")
     db.execute("COMMIT")

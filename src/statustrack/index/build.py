@@ -39,6 +39,8 @@ from statustrack.index.codec import (
     registry_data,
     text_json,
 )
+from statustrack.index.keys import zone_key
+from statustrack.index.trust import UnsafePlace, dir_refusal, drop_journal, stamp
 from statustrack.log.ledger import LEDGER, LedgerState, ledger_state, read_ledger, verify
 from statustrack.log.store import PENDING
 from statustrack.log.write import event_record
@@ -258,7 +260,7 @@ def log_meta(log: Log) -> dict[str, Any]:
     """The settings and registry of `log` as the index keeps them (see `index.read.Index`)."""
     return {"name": log.name, "timezone": log.timezone, "format": log.format,
             "horizon": interval_data(log.horizon), "polity": log.polity, "settings_file": log.settings_file,
-            "registry": registry_data(log.registry)}
+            "registry": registry_data(log.registry), "zone": zone_key(log.timezone)}
 
 
 def write_meta(db: sqlite3.Connection, meta: dict[str, Any]) -> None:
@@ -301,21 +303,26 @@ def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any],
     `record` reads only what is new; if not, that `record` verifies the whole log.
 
     Rows go to SQLite in batches of `BATCH` as they are made: the build holds the log and
-    its timeline, never every row of a table as well."""
+    its timeline, never every row of a table as well. Never written into a folder others
+    can write (`index.trust`)."""
     if ledger is None:
         ledger = verified_ledger(log)
     counted_list = counted_events(log.events)
     counted = {e.id for e in counted_list}
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    unsafe = dir_refusal(path.parent)  # never write where others can (index.trust)
+    if unsafe is not None:
+        raise UnsafePlace(f"not writing the index into {path.parent} ({unsafe}): answering without an index")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(handle)
     try:
         db = sqlite3.connect(temporary)
         try:
             db.executescript(_DDL)
+            stamped = stamp(Path(temporary))  # before anything of this transaction is written
             last_run = _history(steps, None, Rows([], [], []), lambda rows: insert_history(db, rows))
-            write_meta(db, {**key, **log_meta(log), "ledger": ledger.as_json() if ledger is not None else None,
-                            "last_run": last_run})
+            write_meta(db, {**key, **log_meta(log), **stamped,
+                            "ledger": ledger.as_json() if ledger is not None else None, "last_run": last_run})
             placed = (placement(log, e, position) for position, e in enumerate(log.events, start=1))
             while batch := list(itertools.islice(placed, BATCH)):
                 insert_events(db, event_rows(batch, log.registry, counted.__contains__))
@@ -325,6 +332,7 @@ def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any],
             db.close()
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
+        drop_journal(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

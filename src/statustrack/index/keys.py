@@ -1,19 +1,29 @@
-"""Where an index lives and what it is keyed by: the log's files (path, size, modification
-time), the schema and a digest of the code that built it. An index whose key does not match
-the log on disk is rebuilt, never trusted."""
+"""Where an index lives and what it is keyed by: the log's files (path, device, inode, size,
+modification and change time, the target of a symbolic link), the time-zone data its
+answers were worked out with, the schema and a digest of the code that built it. An index
+whose key does not match the log on disk is rebuilt, never trusted; where it may be read
+and written is `index.trust`'s rule."""
 
 from __future__ import annotations
 
+import functools
+import getpass
 import hashlib
 import os
+import tempfile
+import zoneinfo
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from statustrack.core.model import ENV_VAR, default_log_path
+from statustrack.index.trust import dir_refusal, me
 from statustrack.log.files import log_files
 
-__all__ = ["INDEX_NAME", "SCHEMA", "code_version", "current_key", "index_path", "log_root", "manifest"]
+__all__ = ["INDEX_NAME", "SCHEMA", "Place", "code_version", "current_key", "index_path", "index_place", "log_root",
+           "manifest", "stale", "zone_key"]
 
 INDEX_NAME = ".statustrack-index.sqlite"
 SCHEMA = 2
@@ -32,26 +42,118 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def _log_files(root: Path) -> list[tuple[str, os.stat_result]]:
-    # The loader's own walk, so the index is keyed by exactly the files the loader reads, and
-    # an unreadable folder, folders nested too deep or a directory without log.toml are the
-    # same one-line refusal (exit 2) here as there; symlinked folders are not followed.
-    return [(path.relative_to(root).as_posix(), path.stat()) for path in log_files(root)]
+def _entry(root: Path, path: Path) -> list[Any]:
+    # The file as the loader reads it (a symbolic link followed), and where a link points:
+    # re-pointing a link changes the key even to a file of the same size and times.
+    st = path.stat()
+    target = os.path.realpath(path) if path.is_symlink() else None
+    return [path.relative_to(root).as_posix(), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_dev, st.st_ino,
+            target]
 
 
 def manifest(root: Path) -> list[list[Any]]:
-    """The log's files as `[path, size, mtime_ns]`, sorted: what the index is keyed by."""
-    return [[rel, st.st_size, st.st_mtime_ns] for rel, st in _log_files(root)]
+    """The log's files as `[path, size, mtime_ns, ctime_ns, device, inode, link target]`,
+    sorted: what the index is keyed by. The change time (ctime) cannot be set back by
+    `touch -r` or `cp -p`, so an edit that keeps a file's size and restores its
+    modification time is noticed; the link target is None for a file that is no link.
+
+    The loader's own walk, so the index is keyed by exactly the files the loader reads, and
+    an unreadable folder, folders nested too deep or a directory without log.toml are the
+    same one-line refusal (exit 2) here as there; symlinked folders are not followed."""
+    return [_entry(root, path) for path in log_files(root)]
+
+
+@functools.lru_cache(maxsize=8)
+def zone_key(tz: str | None) -> str:
+    """A digest of what the answers of a log in time zone `tz` were worked out with beyond
+    the log and the code: the zone's data as `zoneinfo` (and so pendulum) reads it (the
+    file in `zoneinfo.TZPATH`, else in the `tzdata` package), and the pendulum installed.
+    A time-zone database updated after the build makes the index stale."""
+    import pendulum
+
+    digest = hashlib.sha256(f"zone {tz}".encode())
+    data = b""
+    if tz:
+        for base in zoneinfo.TZPATH:
+            candidate = os.path.join(base, tz)
+            if os.path.isfile(candidate):
+                with open(candidate, "rb") as handle:
+                    data = b"file " + handle.read(1 << 20)
+                break
+        else:
+            try:
+                data = b"tzdata " + resources.files("tzdata.zoneinfo").joinpath(*tz.split("/")).read_bytes()
+            except (ImportError, OSError, ValueError):
+                data = b"none"
+    digest.update(data)
+    st = os.stat(pendulum.__file__)
+    digest.update(f" pendulum {os.path.dirname(pendulum.__file__)} {st.st_size} {st.st_mtime_ns}".encode())
+    return digest.hexdigest()[:32]
+
+
+def stale(meta: dict[str, Any], root: Path, written: int) -> bool:
+    """True unless the index whose meta keys are `meta` and whose SQLite header counts
+    `written` commits is current for the log at `root`: statustrack's own commit was the
+    last (`written` as recorded), built from the files on disk now, by this code, with
+    this time-zone data."""
+    if meta.get("written") != written or meta.get("zone") != zone_key(meta.get("timezone")):
+        return True
+    return any(meta.get(k) != v for k, v in current_key(root).items())
+
+
+@attrs.frozen
+class Place:
+    """Where the index of a log is read and written (`path`), and the index files found
+    elsewhere that were passed over, each with why (`ignored`: said once on stderr)."""
+
+    path: Path
+    ignored: tuple[str, ...] = ()
+
+
+def _cache_dirs() -> list[Path]:
+    """The user's cache folders for indexes, in order of preference: `$XDG_CACHE_HOME`,
+    `~/.cache`, then a private folder of the user's own in the temporary directory."""
+    dirs = []
+    if os.environ.get("XDG_CACHE_HOME"):
+        dirs.append(Path(os.environ["XDG_CACHE_HOME"]) / "statustrack")
+    try:
+        dirs.append(Path.home() / ".cache" / "statustrack")
+    except (RuntimeError, KeyError):
+        pass
+    dirs.append(Path(tempfile.gettempdir()) / f"statustrack-{me() if me() is not None else getpass.getuser()}")
+    return list(dict.fromkeys(dirs))
+
+
+def index_place(root: Path, shipped: bool) -> Place:
+    """Where the index of the log at `root` lives: beside it if it is not the shipped log
+    and the directory is one the user can write and owns, and no one else can write; else
+    in the user's first cache folder that is the user's own and private (created 0700 when
+    first written), one file per log directory. Index files found in a place passed over
+    (a folder others can write, or another user's) are never read, and said so."""
+    ignored = []
+    beside = root / INDEX_NAME
+    if not shipped:
+        where = dir_refusal(root)
+        if where is None and os.access(root, os.W_OK):
+            return Place(beside)
+        if where is not None and os.path.lexists(beside) and dir_refusal(root, root_too=True) is not None:
+            ignored.append(f"ignored the index {beside} ({where})")  # root's own folder: not news
+    tag = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    dirs = _cache_dirs()
+    for cache in dirs[:-1]:
+        path = cache / f"index-{tag}.sqlite"
+        where = dir_refusal(cache) if os.path.lexists(cache) else None
+        if where is None:
+            return Place(path, tuple(f"{text}; answering from {path}" for text in ignored))
+        if os.path.lexists(path):
+            ignored.append(f"ignored the index {path} ({where})")
+    path = dirs[-1] / f"index-{tag}.sqlite"
+    return Place(path, tuple(f"{text}; answering from {path}" for text in ignored))
 
 
 def index_path(root: Path, shipped: bool) -> Path:
-    """Where the index of the log at `root` lives: beside it if it is writable and not the
-    shipped log, else in the user's cache directory (one file per log directory)."""
-    if not shipped and os.access(root, os.W_OK):
-        return root / INDEX_NAME
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "statustrack"
-    tag = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    return cache / f"index-{tag}.sqlite"
+    """Where the index of the log at `root` lives (see `index_place`)."""
+    return index_place(root, shipped).path
 
 
 def current_key(root: Path) -> dict[str, Any]:

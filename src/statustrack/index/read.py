@@ -3,13 +3,16 @@
 
 Decoded facts, keys and the catalogue are kept on the handle, once per process: it is
 the layer that owns them. `open_current` opens an index only if it is current for the log
-on disk (see `index.keys`); the choice between it and a replay is the API's (`api.reader`).
+on disk (see `index.keys`) and may be trusted (see `index.trust`), read-only: reading never changes the
+file. The choice between it and a replay is the API's (`api.reader`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import enum
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -23,9 +26,21 @@ from statustrack.core.dates import Interval
 from statustrack.core.facts import Fact, Key
 from statustrack.core.registry import Registry
 from statustrack.index.codec import decode, interval_of, micros, registry_of
-from statustrack.index.keys import current_key
+from statustrack.index.keys import stale
+from statustrack.index.trust import Header, Refused, file_refusal, header
 
-__all__ = ["Index", "open_current", "open_file", "read_meta"]
+__all__ = ["REQUIRED", "Index", "IndexDamaged", "State", "Verdict", "assess", "open_current", "open_file", "read_meta"]
+
+#: The tables and indexes a query reads: an index without one of them is not read.
+REQUIRED = frozenset({"meta", "facts", "versions", "changes", "events", "event_links", "event_keys", "key_refs",
+                      "endings", "catalogue_ids", "catalogue_names", "catalogue_sources", "catalogue_refs",
+                      "versions_by_key", "versions_by_fork_from", "versions_by_fork_until", "versions_by_from",
+                      "versions_by_until", "changes_by_instant", "changes_by_key"})
+
+
+class IndexDamaged(Exception):
+    """An index that passed the checks at opening turned out unreadable or inconsistent
+    while a query read it (a row missing, a table gone): the caller replays instead."""
 
 # The versions in force at ?1: those whose fork node lies on the path from the root to ?1,
 # and of those, at a node at or after ?1 the ones begun by then, at a node before it the
@@ -95,7 +110,7 @@ class Index:
             chunk = missing[first:first + _BATCH]
             marks = ",".join("?" * len(chunk))
             for fact_id, previous, body in self.db.execute(
-                    f"SELECT id, previous, body FROM facts WHERE id IN ({marks})", chunk):  # noqa: S608
+                    f"SELECT id, previous, body FROM facts WHERE id IN ({marks})", chunk):
                 plain[fact_id] = decode(body)
                 self._previous[fact_id] = previous
 
@@ -235,25 +250,89 @@ def read_meta(db: sqlite3.Connection) -> dict[str, Any]:
 
 def open_file(path: Path) -> Index:
     """The index at `path`, whatever it was built from (for tests and tools)."""
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    db = sqlite3.connect(_ro(path), uri=True)
     return Index(db, read_meta(db))
 
 
-def open_current(root: Path, path: Path) -> Index | None:
-    """The index at `path` if it is current for the log at `root`, else None (stale,
-    missing, corrupt or foreign: the caller rebuilds it)."""
-    if not path.is_file():
-        return None
+def _ro(path: Path) -> str:
+    """The read-only URI of `path` (characters that mean something in a URI escaped)."""
+    from urllib.parse import quote
+
+    return f"file:{quote(str(path))}?mode=ro"
+
+
+class State(enum.Enum):
+    """What an index file is to the log it would answer for."""
+
+    CURRENT = "current"  #: built by statustrack from the log as it is on disk: read
+    MISSING = "missing"  #: no index yet: built on the next query
+    STALE = "stale"  #: the log, the code or the time-zone data changed since: rebuilt
+    ALTERED = "altered"  #: another program wrote to it since statustrack did: rebuilt
+    UNTRUSTED = "untrusted"  #: a link, another user's or writable by others: never read
+    DAMAGED = "damaged"  #: not an index statustrack can read (a table gone, a hot journal): rebuilt
+
+
+@attrs.frozen
+class Verdict:
+    """What `assess` found of an index file: its `state` and, unless current, why."""
+
+    state: State
+    why: str = ""
+
+
+def _opened(path: Path) -> tuple[sqlite3.Connection, dict[str, Any], Header] | Verdict:
+    """The index at `path` opened read-only with its meta keys and header, if it may be
+    trusted (`index.trust`), is whole (every table and index a query reads) and can be
+    read (no hot journal); else why not. Never changes the file."""
+    if not os.path.lexists(path):
+        return Verdict(State.MISSING, "there is no index yet")
+    why = file_refusal(path)
+    if why is not None:
+        return Verdict(State.UNTRUSTED, why)
+    found = header(path)
+    if isinstance(found, Refused):
+        return Verdict(State.UNTRUSTED if found.untrusted else State.DAMAGED, found.why)
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            meta = read_meta(db)
-        except (sqlite3.Error, ValueError):
+        db = sqlite3.connect(_ro(path), uri=True)
+    except sqlite3.Error as e:
+        return Verdict(State.DAMAGED, f"cannot open it ({e})")
+    try:
+        names = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
+        missing = sorted(REQUIRED - names)
+        if missing:
             db.close()
-            return None
-    except sqlite3.Error:
-        return None
-    if any(meta.get(k) != v for k, v in current_key(root).items()):
+            return Verdict(State.DAMAGED, f"it lacks {', '.join(missing)}")
+        meta = read_meta(db)
+    except (sqlite3.Error, ValueError) as e:
         db.close()
-        return None
+        return Verdict(State.DAMAGED, f"cannot read it ({e})")
+    st = os.stat(path)
+    if (st.st_dev, st.st_ino) != (found.device, found.inode):  # swapped since the header was read
+        db.close()
+        return Verdict(State.UNTRUSTED, "it was replaced while being opened")
+    return db, meta, found
+
+
+def assess(root: Path, path: Path) -> Index | Verdict:
+    """The index at `path`, open, if it may be trusted and is current for the log at
+    `root`; else what it is and why (missing, stale, altered by another program, not to
+    be trusted, or damaged). Reading never changes the file."""
+    found = _opened(path)
+    if isinstance(found, Verdict):
+        return found
+    db, meta, head = found
+    if "written" in meta and meta["written"] != head.counter:
+        db.close()
+        return Verdict(State.ALTERED, "another program wrote to it after statustrack did")
+    if stale(meta, root, head.counter):
+        db.close()
+        return Verdict(State.STALE, "the log, the code or the time-zone data changed since it was built")
     return Index(db, meta)
+
+
+def open_current(root: Path, path: Path) -> Index | None:
+    """The index at `path` if it may be trusted and is current for the log at `root`,
+    else None (missing, stale, damaged, written by another program, or not to be trusted:
+    the caller rebuilds it elsewhere or replays)."""
+    found = assess(root, path)
+    return found if isinstance(found, Index) else None

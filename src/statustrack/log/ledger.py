@@ -37,14 +37,31 @@ from typing import Any
 
 import attrs
 
-from statustrack.errors import UNSAFE, Problem, ProblemCode
 from statustrack.core.events import Event
+from statustrack.errors import UNSAFE, Problem, ProblemCode
 from statustrack.log.load import Log
 from statustrack.log.write import event_record
 
-__all__ = ["LEDGER", "SETTINGS", "LedgerState", "Seal", "chain_lines", "digest", "head", "ledger_state", "ledger_state_of",
-           "ledger_unchanged", "read_ledger", "reaches", "seal_lines", "sealed_settings", "settings_record",
-           "unfit_name", "unsealed", "verify"]
+__all__ = [
+    "LEDGER",
+    "SETTINGS",
+    "LedgerState",
+    "Seal",
+    "chain_lines",
+    "digest",
+    "head",
+    "ledger_state",
+    "ledger_state_of",
+    "ledger_unchanged",
+    "reaches",
+    "read_ledger",
+    "seal_lines",
+    "sealed_settings",
+    "settings_record",
+    "unfit_name",
+    "unsealed",
+    "verify",
+]
 
 LEDGER = "ledger.sha256"
 HEADER = ("# statustrack ledger v2: <event id> <file> <sha256 of the event> <sha256 chain>; "
@@ -210,9 +227,10 @@ def chain_lines(previous: str | None, events: Sequence[tuple[Event, str]], *,
 
 @attrs.frozen
 class LedgerState:
-    """What a ledger was when a log verified against it: its size, modification time and
-    inode (None: there was no ledger), its chain head, last sealed event, and whether it
-    seals the settings and has any line. The fact index keeps it (`as_json`), so a later
+    """What a ledger was when a log verified against it: its size, modification time,
+    inode and change time (None: there was no ledger; the change time cannot be set back
+    by `touch -r`), its chain head, last sealed event, and whether it seals the settings
+    and has any line. The fact index keeps it (`as_json`), so a later
     `record` can tell it is still that ledger (`ledger_unchanged`) without reading it."""
 
     size: int | None
@@ -222,6 +240,7 @@ class LedgerState:
     last: str | None
     settings: bool
     lines: bool
+    ctime_ns: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The state as the index keeps it: a JSON object of these fields."""
@@ -251,7 +270,7 @@ def ledger_state_of(root: Path, chain_head: str | None, last: str | None, *, set
     except FileNotFoundError:
         st = None
     return LedgerState(st.st_size if st else None, st.st_mtime_ns if st else None, st.st_ino if st else None,
-                       chain_head, last, settings, lines)
+                       chain_head, last, settings, lines, st.st_ctime_ns if st else None)
 
 
 def ledger_unchanged(root: Path, state: LedgerState) -> bool:
@@ -262,7 +281,8 @@ def ledger_unchanged(root: Path, state: LedgerState) -> bool:
         st = (root / LEDGER).stat()
     except FileNotFoundError:
         return state.size is None
-    if (st.st_size, st.st_mtime_ns, st.st_ino) != (state.size, state.mtime_ns, state.inode):
+    if (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns) != (state.size, state.mtime_ns, state.inode,
+                                                                   state.ctime_ns):
         return False
     if state.head is None:
         return True
@@ -291,8 +311,10 @@ def verify(log: Log, seals: Sequence[Seal]) -> list[Problem]:
     for seal in seals:
         event = by_id.get(seal.id)
         if event is None:
-            problems.append(Problem(name, seal.line, seal.id, f"deleted: sealed in {seal.file} but no longer in the log",
-                                    "restore the event; to withdraw it, record a retraction", code=ProblemCode.SEAL_BROKEN))
+            problems.append(Problem(name, seal.line, seal.id,
+                                    f"deleted: sealed in {seal.file} but no longer in the log",
+                                    "restore the event; to withdraw it, record a retraction",
+                                    code=ProblemCode.SEAL_BROKEN))
             continue
         file, line = log.where[seal.id]
         if log.paths[seal.id] != seal.file:
@@ -300,7 +322,8 @@ def verify(log: Log, seals: Sequence[Seal]) -> list[Problem]:
                                     "move it back; a recorded event stays in its file", code=ProblemCode.SEAL_BROKEN))
         elif digest(event) != seal.digest:
             problems.append(Problem(file, line, seal.id, f"edited since it was sealed (ledger line {seal.line})",
-                                    "restore it as sealed and record a correction (replaces) instead", code=ProblemCode.SEAL_BROKEN))
+                                    "restore it as sealed and record a correction (replaces) instead",
+                                    code=ProblemCode.SEAL_BROKEN))
     sealed_order = {s.id: i for i, s in enumerate(seals)}
     per_file: dict[str, list[str]] = {}
     for event in log.events:
@@ -314,10 +337,12 @@ def verify(log: Log, seals: Sequence[Seal]) -> list[Problem]:
             file, line = log.where[ident]
             if sealed_order[ident] < last_sealed:
                 problems.append(Problem(file, line, ident, "reordered: it now stands after an event sealed later",
-                                        "restore the file's order; a recorded event keeps its place", code=ProblemCode.SEAL_BROKEN))
+                                        "restore the file's order; a recorded event keeps its place",
+                                        code=ProblemCode.SEAL_BROKEN))
             elif seen_new is not None:
                 problems.append(Problem(file, line, ident, f"new event {seen_new!r} was inserted before it",
-                                        "append new events at the end of a file or in a new file", code=ProblemCode.SEAL_BROKEN))
+                                        "append new events at the end of a file or in a new file",
+                                        code=ProblemCode.SEAL_BROKEN))
                 seen_new = None
             last_sealed = max(last_sealed, sealed_order[ident])
     for event in unsealed(log, seals):

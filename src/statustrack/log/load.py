@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from statustrack.core.dates import BEGINNING, Interval, parse_edtf
+from statustrack.core.dates import Interval, parse_edtf
 from statustrack.errors import UNSAFE, DateError, LogInvalid, Problem
 from statustrack.core.events import ENDABLE, FORMAT_VERSION, KINDS, SPAN_KINDS, Event, SourceRef, ref_fields
 from statustrack.log.parse import Raw, entries, file_text, log_files
@@ -584,7 +584,7 @@ def bound_open_start(event: Event, settings: Settings, reg: Registry) -> tuple[E
 
     Returns the event, and a problem when the bound lies after the date's end (the event
     would have happened before what it names existed)."""
-    if event.date.start != BEGINNING:
+    if not event.date.open_start:  # not a first day that happens to be 0001-01-01: written open
         return event, None
     floors = [(settings.horizon.start, "the log's horizon")] if settings.horizon is not None else []
     named = _named(event) + ([settings.polity] if event.kind == "recognition" and settings.polity else [])
@@ -595,7 +595,7 @@ def bound_open_start(event: Event, settings: Settings, reg: Registry) -> tuple[E
     if not floors:
         return event, None
     floor, why = max(floors, key=lambda f: f[0])
-    if floor > event.date.end:
+    if floor > event.date.latest:
         return event, f"dated {event.date.edtf}, before {why} began"
     return attrs.evolve(event, date=event.date.bounded_below(floor)), None
 
