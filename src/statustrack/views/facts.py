@@ -19,7 +19,8 @@ from statustrack.views.csv import csv_text
 from statustrack.views.json import document
 from statustrack.views.table import simple_table, wrap_cell
 
-__all__ = ["DIFF_CSV_COLUMNS", "account_json", "fact_json", "facts_csv", "render_answer", "render_diff", "render_problems"]
+__all__ = ["DIFF_CSV_COLUMNS", "account_json", "fact_json", "facts_csv", "render_answer", "render_diff",
+           "render_problems"]
 _POSSIBLE = "?"
 _LEGEND = f"{_POSSIBLE} possible: the event's date straddles this instant; it may not hold yet."
 
@@ -129,7 +130,8 @@ def render_answer(answer: Answer, fmt: str, log_name: str, tz: str, summary: Sum
     `registry`, JSON facts carry their country and `part_of` chain."""
     if fmt == "json":
         out: dict[str, Any] = {"at": answer.at, "known_at": answer.known_at, "instant": iso(answer.instant),
-               "beyond_horizon": answer.beyond_horizon, "facts": [fact_json(f, answer.instant, registry) for f in answer.facts]}
+               "beyond_horizon": answer.beyond_horizon,
+               "facts": [fact_json(f, answer.instant, registry) for f in answer.facts]}
         if summary is not None:
             from statustrack.views.summary import summary_json
 
