@@ -346,7 +346,7 @@ def _fresh_copy(source: Path, target: Path) -> Path:
     return target
 
 
-def bench_one(count: int, work: Path, args: argparse.Namespace) -> Table:  # noqa: PLR0915
+def bench_one(count: int, work: Path, args: argparse.Namespace) -> Table:
     """Generate a log of `count` events and measure both sides on it."""
     table = Table(count)
     print(f"N = {count:,}", flush=True)
@@ -402,7 +402,8 @@ def bench_one(count: int, work: Path, args: argparse.Namespace) -> Table:  # noq
         table.add("cold build: load_log + first at, in-process",
                   statistics.median(c["seconds"] for c in colds) if ok else colds[0], theirs.get("build"))
     else:
-        table.note(f"cold build in-process not run above --inproc-max {args.inproc_max:,} (the CLI row is the cold build)")
+        table.note(f"cold build in-process not run above --inproc-max {args.inproc_max:,} "
+                   "(the CLI row is the cold build)")
     if ok:
         table.note(f"cold in-process split: load_log {statistics.median(c['load'] for c in colds):.2f} s, "
                    f"first at {statistics.median(c['first_at'] for c in colds):.2f} s; "
