@@ -22,6 +22,7 @@ day D. Simplifications against statustrack: no pending facts (an event counts fr
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import sqlite3
 import sys
@@ -88,7 +89,7 @@ class _Clock:
         return start, end
 
 
-def facts_of(e: dict[str, Any]) -> list[tuple[str, str, str]]:  # noqa: PLR0911
+def facts_of(e: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(aspect, subject, value) of each fact an event sets, as statustrack's reducers key them."""
     kind = e["kind"]
     if kind in ("declaration", "decree"):
@@ -228,7 +229,7 @@ def sweep(connection: sqlite3.Connection, days: Iterable[str]) -> int:
     days = list(days)
     state = {(r[0], r[1]): r[2] for r in at(connection, days[0])}
     seen = 0
-    for before, after in zip(days, days[1:], strict=False):
+    for before, after in itertools.pairwise(days):
         for key, (_, value) in diff(connection, before, after).items():
             seen += 1
             if value is None:
@@ -252,7 +253,8 @@ def append(connection: sqlite3.Connection, event: dict[str, Any]) -> None:
                 connection.execute("UPDATE runs SET valid_to = ? WHERE rowid = ?", (start, current[0]))
             connection.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                (aspect, subject, value, start, valid_to, end, event["id"],
-                                json.dumps([event["id"]]), json.dumps(event["sources"]), current[1] if current else None))
+                                json.dumps([event["id"]]), json.dumps(event["sources"]),
+                                current[1] if current else None))
 
 
 def main(argv: list[str]) -> int:

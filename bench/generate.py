@@ -117,7 +117,8 @@ class _Registry:
         n_places = max(200, min(900, count // 200))
         n_actors = max(200, min(800, count // 250))
         self.sources = [{"id": f"src-{i:03d}", "title": f"Synthetic source {i}",
-                         "url": f"https://example.org/source/{i}", "language": rng.choice(("en", "ru", "hy", "az", "fr"))}
+                         "url": f"https://example.org/source/{i}",
+                         "language": rng.choice(("en", "ru", "hy", "az", "fr"))}
                         for i in range(60)]
         self.theatres = [f"region-{i}" for i in range(6)]
         places: list[dict[str, Any]] = [{"id": t, "name": f"Region {i}", "kind": "region"}
@@ -126,7 +127,8 @@ class _Registry:
             word = f"{rng.choice(WORDS).title()}{rng.choice(WORDS)}"
             row: dict[str, Any] = {"id": f"place-{i:04d}", "name": f"{word} {i}", "kind": rng.choice(PLACE_KINDS)}
             if rng.random() < 0.6:
-                row["aliases"] = sorted({rng.choice(ALIAS_SCRIPTS).format(word) + f" {i}" for _ in range(rng.randint(1, 3))})
+                row["aliases"] = sorted({rng.choice(ALIAS_SCRIPTS).format(word) + f" {i}"
+                                         for _ in range(rng.randint(1, 3))})
             if rng.random() < 0.7:
                 row["part_of"] = rng.choice(self.theatres)
             places.append(row)
@@ -216,11 +218,12 @@ class _Generator:
     def _sources(self) -> list[dict[str, str]]:
         rng, ids = self.rng, self.source_ids
         first = int(rng.random() * len(ids))
-        chosen = [ids[first]] if rng.random() < 0.75 else [ids[first], ids[(first + 1 + rng.randrange(len(ids) - 1)) % len(ids)]]
+        second = ids[(first + 1 + rng.randrange(len(ids) - 1)) % len(ids)]
+        chosen = [ids[first]] if rng.random() < 0.75 else [ids[first], second]
         return [{"id": ident, "at": f"p. {rng.randint(1, 400)}"} if rng.random() < 0.8 else {"id": ident}
                 for ident in chosen]
 
-    def _fields(self, kind: str, day: int, ident: str) -> dict[str, Any]:  # noqa: C901, PLR0911, PLR0912
+    def _fields(self, kind: str, day: int, ident: str) -> dict[str, Any]:
         rng, reg = self.rng, self.reg
         if kind == "capture":
             place = rng.choice(reg.place_ids)
@@ -261,7 +264,8 @@ class _Generator:
                 fields["by"] = rng.choice(reg.others)
             return fields
         if kind == "decree":
-            return {"polity": rng.choice(reg.polities), "status": rng.choice(STATUSES), "issuer": rng.choice(reg.polities)}
+            return {"polity": rng.choice(reg.polities), "status": rng.choice(STATUSES),
+                    "issuer": rng.choice(reg.polities)}
         if kind in ("war", "offensive"):
             theatre = rng.choice(reg.theatres)
             self.wars[theatre] = (ident, day)

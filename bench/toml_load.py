@@ -22,9 +22,8 @@ from types import ModuleType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import generate, parse_count  # noqa: E402
-
-from statustrack.log import parse  # noqa: E402
+from generate import generate, parse_count
+from statustrack.log import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,7 +36,7 @@ def revision_module(revision: str) -> ModuleType:
     assert spec is not None
     module = importlib.util.module_from_spec(spec)
     module.__package__ = "statustrack"
-    exec(compile(source, f"{revision}:parse.py", "exec"), module.__dict__)  # noqa: S102
+    exec(compile(source, f"{revision}:parse.py", "exec"), module.__dict__)
     return module
 
 

@@ -52,7 +52,8 @@ def event(**fields: object) -> str:
 KIND_LIST = ", ".join(KINDS)
 CORPUS: list[tuple[str, dict[str, str | bytes], str]] = [
     ("bad TOML", {"e.toml": 'x = "unterminated\n'},
-     "log/e.toml:1: not valid TOML: Illegal character '\\n'; fix the TOML syntax (strings in double quotes, one key per line)"),
+     "log/e.toml:1: not valid TOML: Illegal character '\\n'; "
+     "fix the TOML syntax (strings in double quotes, one key per line)"),
     ("not UTF-8", {"e.toml": b'# caf\xe9\n'},
      "log/e.toml:1: not UTF-8 text (invalid continuation byte at byte 5); save the file as UTF-8"),
     ("NUL byte", {"e.toml": "a = 1\n\x00"},
@@ -77,11 +78,13 @@ CORPUS: list[tuple[str, dict[str, str | bytes], str]] = [
     ("missing kind", {"e.toml": event(kind=None)},
      f"log/e.toml:1: event e1: missing field 'kind'; add kind = one of: {KIND_LIST}"),
     ("unknown place", {"e.toml": event(place="shusa")},
-     "log/e.toml:5: event e1: unknown place 'shusa' in field 'place'; did you mean 'shusha'? write place = \"shusha\"; otherwise define a [[place]] with id 'shusa' or fix the id"),
+     "log/e.toml:5: event e1: unknown place 'shusa' in field 'place'; did you mean 'shusha'? "
+     "write place = \"shusha\"; otherwise define a [[place]] with id 'shusa' or fix the id"),
     ("alias instead of id", {"e.toml": event(place="Shushi")},
      "log/e.toml:5: event e1: 'place' names 'Shushi', an alias, not an id; use the id 'shusha'"),
     ("unknown actor", {"e.toml": event(by="azerbaijn")},
-     "log/e.toml:6: event e1: unknown actor 'azerbaijn' in field 'by'; did you mean 'azerbaijan'? write by = \"azerbaijan\"; otherwise define a [[actor]] with id 'azerbaijn' or fix the id"),
+     "log/e.toml:6: event e1: unknown actor 'azerbaijn' in field 'by'; did you mean 'azerbaijan'? "
+     "write by = \"azerbaijan\"; otherwise define a [[actor]] with id 'azerbaijn' or fix the id"),
     ("unknown source", {"e.toml": event(sources='[{ id = "s999" }]')},
      "log/e.toml:7: event e1: unknown source 's999'; add a [[source]] with id 's999' to the registry or fix the id"),
     ("missing sources", {"e.toml": event(sources=None)},
@@ -91,7 +94,8 @@ CORPUS: list[tuple[str, dict[str, str | bytes], str]] = [
      "log/e.toml:1: event e1: no sources: every event needs at least one; "
      "add sources = [{ id = \"<source id>\", at = \"<where in it>\" }]"),
     ("duplicate id", {"e.toml": GOOD + GOOD},
-     "log/e.toml:11: event e1: duplicate id (first used at log/e.toml:2); give this event a new id; ids are permanent and unique"),
+     "log/e.toml:11: event e1: duplicate id (first used at log/e.toml:2); "
+     "give this event a new id; ids are permanent and unique"),
     ("bad id", {"e.toml": event(id="E 1")},
      "log/e.toml:2: event E 1: id 'E 1' is not a valid id; use lower-case letters, digits, '.', '_' and '-', "
      "starting with a letter or digit"),
@@ -114,10 +118,12 @@ CORPUS: list[tuple[str, dict[str, str | bytes], str]] = [
     ("ceasefire ends unknown war", {"e.toml": event(id="cf", kind="ceasefire", place=None, by=None,
                                                     theatre="nagorno-karabakh", ends="nowar", name="truce")},
      "log/e.toml:7: event cf: ends names unknown event 'nowar'; name the id of an event in the log"),
-    ("ceasefire before its war", {"e.toml": WAR + event(id="cf", kind="ceasefire", place=None, by=None, date="2020-09-01",
+    ("ceasefire before its war", {"e.toml": WAR + event(id="cf", kind="ceasefire", place=None, by=None,
+                                                        date="2020-09-01",
                                                         theatre="nagorno-karabakh", ends="war", name="truce")},
      "log/e.toml:16: event cf: ends 'war', which starts after the ceasefire; check both dates"),
-    ("retraction of unknown id", {"e.toml": event(kind="retraction", place=None, by=None, retracts="ghost", reason="typo")},
+    ("retraction of unknown id",
+     {"e.toml": event(kind="retraction", place=None, by=None, retracts="ghost", reason="typo")},
      "log/e.toml:6: event e1: retracts names unknown event 'ghost'; name the id of an event in the log"),
     ("retraction of itself", {"e.toml": event(kind="retraction", place=None, by=None, retracts="e1", reason="typo")},
      "log/e.toml:6: event e1: retracts names the event itself; name another event's id"),
@@ -131,10 +137,12 @@ CORPUS: list[tuple[str, dict[str, str | bytes], str]] = [
      "log/r.toml:4: unknown level 'empire'; use one of: un-member, non-un-state, polity, un-body, international-body, "
      "parliament, regional-parliament, state-region, county, city, party, government-body, armed-force, person"),
     ("registry id twice", {"z.toml": '[[place]]\nid = "shusha"\nname = "Shusha"\nkind = "city"\n'},
-     "log/z.toml:2: id 'shusha' is already defined (place at log/registry/registry.toml:19); define each id once in the whole log"),
+     "log/z.toml:2: id 'shusha' is already defined (place at log/registry/registry.toml:19); "
+     "define each id once in the whole log"),
     ("control character", {"e.toml": event(note="bell\\u0007")},
      "log/e.toml:8: event e1: field 'note' contains a control character; remove the control character"),
-    ("ambiguous order across files", {"a.toml": GOOD, "b.toml": GOOD.replace('"e1"', '"e2"').replace("azerbaijan", "nkr")},
+    ("ambiguous order across files",
+     {"a.toml": GOOD, "b.toml": GOOD.replace('"e1"', '"e2"').replace("azerbaijan", "nkr")},
      "log/b.toml:5: event e2: changes control of 'shusha' from the same instant as 'e1' in log/a.toml, so their "
      "order is undefined; put both events in one file (file order decides) or give one a more precise date"),
 ]

@@ -62,7 +62,8 @@ KIND_HINT = ("use one of: declaration, decree, claim, war, offensive, ceasefire,
 SOURCES_HINT = 'write sources = [{ id = "<source id>", at = "<where in it>" }]'
 PARTIES = "field 'parties' must be a non-empty list of actor ids; write parties = [\"id\", ...]"
 ALIASES = "field 'aliases' must be a list of non-empty strings; write aliases = [\"...\", \"...\"]"
-CYCLE = "retractions, corrections or accounts form a cycle; a correction, retraction or account_of must name an older event"
+CYCLE = ("retractions, corrections or accounts form a cycle; "
+         "a correction, retraction or account_of must name an older event")
 
 
 def bad_date(field: str, text: str, why: str) -> str:
@@ -160,7 +161,8 @@ CORPUS: list[tuple[str, dict[str, str | bytes], str]] = [
     ("part_of names an unknown place", {"r.toml": registry("place", id="x", name="X", kind="city", part_of="atlantis")},
      "log/r.toml:5: part_of names unknown place or actor 'atlantis'; define a [[place]] with id 'atlantis' or fix "
      "the id"),
-    ("part_of names an unknown actor", {"r.toml": registry("actor", id="x", name="X", level="city", part_of="atlantis")},
+    ("part_of names an unknown actor",
+     {"r.toml": registry("actor", id="x", name="X", level="city", part_of="atlantis")},
      "log/r.toml:5: part_of names unknown actor 'atlantis'; define a [[actor]] with id 'atlantis' or fix the id"),
     ("a place's part_of names a place that names an unknown actor",
      {"r.toml": registry("place", id="x", name="X", kind="city", part_of="shusha")
@@ -266,12 +268,14 @@ FOUND: list[tuple[str, dict[str, str | bytes], str, str]] = [
      "prints no line number, then a second, misleading problem: "
      "'log: no [log] table found; add log.toml with [log] ...' though log.toml exists"),
     ("unknown field in [log]", {"log.toml": LOG_TOML + 'zone = "Asia/Baku"\n'},
-     "log/log.toml:4: unknown field 'zone' in [log]; remove it or use one of: claimant, format, horizon, name, polity, timezone",
+     "log/log.toml:4: unknown field 'zone' in [log]; "
+     "remove it or use one of: claimant, format, horizon, name, polity, timezone",
      "says 'in [[log]]', an array-of-tables header that is itself refused"),
     ("control character in an alias", {"r.toml": registry("place", id="x", name="X", kind="city", aliases=["X\x07"])},
      "log/r.toml:5: field 'aliases' contains a control character; remove the control character",
      "accepted: aliases are not checked for control characters"),
-    ("control character in a source reference's at", {"e.toml": event(sources=Toml('[{ id = "s004", at = "le\\bad" }]'))},
+    ("control character in a source reference's at",
+     {"e.toml": event(sources=Toml('[{ id = "s004", at = "le\\bad" }]'))},
      "log/e.toml:7: event e1: field 'sources' contains a control character; remove the control character",
      "accepted: `at` is not checked for control characters"),
     ("escape sequence in an id", {"e.toml": event(id="e1\x1b[2J")},
@@ -286,7 +290,8 @@ FOUND: list[tuple[str, dict[str, str | bytes], str, str]] = [
                 + event(id="b", kind="retraction", retracts="a", reason="y", **NO_CAPTURE)},
      f"log/e.toml:1: event a: {CYCLE}\nlog/e.toml:9: event b: {CYCLE}",
      "accepted (exit 0): validate._cycles stops when the walk returns to its start, so no cycle is ever reported"),
-    ("correction cycle", {"e.toml": event(id="a", replaces="b") + "\n" + event(id="b", date="2020-11-09", replaces="a")},
+    ("correction cycle",
+     {"e.toml": event(id="a", replaces="b") + "\n" + event(id="b", date="2020-11-09", replaces="a")},
      f"log/e.toml:1: event a: {CYCLE}\nlog/e.toml:10: event b: {CYCLE}",
      "accepted (exit 0), as the retraction cycle"),
     ("full-width digits in a date", {"e.toml": event(date="２０２０")},
@@ -302,7 +307,8 @@ FOUND: list[tuple[str, dict[str, str | bytes], str, str]] = [
      "names line 9 (the text inside e1's note): table headers are found by scanning lines, strings included"),
     ("quoted key", {"e.toml": event(by=None) + '"by" = "azerbaijn"\n'},
      "log/e.toml:7: event e1: unknown actor 'azerbaijn' in field 'by'; "
-     "did you mean 'azerbaijan'? write by = \"azerbaijan\"; otherwise define a [[actor]] with id 'azerbaijn' or fix the id",
+     "did you mean 'azerbaijan'? write by = \"azerbaijan\"; "
+     "otherwise define a [[actor]] with id 'azerbaijn' or fix the id",
      "names line 1 (the [[event]] line): field lines are found only for bare keys"),
     ("line separator in a TOML string", {"e.toml": event(note="a\u2028b") + "\n" + event(id="e2", place="nowhere")},
      "log/e.toml:14: event e2: unknown place 'nowhere' in field 'place'; "

@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pytest
 
+from statustrack.api.write import record, seal
 from statustrack.cli import main
 from statustrack.log.ledger import LEDGER, read_ledger, verify
 from statustrack.log.load import load_log
 from statustrack.log.parse import read_text
-from statustrack.api.write import record, seal
 
 from ..support import MINI
 
@@ -100,7 +100,7 @@ def test_concurrent_writers_and_verify(tmp_path: Path) -> None:
 
 
 def _killed_at(root: str, point: str, ident: str) -> None:
-    import statustrack.log.store  # noqa: PLC0415 - the child's own copy of the module
+    import statustrack.log.store  # the child's own copy of the module
 
     def crash(step: str) -> None:
         if step == point:

@@ -52,7 +52,8 @@ def test_an_unreadable_folder_is_one_error(make_log: Callable[..., Path], monkey
     for command in (["validate"], ["at", "2021-02-01"]):
         result = run_cli(*command, "--log", str(root))
         assert (result.status, result.out) == (2, "")
-        assert result.err == (f"statustrack: error: {root / folder}: cannot read this folder of the log (Permission denied); "
+        assert result.err == (f"statustrack: error: {root / folder}: cannot read this folder of the log "
+                              "(Permission denied); "
                               "check its permissions (every part of a log must be readable)\n")
 
 
@@ -61,7 +62,8 @@ def test_an_unreadable_folder_is_one_error(make_log: Callable[..., Path], monkey
 def test_a_lone_surrogate_in_json_lines_is_refused(validate_files: Callable[..., Run]) -> None:
     """A JSON escape for half a surrogate pair is refused at validation, naming the line."""
     result = validate_files({"e.jsonl": GOOD.replace("SUMMARY", "a\\ud800b")})
-    assert (result.status, result.err) == (2, "statustrack: error: log/e.jsonl:1: not valid JSON: a lone surrogate '\\ud800' is not a "
+    assert (result.status, result.err) == (2, "statustrack: error: log/e.jsonl:1: not valid JSON: "
+                                              "a lone surrogate '\\ud800' is not a "
                                               "character; write the character itself, or both halves of its "
                                               "surrogate pair\n")
 
@@ -86,7 +88,8 @@ def test_record_stdin_must_be_utf8(log: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "statustrack", "record", "-", "--log", str(log)], input=data,
                             capture_output=True, check=False)
     assert result.returncode == 2, result.stderr
-    assert result.stderr.decode() == "statustrack: error: (stdin):1: not UTF-8 text (invalid continuation byte at byte 94); " \
+    assert result.stderr.decode() == "statustrack: error: (stdin):1: not UTF-8 text " \
+                                     "(invalid continuation byte at byte 94); " \
                                      "save the file as UTF-8\n"
     assert not (log / "recorded.jsonl").exists()
 
@@ -104,7 +107,8 @@ def _field_cases() -> list[tuple[str, Callable[[str], dict[str, str]]]]:
     return [
         ("event text", lambda c: {"e.jsonl": GOOD.replace('"SUMMARY"', json.dumps(f"a{c}b"))}),
         ("place name", lambda c: {"registry/registry.toml": REGISTRY.replace('"Shusha"', toml(f"Shu{c}sha"), 1)}),
-        ("alias", lambda c: {"r.toml": f'[[place]]\nid = "x"\nname = "X"\nkind = "city"\naliases = [{toml(f"X{c}")}]\n'}),
+        ("alias",
+         lambda c: {"r.toml": f'[[place]]\nid = "x"\nname = "X"\nkind = "city"\naliases = [{toml(f"X{c}")}]\n'}),
         ("source title", lambda c: {"r.toml": f'[[source]]\nid = "sx"\ntitle = {toml(f"T{c}")}\nurl = "https://x"\n'}),
         ("source url", lambda c: {"r.toml": f'[[source]]\nid = "sx"\ntitle = "T"\nurl = {toml(f"https://x{c}")}\n'}),
         ("source at", lambda c: {"e.jsonl": GOOD.replace('"lead"', json.dumps(f"p{c}1"))}),
@@ -179,7 +183,8 @@ def test_a_directory_without_log_toml_is_refused_before_walking(tmp_path: Path,
 
     monkeypatch.setattr(os, "scandir", no_walk)
     result = run_cli("validate", "--log", str(tmp_path))
-    assert (result.status, result.err) == (2, f"statustrack: error: {tmp_path}: not a log directory: it has no log.toml; point --log "
+    assert (result.status, result.err) == (2, f"statustrack: error: {tmp_path}: not a log directory: "
+                                              "it has no log.toml; point --log "
                                               "or $STATUSTRACK_LOG at a directory holding log.toml\n")
 
 
@@ -206,13 +211,16 @@ def test_a_deeply_nested_log_is_one_error(make_log: Callable[..., Path]) -> None
     (["at", "2020-11-10", "--known-at", ""], "--known-at is empty: give it a value, or leave the option out"),
     (["at", "2020-11-10", "--log", ""], "--log is empty: give it a value, or leave the option out"),
     (["validate", "--log", " "], "--log is empty: give it a value, or leave the option out"),
-    (["record", "--id", "a1", "--kind", "statement", "--set", "id=a2"], "--set id=... is refused: give the id with --id"),
+    (["record", "--id", "a1", "--kind", "statement", "--set", "id=a2"],
+     "--set id=... is refused: give the id with --id"),
     (["record", "--id", "a1", "--set", "kind=war"], "--set kind=... is refused: give the kind with --kind"),
     (["record", "--id", "a1", "--set", "sources=s004"], "--set sources=... is refused: give the sources with --source"),
     (["record", "--id", "a1", "--set", "recorded=2020"],
      "--set recorded=... is refused: statustrack record stamps recorded itself"),
-    (["record", "--id", "a1", "--set", "actor=x", "--set", "actor=y"], "--set actor=... is given twice: give each field once"),
-    (["record", "events.toml", "--id", "a1"], "events.toml gives the events, so --id would be ignored: use either a file or flags"),
+    (["record", "--id", "a1", "--set", "actor=x", "--set", "actor=y"],
+     "--set actor=... is given twice: give each field once"),
+    (["record", "events.toml", "--id", "a1"],
+     "events.toml gives the events, so --id would be ignored: use either a file or flags"),
     (["at", "2020-11-10", "--max-problems", "-1"], "--max-problems takes a count (0 for all), not -1"),
 ])
 def test_options_that_were_silently_ignored(log: Path, args: list[str], error: str) -> None:

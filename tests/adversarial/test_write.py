@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-import statustrack.log.load
 import statustrack.api.write
+import statustrack.log.load
 import statustrack.log.store
+from statustrack.api.write import seal
 from statustrack.log.ledger import LEDGER, read_ledger
 from statustrack.log.load import ENV_VAR
-from statustrack.api.write import seal
 
 from ..support import MINI, Run, run_cli
 
@@ -148,7 +148,8 @@ def test_changing_the_time_zone_fails_verify_until_resealed(log: Path) -> None:
     settings.write_text(settings.read_text(encoding="utf-8").replace("Asia/Baku", "Asia/Yerevan"), encoding="utf-8")
     result = run_cli("verify", "--log", str(log))
     assert result.status == 2
-    assert result.err == (f"statustrack: error: {log}/log.toml: the log's settings changed since they were sealed (ledger line 16): "
+    assert result.err == (f"statustrack: error: {log}/log.toml: the log's settings changed since they were sealed "
+                          "(ledger line 16): "
                           "timezone 'Asia/Baku', now 'Asia/Yerevan'; this changes answers; restore them, or if "
                           "the change is deliberate seal it with 'statustrack seal --settings'\n")
     assert run_cli("seal", "--log", str(log)).status == 2
@@ -160,7 +161,7 @@ def test_changing_the_time_zone_fails_verify_until_resealed(log: Path) -> None:
 
 def test_the_shipped_ledger_seals_its_settings() -> None:
     """The shipped ledger has a settings line (appended; its v1 lines are untouched) and verifies."""
-    from statustrack.log.ledger import sealed_settings  # noqa: PLC0415 - new with the fix
+    from statustrack.log.ledger import sealed_settings  # new with the fix
 
     root = ROOT / "events"
     seals, problems = read_ledger(root, "events")
@@ -184,7 +185,8 @@ def test_a_v1_ledger_without_settings_still_verifies(log: Path) -> None:
 # 5. Anchors. Before: there was no --head, and a rewritten, resealed log passed verify.
 
 def test_verify_head_catches_a_rewrite_and_reseal(log: Path) -> None:
-    """The head record prints is accepted by `verify --head` (8 digits are enough) until the log is rewritten and resealed."""
+    """The head record prints is accepted by `verify --head` (8 digits are enough) until the log is
+    rewritten and resealed."""
     recorded = record_flags(log, "a1")
     head = head_of(recorded.out)
     verified = run_cli("verify", "--log", str(log), "--head", head[:8])

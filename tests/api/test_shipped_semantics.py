@@ -3,15 +3,15 @@ facts and bounds, asked of the shipped log (issue 8's exact answers)."""
 
 from __future__ import annotations
 
-from statustrack.log.load import load_log
 from statustrack.api.query import at, diff
+from statustrack.log.load import load_log
 
 from ..support import run_cli
 
 LOG = load_log()
 
 
-def one(when: str, aspect: str, subject: str):  # noqa: ANN201
+def one(when: str, aspect: str, subject: str):
     """The settled fact of `aspect` about `subject` (an id) at `when`."""
     found = [f for f in at(LOG, when, aspects=[aspect]).facts if f.subject == subject and not f.pending]
     assert len(found) == 1, found
@@ -47,7 +47,7 @@ def test_kalbajar_1993_shows_both_accounts_and_never_flaps() -> None:
 
 def test_no_office_simply_open_after_the_dissolution() -> None:
     """On 2025-06-01 every office of the republic reads closed by the dissolution, with the exile claim beside it."""
-    offices = [f for f in at(LOG, "2025-06-01", aspects=["office"]).facts]
+    offices = list(at(LOG, "2025-06-01", aspects=["office"]).facts)
     assert offices
     for office in offices:
         assert office.value.startswith("closed"), office

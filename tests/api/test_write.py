@@ -9,10 +9,10 @@ from pathlib import Path
 import pendulum
 import pytest
 
+from statustrack.api.write import record, seal
 from statustrack.log.ledger import LEDGER
 from statustrack.log.load import load_log
 from statustrack.log.parse import read_text
-from statustrack.api.write import record, seal
 
 from ..support import MINI, run_cli
 
@@ -37,7 +37,8 @@ def jsonl(*lines: str) -> list:
     return raws
 
 
-AGHDAM = '{"id": "n1", "kind": "capture", "date": "2020-11-09", "place": "aghdam", "by": "azerbaijan", "sources": [{"id": "s004"}]}'
+AGHDAM = ('{"id": "n1", "kind": "capture", "date": "2020-11-09", "place": "aghdam", "by": "azerbaijan", '
+          '"sources": [{"id": "s004"}]}')
 
 
 def test_record_appends_stamps_and_seals(log: Path) -> None:

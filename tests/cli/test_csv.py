@@ -111,7 +111,8 @@ def test_export_run_numbers_are_numbers(formula_log: Path) -> None:
 
 def test_a_negative_number_stays_a_number() -> None:
     """The writer decides by type: the number -3 is written -3, the text "-3" '-3."""
-    assert csv_text(["count", "text"], [[-3, "-3"], [-2.5, "-2.5"], [None, ""]]) == "count,text\n-3,'-3\n-2.5,'-2.5\n,\n"
+    assert csv_text(["count", "text"], [[-3, "-3"], [-2.5, "-2.5"], [None, ""]]) == (
+        "count,text\n-3,'-3\n-2.5,'-2.5\n,\n")
 
 
 @pytest.mark.parametrize(("cell", "written"), [

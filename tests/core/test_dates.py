@@ -97,7 +97,8 @@ def test_rejections(text: str, why: str) -> None:
 
 
 def test_baku_offsets_follow_history() -> None:
-    """A day in Baku is 24 hours from its local midnight, with the offset of its year (+5 in 2012 summer, +4 in 2020)."""
+    """A day in Baku is 24 hours from its local midnight, with the offset of its year
+    (+5 in 2012 summer, +4 in 2020)."""
     assert parse_edtf("2012-07-01", BAKU).start == utc(2012, 6, 30, 19)
     assert parse_edtf("2020-07-01", BAKU).start == utc(2020, 6, 30, 20)
 

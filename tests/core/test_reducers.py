@@ -9,8 +9,8 @@ import pytest
 from statustrack.core import events as ev
 from statustrack.core.dates import parse_edtf
 from statustrack.core.events import SourceRef
-from statustrack.log.load import load_log
 from statustrack.core.reducers import announced, facts_of
+from statustrack.log.load import load_log
 
 from ..support import MINI
 

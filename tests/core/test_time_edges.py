@@ -11,11 +11,11 @@ from __future__ import annotations
 import pendulum
 import pytest
 
+from statustrack.api.query import at
 from statustrack.core import events as ev
 from statustrack.core.dates import parse_edtf
 from statustrack.errors import DateError
 from statustrack.log.load import Log
-from statustrack.api.query import at
 
 from ..support import MINI
 from ..support.strategies import REGISTRY, SOURCES
@@ -208,7 +208,7 @@ def test_effective_the_same_day_is_not_pending() -> None:
     assert status(logged, "2023-09-28") == [("nkr", "dissolved", "certain", False)]
 
 
-def test_effective_before_the_announcement_is_refused(make_log, cli) -> None:  # noqa: ANN001
+def test_effective_before_the_announcement_is_refused(make_log, cli) -> None:
     """A decree that takes effect before it was made is a mistake in the log, reported on one line."""
     text = (MINI / "events.toml").read_text(encoding="utf-8") + (
         '\n[[event]]\nid = "d1"\nkind = "decree"\ndate = "2023-09-28"\neffective = "2023-09-01"\n'

@@ -9,46 +9,48 @@ the extended index equals one built from scratch, table by table and answer by a
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import queue
-import signal
 import shutil
+import signal
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pendulum
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statustrack.core import events as ev
-from statustrack.core.dates import parse_edtf
 from statustrack.api import write as store
+from statustrack.api.query import at, diff, steps_for
+from statustrack.api.reader import Indexed
+from statustrack.core import events as ev
 from statustrack.core import reach
 from statustrack.core.checks import _links
+from statustrack.core.dates import parse_edtf
 from statustrack.core.facts import Key
 from statustrack.core.history import versions
 from statustrack.core.reducers import facts_of
-from statustrack.log import store as log_store
-from statustrack.index import append as extend
 from statustrack.errors import LogInvalid
-from statustrack.api.reader import Indexed
+from statustrack.index import append as extend
 from statustrack.index.build import build
 from statustrack.index.keys import INDEX_NAME, current_key
 from statustrack.index.read import open_file
+from statustrack.log import store as log_store
 from statustrack.log.ledger import ledger_state, read_ledger, verify
 from statustrack.log.load import load_log
 from statustrack.log.parse import read_text
-from statustrack.api.query import at, diff, steps_for
 from statustrack.log.write import to_jsonl, to_toml
 
-from ..support import MINI
-from ..support.strategies import ACTORS, PLACES, REGISTRY, SOURCES, TZ, events, log_of, retraction
 from ..adversarial.test_concurrency import CONTEXT, POINTS, _killed_at, sealed_copy
+from ..support import MINI
 from ..support.laws import breaks
+from ..support.strategies import ACTORS, PLACES, REGISTRY, SOURCES, TZ, events, log_of, retraction
 
 NOW = pendulum.datetime(2025, 6, 1, 12, 0, tz="UTC")
 TARGETS = ("a.jsonl", "m.jsonl", "z/more.jsonl")
@@ -160,8 +162,8 @@ def _instants(path: Path) -> list[str]:
                          if v is not None})
     finally:
         db.close()
-    moments = set(bounds) | {b - 1 for b in bounds} | {(a + b) // 2 for a, b in zip(bounds, bounds[1:])}
-    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    moments = set(bounds) | {b - 1 for b in bounds} | {(a + b) // 2 for a, b in itertools.pairwise(bounds)}
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     texts = []
     for m in sorted(moments):
         try:
@@ -171,6 +173,16 @@ def _instants(path: Path) -> list[str]:
         if 1 <= t.year <= 9999:
             texts.append(f"{t.year:04d}" + t.strftime("-%m-%dT%H:%M:%S.%fZ"))
     return texts
+
+
+def _counting(commit: Callable[..., Any], commits: list[int]) -> Callable[..., Any]:
+    """`commit`, noting each call in `commits`."""
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        commits.append(1)
+        return commit(*args, **kwargs)
+
+    return counted
 
 
 def check_extension(items: list[ev.Event], indexed: int, batches: list[tuple[int, str]]) -> None:
@@ -195,7 +207,7 @@ def check_extension(items: list[ev.Event], indexed: int, batches: list[tuple[int
             expected = _outcome(slow, raws, target)
             commits: list[int] = []
             real = extend.commit
-            extend.commit = lambda *a, **k: commits.append(1) or real(*a, **k)  # type: ignore[assignment]
+            extend.commit = _counting(real, commits)
             try:
                 got = _outcome(fast, raws, target)
             finally:
@@ -213,7 +225,7 @@ def check_extension(items: list[ev.Event], indexed: int, batches: list[tuple[int
             whens = _instants(scratch)
             for when in whens:
                 assert at(one, when).facts == at(other, when).facts
-            for lo, hi in zip(whens, whens[1:]):
+            for lo, hi in itertools.pairwise(whens):
                 assert diff(one, lo, hi).changes == diff(other, lo, hi).changes
         finally:
             one.close()

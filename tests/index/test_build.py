@@ -3,6 +3,7 @@ stale, corrupt or foreign, and concurrent builders and readers never see half of
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import sqlite3
 import subprocess
@@ -15,18 +16,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statustrack.index import build as index_module
-from statustrack.core import events as ev
+from statustrack.api.query import at, diff, slide, steps_for, sweep
 from statustrack.api.reader import Indexed
+from statustrack.core import events as ev
+from statustrack.index import build as index_module
 from statustrack.index.build import build
 from statustrack.index.keys import INDEX_NAME, SCHEMA
 from statustrack.index.read import open_file
 from statustrack.log.load import Log
-from statustrack.api.query import at, diff, slide, steps_for, sweep
 
 from ..support import MINI, run_cli
-from ..support.strategies import log_of, logs_with_accounts, logs_with_undo, query_dates
 from ..support.laws import breaks
+from ..support.strategies import log_of, logs_with_accounts, logs_with_undo, query_dates
 
 
 def indexed(log: Log, folder: Path) -> Indexed:
@@ -78,7 +79,7 @@ def test_index_law_slide(tmp_path_factory: pytest.TempPathFactory, items: list[e
         slid = list(slide(fast, whens))
         assert slid == list(slide(plain, whens))
         ordered = [w.at if isinstance(w, type(slid[0])) else w.to for w in slid]
-        assert slid[1:] == [diff(plain, a, b) for a, b in zip(ordered, ordered[1:])]
+        assert slid[1:] == [diff(plain, a, b) for a, b in itertools.pairwise(ordered)]
         assert list(sweep(fast, whens)) == list(sweep(plain, whens))
     finally:
         fast.close()
@@ -92,7 +93,7 @@ def test_index_law_slide_catches_a_forgotten_possible_fact(monkeypatch: pytest.M
     original = reader._indexed_step
 
     def forgetful(index: Any, lo: Any, hi: Any, moving: Any, keep: Any) -> Any:
-        *rest, fresh = original(index, lo, hi, moving, keep)
+        *rest, _ = original(index, lo, hi, moving, keep)
         return (*rest, {})
 
     monkeypatch.setattr(reader, "_indexed_step", forgetful)

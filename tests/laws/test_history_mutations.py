@@ -14,8 +14,8 @@ from statustrack.views import explore as render_explore
 from statustrack.views import export as exporting
 
 from ..support import history_laws as laws
-from ..support.strategies import log_of, logs, logs_with_undo, query_dates
 from ..support.laws import breaks
+from ..support.strategies import log_of, logs, logs_with_undo, query_dates
 
 pytestmark = pytest.mark.slow  # each test searches up to 3,000 examples for a counterexample
 

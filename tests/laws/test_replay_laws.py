@@ -8,13 +8,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from statustrack.api.query import at, diff, resolve_when
 from statustrack.core import events as ev
 from statustrack.log.load import Log
-from statustrack.api.query import at, diff, resolve_when
 
 from ..support import laws
-from ..support.strategies import (ACTORS, event_lists, events, log_of, logs, logs_with_accounts, logs_with_undo,
-                                  query_dates, record_stamps, retraction, stamp)
+from ..support.strategies import (
+    ACTORS,
+    event_lists,
+    events,
+    log_of,
+    logs,
+    logs_with_accounts,
+    logs_with_undo,
+    query_dates,
+    record_stamps,
+    retraction,
+    stamp,
+)
 
 pytestmark = pytest.mark.slow  # Hypothesis searches of random logs
 

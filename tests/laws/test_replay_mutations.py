@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from statustrack.api import query
 from statustrack.core import checks as validate
 from statustrack.core import dates
-from statustrack.core import replay as state
 from statustrack.core import events as ev
+from statustrack.core import replay as state
 from statustrack.log import write as writer
 
 from ..support import laws
@@ -140,7 +140,7 @@ def test_round_trip_catches_a_writer_that_drops_effective(monkeypatch: pytest.Mo
     """A writer that forgets `effective` breaks the round trip."""
     original = writer.event_record
 
-    def forgetful(event: ev.Event, format: int | None = None) -> dict[str, Any]:  # noqa: A002
+    def forgetful(event: ev.Event, format: int | None = None) -> dict[str, Any]:
         record = original(event, format)
         record.pop("effective", None)
         return record

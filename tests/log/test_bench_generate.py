@@ -5,14 +5,14 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from statustrack.api.query import at
 from statustrack.log.ledger import read_ledger, verify
 from statustrack.log.load import load_log
-from statustrack.api.query import at
 
 GENERATE = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
 
 
-def _generate():  # noqa: ANN202
+def _generate():
     spec = importlib.util.spec_from_file_location("bench_generate", GENERATE)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -7,6 +7,7 @@ big file whose every line number is known because the test wrote it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -76,18 +77,20 @@ def test_block_end_is_the_line_before_the_next_header() -> None:
     assert [_block_end(starts, line, 12) for line in starts] == [4, 8, 12]
 
 
+def _put(out: list[str], lines: dict[str, int], text: str, field: str | None = None) -> None:
+    """Append `text` to `out`; when it writes `field`, note its line in `lines` (the first one)."""
+    out.append(text)
+    if field is not None:
+        lines.setdefault(field, len(out))
+
+
 def _big_file(count: int) -> tuple[str, list[tuple[int, dict[str, int]]]]:
     """A TOML file of `count` events in varied layouts, and each event's header and field lines."""
     out: list[str] = ['# A generated file: comments, blank lines and multi-line strings between events', '']
     expected: list[tuple[int, dict[str, int]]] = []
     for i in range(count):
         lines: dict[str, int] = {}
-
-        def put(text: str, field: str | None = None) -> None:
-            out.append(text)
-            if field is not None:
-                lines.setdefault(field, len(out))
-
+        put = functools.partial(_put, out, lines)
         put("[[event]]" if i % 3 else "  [[ event ]]  # indented, spaced, with a comment")
         header = len(out)
         put(f'id = "e{i}"', "id")

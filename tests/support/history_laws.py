@@ -7,6 +7,7 @@ breaks a piece on purpose and shows each law finding a counterexample.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import sqlite3
 import tempfile
@@ -41,7 +42,7 @@ def check_history_tiles(log: Log) -> None:
         runs.sort(key=lambda p: p.valid_from)
         if runs[0].valid_from > dates.BEGINNING:
             assert not _present(log, key, runs[0].valid_from - _TICK), (key, "held before its first run")
-        for run, after in zip(runs, runs[1:], strict=False):
+        for run, after in itertools.pairwise(runs):
             assert run.valid_to is not None and run.valid_to <= after.valid_from, (key, "runs overlap")
             if run.valid_to < after.valid_from:
                 assert not _present(log, key, run.valid_to), (key, "a gap between runs while the key holds")

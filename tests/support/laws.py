@@ -16,12 +16,12 @@ import attrs
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
 
-from statustrack.errors import LogInvalid, ProblemCode
+from statustrack.api.query import at, diff, resolve_when, state_at, steps_for
 from statustrack.core import events as ev
 from statustrack.core.dates import Interval, parse_edtf
 from statustrack.core.facts import Fact, Key
+from statustrack.errors import LogInvalid, ProblemCode
 from statustrack.log.load import Log, load_log
-from statustrack.api.query import at, diff, resolve_when, state_at, steps_for
 from statustrack.log.write import to_jsonl, to_toml
 
 from . import MINI
@@ -210,7 +210,7 @@ def check_accounts_never_flap(log: Log, first: ev.Event, second: ev.Event, d1: s
     """Accounts: two accounts of one happening never make a change between them, and the
     fact's `since` is the earliest account's."""
     linked = log_of([*log.events, first, attrs.evolve(second, account_of=first.id)])
-    q1, q2 = sorted((resolve_when(linked, d1), resolve_when(linked, d2)))
+    q1, _ = sorted((resolve_when(linked, d1), resolve_when(linked, d2)))
     start = min(first.takes_effect.start, second.takes_effect.start)
     if q1 < start:
         return

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
-
 from hypothesis import strategies as st
 
 from statustrack.core import events as ev

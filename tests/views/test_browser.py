@@ -210,7 +210,8 @@ def test_page_facts_equal_at_json(page: Page, shipped) -> None:
         assert page.js("() => statustrack.facts()") == json.loads(json.dumps(
             [fact_json(f) for f in at(shipped, day).facts]))
         page.js("() => document.querySelectorAll('details.aspect').forEach(d => { d.open = true; })")
-        page.page.wait_for_function("n => document.querySelectorAll('tr.fact').length === n", arg=len(at(shipped, day).facts))
+        page.page.wait_for_function("n => document.querySelectorAll('tr.fact').length === n",
+                                    arg=len(at(shipped, day).facts))
         rows = page.page.query_selector_all("tr.fact")
         possible = [r.get_attribute("data-subject") for r in rows if "possible" in (r.get_attribute("class") or "")]
         assert possible == [f.subject for f in at(shipped, day).facts if f.certainty == "possible"]
@@ -310,7 +311,8 @@ def test_timeline_in_the_explorer_has_every_colour_in_its_legend(page: Page) -> 
         const ref = /^url\\(#(.+)\\)$/.exec(p || "");
         if (ref) svg.querySelectorAll("[id='" + ref[1] + "'] rect").forEach(r => out.add(r.getAttribute("fill")));
         else if (p) out.add(p); }); return [...out]; };
-      return [colours(svg.querySelectorAll(".run, .band, .act, .pending")), colours(svg.querySelectorAll(".legend [fill]"))];
+      return [colours(svg.querySelectorAll(".run, .band, .act, .pending")),
+              colours(svg.querySelectorAll(".legend [fill]"))];
     }""")
     assert used and set(used) <= set(shown)
 

@@ -231,7 +231,8 @@ def test_cli_writes_svgs_and_refuses_other_suffixes(cli, tmp_path: Path) -> None
 
 # Places whose accounts name different holders (since the issue-24 audit, Aghdam and Lachin too: their
 # captures are accounts of one happening, by Armenia per some pages and by Artsakh per others).
-SHIPPED_DISPUTED = {"1994-05-12": {"aghdam", "kalbajar", "lachin", "shusha"}, "2020-11-10": {"aghdam", "kalbajar", "lachin"}}
+SHIPPED_DISPUTED = {"1994-05-12": {"aghdam", "kalbajar", "lachin", "shusha"},
+                    "2020-11-10": {"aghdam", "kalbajar", "lachin"}}
 
 
 @pytest.fixture(scope="module")
@@ -258,7 +259,8 @@ def _colours(paints: list[str | None], patterns: dict[str, set[str]]) -> set[str
 
 @pytest.mark.parametrize("day", sorted(SHIPPED_DISPUTED))
 def test_cli_map_draws_disputed_places_in_stripes_with_a_legend_entry(shipped, day: str) -> None:
-    """Kalbajar (and Shusha in 1994), whose accounts name different holders, are striped, and so is their legend entry."""
+    """Kalbajar (and Shusha in 1994), whose accounts name different holders, are striped, and so is
+    their legend entry."""
     root = ET.fromstring(render_map_svg(control_map(shipped, day)))
     places = {g.get("data-place"): g for g in root.iter(f"{{{NS['s']}}}g") if g.get("class") == "place"}
     striped = {p for p, g in places.items() if g.get("data-disputed") == "true"}
@@ -276,7 +278,8 @@ def test_cli_map_has_ground_a_scale_and_no_colour_outside_its_legend(shipped) ->
     root = ET.fromstring(render_map_svg(m))
     assert len(root.findall(".//s:path[@class='border']", NS)) >= 3
     scale = root.find(".//s:g[@class='scale']", NS)
-    assert float(scale.get("data-px")) * m.projection.km_per_px() == pytest.approx(float(scale.get("data-km")), abs=0.01)
+    km = float(scale.get("data-km"))
+    assert float(scale.get("data-px")) * m.projection.km_per_px() == pytest.approx(km, abs=0.01)
     lat = (m.projection.north + m.projection.south) / 2  # 1 degree of longitude there, in km, by hand
     km_per_degree = 111.32 * math.cos(math.radians(lat))
     px_per_degree = (m.projection.width - 60) / (m.projection.east - m.projection.west)
@@ -311,7 +314,8 @@ def test_all_aspects_timeline_uses_no_colour_outside_its_legend_and_draws_acts_a
 def test_all_aspects_timeline_labels_are_never_cut_into_duplicates(shipped) -> None:
     """Two rows with different names never show the same (shortened) label."""
     root = ET.fromstring(render_svg(chart(shipped)))
-    labels = [(t.text, t.find("s:title", NS).text) for t in root.iter(f"{{{NS['s']}}}text") if t.get("class") == "subject"]
+    labels = [(t.text, t.find("s:title", NS).text) for t in root.iter(f"{{{NS['s']}}}text")
+              if t.get("class") == "subject"]
     by_label: dict[str, set[str]] = {}
     for shown, full in labels:
         by_label.setdefault(shown, set()).add(full)

@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pendulum
 
-from statustrack.errors import QueryError
+from statustrack.api.query import at, outside_horizon, rank, resolve_when, seen_at, steps_for, wanted
 from statustrack.core.events import Event, Retraction, SourceRef
-from statustrack.core.facts import Fact, Key
+from statustrack.core.facts import ASPECTS, Fact, Key
 from statustrack.core.history import Run, Version, runs_of, versions
+from statustrack.core.reducers import ID_ROLES
+from statustrack.core.registry import Actor, Source, fold
+from statustrack.core.replay import counted_events
+from statustrack.errors import QueryError
 from statustrack.log.ledger import Seal, digest, read_ledger
 from statustrack.log.load import Log
-from statustrack.api.query import ASPECTS, at, rank, outside_horizon, resolve_when, seen_at, steps_for, wanted
-from statustrack.core.reducers import ID_ROLES
-from statustrack.core.registry import Source, fold
-from statustrack.core.replay import counted_events
 from statustrack.log.write import event_record
 
 if TYPE_CHECKING:
@@ -368,7 +368,7 @@ def subjects(log: Log, *, aspects: Sequence[str] | None = None,
         entry = reg.entry(ident)
         if entry is None:
             return ""
-        return getattr(entry, "level", None) or getattr(entry, "kind", "")
+        return entry.level if isinstance(entry, Actor) else entry.kind
 
     for ident in own.keys() | parts.keys():
         entry = reg.entry(ident)

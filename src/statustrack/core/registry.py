@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -130,6 +130,11 @@ class Registry:
         actor = self.actors.get(ident)
         return actor.level if actor is not None else None
 
+    def _entries(self) -> Iterator[Place | Actor]:
+        """Every place, then every actor."""
+        yield from self.places.values()
+        yield from self.actors.values()
+
     def entry(self, ident: str) -> Place | Actor | None:
         """The place or actor with id `ident`, or None."""
         return self.places.get(ident) or self.actors.get(ident)
@@ -180,7 +185,7 @@ class Registry:
     def lineages(self, idents: tuple[str, ...]) -> frozenset[str]:
         """Every id of `idents` and every place or actor they are part of: one set, made once
         per distinct `idents` and shared."""
-        made = self._cache.setdefault("lineages", {})
+        made: dict[tuple[str, ...], frozenset[str]] = self._cache.setdefault("lineages", {})
         found = made.get(idents)
         if found is None:
             found = made[idents] = frozenset(i for ident in idents for i in self.lineage(ident))
@@ -188,18 +193,19 @@ class Registry:
 
     def parts(self, ident: str) -> tuple[str, ...]:
         """The ids of the places and actors directly part of `ident`, sorted."""
-        if "parts" not in self._cache:
+        made: dict[str, tuple[str, ...]] | None = self._cache.get("parts")
+        if made is None:
             index: dict[str, list[str]] = {}
-            for entry in (*self.places.values(), *self.actors.values()):
+            for entry in self._entries():
                 if entry.part_of:
                     index.setdefault(entry.part_of, []).append(entry.id)
-            self._cache["parts"] = {k: tuple(sorted(v)) for k, v in index.items()}
-        return self._cache["parts"].get(ident, ())
+            made = self._cache["parts"] = {k: tuple(sorted(v)) for k, v in index.items()}
+        return made.get(ident, ())
 
     def spellings(self) -> dict[str, str]:
         """Every id, name and alias of a place or actor, folded, mapped to how it is written."""
         out: dict[str, str] = {}
-        for entry in (*self.places.values(), *self.actors.values()):
+        for entry in self._entries():
             for text in (entry.name, *entry.aliases, entry.id):
                 out.setdefault(fold(text), text)
         return out
@@ -212,6 +218,6 @@ class Registry:
         wanted = fold(spelling)
         return frozenset(
             entry.id
-            for entry in (*self.places.values(), *self.actors.values())
+            for entry in self._entries()
             if wanted in {fold(entry.id), fold(entry.name), *map(fold, entry.aliases)}
         )

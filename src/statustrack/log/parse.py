@@ -77,7 +77,7 @@ class _FieldLines(Mapping[str, int]):
 
     Most records never need one: a line is looked up only to report a problem."""
 
-    __slots__ = ("_lines", "_first", "_last", "_inside", "_found")
+    __slots__ = ("_first", "_found", "_inside", "_last", "_lines")
 
     def __init__(self, lines: list[str], first: int, last: int, inside: set[int]) -> None:
         self._lines, self._first, self._last, self._inside = lines, first, last, inside
@@ -224,7 +224,7 @@ def _read_toml(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
         for index, fields in enumerate(value):
             line = where[index] if index < len(where) else None
             spans = _FieldLines(lines, line, _block_end(starts, line, total), inside) if line else {}
-            records.append(Raw(key, fields, name, line, spans))  # type: ignore[arg-type]
+            records.append(Raw(key, fields, name, line, spans))
     return records, problems
 
 
@@ -286,6 +286,7 @@ def _jsonl_entries(text: str, name: str) -> Iterator[Raw | Problem]:
     for number, content in enumerate(_lines(text), start=1):
         if not content.strip():
             continue
+        reason: str | None = None
         try:
             fields = _decode(content)
         except json.JSONDecodeError as e:
@@ -296,8 +297,6 @@ def _jsonl_entries(text: str, name: str) -> Iterator[Raw | Problem]:
             reason = "nested too deeply"
         except ValueError as e:
             reason = "a number has more than 4300 digits" if "digits" in str(e) else str(e)
-        else:
-            reason = None
         if reason is not None:
             yield Problem(name, number, None, f"not valid JSON: {reason}", "write one JSON object per line")
             continue
@@ -335,7 +334,10 @@ def read_text(text: str, name: str, suffix: str) -> tuple[list[Raw], list[Proble
     records: list[Raw] = []
     problems: list[Problem] = []
     for entry in entries(text, name, suffix):
-        (records if isinstance(entry, Raw) else problems).append(entry)
+        if isinstance(entry, Raw):
+            records.append(entry)
+        else:
+            problems.append(entry)
     return records, problems
 
 

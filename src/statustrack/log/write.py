@@ -22,13 +22,14 @@ _COMMON_ORDER = ("id", "kind", "date", "effective")
 _TAIL_ORDER = ("sources", "recorded", "replaces", "account_of", "note")
 
 
-def event_record(event: Event, format: int | None = None) -> dict[str, Any]:  # noqa: A002
+def event_record(event: Event, format: int | None = None) -> dict[str, Any]:
     """The fields of `event` as written in a log, in a stable, readable order; dates as
     written, or as a log of `format` (1 or 2) writes them."""
     record: dict[str, Any] = {"id": event.id, "kind": event.kind, "date": event.date.written(format)}
     if event.effective is not None:
         record["effective"] = event.effective.written(format)
-    for name, attribute in ref_fields(type(event)):
+    # mypy checks a class object against Hashable with its instances' __hash__ (python/mypy#20409); classes hash.
+    for name, attribute in ref_fields(type(event)):  # type: ignore[arg-type]
         value = getattr(event, attribute.name)
         if value is not None:
             record[name] = list(value) if isinstance(value, tuple) else value
@@ -52,7 +53,7 @@ def _toml_value(value: Any) -> str:
     raise TypeError(msg)
 
 
-def to_toml(events: Iterable[Event], format: int | None = None) -> str:  # noqa: A002
+def to_toml(events: Iterable[Event], format: int | None = None) -> str:
     """Events as `[[event]]` tables, one blank line apart (dates as a log of `format` writes them)."""
     blocks = []
     for event in events:
@@ -61,7 +62,7 @@ def to_toml(events: Iterable[Event], format: int | None = None) -> str:  # noqa:
     return "\n".join(blocks)
 
 
-def to_jsonl(events: Iterable[Event], format: int | None = None) -> str:  # noqa: A002
+def to_jsonl(events: Iterable[Event], format: int | None = None) -> str:
     """Events as JSON Lines, one object a line (dates as a log of `format` writes them)."""
     return "".join(json.dumps(event_record(e, format), ensure_ascii=False) + "\n" for e in events)
 

@@ -181,7 +181,8 @@ def render_why(log: Log, result: Why, fmt: str) -> str:
         mark = " (possible)" if f.certainty == "possible" else ""
         if f.pending and f.effective is not None:
             mark += f" [pending: takes effect {f.effective}]"
-        lines = wrap(f"{f.subject_name}: {f.value}{mark}", "", hang="  ") + [f"  since {f.since}, until {_to(r.period)}"]
+        lines = [*wrap(f"{f.subject_name}: {f.value}{mark}", "", hang="  "),
+                 f"  since {f.since}, until {_to(r.period)}"]
         lines.append(f"  event: {r.event.id} ({r.event.kind}, dated {r.event.date}"
                      + (f", effective {r.event.effective}" if r.event.effective else "") + ")")
         if r.event.note:
@@ -281,7 +282,8 @@ def render_subjects(entries: Sequence[SubjectEntry], fmt: str) -> str:
         lines += wrap(f"{name:<30} {e.what:<19} {runs:>4}  {', '.join(e.aspects)}", "", hang=" " * 57)
         if e.aliases:
             lines += wrap("also: " + "; ".join(e.aliases), "    ", hang="  ")
-    legend = "runs: value runs of its own facts (+N: of its parts, which --subject gives\nwhen it has none of its own, or with --with-parts)"
+    legend = ("runs: value runs of its own facts (+N: of its parts, which --subject gives\n"
+              "when it has none of its own, or with --with-parts)")
     return "\n".join(lines) + f"\n\n{legend}\n"
 
 

@@ -27,8 +27,8 @@ from statustrack.errors import QueryError, StatustrackError
 from statustrack.log.load import Log
 from statustrack.views.csv import Cell, csv_text
 
-__all__ = ["EXPORT_FORMATS", "datasette_metadata", "export", "instant_text", "metadata_path", "new_file_mode", "runs_csv",
-           "runs_jsonl"]
+__all__ = ["EXPORT_FORMATS", "datasette_metadata", "export", "instant_text", "metadata_path", "new_file_mode",
+           "runs_csv", "runs_jsonl"]
 
 _BY_NAME = {c.name: c for c in COLUMNS}
 #: The export's formats; the first two are text, which can go to a stream.
@@ -220,8 +220,8 @@ def metadata_path(target: Path) -> Path:
 
 def _parquet(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
     try:
-        import pyarrow as pa  # noqa: PLC0415 - optional extra, imported only for parquet
-        import pyarrow.parquet as pq  # noqa: PLC0415
+        import pyarrow as pa  # optional extra, imported only for parquet
+        import pyarrow.parquet as pq
     except ImportError as e:
         msg = "parquet export needs pyarrow: pip install 'statustrack[parquet]'"
         raise StatustrackError(msg) from e
@@ -240,4 +240,4 @@ def _parquet(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]])
 def _utc(instant: pendulum.DateTime) -> dt.datetime:
     """A plain `datetime` in UTC (what pyarrow takes) for a pendulum instant."""
     u = instant.in_tz("UTC")
-    return dt.datetime(u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond, tzinfo=dt.timezone.utc)
+    return dt.datetime(u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond, tzinfo=dt.UTC)

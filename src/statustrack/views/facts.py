@@ -19,7 +19,8 @@ from statustrack.views.csv import csv_text
 from statustrack.views.json import document
 from statustrack.views.table import simple_table, wrap_cell
 
-__all__ = ["DIFF_CSV_COLUMNS", "account_json", "fact_json", "facts_csv", "render_answer", "render_diff", "render_problems"]
+__all__ = ["DIFF_CSV_COLUMNS", "account_json", "fact_json", "facts_csv", "render_answer", "render_diff",
+           "render_problems"]
 _POSSIBLE = "?"
 #: The heading of the section of recent acts in a table answer (docs/claims.md).
 _ACTS = "recent acts (newest first)"

@@ -37,6 +37,7 @@ from statustrack.log.load import Log
 from statustrack.views.facts import fact_json
 from statustrack.views.map import base_map, control_map, disputed_swatches, map_legend
 from statustrack.views.palette import KIND_COLOURS, NO_RECORD, palette_for
+from statustrack.views.svg import Node
 from statustrack.views.timeline import chart, render_svg, runs_for, span_of
 
 __all__ = ["day_ends", "html", "micros", "payload"]
@@ -74,8 +75,8 @@ def day_ends(tz: str, first: dt.date, last: dt.date) -> list[list[int]]:
     for i in range(count):
         day = first + dt.timedelta(days=i)
         nxt = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-        offset = nxt.utcoffset()
-        offsets.append(int(offset.total_seconds() * 1_000_000) if offset is not None else 0)
+        utc_offset = nxt.utcoffset()
+        offsets.append(int(utc_offset.total_seconds() * 1_000_000) if utc_offset is not None else 0)
     check = {0, count - 1}
     for i in range(1, count):
         if offsets[i] != offsets[i - 1]:
@@ -189,13 +190,15 @@ def payload(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequenc
         "name": log.name, "tz": log.timezone, "known_at": known_at, "aspects": list(ASPECTS),
         "filter": {"aspects": list(aspects or ()), "subjects": list(subjects or ())},
         "days": {"first": first.isoformat(), "count": (last - first).days + 1,
-                 "day0": (first - dt.date(1970, 1, 1)).days, "offsets": day_ends(log.timezone, first, last)},
+                 "day0": first.toordinal() - dt.date(1970, 1, 1).toordinal(),
+                 "offsets": day_ends(log.timezone, first, last)},
         "keys": keys, "versions": rows, "events": events, "sources": sources,
         "places": [{"id": mk.place.id, "name": mk.place.name} for mk in drawn_map.markers if mk.drawn],
         "unplaced": [mk.place.id for mk in drawn_map.markers if not mk.drawn],
         "place_info": place_info, "no_record": NO_RECORD,
         "holders": {h: {"colour": palette.holder(h), "name": log.registry.name(h)} for h in holders if h},
-        "holder_order": [h for h in palette.holders if h in holders] + [h for h in holders if h and h not in palette.holders],
+        "holder_order": [h for h in palette.holders if h in holders]
+        + [h for h in holders if h and h not in palette.holders],
         "kinds": KIND_COLOURS,
         "timeline": {"lo": micros(drawn_chart.lo), "hi": micros(drawn_chart.hi),
                      "segments": [[micros(g.lo), micros(g.hi), g.x0, g.x1] for g in drawn_chart.segments]},
@@ -243,7 +246,7 @@ def _asset(name: str) -> str:
     return resources.files("statustrack.views").joinpath(name).read_text(encoding="utf-8")
 
 
-def _svg_markup(node: Any) -> str:
+def _svg_markup(node: Node) -> str:
     return node.markup().strip()
 
 
@@ -285,13 +288,21 @@ def html(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[s
  <h1>{heading}</h1>
  <div class="controls">
   <button type="button" id="play" title="play / pause">▶</button>
-  <select id="speed" title="step per tick"><option value="day">a day</option><option value="week" selected>a week</option><option value="month">a month</option></select>
-  <select id="period" title="the slider's span: narrow it to pick a day with the mouse"><option value="all">whole span</option>{periods}<option value="year">the date's year</option><option value="month">the date's month</option></select>
-  <div id="track"><input type="range" id="slider" min="0" max="{data['days']['count'] - 1}" step="1" value="0" aria-label="date"><svg id="strip" aria-label="events under the slider" preserveAspectRatio="none" viewBox="0 0 1000 14"></svg></div>
-  <input type="text" id="when" size="22" spellcheck="false" aria-label="date or instant" aria-describedby="when-error" title="a day (2020-11-10), month, year or instant (2020-11-09T22:00+04:00); Enter to go">
+  <select id="speed" title="step per tick"><option value="day">a day</option>\
+<option value="week" selected>a week</option><option value="month">a month</option></select>
+  <select id="period" title="the slider's span: narrow it to pick a day with the mouse">\
+<option value="all">whole span</option>{periods}\
+<option value="year">the date's year</option><option value="month">the date's month</option></select>
+  <div id="track">\
+<input type="range" id="slider" min="0" max="{data['days']['count'] - 1}" step="1" value="0" aria-label="date">\
+<svg id="strip" aria-label="events under the slider" preserveAspectRatio="none" viewBox="0 0 1000 14"></svg>\
+</div>
+  <input type="text" id="when" size="22" spellcheck="false" aria-label="date or instant" \
+aria-describedby="when-error" title="a day (2020-11-10), month, year or instant (2020-11-09T22:00+04:00); Enter to go">
   <span id="when-error" role="alert"></span>
  </div>
- <p class="hint">← → a day · shift ← → (or PageUp/PageDown) a month · address: <code id="address"></code> · <span id="instant"></span> · {escape(log.timezone)} time</p>
+ <p class="hint">← → a day · shift ← → (or PageUp/PageDown) a month · \
+address: <code id="address"></code> · <span id="instant"></span> · {escape(log.timezone)} time</p>
 </header>
 <main>
  <section id="left">

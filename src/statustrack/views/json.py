@@ -16,7 +16,7 @@ import contextlib
 import json
 from collections.abc import Iterator
 from contextvars import ContextVar
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import Any
 
 __all__ = ["add_field", "document", "document_fields", "pretty"]

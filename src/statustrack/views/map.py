@@ -17,7 +17,6 @@ with the reason. The explorer draws its map with the same functions.
 from __future__ import annotations
 
 import functools
-
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -532,7 +531,7 @@ def map_legend(legend: Sequence[Swatch], *, width: float = 380, unplaced: Sequen
     return root
 
 
-def map(log: Log, when: str, *, known_at: str | None = None,  # noqa: A001 - named after its command; no builtin map here
+def map(log: Log, when: str, *, known_at: str | None = None,  # named after its command; no builtin map here
         subjects: Sequence[str] | None = None) -> str:
     """The `map` command's picture: the `control_map` at `when` as a standalone SVG document."""
     return render_map_svg(control_map(log, when, known_at=known_at, subjects=subjects))

@@ -18,18 +18,17 @@ event, from, to) so tests and the explorer read the chart without looking at pix
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 import pendulum
 
 from statustrack.api.query import resolve_when, steps_for, wanted
-from statustrack.core.dates import BEGINNING, END, parse_edtf
+from statustrack.core.dates import BEGINNING, END, iso, parse_edtf
 from statustrack.core.facts import ASPECTS
 from statustrack.core.history import Run, runs_of, versions
 from statustrack.errors import QueryError
 from statustrack.log.load import Log
-from statustrack.views.facts import iso
 from statustrack.views.palette import BAND_KINDS, Palette, Swatch, palette_for, stripes_pattern
 from statustrack.views.svg import Node, element
 
@@ -309,6 +308,9 @@ def _ticks(chart_: Chart) -> tuple[list[tuple[pendulum.DateTime, str]], list[pen
         unit, major, minor = "months", 1, None
     else:
         unit, major, minor = "days", 7 if days > 14 else 1, 1
+    step: Callable[[pendulum.DateTime, int], pendulum.DateTime]
+    num: Callable[[pendulum.DateTime], int]
+    text: Callable[[pendulum.DateTime], str]
     if unit == "years":
         first = pendulum.datetime(lo.year, 1, 1, tz=chart_.tz)
         step = lambda t, n: t.add(years=n)  # noqa: E731
@@ -324,7 +326,8 @@ def _ticks(chart_: Chart) -> tuple[list[tuple[pendulum.DateTime, str]], list[pen
         step = lambda t, n: t.add(days=n)  # noqa: E731
         num = lambda t: t.toordinal() if major == 1 else t.toordinal() - 1  # Mondays for weeks  # noqa: E731
         text = lambda t: t.format("MM-DD")  # noqa: E731
-    labelled, small = [], []
+    labelled: list[tuple[pendulum.DateTime, str]] = []
+    small: list[pendulum.DateTime] = []
     t = first
     while t <= hi:
         if t >= lo:
@@ -338,7 +341,8 @@ def _ticks(chart_: Chart) -> tuple[list[tuple[pendulum.DateTime, str]], list[pen
 
 def _year_ticks(c: Chart) -> tuple[list[tuple[pendulum.DateTime, str]], list[pendulum.DateTime]]:
     """Ticks of a broken axis: in each segment, years at a step its width leaves room for."""
-    labelled, small = [], []
+    labelled: list[tuple[pendulum.DateTime, str]] = []
+    small: list[pendulum.DateTime] = []
     for segment in c.segments:
         lo, hi = segment.lo.in_tz(c.tz), segment.hi.in_tz(c.tz)
         px_per_year = (segment.x1 - segment.x0) / max((hi - lo).total_seconds() / (365.25 * 86400), 1e-9)
@@ -436,9 +440,9 @@ def render_svg(c: Chart) -> str:
         if i % 2:
             rows.add(element("rect", x=float(LABEL_W), y=float(y), width=float(WIDTH - LABEL_W - RIGHT),
                              height=float(ROW_H), fill="#000000", fill_opacity="0.03"))
-        label = rows.add(element("text", name, x=LABEL_W - 8, y=float(y + 14), text_anchor="end",
-                                 class_="subject", data_subject=row.subject))
-        label.add(element("title", row.name))
+        subject = rows.add(element("text", name, x=LABEL_W - 8, y=float(y + 14), text_anchor="end",
+                                   class_="subject", data_subject=row.subject))
+        subject.add(element("title", row.name))
     bars = root.add(element("g", class_="bars"))
     for bar in c.bars:
         y = rows_y + bar.row * ROW_H
