@@ -8,15 +8,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from statustrack.errors import Problem, ProblemCode
 from statustrack.core.events import (
-    Ceasefire, Cessation, Decree, Dissolution, Event, Founding, Offensive, Retraction, War,
+    Ceasefire,
+    Cessation,
+    Decree,
+    Dissolution,
+    Event,
+    Founding,
+    Offensive,
+    Retraction,
+    War,
 )
 from statustrack.core.facts import Key
 from statustrack.core.reducers import facts_of
 from statustrack.core.registry import Registry
 from statustrack.core.replay import Step, counted_events, timeline
 from statustrack.core.standing import holders
+from statustrack.errors import Problem, ProblemCode
 
 __all__ = ["Position", "check_events"]
 

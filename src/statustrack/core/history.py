@@ -17,7 +17,7 @@ import pendulum
 from statustrack.core.facts import Fact, Key
 from statustrack.core.replay import Step, apply
 
-__all__ = ["Version", "Run", "runs_of", "sweep", "versions"]
+__all__ = ["Run", "Version", "runs_of", "sweep", "versions"]
 
 
 @attrs.frozen

@@ -12,9 +12,27 @@ import functools
 import attrs
 
 from statustrack.core.events import (
-    Blockade, Capture, Ceasefire, Cessation, Claim, Declaration, Decree, Deployment, Dissolution, Event,
-    Founding, Handover, Offensive, Office, Officeholder, Recognition, Relation, Resolution, Retraction,
-    Statement, War,
+    Blockade,
+    Capture,
+    Ceasefire,
+    Cessation,
+    Claim,
+    Declaration,
+    Decree,
+    Deployment,
+    Dissolution,
+    Event,
+    Founding,
+    Handover,
+    Offensive,
+    Office,
+    Officeholder,
+    Recognition,
+    Relation,
+    Resolution,
+    Retraction,
+    Statement,
+    War,
 )
 from statustrack.core.facts import ID_ROLES, Fact
 from statustrack.core.registry import Registry

@@ -37,10 +37,10 @@ from statustrack.core.catalogue import Catalogue, catalogue
 from statustrack.core.dates import Interval, shifted
 from statustrack.core.events import Ceasefire, Cessation, Dissolution, Event, Founding, Offensive, Retraction, War
 from statustrack.core.facts import Fact, Key, Lapse, Support, SupportRole, accounts_value
-from statustrack.core.reducers import ENDED, announced, facts_of
-from statustrack.core.standing import holders
 from statustrack.core.model import Log
+from statustrack.core.reducers import ENDED, announced, facts_of
 from statustrack.core.registry import Registry
+from statustrack.core.standing import holders
 
 __all__ = ["EMPTY", "Announcement", "Ceasing", "Ending", "Existence", "Replay", "State", "Step", "apply",
            "counted_events", "disputed_date", "pending_at", "replay", "timeline"]

@@ -21,7 +21,7 @@ from statustrack.core.registry import Actor, OfficeEntry, Place, Registry, Sourc
 __all__ = ["compact", "decode", "encode", "fork", "instant_of", "interval_data", "interval_of", "iso_of",
            "last_instant", "micros", "registry_data", "registry_of", "text_json"]
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 #: Instants are microseconds in (-2**62, 2**62); a version that still holds lasts until `_LAST`.
 _LAST = 2**62 - 1
 

@@ -20,15 +20,15 @@ from typing import Any
 import attrs
 import pendulum
 
+from statustrack.core.checks import check_events
 from statustrack.core.dates import Interval, parse_edtf
-from statustrack.errors import UNSAFE, DateError, LogInvalid, Problem
 from statustrack.core.events import ENDABLE, FORMAT_VERSION, KINDS, SPAN_KINDS, Event, SourceRef, ref_fields
-from statustrack.log.parse import Raw, entries, file_text, log_files
 from statustrack.core.model import ENV_VAR, Log, Origins, default_log_path
 from statustrack.core.registry import LEVELS, OFFICE_TYPES, Actor, OfficeEntry, Place, Registry, Source
 from statustrack.core.replay import Replay
-from statustrack.core.checks import check_events
 from statustrack.core.standing import STANCE_STANDING, is_act
+from statustrack.errors import UNSAFE, DateError, LogInvalid, Problem
+from statustrack.log.parse import Raw, entries, file_text, log_files
 
 __all__ = ["ENV_VAR", "Log", "build_events", "default_log_path", "load_log"]
 

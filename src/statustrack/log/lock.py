@@ -53,7 +53,7 @@ def locked(root: Path, *, shared: bool = False) -> Iterator[None]:
             with _windows_lock(handle):
                 yield
         else:
-            import fcntl  # noqa: PLC0415 - POSIX only, imported only where a lock is taken
+            import fcntl
 
             fcntl.flock(handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
             try:
@@ -66,7 +66,7 @@ def locked(root: Path, *, shared: bool = False) -> Iterator[None]:
 
 @contextmanager
 def _windows_lock(handle: int) -> Iterator[None]:
-    import msvcrt  # noqa: PLC0415 - Windows only
+    import msvcrt
 
     while True:
         try:
