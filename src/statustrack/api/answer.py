@@ -4,7 +4,7 @@ verbs (`api.query`) and the readers they read through (`api.reader`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 import pendulum
@@ -12,7 +12,8 @@ import pendulum
 from statustrack.core.facts import Fact, Key, rank
 from statustrack.core.registry import SourceRef
 
-__all__ = ["ACTS_WINDOW", "Answer", "Change", "Diff", "changes", "order", "rank", "seen_at", "split", "visible"]
+__all__ = ["ACTS_WINDOW", "Answer", "Change", "Diff", "Keep", "Sides", "changes", "kept", "order", "rank", "seen_at", "split",
+           "visible"]
 
 
 #: How far back, in days, `at` lists acts by default (docs/claims.md, "Acts and standing positions").
@@ -142,3 +143,14 @@ def changes(before: Mapping[Key, Fact], after: Mapping[Key, Fact],
     found.sort(key=lambda c: rank(c.after or c.before))  # type: ignore[arg-type]
     return tuple(found)
 
+
+#: Keeps the facts an answer lists (None: every fact).
+Keep = Callable[[Fact], bool] | None
+#: Both sides of a step from one instant to a later one, each fact as seen there, and for
+#: each key the events of the steps in between that changed its fact, in order.
+Sides = tuple[dict[Key, Fact], dict[Key, Fact], dict[Key, list[str]]]
+
+
+def kept(keep: Keep, fact: Fact) -> bool:
+    """Whether `keep` keeps `fact` (None keeps every fact)."""
+    return keep is None or keep(fact)

@@ -17,6 +17,7 @@ import attrs
 import pendulum
 
 from statustrack.api.query import at, outside_horizon, rank, resolve_when, seen_at, steps_for, wanted
+from statustrack.core.dates import iso
 from statustrack.core.events import Event, Retraction, SourceRef
 from statustrack.core.facts import ASPECTS, Fact, Key
 from statustrack.core.history import Run, Version, runs_of, versions
@@ -95,7 +96,6 @@ def _until(log: Log, run: Run, after: Period | None) -> str | None:
         date = None
     if date is not None and date.until is not None:
         return str(date.until)
-    from statustrack.core.dates import iso
     return iso(run.valid_to)
 
 
@@ -196,7 +196,6 @@ class Why:
 def _decides(log: Log, fact: Fact, period: Period, instant: pendulum.DateTime) -> str | None:
     if fact.certainty != "possible":
         return None
-    from statustrack.core.dates import iso
     otherwise = (f"if it has not happened yet, {fact.otherwise!r} holds ({fact.otherwise_event})"
                  if fact.otherwise is not None else "if it has not happened yet, the log has no value before it")
     certain = (f"the log makes it certain from {iso(period.certain_from)}" if period.certain_from is not None

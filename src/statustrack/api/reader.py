@@ -18,12 +18,12 @@ import heapq
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 import pendulum
 
-from statustrack.api.answer import changes, rank, seen_at
+from statustrack.api.answer import Keep, Sides, changes, kept, rank, seen_at
 from statustrack.core.catalogue import Catalogue
 from statustrack.core.dates import Interval, parse_edtf
 from statustrack.core.facts import Fact, Key
@@ -34,11 +34,7 @@ from statustrack.index.read import Index, State, Verdict, assess, open_current
 
 __all__ = ["Indexed", "Keep", "Reader", "Sides", "Source", "event_told", "kept", "load_indexed", "open_log", "reader"]
 
-#: Keeps the facts an answer lists (None: every fact).
-Keep = Callable[[Fact], bool] | None
-#: Both sides of a step from one instant to a later one, each fact as seen there, and for
-#: each key the events of the steps in between that changed its fact, in order.
-Sides = tuple[dict[Key, Fact], dict[Key, Fact], dict[Key, list[str]]]
+
 
 
 class Reader(Protocol):
@@ -74,11 +70,6 @@ class Reader(Protocol):
 
     def sweep(self, instants: Sequence[pendulum.DateTime], keep: Keep) -> Iterator[tuple[Fact, ...]]:
         """`at` each of `instants` (in time order), in one pass."""
-
-
-def kept(keep: Keep, fact: Fact) -> bool:
-    """Whether `keep` keeps `fact` (None keeps every fact)."""
-    return keep is None or keep(fact)
 
 
 class Indexed:
@@ -122,7 +113,7 @@ class Indexed:
     def _replayed(self, error: Exception) -> Reader:
         """The replay, for a question the index failed to answer (it was damaged after it
         was opened: a row or table gone): said once, never an internal error."""
-        from statustrack.api.replayed import Replayed
+        from statustrack.api.replayed import Replayed  # only here: reading through the index never replays
 
         say(f"the index could not be read ({type(error).__name__}: {error}); answering by replaying the log")
         return Replayed(self.load(), None)

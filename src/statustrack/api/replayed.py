@@ -9,8 +9,7 @@ from itertools import pairwise
 
 import pendulum
 
-from statustrack.api.answer import order, seen_at
-from statustrack.api.reader import Keep, Sides, kept
+from statustrack.api.answer import Keep, Sides, kept, order, seen_at
 from statustrack.core.catalogue import Catalogue
 from statustrack.core.dates import Interval
 from statustrack.core.facts import Fact, Key

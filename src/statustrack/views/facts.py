@@ -17,6 +17,7 @@ from statustrack.core.registry import Registry
 from statustrack.errors import Problem
 from statustrack.views.csv import csv_text
 from statustrack.views.json import document
+from statustrack.views.summary import render_summary_table, summary_json
 from statustrack.views.table import simple_table, wrap_cell
 
 __all__ = ["DIFF_CSV_COLUMNS", "account_json", "fact_json", "facts_csv", "render_answer", "render_diff",
@@ -140,16 +141,12 @@ def render_answer(answer: Answer, fmt: str, log_name: str, tz: str, summary: Sum
                                "facts": [fact_json(f, answer.instant, registry) for f in answer.facts],
                                "acts": [fact_json(f, answer.instant, registry) for f in answer.acts]}
         if summary is not None:
-            from statustrack.views.summary import summary_json
-
             out["summary"] = summary_json(summary)
         return document(out)
     if fmt == "csv":
         return facts_csv(answer.facts)
     known = f", as recorded by {answer.known_at}" if answer.known_at else ""
     if summary is not None:
-        from statustrack.views.summary import render_summary_table
-
         return render_summary_table(summary, log_name, tz, known)
     head = f"{log_name} at {answer.at} ({tz}{known})"
     acts = ""
