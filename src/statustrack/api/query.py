@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -157,7 +158,7 @@ def wanted(log: Source, aspects: Sequence[str] | None, subjects: Sequence[str] |
 
     def stances_of(fact: Fact) -> set[str]:
         """The fact's stance, and every account's (they differ when the accounts disagree)."""
-        return {dict(told.detail).get("stance", "") for told in (fact, *fact.accounts)}
+        return {dict(detail).get("stance", "") for detail in (fact.detail, *(a.detail for a in fact.accounts))}
 
     def keep(fact: Fact) -> bool:
         if aspects and fact.aspect not in aspects:
@@ -291,7 +292,7 @@ def slide(log: Source, whens: Sequence[str], *, known_at: str | None = None, asp
     record = resolve_when(log, known_at) if known_at else None
     keep = wanted(log, aspects, subjects, **filters)
     instants = [resolve_when(log, w) for w in ordered]
-    for (a, b), sides in zip(zip(ordered, ordered[1:], strict=False), reader(log, record).slide(instants, _keep(keep)),
+    for (a, b), sides in zip(itertools.pairwise(ordered), reader(log, record).slide(instants, _keep(keep)),
                              strict=True):
         yield Diff(a, b, known_at, tuple(_placed(log, c) for c in changes(*sides)), False, resolve_when(log, a),
                    resolve_when(log, b))

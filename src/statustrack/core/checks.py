@@ -103,10 +103,12 @@ def check_events(built: Sequence[tuple[Event, Position]], reg: Registry,
         if isinstance(event, Ceasefire) and event.ends in by_id and event.ends != event.id:
             ended = by_id[event.ends][0]
             if not isinstance(ended, (War, Offensive)):
-                problems.append(_problem(event, raw, "ends", f"a ceasefire with no war to end: {event.ends!r} is a {ended.kind}",
+                problems.append(_problem(event, raw, "ends",
+                                         f"a ceasefire with no war to end: {event.ends!r} is a {ended.kind}",
                                          "name the war or offensive event this ceasefire ends"))
             elif ended.theatre != event.theatre:
-                problems.append(_problem(event, raw, "ends", f"ends a war in {ended.theatre!r}, not in {event.theatre!r}",
+                problems.append(_problem(event, raw, "ends",
+                                         f"ends a war in {ended.theatre!r}, not in {event.theatre!r}",
                                          "name a war of the same theatre"))
             elif ended.takes_effect.start > event.takes_effect.start:
                 problems.append(_problem(event, raw, "ends", f"ends {event.ends!r}, which starts after the ceasefire",
@@ -192,7 +194,8 @@ def _cycles(by_id: dict[str, tuple[Event, Position]]) -> list[Problem]:
     return problems
 
 
-def _ambiguous_order(built: Sequence[tuple[Event, Position]], reg: Registry, out: list[Any] | None = None) -> list[Problem]:
+def _ambiguous_order(built: Sequence[tuple[Event, Position]], reg: Registry,
+                     out: list[Any] | None = None) -> list[Problem]:
     """Two events in different files changing one fact from one instant have no order.
 
     Only events that count are compared, so a correction may keep the date of the

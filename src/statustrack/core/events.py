@@ -342,7 +342,7 @@ ENDABLE = ("office", "officeholder", "relation")
 
 
 @functools.cache
-def ref_fields(cls: type[Event]) -> tuple[tuple[str, attrs.Attribute], ...]:
+def ref_fields(cls: type[Event]) -> tuple[tuple[str, attrs.Attribute[Any]], ...]:
     """The kind-specific fields of `cls` as (name in the log, attribute) pairs."""
     base = {a.name for a in attrs.fields(Event)}
     return tuple(

@@ -203,12 +203,14 @@ class Fact:
     def replacing(self, previous: Fact | None) -> Fact:
         """This fact as the replay holds it after `previous`, the fact it replaced.
 
-        `attrs.evolve(self, previous=previous)`, with every other field read in one call."""
-        return Fact(*_OWN_FIELDS(self), previous=previous)
+        `attrs.evolve(self, previous=previous)`, with every other field read in one call:
+        `_OWN_FIELDS` reads every field but `previous`, the last, in order, so `previous`
+        goes after them (one star argument: mypy cannot count the fields read)."""
+        return Fact(*(*_OWN_FIELDS(self), previous))
 
     def joined(self, later: Fact) -> Fact:
         """This run with `later`, which repeats its value, joined as corroboration."""
-        supports = self.supports + (later.support(SupportRole.CORROBORATION),) + later.supports
+        supports = (*self.supports, later.support(SupportRole.CORROBORATION), *later.supports)
         sources = self.sources + tuple(s for s in later.sources if s not in self.sources)
         interval = self.interval
         if later.interval.end < interval.end:

@@ -92,7 +92,8 @@ def versions(steps: Sequence[Step]) -> tuple[Version, ...]:
                 counter += 1
                 open_[key] = (new, step.instant, counter)
     done.extend(Version(key, fact, start, None, run) for key, (fact, start, run) in open_.items())
-    done.sort(key=lambda v: (v.key.aspect, v.key.subject, v.key.pending, v.valid_from))  # Key's own order, field by field
+    # Key's own order, field by field
+    done.sort(key=lambda v: (v.key.aspect, v.key.subject, v.key.pending, v.valid_from))
     return tuple(done)
 
 

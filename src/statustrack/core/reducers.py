@@ -105,7 +105,7 @@ def _(e: Claim, reg: Registry) -> tuple[_Says, ...]:
 def _(e: War, reg: Registry) -> tuple[_Says, ...]:
     parties = ", ".join(e.parties)
     return (_Says("conflict", e.theatre, reg.name(e.theatre), f"war: {e.name}", (("parties", parties),),
-                  (("theatre", e.theatre),) + tuple(("parties", p) for p in e.parties)),)
+                  (("theatre", e.theatre), *(("parties", p) for p in e.parties))),)
 
 
 #: What an offensive's fact reads when no source gives its end (docs/claims.md, "Conflicts nest").
@@ -161,10 +161,11 @@ def _(e: Handover, reg: Registry) -> tuple[_Says, ...]:
 
 @_says.register
 def _(e: Recognition, reg: Registry) -> tuple[_Says, ...]:
-    detail = (("stance", e.stance), ("level", reg.level(e.actor) or ""))
+    detail: tuple[tuple[str, str], ...] = (("stance", e.stance), ("level", reg.level(e.actor) or ""))
     if e.instrument:
         detail += (("instrument", e.instrument),)
-    return (_Says("recognition", e.actor, reg.name(e.actor), stance_label(e.stance, reg), detail, (("actor", e.actor),)),)
+    return (_Says("recognition", e.actor, reg.name(e.actor), stance_label(e.stance, reg), detail,
+                  (("actor", e.actor),)),)
 
 
 @_says.register

@@ -29,6 +29,7 @@ import datetime as dt
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from types import MappingProxyType
+from typing import ClassVar
 
 import attrs
 import pendulum
@@ -383,13 +384,18 @@ def _moment(step: Step) -> tuple[pendulum.DateTime, int]:
     return step.instant, _rank(step.event)
 
 
+def _read_only(facts: Mapping[Key, Fact]) -> Mapping[Key, Fact]:
+    """A read-only copy of `facts` (what a `State` holds)."""
+    return MappingProxyType(dict(facts))
+
+
 @attrs.frozen
 class State:
     """The facts in force after replaying every step up to and including `upto`
     (None: nothing replayed yet)."""
 
     upto: pendulum.DateTime | None
-    facts: Mapping[Key, Fact] = attrs.field(converter=lambda m: MappingProxyType(dict(m)))
+    facts: Mapping[Key, Fact] = attrs.field(converter=_read_only)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, State):
@@ -414,7 +420,7 @@ def _end(facts: MutableMapping[Key, Fact], step: Step) -> list[Key]:
         word = ENDED[fact.aspect]
         if fact.aspect == "relation":
             word = f"{dict(fact.detail).get('type', 'tie')} {word}"
-        detail = tuple((k, v) for k, v in fact.detail if k != "state") + (("state", "ended"),)
+        detail = (*((k, v) for k, v in fact.detail if k != "state"), ("state", "ended"))
         facts[key] = attrs.evolve(
             fact, value=f"{word}: {ending.summary}", since=str(since), interval=since, event=step.event.id,
             sources=step.event.sources, detail=detail, supports=ending.disputes, disputed=bool(ending.disputes),
@@ -512,7 +518,7 @@ class Replay:
     worked out once. `Replay.of(log)` is the one replay of a log, kept while the log lives,
     so every query on the same log shares it."""
 
-    _made: weakref.WeakKeyDictionary[Log, Replay] = weakref.WeakKeyDictionary()
+    _made: ClassVar[weakref.WeakKeyDictionary[Log, Replay]] = weakref.WeakKeyDictionary()
 
     def __init__(self, log: Log) -> None:
         self.log = log

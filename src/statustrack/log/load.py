@@ -347,12 +347,13 @@ def _registry(ck: _Checker, records: list[Raw], tz: str) -> Registry:
             ck.add(raw, "part_of", f"part_of names unknown {what_parent} {parent!r}",
                    f"define a [[{what}]] with id {parent!r} or fix the id")
         else:
-            seen, current = {raw.fields["id"]}, parent
-            while current is not None and current not in seen:
-                seen.add(current)
-                entry = places.get(current) or actors.get(current)
-                current = entry.part_of if entry is not None else None
-            if current == raw.fields["id"]:
+            chain: set[str] = {raw.fields["id"]}
+            up: str | None = parent
+            while up is not None and up not in chain:
+                chain.add(up)
+                entry = places.get(up) or actors.get(up)
+                up = entry.part_of if entry is not None else None
+            if up == raw.fields["id"]:
                 ck.add(raw, "part_of", f"part_of forms a cycle through {parent!r}",
                        "a place or actor cannot be part of itself, directly or not")
     return Registry(sources, places, actors, offices=_offices(ck, records, sources, places, actors))
@@ -406,10 +407,8 @@ def _offices(ck: _Checker, records: list[Raw], sources: Mapping[str, Source], pl
 
 
 def _ref(ck: _Checker, raw: Raw, field: str, value: str, holds: str, reg: Registry) -> bool:
-    if holds == "actor":
-        found = value in reg.actors
-    else:
-        found = value in reg.places or (holds == "party" and value in reg.actors)
+    found = (value in reg.actors if holds == "actor"
+             else value in reg.places or (holds == "party" and value in reg.actors))
     if found:
         return True
     tables = {"place": (reg.places,), "actor": (reg.actors,), "party": (reg.places, reg.actors)}[holds]
@@ -421,7 +420,8 @@ def _ref(ck: _Checker, raw: Raw, field: str, value: str, holds: str, reg: Regist
     else:
         near = _nearest(value, [i for table in tables for i in table])
         single = not isinstance(raw.fields.get(field), list)
-        ck.add(raw, field, f"unknown {what} {value!r} in field {field!r}", _did_you_mean(near, field if single else None)
+        ck.add(raw, field, f"unknown {what} {value!r} in field {field!r}",
+               _did_you_mean(near, field if single else None)
                + f"define a [[{'place' if holds == 'place' else 'actor'}]] with id {value!r} or fix the id",
                fix=field, nearest=near)
     return False
@@ -482,8 +482,11 @@ def _list(ck: _Checker, raw: Raw, name: str, holds: str, optional: bool) -> list
 def _spec(cls: type[Event]) -> tuple[frozenset[str], tuple[tuple[str, str, Any, bool], ...]]:
     """The fields an event of `cls` may have, and its own ones as (name in the log, alias,
     what it holds, optional)."""
-    specific = tuple((name, a.alias, a.metadata["holds"], a.metadata["optional"]) for name, a in ref_fields(cls))
-    return frozenset(_COMMON | {name for name, *_ in specific}), specific
+    specific: list[tuple[str, str, Any, bool]] = []
+    for name, a in ref_fields(cls):  # type: ignore[arg-type]  # mypy#20409: a class is hashable
+        assert a.alias is not None  # attrs gives every field its __init__ argument's name
+        specific.append((name, a.alias, a.metadata["holds"], a.metadata["optional"]))
+    return frozenset(_COMMON | {name for name, *_ in specific}), tuple(specific)
 
 
 def _event(ck: _Checker, raw: Raw, reg: Registry, tz: str, version: int = FORMAT_VERSION) -> Event | None:
@@ -503,7 +506,7 @@ def _event(ck: _Checker, raw: Raw, reg: Registry, tz: str, version: int = FORMAT
                fix="kind", nearest=near)
         return None
     cls = KINDS[kind]
-    allowed, specific = _spec(cls)
+    allowed, specific = _spec(cls)  # type: ignore[arg-type]  # mypy#20409: a class is hashable
     _unknown(ck, raw, allowed)
     values: dict[str, Any] = {
         "id": ident,
@@ -521,8 +524,10 @@ def _event(ck: _Checker, raw: Raw, reg: Registry, tz: str, version: int = FORMAT
             if value is None:
                 values[alias] = None
                 continue
-            if holds == "actors" and not all([_ref(ck, raw, name, v, "actor", reg) for v in value]):
-                continue
+            if holds == "actors":
+                known = [_ref(ck, raw, name, v, "actor", reg) for v in value]  # each id checked: all reported
+                if not all(known):
+                    continue
             if holds == "aspects" and (wrong := [v for v in value if v not in ENDABLE]):
                 ck.add(raw, name, f"field {name!r} names {wrong[0]!r}, which cannot end",
                        f"use some of: {', '.join(ENDABLE)}")
@@ -571,7 +576,7 @@ def build_events(raws: list[Raw], log: Log) -> tuple[list[Event], list[Problem]]
 def _named(event: Event) -> list[str]:
     """The ids of the places and actors an event names."""
     ids: list[str] = []
-    for _, attribute in ref_fields(type(event)):
+    for _, attribute in ref_fields(type(event)):  # type: ignore[arg-type]  # mypy#20409: a class is hashable
         if attribute.metadata["holds"] in ("place", "actor", "party", "actors"):
             value = getattr(event, attribute.name)
             ids.extend(value if isinstance(value, tuple) else [value] if value else [])
@@ -704,7 +709,10 @@ class _File:
         """Read every record now (and keep them)."""
         self.records, self.problems = [], []
         for entry in self._entries():
-            (self.records if isinstance(entry, Raw) else self.problems).append(entry)
+            if isinstance(entry, Raw):
+                self.records.append(entry)
+            else:
+                self.problems.append(entry)
 
     def events(self) -> Iterator[Raw]:
         """The file's event records, in order (a streamed file is read now, record by record)."""

@@ -63,10 +63,12 @@ def checkpoint(step: str) -> None:
 
 
 def shipped_log() -> Path:
+    """The directory of the example log shipped inside the package."""
     return Path(str(resources.files("statustrack") / "data" / "events"))
 
 
 def is_shipped(root: Path) -> bool:
+    """True when `root` is the shipped log itself (False when either cannot be examined)."""
     try:
         return root.exists() and os.path.samefile(root, shipped_log())
     except OSError:
@@ -136,6 +138,7 @@ def target_name(root: Path, target: str) -> str:
 
 
 def fsync_directory(directory: Path) -> None:
+    """Sync `directory` so the renames and removals in it are durable (a no-op on Windows)."""
     if sys.platform == "win32":  # directories cannot be opened (nor need syncing) there
         return
     handle = os.open(directory, os.O_RDONLY)
@@ -146,6 +149,8 @@ def fsync_directory(directory: Path) -> None:
 
 
 def atomic_write(path: Path, data: bytes, step: str | None = None) -> None:
+    """Replace `path` with `data` atomically (temporary file, fsync, rename, fsync the directory),
+    calling `checkpoint(step)` just before the rename when `step` is given."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(temporary, "wb") as handle:
@@ -244,6 +249,7 @@ def settings_line(log: Log, sealed: bool, *, changed: bool = False) -> tuple[Log
 
 
 def read_journal(root: Path) -> tuple[str, list[tuple[str, str]]] | None:
+    """The journal an interrupted `record` left: its target file and (event id, digest) pairs; None if none."""
     path = root / PENDING
     if not path.exists():
         return None
@@ -312,6 +318,7 @@ def write_events(root: Path, target: str, file: Path, before: str, fresh: Sequen
 
 
 def finish(root: Path) -> None:
+    """Drop the journal once the write it describes is complete (after the "after" checkpoint)."""
     checkpoint("after")
     (root / PENDING).unlink()
 
