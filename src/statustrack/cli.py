@@ -371,7 +371,7 @@ def _diff(args: argparse.Namespace) -> int:
 
         # render_summary reads only the log's name and timezone, which an Indexed log has too;
         # its `log: Log` annotation (views/explore.py) is narrower than what it needs.
-        sys.stdout.write(render_summary(log, result, args.format))  # type: ignore[arg-type]
+        sys.stdout.write(render_summary(log, result, args.format))
     else:
         from statustrack.views.facts import render_diff
 

@@ -12,6 +12,7 @@ from typing import Any
 from statustrack.api.explore import Cited, Countries, History, Period, Shown, SubjectEntry, Why
 from statustrack.api.export import table_of
 from statustrack.api.query import Diff
+from statustrack.api.reader import Source
 from statustrack.core.dates import iso
 from statustrack.core.facts import Fact
 from statustrack.log.load import Log
@@ -314,7 +315,7 @@ def summary_counts(result: Diff) -> dict[str, Counter[str]]:
     return counts
 
 
-def render_summary(log: Log, result: Diff, fmt: str) -> str:
+def render_summary(log: Source, result: Diff, fmt: str) -> str:
     """`diff --summary`: counts per aspect, like `git diff --stat`."""
     counts = summary_counts(result)
     kinds = ("added", "changed", "ended")
