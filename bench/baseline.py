@@ -170,8 +170,18 @@ def _runs(events: list[dict[str, Any]], clock: _Clock) -> Iterator[tuple[Any, ..
             if run is not None:
                 run[4] = start
                 yield _row(run)
-            current[(aspect, subject)] = [aspect, subject, value, start, OPEN_END, end, e["id"], [e["id"]],
-                                          list(sources), run[2] if run else None]
+            current[(aspect, subject)] = [
+                aspect,
+                subject,
+                value,
+                start,
+                OPEN_END,
+                end,
+                e["id"],
+                [e["id"]],
+                list(sources),
+                run[2] if run else None,
+            ]
     for run in current.values():
         yield _row(run)
 
@@ -186,8 +196,9 @@ def build(log: Path, db: Path) -> int:
     connection = sqlite3.connect(db)
     connection.executescript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;" + SCHEMA)
     with connection:
-        connection.executemany("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                               _runs(_counted(events), _Clock(tz)))
+        connection.executemany(
+            "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _runs(_counted(events), _Clock(tz))
+        )
         connection.executescript(INDEXES)
         connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
         connection.execute("INSERT INTO meta VALUES ('timezone', ?)", (tz,))
@@ -205,7 +216,9 @@ def at(connection: sqlite3.Connection, day: str) -> list[tuple[Any, ...]]:
     when = _end_of(day)
     return connection.execute(
         f"SELECT {COLUMNS}, CASE WHEN certain_from <= ?1 THEN 'certain' ELSE 'possible' END "
-        "FROM runs WHERE valid_from <= ?1 AND valid_to > ?1", (when,)).fetchall()
+        "FROM runs WHERE valid_from <= ?1 AND valid_to > ?1",
+        (when,),
+    ).fetchall()
 
 
 def diff(connection: sqlite3.Connection, first: str, second: str) -> dict[tuple[str, str], tuple[Any, Any]]:
@@ -213,7 +226,9 @@ def diff(connection: sqlite3.Connection, first: str, second: str) -> dict[tuple[
     lo, hi = sorted((_end_of(first), _end_of(second)))
     rows = connection.execute(
         f"SELECT {COLUMNS} FROM runs WHERE valid_from > ?1 AND valid_from <= ?2 "
-        f"UNION ALL SELECT {COLUMNS} FROM runs WHERE valid_to > ?1 AND valid_to <= ?2", (lo, hi)).fetchall()
+        f"UNION ALL SELECT {COLUMNS} FROM runs WHERE valid_to > ?1 AND valid_to <= ?2",
+        (lo, hi),
+    ).fetchall()
     changes: dict[tuple[str, str], list[Any]] = {}
     for row in rows:
         change = changes.setdefault((row[0], row[1]), [None, None])
@@ -247,14 +262,27 @@ def append(connection: sqlite3.Connection, event: dict[str, Any]) -> None:
         for aspect, subject, value in facts_of(event):
             current = connection.execute(
                 "SELECT rowid, value, valid_to FROM runs WHERE aspect = ? AND subject = ? AND valid_from <= ? "
-                "ORDER BY valid_from DESC LIMIT 1", (aspect, subject, start)).fetchone()
+                "ORDER BY valid_from DESC LIMIT 1",
+                (aspect, subject, start),
+            ).fetchone()
             valid_to = current[2] if current else OPEN_END
             if current is not None:
                 connection.execute("UPDATE runs SET valid_to = ? WHERE rowid = ?", (start, current[0]))
-            connection.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                               (aspect, subject, value, start, valid_to, end, event["id"],
-                                json.dumps([event["id"]]), json.dumps(event["sources"]),
-                                current[1] if current else None))
+            connection.execute(
+                "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    aspect,
+                    subject,
+                    value,
+                    start,
+                    valid_to,
+                    end,
+                    event["id"],
+                    json.dumps([event["id"]]),
+                    json.dumps(event["sources"]),
+                    current[1] if current else None,
+                ),
+            )
 
 
 def main(argv: list[str]) -> int:

@@ -65,17 +65,23 @@ def measure(browser: object, page_file: Path, start: str, steps: int) -> tuple[l
 def report(name: str, script: list[float], total: list[float], target: float) -> None:
     """Print one log's figures."""
     median = statistics.median(total)
-    print(f"{name}: {len(total)} steps; script redraw median {statistics.median(script):.2f} ms, "
-          f"p90 {_p90(script):.2f} ms; with layout median {median:.2f} ms, p90 {_p90(total):.2f} ms; "
-          f"target <= {target:g} ms median: {'met' if median <= target else 'NOT met'}")
+    print(
+        f"{name}: {len(total)} steps; script redraw median {statistics.median(script):.2f} ms, "
+        f"p90 {_p90(script):.2f} ms; with layout median {median:.2f} ms, p90 {_p90(total):.2f} ms; "
+        f"target <= {target:g} ms median: {'met' if median <= target else 'NOT met'}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Measure the shipped log and a generated one."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=300)
-    parser.add_argument("--generated", type=Path, default=None,
-                        help="a generated log directory (default: make a 1e4-event one with bench/generate.py)")
+    parser.add_argument(
+        "--generated",
+        type=Path,
+        default=None,
+        help="a generated log directory (default: make a 1e4-event one with bench/generate.py)",
+    )
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -83,10 +89,15 @@ def main(argv: list[str] | None = None) -> int:
         generated = args.generated
         if generated is None:
             generated = Path(tmp) / "log-1e4"
-            subprocess.run([sys.executable, str(HERE / "generate.py"), "--n", "1e4", "--out", str(generated)],
-                           check=True, capture_output=True)
-        logs = [("shipped log", load_log(None), "2020-06-01", 16.0),
-                (f"generated log ({generated.name})", load_log(generated), "2020-06-01", 50.0)]
+            subprocess.run(
+                [sys.executable, str(HERE / "generate.py"), "--n", "1e4", "--out", str(generated)],
+                check=True,
+                capture_output=True,
+            )
+        logs = [
+            ("shipped log", load_log(None), "2020-06-01", 16.0),
+            (f"generated log ({generated.name})", load_log(generated), "2020-06-01", 50.0),
+        ]
         with sync_playwright() as driver:
             browser = driver.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
             for name, log, start, target in logs:

@@ -54,14 +54,19 @@ from generate import generate, parse_count  # noqa: E402
 
 PYTHON = sys.executable
 DATES = ("2020-11-10", "1995-06-15", "2005-03-01", "2012-05-15", "2023-12-31", "1990-01-31", "2016-04-05")
-PAIRS = (("2020-09-26", "2020-11-10"), ("2005-01-01", "2006-01-01"), ("1991-01-01", "1994-05-12"),
-         ("2023-09-01", "2024-01-01"))
+PAIRS = (
+    ("2020-09-26", "2020-11-10"),
+    ("2005-01-01", "2006-01-01"),
+    ("1991-01-01", "1994-05-12"),
+    ("2023-09-01", "2024-01-01"),
+)
 SWEEP_START = "2020-01-01"
 IMPORT_FLOOR = "import attrs, pendulum, tabulate"
 
 
 # ---------------------------------------------------------------------------------------------
 # Running children: wall time, exit status, peak RSS of that one child, and a timeout.
+
 
 class Ran:
     """One child process: its wall time, status, output and peak RSS (MiB); `timed_out`."""
@@ -90,14 +95,18 @@ os.write(report, f"{time.perf_counter() - started} {os.waitstatus_to_exitcode(st
 """
 
 
-def run(argv: Sequence[str], *, timeout: float, env: dict[str, str] | None = None,
-        stdout_to_null: bool = False) -> Ran:
+def run(argv: Sequence[str], *, timeout: float, env: dict[str, str] | None = None, stdout_to_null: bool = False) -> Ran:
     """Run `argv` through the launcher: its wall time, status and peak RSS; killed after `timeout`."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         report_r, report_w = os.pipe()
-        child = subprocess.Popen([PYTHON, "-S", "-c", LAUNCHER, str(report_w), *argv],
-                                 stdout=subprocess.DEVNULL if stdout_to_null else out,
-                                 stderr=err, env=env, start_new_session=True, pass_fds=(report_w,))
+        child = subprocess.Popen(
+            [PYTHON, "-S", "-c", LAUNCHER, str(report_w), *argv],
+            stdout=subprocess.DEVNULL if stdout_to_null else out,
+            stderr=err,
+            env=env,
+            start_new_session=True,
+            pass_fds=(report_w,),
+        )
         os.close(report_w)
         fired = threading.Event()
 
@@ -117,10 +126,22 @@ def run(argv: Sequence[str], *, timeout: float, env: dict[str, str] | None = Non
         out.seek(0)
         err.seek(0)
         if len(words) != 3:  # killed, or the launcher failed
-            return Ran(timeout, child.returncode or -1, out.read().decode("utf-8", "replace"),
-                       err.read().decode("utf-8", "replace"), 0.0, fired.is_set())
-        return Ran(float(words[0]), int(words[1]), out.read().decode("utf-8", "replace"),
-                   err.read().decode("utf-8", "replace"), int(words[2]) / 1024, fired.is_set())
+            return Ran(
+                timeout,
+                child.returncode or -1,
+                out.read().decode("utf-8", "replace"),
+                err.read().decode("utf-8", "replace"),
+                0.0,
+                fired.is_set(),
+            )
+        return Ran(
+            float(words[0]),
+            int(words[1]),
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+            int(words[2]) / 1024,
+            fired.is_set(),
+        )
 
 
 def statustrack_cli() -> list[str]:
@@ -147,6 +168,7 @@ def worker(task: str, *args: str, timeout: float, cache: Path) -> tuple[dict[str
 
 # ---------------------------------------------------------------------------------------------
 # Worker tasks (run inside a child process; print one JSON line).
+
 
 def _median_calls(action: Callable[[Any], object], items: Sequence[Any], repeat: int) -> float:
     times = []
@@ -175,19 +197,25 @@ def _loader(statustrack: Any) -> Any:
 def task_cold(log: str) -> dict[str, Any]:
     """Load (building the index, if any) + the first `at`, timed in this fresh process."""
     import statustrack
+
     started = time.perf_counter()
     loaded = _loader(statustrack)(log)
     loaded_at = time.perf_counter()
     answer = statustrack.at(loaded, DATES[0])
     done = time.perf_counter()
-    return {"seconds": done - started, "load": loaded_at - started, "first_at": done - loaded_at,
-            "events": len((loaded.load() if hasattr(loaded, "load") else loaded).events),
-            "facts": len(answer.facts), "rss_mib": _rss_mib()}
-
+    return {
+        "seconds": done - started,
+        "load": loaded_at - started,
+        "first_at": done - loaded_at,
+        "events": len((loaded.load() if hasattr(loaded, "load") else loaded).events),
+        "facts": len(answer.facts),
+        "rss_mib": _rss_mib(),
+    }
 
 
 def _days(count: int) -> list[str]:
     import datetime as dt
+
     first = dt.date.fromisoformat(SWEEP_START)
     return [(first + dt.timedelta(days=i)).isoformat() for i in range(count)]
 
@@ -196,6 +224,7 @@ def task_query(log: str, repeat: str) -> dict[str, Any]:
     """`at` and `diff` in-process on a loaded log; "-" is the shipped log. The first call
     for each date (which decodes the facts it meets) is timed apart from later calls."""
     import statustrack
+
     _loader(statustrack)(None if log == "-" else log)  # the index is current from here on
     started = time.perf_counter()
     loaded = _loader(statustrack)(None if log == "-" else log)
@@ -233,6 +262,7 @@ def task_sweep(log: str) -> dict[str, Any]:
     answer on day 1, then the diff to each next day) if it exists, and `statustrack.sweep`
     (365 full answers) or, lacking it, 365 `at` calls."""
     import statustrack
+
     loaded = _loader(statustrack)(log)
     days = _days(365)
     statustrack.at(loaded, days[0])  # the first day's facts decoded (the first-call cost is measured apart)
@@ -274,20 +304,27 @@ def task_sqlite(log: str, db: str, repeat: str) -> dict[str, Any]:
     baseline.sweep(connection, _days(365))
     sweep = time.perf_counter() - started
     return {
-        "build": statistics.median(builds), "rows": rows, "rss_mib": rss,
+        "build": statistics.median(builds),
+        "rows": rows,
+        "rss_mib": rss,
         "at": _median_calls(lambda d: baseline.at(connection, d), DATES, max(3, int(repeat))),
         "diff": _median_calls(lambda p: baseline.diff(connection, *p), PAIRS, max(3, int(repeat))),
-        "sweep": sweep, "facts": len(baseline.at(connection, DATES[0])),
+        "sweep": sweep,
+        "facts": len(baseline.at(connection, DATES[0])),
     }
 
 
 TASKS: dict[str, Callable[..., dict[str, Any]]] = {
-    "cold": task_cold, "query": task_query, "sweep": task_sweep, "sqlite": task_sqlite,
+    "cold": task_cold,
+    "query": task_query,
+    "sweep": task_sweep,
+    "sqlite": task_sqlite,
 }
 
 
 # ---------------------------------------------------------------------------------------------
 # The benchmark for one N.
+
 
 class Table:
     """Rows of (measure, statustrack, SQLite); cells are floats, or text such as "timeout"."""
@@ -308,8 +345,12 @@ class Table:
         print(f"  note: {text}", flush=True)
 
     def render(self) -> str:
-        lines = [f"### N = {self.count:,} events", "",
-                 "| measure | statustrack | SQLite baseline | ratio |", "|---|---:|---:|---:|"]
+        lines = [
+            f"### N = {self.count:,} events",
+            "",
+            "| measure | statustrack | SQLite baseline | ratio |",
+            "|---|---:|---:|---:|",
+        ]
         for measure, ours, theirs, unit in self.rows:
             ratio = f"{ours / theirs:.2f}x" if isinstance(ours, float) and isinstance(theirs, float) and theirs else ""
             lines.append(f"| {measure} | {_cell(ours, unit)} | {_cell(theirs, unit)} | {ratio} |")
@@ -358,8 +399,10 @@ def bench_one(count: int, work: Path, args: argparse.Namespace) -> Table:
     pristine = work / "log"
     started = time.perf_counter()
     generate(pristine, count, seed=args.seed)
-    table.note(f"generated in {time.perf_counter() - started:.1f} s ({pristine}); "
-               f"{repeat} runs per median; CLI output --format {args.cli_format} to /dev/null")
+    table.note(
+        f"generated in {time.perf_counter() - started:.1f} s ({pristine}); "
+        f"{repeat} runs per median; CLI output --format {args.cli_format} to /dev/null"
+    )
     cli = statustrack_cli()
     fmt = ["--format", args.cli_format]
 
@@ -371,10 +414,22 @@ def bench_one(count: int, work: Path, args: argparse.Namespace) -> Table:
         theirs = {}
     else:
         table.note(f"SQLite baseline: {theirs['rows']:,} runs; {theirs['facts']:,} facts at {DATES[0]}")
-    base_build = [run([PYTHON, str(HERE / "baseline.py"), "build", str(pristine), str(work / f"cli-{i}.db")],
-                      timeout=timeout) for i in range(min(repeat, 3))] if theirs else []
-    base_at = [run([PYTHON, str(HERE / "baseline.py"), "at", str(db), DATES[0]], timeout=timeout, stdout_to_null=True)
-               for _ in range(repeat)] if theirs else []
+    base_build = (
+        [
+            run([PYTHON, str(HERE / "baseline.py"), "build", str(pristine), str(work / f"cli-{i}.db")], timeout=timeout)
+            for i in range(min(repeat, 3))
+        ]
+        if theirs
+        else []
+    )
+    base_at = (
+        [
+            run([PYTHON, str(HERE / "baseline.py"), "at", str(db), DATES[0]], timeout=timeout, stdout_to_null=True)
+            for _ in range(repeat)
+        ]
+        if theirs
+        else []
+    )
 
     # Cold: a fresh copy, no index anywhere (a fresh user cache too), in-process and as a CLI process.
     colds: list[Any] = []
@@ -393,8 +448,14 @@ def bench_one(count: int, work: Path, args: argparse.Namespace) -> Table:
     warm: Path | None = None
     for i in range(runs):
         copy = _fresh_copy(pristine, work / f"cold-cli-{i}")
-        cold_cli.append(run([*cli, "at", DATES[0], "--log", str(copy), *fmt], timeout=timeout,
-                            env=environment(work / f"cache-cold-cli-{i}"), stdout_to_null=True))
+        cold_cli.append(
+            run(
+                [*cli, "at", DATES[0], "--log", str(copy), *fmt],
+                timeout=timeout,
+                env=environment(work / f"cache-cold-cli-{i}"),
+                stdout_to_null=True,
+            )
+        )
         if i == runs - 1 and cold_cli[-1].ok:
             warm, warm_env = copy, environment(work / f"cache-cold-cli-{i}")  # its index is current
         else:
@@ -402,30 +463,44 @@ def bench_one(count: int, work: Path, args: argparse.Namespace) -> Table:
         if not cold_cli[-1].ok:
             break
     if inproc:
-        table.add("cold build: load_log + first at, in-process",
-                  statistics.median(c["seconds"] for c in colds) if ok else colds[0], theirs.get("build"))
+        table.add(
+            "cold build: load_log + first at, in-process",
+            statistics.median(c["seconds"] for c in colds) if ok else colds[0],
+            theirs.get("build"),
+        )
     else:
-        table.note(f"cold build in-process not run above --inproc-max {args.inproc_max:,} "
-                   "(the CLI row is the cold build)")
+        table.note(
+            f"cold build in-process not run above --inproc-max {args.inproc_max:,} (the CLI row is the cold build)"
+        )
     if ok:
-        table.note(f"cold in-process split: load_log {statistics.median(c['load'] for c in colds):.2f} s, "
-                   f"first at {statistics.median(c['first_at'] for c in colds):.2f} s; "
-                   f"{colds[0]['facts']:,} facts at {DATES[0]}")
+        table.note(
+            f"cold in-process split: load_log {statistics.median(c['load'] for c in colds):.2f} s, "
+            f"first at {statistics.median(c['first_at'] for c in colds):.2f} s; "
+            f"{colds[0]['facts']:,} facts at {DATES[0]}"
+        )
     table.add("cold build: whole CLI process (at)", _median_runs(cold_cli), _median_runs(base_build))
 
     # Warm: the last cold CLI run's copy, whose index that run built (or a fresh copy).
     if warm is None:
         warm, warm_env = _fresh_copy(pristine, work / "warm"), environment(work / "cache-warm")
     first = run([*cli, "at", DATES[0], "--log", str(warm), *fmt], timeout=timeout, env=warm_env, stdout_to_null=True)
-    warm_cli = [first] if not first.ok else [
-        run([*cli, "at", DATES[0], "--log", str(warm), *fmt], timeout=timeout, env=warm_env, stdout_to_null=True)
-        for _ in range(repeat)]
+    warm_cli = (
+        [first]
+        if not first.ok
+        else [
+            run([*cli, "at", DATES[0], "--log", str(warm), *fmt], timeout=timeout, env=warm_env, stdout_to_null=True)
+            for _ in range(repeat)
+        ]
+    )
     table.add("at, new CLI process, index current", _median_runs(warm_cli), _median_runs(base_at))
 
     warm_cache = Path(warm_env["XDG_CACHE_HOME"])
     query, ran = worker("query", str(warm), str(max(1, repeat // 2)), timeout=timeout, cache=warm_cache)
-    table.add("at in-process, first call per date (median over dates)", query["at_first"] if query else _failed(ran),
-              theirs.get("at"))
+    table.add(
+        "at in-process, first call per date (median over dates)",
+        query["at_first"] if query else _failed(ran),
+        theirs.get("at"),
+    )
     table.add("at in-process (median over dates)", query["at"] if query else _failed(ran), theirs.get("at"))
     table.add("diff in-process (median over pairs)", query["diff"] if query else _failed(ran), theirs.get("diff"))
     if query:
@@ -436,10 +511,17 @@ def bench_one(count: int, work: Path, args: argparse.Namespace) -> Table:
         table.add("365-date slide (at on day 1, then 364 diffs)", sweep["slide"], theirs.get("sweep"))
         table.note(f"the slide met {sweep['changes']:,} changes")
     table.add("365-date sweep (365 full answers)", sweep["seconds"] if sweep else _failed(ran), theirs.get("sweep"))
-    table.note(f"statustrack sweep: {sweep['how'] if sweep else 'see above'}; "
-               "SQLite sweep: at on day 1, then 364 indexed diffs")
-    cold_build = (statistics.median(c["seconds"] for c in colds) if ok else
-                  _median_runs(cold_cli) if cold_cli and all(r.ok for r in cold_cli) else None)
+    table.note(
+        f"statustrack sweep: {sweep['how'] if sweep else 'see above'}; "
+        "SQLite sweep: at on day 1, then 364 indexed diffs"
+    )
+    cold_build = (
+        statistics.median(c["seconds"] for c in colds)
+        if ok
+        else _median_runs(cold_cli)
+        if cold_cli and all(r.ok for r in cold_cli)
+        else None
+    )
     if sweep and isinstance(cold_build, float):
         walked = sweep.get("slide", sweep["seconds"])
         table.note(f"the slide against one cold replay (the cold build above): {walked / cold_build:.3f}x")
@@ -454,8 +536,15 @@ def bench_one(count: int, work: Path, args: argparse.Namespace) -> Table:
     if theirs:
         shutil.copy(db, base_copy)
     for i in range(repeat + 1):
-        event = {"id": f"bench-record-{i}", "kind": "statement", "date": "2024-12-31", "actor": "state-00",
-                 "summary": f"benchmark statement {i}", "ref": f"bench-{i}", "sources": [{"id": "src-000"}]}
+        event = {
+            "id": f"bench-record-{i}",
+            "kind": "statement",
+            "date": "2024-12-31",
+            "actor": "state-00",
+            "summary": f"benchmark statement {i}",
+            "ref": f"bench-{i}",
+            "sources": [{"id": "src-000"}],
+        }
         path = work / f"record-{i}.jsonl"
         path.write_text(json.dumps(event) + "\n", encoding="utf-8")
         ran = run([*cli, "record", str(path), "--log", str(copy)], timeout=timeout, env=warm_env)
@@ -467,15 +556,19 @@ def bench_one(count: int, work: Path, args: argparse.Namespace) -> Table:
         if not ran.ok:
             break
         if theirs:
-            base_recs.append(run([PYTHON, str(HERE / "baseline.py"), "append", str(base_copy), str(path)],
-                                 timeout=timeout))
+            base_recs.append(
+                run([PYTHON, str(HERE / "baseline.py"), "append", str(base_copy), str(path)], timeout=timeout)
+            )
     if recs and recs[0].ok:
         table.extra["first_record"] = recs[0].seconds
-        table.note(f"first record after the build (it verifies the whole log only if the build did not remember a "
-                   f"verified ledger): "
-                   f"{recs[0].seconds:.2f} s; each record: {', '.join(f'{r.seconds:.2f}' for r in recs)} s")
-    table.add("one record (whole CLI process)", _median_runs(recs[1:] or recs),
-              _median_runs(base_recs[1:] or base_recs))
+        table.note(
+            f"first record after the build (it verifies the whole log only if the build did not remember a "
+            f"verified ledger): "
+            f"{recs[0].seconds:.2f} s; each record: {', '.join(f'{r.seconds:.2f}' for r in recs)} s"
+        )
+    table.add(
+        "one record (whole CLI process)", _median_runs(recs[1:] or recs), _median_runs(base_recs[1:] or base_recs)
+    )
 
     cold_rss = max(c["rss_mib"] for c in colds) if ok else None
     if not inproc:
@@ -498,8 +591,12 @@ def bench_shipped(runs: int, timeout: float) -> str:
     # As `pip install` leaves it: the package's modules compiled to bytecode. An editable
     # install under PYTHONDONTWRITEBYTECODE would otherwise compile every module per run.
     import statustrack
-    subprocess.run([PYTHON, "-m", "compileall", "-q", str(Path(statustrack.__file__).parent)], check=False,
-                   stdout=subprocess.DEVNULL)
+
+    subprocess.run(
+        [PYTHON, "-m", "compileall", "-q", str(Path(statustrack.__file__).parent)],
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
     warm = run([*cli, "at", "2020-11-10"], timeout=timeout, stdout_to_null=True)  # builds any index
     if not warm.ok:
         return f"shipped log: statustrack at 2020-11-10 {_failed(warm)}\n"
@@ -508,29 +605,42 @@ def bench_shipped(runs: int, timeout: float) -> str:
         ours.append(run([*cli, "at", "2020-11-10"], timeout=timeout, stdout_to_null=True).seconds)
         floor.append(run([PYTHON, "-c", IMPORT_FLOOR], timeout=timeout).seconds)
     a, b = statistics.median(ours), statistics.median(floor)
-    text = ("### Shipped log, whole process\n\n| command | median of "
-            f"{runs} |\n|---|---:|\n| `statustrack at 2020-11-10` | {a * 1000:.0f} ms |\n"
-            f"| `python -c \"{IMPORT_FLOOR}\"` | {b * 1000:.0f} ms |\n| ratio | {a / b:.2f}x |\n")
+    text = (
+        "### Shipped log, whole process\n\n| command | median of "
+        f"{runs} |\n|---|---:|\n| `statustrack at 2020-11-10` | {a * 1000:.0f} ms |\n"
+        f'| `python -c "{IMPORT_FLOOR}"` | {b * 1000:.0f} ms |\n| ratio | {a / b:.2f}x |\n'
+    )
     with tempfile.TemporaryDirectory() as cache:
         query, ran = worker("query", "-", str(runs), timeout=timeout, cache=Path(cache))
     if query is None:
         return text + f"\nShipped log in-process: {_failed(ran)}\n"
-    return text + (f"\nShipped log in-process: load_log {query['load'] * 1000:.0f} ms, at {query['at'] * 1000:.1f} ms, "
-                   f"diff {query['diff'] * 1000:.1f} ms (medians).\n")
+    return text + (
+        f"\nShipped log in-process: load_log {query['load'] * 1000:.0f} ms, at {query['at'] * 1000:.1f} ms, "
+        f"diff {query['diff'] * 1000:.1f} ms (medians).\n"
+    )
 
 
 def main() -> None:
     """Parse arguments; run one worker task, or the whole benchmark."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
+    )
     parser.add_argument("--n", default="1e4", help="event counts, comma-separated: 1e4,1e5,1e6")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per step before 'timeout'")
     parser.add_argument("--repeat", type=int, default=0, help="runs per median (default: 5, 3 or 1 by N)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--cli-format", default="json", choices=("json", "table", "csv"),
-                        help="the output format of the CLI runs on synthetic logs")
-    parser.add_argument("--inproc-max", type=float, default=2e5,
-                        help="run the in-process cold build only up to this N (the CLI cold build always runs)")
+    parser.add_argument(
+        "--cli-format",
+        default="json",
+        choices=("json", "table", "csv"),
+        help="the output format of the CLI runs on synthetic logs",
+    )
+    parser.add_argument(
+        "--inproc-max",
+        type=float,
+        default=2e5,
+        help="run the in-process cold build only up to this N (the CLI cold build always runs)",
+    )
     parser.add_argument("--shipped-runs", type=int, default=7, help="runs per median on the shipped log (0: skip)")
     parser.add_argument("--work", type=Path, help="where to put the logs (default: a temporary directory)")
     parser.add_argument("--keep", action="store_true", help="keep the generated logs and indexes")
@@ -542,8 +652,11 @@ def main() -> None:
     counts = [parse_count(n) for n in args.n.split(",")]
     work = args.work or Path(tempfile.mkdtemp(prefix="statustrack-bench-"))
     import statustrack
-    print(f"statustrack {statustrack.__version__} from {Path(statustrack.__file__).parent}; "
-          f"Python {sys.version.split()[0]}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}")
+
+    print(
+        f"statustrack {statustrack.__version__} from {Path(statustrack.__file__).parent}; "
+        f"Python {sys.version.split()[0]}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}"
+    )
     reports = []
     for count in counts:
         reports.append(bench_one(count, work / f"n{count}", args).render())

@@ -42,33 +42,105 @@ GENESIS = "0" * 64
 LEDGER_HEADER = "# statustrack ledger v1: <event id> <file> <sha256 of the event> <sha256 chain>\n"
 
 STANCES = (
-    "recognizes", "calls-for-recognition", "supports-self-determination",
-    "affirms-territorial-integrity", "rejected-recognition",
-    "rejected-territorial-integrity", "does-not-recognize",
+    "recognizes",
+    "calls-for-recognition",
+    "supports-self-determination",
+    "affirms-territorial-integrity",
+    "rejected-recognition",
+    "rejected-territorial-integrity",
+    "does-not-recognize",
 )
-RELATION_TYPES = ("twinning", "friendship", "cooperation", "friendship-group", "visa-free",
-                  "membership", "declaration")
+RELATION_TYPES = ("twinning", "friendship", "cooperation", "friendship-group", "visa-free", "membership", "declaration")
 PLACE_KINDS = ("city", "town", "village", "district", "corridor")
-ACTOR_LEVELS = ("un-member", "non-un-state", "state-region", "regional-parliament", "city", "county",
-                "party", "parliament", "government-body")
-STATUSES = ("autonomous oblast", "declared republic", "republic in exile", "dissolved by decree",
-            "decree declared void", "provisional administration")
-POSITIONS = ("part of its territory", "an independent state", "a disputed territory",
-             "under occupation", "an autonomous region")
-POSTS = ("President", "Prime Minister", "Foreign Minister", "Defence Minister", "Parliament Chair",
-         "State Minister", "Ombudsman", "Prosecutor General", "Central Bank Governor", "Mayor of the capital")
-SUMMARIES = ("calls for an end to hostilities", "affirms territorial integrity",
-             "calls for negotiations within the Minsk Group", "condemns the blockade",
-             "welcomes the ceasefire", "supports self-determination", "demands withdrawal of forces")
-WORDS = ("north", "south", "river", "upper", "lower", "new", "old", "green", "stone", "field",
-         "hill", "lake", "bridge", "valley", "market", "castle", "mill", "spring", "forest", "port")
+ACTOR_LEVELS = (
+    "un-member",
+    "non-un-state",
+    "state-region",
+    "regional-parliament",
+    "city",
+    "county",
+    "party",
+    "parliament",
+    "government-body",
+)
+STATUSES = (
+    "autonomous oblast",
+    "declared republic",
+    "republic in exile",
+    "dissolved by decree",
+    "decree declared void",
+    "provisional administration",
+)
+POSITIONS = (
+    "part of its territory",
+    "an independent state",
+    "a disputed territory",
+    "under occupation",
+    "an autonomous region",
+)
+POSTS = (
+    "President",
+    "Prime Minister",
+    "Foreign Minister",
+    "Defence Minister",
+    "Parliament Chair",
+    "State Minister",
+    "Ombudsman",
+    "Prosecutor General",
+    "Central Bank Governor",
+    "Mayor of the capital",
+)
+SUMMARIES = (
+    "calls for an end to hostilities",
+    "affirms territorial integrity",
+    "calls for negotiations within the Minsk Group",
+    "condemns the blockade",
+    "welcomes the ceasefire",
+    "supports self-determination",
+    "demands withdrawal of forces",
+)
+WORDS = (
+    "north",
+    "south",
+    "river",
+    "upper",
+    "lower",
+    "new",
+    "old",
+    "green",
+    "stone",
+    "field",
+    "hill",
+    "lake",
+    "bridge",
+    "valley",
+    "market",
+    "castle",
+    "mill",
+    "spring",
+    "forest",
+    "port",
+)
 ALIAS_SCRIPTS = ("{}i", "{}a", "Nor {}", "{}-kend", "Старый {}", "新{}", "{}ы", "{}ville")
 
 # Kind weights (per thousand) of original events; corrections and retractions come on top.
 KIND_WEIGHTS = (
-    ("capture", 210), ("handover", 80), ("recognition", 170), ("statement", 80), ("resolution", 40),
-    ("office", 50), ("officeholder", 50), ("relation", 100), ("claim", 40), ("declaration", 10),
-    ("decree", 5), ("war", 5), ("offensive", 10), ("ceasefire", 10), ("blockade", 20), ("deployment", 20),
+    ("capture", 210),
+    ("handover", 80),
+    ("recognition", 170),
+    ("statement", 80),
+    ("resolution", 40),
+    ("office", 50),
+    ("officeholder", 50),
+    ("relation", 100),
+    ("claim", 40),
+    ("declaration", 10),
+    ("decree", 5),
+    ("war", 5),
+    ("offensive", 10),
+    ("ceasefire", 10),
+    ("blockade", 20),
+    ("deployment", 20),
 )
 CORRECTION_SHARE = 0.05
 RETRACTION_SHARE = 0.03
@@ -116,19 +188,26 @@ class _Registry:
     def __init__(self, rng: random.Random, count: int) -> None:
         n_places = max(200, min(900, count // 200))
         n_actors = max(200, min(800, count // 250))
-        self.sources = [{"id": f"src-{i:03d}", "title": f"Synthetic source {i}",
-                         "url": f"https://example.org/source/{i}",
-                         "language": rng.choice(("en", "ru", "hy", "az", "fr"))}
-                        for i in range(60)]
+        self.sources = [
+            {
+                "id": f"src-{i:03d}",
+                "title": f"Synthetic source {i}",
+                "url": f"https://example.org/source/{i}",
+                "language": rng.choice(("en", "ru", "hy", "az", "fr")),
+            }
+            for i in range(60)
+        ]
         self.theatres = [f"region-{i}" for i in range(6)]
-        places: list[dict[str, Any]] = [{"id": t, "name": f"Region {i}", "kind": "region"}
-                                        for i, t in enumerate(self.theatres)]
+        places: list[dict[str, Any]] = [
+            {"id": t, "name": f"Region {i}", "kind": "region"} for i, t in enumerate(self.theatres)
+        ]
         for i in range(n_places):
             word = f"{rng.choice(WORDS).title()}{rng.choice(WORDS)}"
             row: dict[str, Any] = {"id": f"place-{i:04d}", "name": f"{word} {i}", "kind": rng.choice(PLACE_KINDS)}
             if rng.random() < 0.6:
-                row["aliases"] = sorted({rng.choice(ALIAS_SCRIPTS).format(word) + f" {i}"
-                                         for _ in range(rng.randint(1, 3))})
+                row["aliases"] = sorted(
+                    {rng.choice(ALIAS_SCRIPTS).format(word) + f" {i}" for _ in range(rng.randint(1, 3))}
+                )
             if rng.random() < 0.7:
                 row["part_of"] = rng.choice(self.theatres)
             places.append(row)
@@ -140,8 +219,10 @@ class _Registry:
         self.forces = [f"force-{i:02d}" for i in range(20)]
         actors += [{"id": f, "name": f"Armed force {i}", "level": "armed-force"} for i, f in enumerate(self.forces)]
         self.bodies = [f"body-{i:02d}" for i in range(24)]
-        actors += [{"id": b, "name": f"International body {i}", "level": ("un-body", "international-body")[i % 2]}
-                   for i, b in enumerate(self.bodies)]
+        actors += [
+            {"id": b, "name": f"International body {i}", "level": ("un-body", "international-body")[i % 2]}
+            for i, b in enumerate(self.bodies)
+        ]
         self.states = [f"state-{i:02d}" for i in range(12)]
         actors += [{"id": s, "name": f"State {i}", "level": "un-member"} for i, s in enumerate(self.states)]
         self.others = []
@@ -220,8 +301,10 @@ class _Generator:
         first = int(rng.random() * len(ids))
         second = ids[(first + 1 + rng.randrange(len(ids) - 1)) % len(ids)]
         chosen = [ids[first]] if rng.random() < 0.75 else [ids[first], second]
-        return [{"id": ident, "at": f"p. {rng.randint(1, 400)}"} if rng.random() < 0.8 else {"id": ident}
-                for ident in chosen]
+        return [
+            {"id": ident, "at": f"p. {rng.randint(1, 400)}"} if rng.random() < 0.8 else {"id": ident}
+            for ident in chosen
+        ]
 
     def _fields(self, kind: str, day: int, ident: str) -> dict[str, Any]:
         rng, reg = self.rng, self.reg
@@ -247,25 +330,38 @@ class _Generator:
         if kind == "resolution":
             return {"body": rng.choice(reg.bodies), "ref": str(rng.randrange(200)), "summary": rng.choice(SUMMARIES)}
         if kind == "office":
-            return {"place": rng.choice(reg.place_ids), "state": rng.choice(("open", "open", "closed")),
-                    "polity": rng.choice(reg.polities)}
+            return {
+                "place": rng.choice(reg.place_ids),
+                "state": rng.choice(("open", "open", "closed")),
+                "polity": rng.choice(reg.polities),
+            }
         if kind == "officeholder":
             post = rng.choice(reg.posts)
             return {"post": post, "person": f"Person {rng.randrange(5000)}", "polity": reg.polities[int(post[-1])]}
         if kind == "relation":
-            return {"a": rng.choice(reg.others), "b": rng.choice(reg.place_ids), "type": rng.choice(RELATION_TYPES),
-                    "state": rng.choice(("established", "established", "ended"))}
+            return {
+                "a": rng.choice(reg.others),
+                "b": rng.choice(reg.place_ids),
+                "type": rng.choice(RELATION_TYPES),
+                "state": rng.choice(("established", "established", "ended")),
+            }
         if kind == "claim":
-            return {"polity": rng.choice(reg.polities), "party": rng.choice(reg.states + reg.others[:50]),
-                    "position": rng.choice(POSITIONS)}
+            return {
+                "polity": rng.choice(reg.polities),
+                "party": rng.choice(reg.states + reg.others[:50]),
+                "position": rng.choice(POSITIONS),
+            }
         if kind == "declaration":
             fields = {"polity": rng.choice(reg.polities), "status": rng.choice(STATUSES)}
             if rng.random() < 0.5:
                 fields["by"] = rng.choice(reg.others)
             return fields
         if kind == "decree":
-            return {"polity": rng.choice(reg.polities), "status": rng.choice(STATUSES),
-                    "issuer": rng.choice(reg.polities)}
+            return {
+                "polity": rng.choice(reg.polities),
+                "status": rng.choice(STATUSES),
+                "issuer": rng.choice(reg.polities),
+            }
         if kind in ("war", "offensive"):
             theatre = rng.choice(reg.theatres)
             self.wars[theatre] = (ident, day)
@@ -276,11 +372,17 @@ class _Generator:
             theatre, (war, _) = rng.choice(sorted(self.wars.items()))
             return {"theatre": theatre, "ends": war, "name": f"ceasefire ending {war}"}
         if kind == "blockade":
-            return {"place": rng.choice(reg.place_ids), "by": rng.choice(reg.holders),
-                    "state": rng.choice(("imposed", "lifted"))}
+            return {
+                "place": rng.choice(reg.place_ids),
+                "by": rng.choice(reg.holders),
+                "state": rng.choice(("imposed", "lifted")),
+            }
         if kind == "deployment":
-            fields = {"force": rng.choice(reg.forces), "place": rng.choice(reg.place_ids),
-                      "state": rng.choice(("deployed", "withdrawn"))}
+            fields = {
+                "force": rng.choice(reg.forces),
+                "place": rng.choice(reg.place_ids),
+                "state": rng.choice(("deployed", "withdrawn")),
+            }
             if rng.random() < 0.4:
                 fields["strength"] = f"{rng.randint(1, 50) * 100} troops"
             return fields
@@ -296,8 +398,13 @@ class _Generator:
         record: dict[str, Any]
         if roll < RETRACTION_SHARE and self.recent:
             target = rng.choice(self.recent)
-            record = {"id": ident, "kind": "retraction", "date": self.days[day], "retracts": target["id"],
-                      "reason": "the source was misread"}
+            record = {
+                "id": ident,
+                "kind": "retraction",
+                "date": self.days[day],
+                "retracts": target["id"],
+                "reason": "the source was misread",
+            }
         elif roll < RETRACTION_SHARE + CORRECTION_SHARE and self.recent:
             target = rng.choice(self.recent)
             record = {k: v for k, v in target.items() if k not in ("id", "sources", "note", "recorded", "replaces")}
@@ -310,13 +417,22 @@ class _Generator:
             if kind == "ceasefire" and not self.wars:
                 kind = "war"
             # Wars, offensives and ceasefires are dated to the day: a ceasefire must not start before its war.
-            text = self.days[day] if kind in ("war", "offensive") else (
-                self.days[index * (len(self.days) - 1) // max(1, self.count - 1)] if kind == "ceasefire"
-                else self._date(day))
+            text = (
+                self.days[day]
+                if kind in ("war", "offensive")
+                else (
+                    self.days[index * (len(self.days) - 1) // max(1, self.count - 1)]
+                    if kind == "ceasefire"
+                    else self._date(day)
+                )
+            )
             record = {"id": ident, "kind": kind, "date": text}
             last = len(self.days) - 1
-            if kind not in ("war", "offensive", "ceasefire", "statement") and day + 2 <= last \
-                    and rng.random() < EFFECTIVE_LATER:  # two days on: after any instant of `day`
+            if (
+                kind not in ("war", "offensive", "ceasefire", "statement")
+                and day + 2 <= last
+                and rng.random() < EFFECTIVE_LATER
+            ):  # two days on: after any instant of `day`
                 record["effective"] = self.days[min(last, day + rng.randint(2, 120))]
             record.update(self._fields(kind, day, ident))
         record["sources"] = self._sources()
@@ -345,8 +461,12 @@ class _Generator:
         elif kind in ("capture", "handover") and rng.random() < 0.5:
             holder = "by" if kind == "capture" else "to"
             record[holder] = rng.choice([h for h in self.reg.holders if h not in (record[holder], record.get("from"))])
-        elif _PLAIN.fullmatch(record["date"]) and "effective" not in record and kind != "ceasefire" \
-                and rng.random() < 0.5:
+        elif (
+            _PLAIN.fullmatch(record["date"])
+            and "effective" not in record
+            and kind != "ceasefire"
+            and rng.random() < 0.5
+        ):
             record["date"] = record["date"][:4]  # a looser date; otherwise only the sources change
 
 
@@ -371,8 +491,9 @@ def _digest(record: dict[str, Any]) -> str:
     return hashlib.sha256(_CANONICAL(record).encode("utf-8")).hexdigest()
 
 
-def generate(out: Path, count: int, *, seed: int = 1, events: str = "jsonl", fmt: int | None = None,
-             ledger: bool = True) -> Path:
+def generate(
+    out: Path, count: int, *, seed: int = 1, events: str = "jsonl", fmt: int | None = None, ledger: bool = True
+) -> Path:
     """Write a log of `count` events to the directory `out` (created; must be empty or absent)."""
     fmt = _current_format() if fmt is None else fmt
     rng = _Random(seed)
@@ -383,7 +504,8 @@ def generate(out: Path, count: int, *, seed: int = 1, events: str = "jsonl", fmt
     reg = _Registry(rng, count)
     (out / "log.toml").write_text(
         f'[log]\nformat = {fmt}\nname = "Synthetic region ({count} events, seed {seed})"\ntimezone = "{TIMEZONE}"\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (out / "registry").mkdir()
     (out / "registry" / "sources.toml").write_text(_tables("source", reg.sources), encoding="utf-8")
     (out / "registry" / "places.toml").write_text(_tables("place", reg.places), encoding="utf-8")
@@ -391,8 +513,10 @@ def generate(out: Path, count: int, *, seed: int = 1, events: str = "jsonl", fmt
     gen = _Generator(rng, reg, count, fmt)
     name = f"events.{events}"
     chain = GENESIS
-    with open(out / name, "w", encoding="utf-8") as handle, \
-         open(out / "ledger.sha256" if ledger else "/dev/null", "w", encoding="utf-8") as seals:
+    with (
+        open(out / name, "w", encoding="utf-8") as handle,
+        open(out / "ledger.sha256" if ledger else "/dev/null", "w", encoding="utf-8") as seals,
+    ):
         seals.write(LEDGER_HEADER)
         chunk: list[str] = []
         for index in range(count):
@@ -414,15 +538,25 @@ def generate(out: Path, count: int, *, seed: int = 1, events: str = "jsonl", fmt
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, generate, print what was written."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=parse_count, default=10_000, help="number of events (1e4, 1e5, 1e6, ...)")
     parser.add_argument("--out", type=Path, required=True, help="the log directory to create")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--events", choices=("jsonl", "toml"), default="jsonl",
-                        help="write the events as one JSON Lines file (default) or one TOML file")
-    parser.add_argument("--format", type=int, default=None, dest="fmt",
-                        help="the log format to write (default: the installed statustrack's)")
+    parser.add_argument(
+        "--events",
+        choices=("jsonl", "toml"),
+        default="jsonl",
+        help="write the events as one JSON Lines file (default) or one TOML file",
+    )
+    parser.add_argument(
+        "--format",
+        type=int,
+        default=None,
+        dest="fmt",
+        help="the log format to write (default: the installed statustrack's)",
+    )
     parser.add_argument("--no-ledger", action="store_false", dest="ledger", help="do not seal the events")
     args = parser.parse_args(argv)
     start = time.perf_counter()

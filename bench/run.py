@@ -76,10 +76,17 @@ class Target:
 
     def row(self) -> str:
         ratio = f"{self.ratio:.2f}x" if self.ratio is not None else ""
-        limit = ("" if self.limit == INFORMATION else f"<= {self.limit:g}x" if self.theirs is not None
-                 else f"<= {bi._cell(self.limit, self.unit)}")
-        return (f"| {self.name} | {bi._cell(self.ours, self.unit)} | {bi._cell(self.theirs, self.unit)} | "
-                f"{ratio} | {limit} | {self.verdict} |")
+        limit = (
+            ""
+            if self.limit == INFORMATION
+            else f"<= {self.limit:g}x"
+            if self.theirs is not None
+            else f"<= {bi._cell(self.limit, self.unit)}"
+        )
+        return (
+            f"| {self.name} | {bi._cell(self.ours, self.unit)} | {bi._cell(self.theirs, self.unit)} | "
+            f"{ratio} | {limit} | {self.verdict} |"
+        )
 
 
 def render(targets: list[Target]) -> str:
@@ -93,8 +100,11 @@ def shipped(runs: int, timeout: float) -> tuple[list[Target], str]:
     cli = bi.statustrack_cli()
     import statustrack
 
-    subprocess.run([bi.PYTHON, "-m", "compileall", "-q", str(Path(statustrack.__file__).parent)], check=False,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [bi.PYTHON, "-m", "compileall", "-q", str(Path(statustrack.__file__).parent)],
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
     with tempfile.TemporaryDirectory(prefix="statustrack-shipped-") as cache:
         env = bi.environment(Path(cache))
         for _, argv in SHIPPED:  # builds the index; each command once before timing
@@ -111,10 +121,14 @@ def shipped(runs: int, timeout: float) -> tuple[list[Target], str]:
                 ours[label].append(ran.seconds)
                 rss[label] = max(rss.get(label, 0.0), ran.rss_mib)
     base = statistics.median(floor)
-    targets = [Target(f"shipped log, whole process: {label} vs `python -c pass`", statistics.median(times),
-                      base, 3.0) for label, times in ours.items()]
-    note = (f"- shipped log: medians of {runs} interleaved runs; `python -c pass` {base * 1000:.0f} ms; "
-            f"peak RSS {', '.join(f'{label} {mib:.0f} MiB' for label, mib in rss.items())}\n")
+    targets = [
+        Target(f"shipped log, whole process: {label} vs `python -c pass`", statistics.median(times), base, 3.0)
+        for label, times in ours.items()
+    ]
+    note = (
+        f"- shipped log: medians of {runs} interleaved runs; `python -c pass` {base * 1000:.0f} ms; "
+        f"peak RSS {', '.join(f'{label} {mib:.0f} MiB' for label, mib in rss.items())}\n"
+    )
     return targets, note
 
 
@@ -150,8 +164,13 @@ def targets_of(table: bi.Table) -> list[Target]:
 def explorer(steps: int, timeout: float) -> tuple[list[Target], str]:
     """bench/bench_explorer.py's slider step, its two lines parsed."""
     try:
-        done = subprocess.run([bi.PYTHON, str(HERE / "bench_explorer.py"), "--steps", str(steps)],
-                              capture_output=True, text=True, timeout=timeout, check=False)
+        done = subprocess.run(
+            [bi.PYTHON, str(HERE / "bench_explorer.py"), "--steps", str(steps)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return [], "- explorer: timeout\n"
     if done.returncode:
@@ -167,8 +186,9 @@ def explorer(steps: int, timeout: float) -> tuple[list[Target], str]:
 
 def main() -> None:
     """Run every measurement asked for; print and optionally write the targets."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
+    )
     parser.add_argument("--n", default="1e4,1e5", help="event counts, comma-separated (1e6 is opt-in: about 20 min)")
     parser.add_argument("--timeout", type=float, default=2400.0, help="seconds per step before 'timeout'")
     parser.add_argument("--repeat", type=int, default=0, help="runs per median (default: 5, 3 or 1 by N)")
@@ -183,8 +203,10 @@ def main() -> None:
     load_before = os.getloadavg()
     import statustrack
 
-    head = (f"statustrack {statustrack.__version__}; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs; "
-            f"load average {load_before[0]:.1f} {load_before[1]:.1f} {load_before[2]:.1f} at the start")
+    head = (
+        f"statustrack {statustrack.__version__}; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs; "
+        f"load average {load_before[0]:.1f} {load_before[1]:.1f} {load_before[2]:.1f} at the start"
+    )
     print(head, flush=True)
     targets: list[Target] = []
     notes: list[str] = []
@@ -206,8 +228,10 @@ def main() -> None:
             targets += targets_of(table)
     load_after = os.getloadavg()
     tail = f"load average {load_after[0]:.1f} {load_after[1]:.1f} {load_after[2]:.1f} at the end"
-    text = (f"## `python bench/run.py --n {args.n}` ({dt.date.today().isoformat()})\n\n{head}; {tail}\n\n"
-            f"### Targets of issue 20\n\n{render(targets)}\n{''.join(notes)}\n" + "\n".join(tables))
+    text = (
+        f"## `python bench/run.py --n {args.n}` ({dt.date.today().isoformat()})\n\n{head}; {tail}\n\n"
+        f"### Targets of issue 20\n\n{render(targets)}\n{''.join(notes)}\n" + "\n".join(tables)
+    )
     print("\n" + text, flush=True)
     if args.results:
         results = HERE / "RESULTS.md"

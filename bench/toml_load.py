@@ -30,8 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def revision_module(revision: str) -> ModuleType:
     """parse.py as it stood at `revision`, loaded as a module of the installed package."""
-    source = subprocess.run(["git", "show", f"{revision}:src/statustrack/parse.py"], cwd=ROOT, check=True,
-                            capture_output=True, text=True).stdout
+    source = subprocess.run(
+        ["git", "show", f"{revision}:src/statustrack/parse.py"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
     spec = importlib.util.spec_from_loader("statustrack._parse_at_revision", loader=None)
     assert spec is not None
     module = importlib.util.module_from_spec(spec)

@@ -36,8 +36,9 @@ def main() -> int:
     IMG.mkdir(exist_ok=True)
     log = load_log(None)
     _write("control", render_svg(chart(log, aspects=["control", "conflict"])))
-    _write("control-autumn-2020", render_svg(chart(log, aspects=["control", "conflict"], from_="2020-09",
-                                                   to="2020-12")))
+    _write(
+        "control-autumn-2020", render_svg(chart(log, aspects=["control", "conflict"], from_="2020-09", to="2020-12"))
+    )
     _write("map-1994-05-12", render_map_svg(control_map(log, "1994-05-12")))
     _write("map-2020-11-10", render_map_svg(control_map(log, "2020-11-10")))
     from playwright.sync_api import sync_playwright

@@ -14,11 +14,9 @@ from hypothesis import HealthCheck, settings
 
 from .support import GEO, MINI, SCRATCH, Run, run_cli
 
-settings.register_profile("ci", max_examples=100, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=50, deadline=None)
-settings.register_profile("deep", max_examples=10_000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("deep", max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 _ISOLATION = pytest.StashKey[pytest.MonkeyPatch]()
@@ -101,8 +99,11 @@ def validate_files(make_log: Callable[..., Path], monkeypatch: pytest.MonkeyPatc
 
 # Bidi overrides are refused by the validator (tests/adversarial/test_input_and_output.py), so the
 # payloads a valid log can carry into a page or a picture are markup.
-PAYLOADS = ("<script>window.__pwned=1</script>", '"><img src=x onerror="window.__pwned=2">',
-            "</script><script>window.__pwned=3</script>")
+PAYLOADS = (
+    "<script>window.__pwned=1</script>",
+    '"><img src=x onerror="window.__pwned=2">',
+    "</script><script>window.__pwned=3</script>",
+)
 
 
 @pytest.fixture
@@ -117,8 +118,14 @@ def evil_log(make_log: Callable[..., Path]) -> Path:
     events = (GEO / "events.toml").read_text(encoding="utf-8")
     events = events.replace('note = "North Town taken by Red."', f"note = {json.dumps('Note ' + payload)}")
     events = events.replace('name = "The Test War"', f"name = {json.dumps('War ' + payload)}")
-    return make_log({"log.toml": (GEO / "log.toml").read_text(encoding="utf-8"), "registry/registry.toml": registry,
-                     "events.toml": events}, base=False)
+    return make_log(
+        {
+            "log.toml": (GEO / "log.toml").read_text(encoding="utf-8"),
+            "registry/registry.toml": registry,
+            "events.toml": events,
+        },
+        base=False,
+    )
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -64,10 +64,12 @@ def inside(p: Point, box: Sequence[float]) -> bool:
 def clip_ring(ring: Line, box: Sequence[float]) -> Line:
     """Sutherland-Hodgman: the part of a polygon ring inside the box (good for a fill)."""
     west, south, east, north = box
-    edges = [(lambda p: p[0] >= west, lambda a, b: _at_x(a, b, west)),
-             (lambda p: p[0] <= east, lambda a, b: _at_x(a, b, east)),
-             (lambda p: p[1] >= south, lambda a, b: _at_y(a, b, south)),
-             (lambda p: p[1] <= north, lambda a, b: _at_y(a, b, north))]
+    edges = [
+        (lambda p: p[0] >= west, lambda a, b: _at_x(a, b, west)),
+        (lambda p: p[0] <= east, lambda a, b: _at_x(a, b, east)),
+        (lambda p: p[1] >= south, lambda a, b: _at_y(a, b, south)),
+        (lambda p: p[1] <= north, lambda a, b: _at_y(a, b, north)),
+    ]
     out = ring
     for keep, cross in edges:
         if not out:
@@ -156,7 +158,8 @@ def cut(topology: dict, box: Sequence[float], tolerance: float) -> dict:
     countries = []
     for geometry in topology["objects"]["countries"]["geometries"]:
         polygons = {"Polygon": [geometry.get("arcs", [])], "MultiPolygon": geometry.get("arcs", [])}.get(
-            geometry["type"], [])
+            geometry["type"], []
+        )
         rings = []
         for polygon in polygons:
             for indices in polygon:
@@ -183,17 +186,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     topology = json.loads(args.topojson.read_text(encoding="utf-8"))
     ground = cut(topology, REGION, TOLERANCE)
-    ground = {"about": "Country borders and coastlines of the South Caucasus, cut by tools/cut_borders.py",
-              "source": "Natural Earth 1:10m Admin 0 - Countries (v5), via the npm package world-atlas 2.0.2 "
-                        "(countries-10m.json)",
-              "licence": "public domain (Natural Earth terms of use: https://www.naturalearthdata.com/about/terms-of-use/)",
-              **ground}
+    ground = {
+        "about": "Country borders and coastlines of the South Caucasus, cut by tools/cut_borders.py",
+        "source": "Natural Earth 1:10m Admin 0 - Countries (v5), via the npm package world-atlas 2.0.2 "
+        "(countries-10m.json)",
+        "licence": "public domain (Natural Earth terms of use: https://www.naturalearthdata.com/about/terms-of-use/)",
+        **ground,
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(ground, separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8")
     points = sum(len(r) for c in ground["countries"] for r in c["rings"]) + sum(
-        len(line) for line in ground["borders"] + ground["coast"])
-    print(f"wrote {args.out}: {len(ground['countries'])} countries, {len(ground['borders'])} border lines, "
-          f"{len(ground['coast'])} coast lines, {points} points, {args.out.stat().st_size} bytes")
+        len(line) for line in ground["borders"] + ground["coast"]
+    )
+    print(
+        f"wrote {args.out}: {len(ground['countries'])} countries, {len(ground['borders'])} border lines, "
+        f"{len(ground['coast'])} coast lines, {points} points, {args.out.stat().st_size} bytes"
+    )
     return 0
 
 

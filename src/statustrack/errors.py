@@ -7,14 +7,25 @@ import re
 
 import attrs
 
-__all__ = ["MAX_QUOTE", "UNSAFE", "DateError", "LogInvalid", "Problem", "ProblemCode", "QueryError", "StatustrackError",
-           "clip", "printable"]
+__all__ = [
+    "MAX_QUOTE",
+    "UNSAFE",
+    "DateError",
+    "LogInvalid",
+    "Problem",
+    "ProblemCode",
+    "QueryError",
+    "StatustrackError",
+    "clip",
+    "printable",
+]
 
 #: Characters that make printed text lie about what it is: C0 and C1 controls, DEL, line and
 #: paragraph separators, bidi embeddings, overrides, isolates and marks, zero-width and
 #: invisible characters, the BOM, and lone surrogates (which cannot even be encoded).
-UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
-                    "\ufeff\ud800-\udfff]")
+UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]"
+)
 
 #: The most characters of one text (a message, an id, a file name) a problem quotes.
 MAX_QUOTE = 200

@@ -42,8 +42,20 @@ CONTEXT = multiprocessing.get_context("fork")
 
 def statement(ident: str) -> list:
     """One statement event with this id, as raw records ready to record."""
-    line = json.dumps({"id": ident, "kind": "statement", "date": "2021-01-01", "actor": "azerbaijan",
-                       "ref": ident, "summary": "load test", "sources": [{"id": "s004"}]}) + "\n"
+    line = (
+        json.dumps(
+            {
+                "id": ident,
+                "kind": "statement",
+                "date": "2021-01-01",
+                "actor": "azerbaijan",
+                "ref": ident,
+                "summary": "load test",
+                "sources": [{"id": "s004"}],
+            }
+        )
+        + "\n"
+    )
     raws, problems = read_text(line, "(test)", ".jsonl")
     assert not problems
     return raws

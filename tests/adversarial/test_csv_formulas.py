@@ -26,10 +26,12 @@ PAYLOADS = ('=HYPERLINK("https://example.org","x")', "+1+1", "-2+3", "@SUM(A1)",
 @pytest.fixture
 def formula_log(make_log: Callable[..., Path]) -> Path:
     """The mini log and one statement per payload: its summary, and its source's `at`."""
-    events = "".join(f'\n[[event]]\nid = "formula-{n}"\nkind = "statement"\ndate = "2021-01-{n + 10:02d}"\n'
-                     f'actor = "azerbaijan"\nsummary = {json.dumps(v)}\n'
-                     f'sources = [{{ id = "s004", at = {json.dumps(v)} }}]\n'
-                     for n, v in enumerate(PAYLOADS, start=1))
+    events = "".join(
+        f'\n[[event]]\nid = "formula-{n}"\nkind = "statement"\ndate = "2021-01-{n + 10:02d}"\n'
+        f'actor = "azerbaijan"\nsummary = {json.dumps(v)}\n'
+        f'sources = [{{ id = "s004", at = {json.dumps(v)} }}]\n'
+        for n, v in enumerate(PAYLOADS, start=1)
+    )
     return make_log({"events.toml": (MINI / "events.toml").read_text(encoding="utf-8") + events})
 
 
@@ -42,11 +44,19 @@ def live(cell: str) -> bool:
     return cell.startswith(FORMULA_LEADS) or head.startswith(FORMULA_LEADS)
 
 
-@pytest.mark.parametrize("command", [
-    ("at", "2021-02-01"), ("diff", "2020-12-31", "2021-02-01"), ("history", "Azerbaijan: 2021-01-11"),
-    ("why", "resolution", "Azerbaijan: 2021-01-11", "2021-02-01"), ("show", "formula-1"), ("subjects",),
-    ("sources",), ("export",),
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("at", "2021-02-01"),
+        ("diff", "2020-12-31", "2021-02-01"),
+        ("history", "Azerbaijan: 2021-01-11"),
+        ("why", "resolution", "Azerbaijan: 2021-01-11", "2021-02-01"),
+        ("show", "formula-1"),
+        ("subjects",),
+        ("sources",),
+        ("export",),
+    ],
+)
 def test_no_command_writes_a_live_formula(formula_log: Path, command: tuple[str, ...]) -> None:
     """Every cell of every row, numbers apart, is safe; and the payloads did reach the CSV."""
     result = run_cli(*command, "--log", str(formula_log), "--format", "csv")

@@ -33,14 +33,71 @@ REGISTRY = (MINI / "registry" / "registry.toml").read_text(encoding="utf-8")
 
 #: Pieces of text that matter to TOML, JSON, EDTF and the loader, so inserted text often means something.
 TOKENS = (
-    "[", "]", "[[", "]]", "{", "}", '"', "'", '"""', "=", ",", ".", "#", "\\", "\\n", "\\u0007", "\\u001b",
-    "\n", "\r\n", "\t", " ", "\ufeff", "\u2028", "\x85", "\x7f", "\x00", "\x1b", "é", "２", "-", "/", "..",
-    "T00:00Z", "+03:00", "0", "1", "9999", "0001", "true", "1e999", "nan", "[]", "{}", '[""]',
-    "[[event]]\n", "[[place]]\n", "[[actor]]\n", "[[source]]\n", "[log]\n", "[events]\n",
-    'id = "x"\n', 'kind = "war"\n', 'kind = ["war"]\n', "kind = 1\n", 'replaces = "1923-07-07-oblast"\n',
-    'retracts = "2020-11-08-shusha"\n', 'ends = "2020-11-20-aghdam"\n', 'sources = [{ id = "s004", at = 1 }]\n',
-    "parties = []\n", 'place = "Shushi"\n', 'by = "nowhere"\n', 'date = "2020-02-30"\n',
-    'effective = "1900"\n', 'recorded = "2020/2019"\n', 'note = """\n[[event]]\n"""\n',
+    "[",
+    "]",
+    "[[",
+    "]]",
+    "{",
+    "}",
+    '"',
+    "'",
+    '"""',
+    "=",
+    ",",
+    ".",
+    "#",
+    "\\",
+    "\\n",
+    "\\u0007",
+    "\\u001b",
+    "\n",
+    "\r\n",
+    "\t",
+    " ",
+    "\ufeff",
+    "\u2028",
+    "\x85",
+    "\x7f",
+    "\x00",
+    "\x1b",
+    "é",
+    "２",
+    "-",
+    "/",
+    "..",
+    "T00:00Z",
+    "+03:00",
+    "0",
+    "1",
+    "9999",
+    "0001",
+    "true",
+    "1e999",
+    "nan",
+    "[]",
+    "{}",
+    '[""]',
+    "[[event]]\n",
+    "[[place]]\n",
+    "[[actor]]\n",
+    "[[source]]\n",
+    "[log]\n",
+    "[events]\n",
+    'id = "x"\n',
+    'kind = "war"\n',
+    'kind = ["war"]\n',
+    "kind = 1\n",
+    'replaces = "1923-07-07-oblast"\n',
+    'retracts = "2020-11-08-shusha"\n',
+    'ends = "2020-11-20-aghdam"\n',
+    'sources = [{ id = "s004", at = 1 }]\n',
+    "parties = []\n",
+    'place = "Shushi"\n',
+    'by = "nowhere"\n',
+    'date = "2020-02-30"\n',
+    'effective = "1900"\n',
+    'recorded = "2020/2019"\n',
+    'note = """\n[[event]]\n"""\n',
 )
 
 MUTATIONS = ("delete", "duplicate", "replace", "insert", "overwrite", "swap", "truncate")
@@ -80,13 +137,13 @@ def mutated(draw: st.DrawFn, text: str) -> str:
         lines = text.split("\n")
         if kind == "delete":
             start = draw(st.integers(0, len(text)))
-            text = text[:start] + text[start + draw(st.integers(1, 200)):]
+            text = text[:start] + text[start + draw(st.integers(1, 200)) :]
         elif kind == "duplicate":
             at = draw(st.integers(0, len(lines) - 1))
-            text = "\n".join([*lines[: at + 1], lines[at], *lines[at + 1:]])
+            text = "\n".join([*lines[: at + 1], lines[at], *lines[at + 1 :]])
         elif kind == "replace" and text:
             at = draw(st.integers(0, len(text) - 1))
-            text = text[:at] + draw(st.one_of(st.sampled_from(TOKENS), st.characters())) + text[at + 1:]
+            text = text[:at] + draw(st.one_of(st.sampled_from(TOKENS), st.characters())) + text[at + 1 :]
         elif kind == "insert":
             at = draw(st.integers(0, len(text)))
             text = text[:at] + draw(_inserted()) + text[at:]
@@ -135,16 +192,38 @@ def test_mutated_registry(text: str) -> None:
 
 
 VALUES = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20),
-              st.sampled_from(["capture", "nkr", "shusha", "s004", "2020", "2020-11-08", "../2020", "1993-unsc-822"])),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(),
+        st.text(max_size=20),
+        st.sampled_from(["capture", "nkr", "shusha", "s004", "2020", "2020-11-08", "../2020", "1993-unsc-822"]),
+    ),
     lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)),
     max_leaves=8,
 )
 FIELD = re.compile(r"^(\w+ = )(.*)$")
 FIELD_LINES = [number for number, line in enumerate(EVENTS.split("\n")) if FIELD.match(line)]
 EVENT_TABLES = tomllib.loads(EVENTS)["event"]
-EVENT_FIELDS = ("id", "kind", "date", "effective", "recorded", "sources", "note", "replaces", "place", "by",
-                "parties", "ends", "retracts", "polity", "status", "stance")
+EVENT_FIELDS = (
+    "id",
+    "kind",
+    "date",
+    "effective",
+    "recorded",
+    "sources",
+    "note",
+    "replaces",
+    "place",
+    "by",
+    "parties",
+    "ends",
+    "retracts",
+    "polity",
+    "status",
+    "stance",
+)
 
 
 def toml_value(value: object) -> str:

@@ -30,9 +30,11 @@ from statustrack.index.read import Index, State, Verdict, assess
 from ..support import MINI, run_cli
 
 #: The questions every case asks: a state, a step with its causes, a subject's history.
-QUERIES = (("at", "2020-11-10", "--format", "json"),
-           ("diff", "2020-09-26", "2020-11-10", "--format", "json"),
-           ("history", "Shusha", "--format", "json"))
+QUERIES = (
+    ("at", "2020-11-10", "--format", "json"),
+    ("diff", "2020-09-26", "2020-11-10", "--format", "json"),
+    ("history", "Shusha", "--format", "json"),
+)
 SQLITE3 = shutil.which("sqlite3")
 FORGED = "FORGED\x1b[31m"
 #: FORGED as a fact's JSON body holds it.
@@ -49,7 +51,8 @@ def _nobody() -> pwd.struct_passwd | None:
 NOBODY = _nobody()
 needs_second_uid = pytest.mark.skipif(
     os.geteuid() != 0 or NOBODY is None or SQLITE3 is None,
-    reason="SKIPPED: needs root (as CI runs) to act as a second uid, 'nobody', and the sqlite3 program")
+    reason="SKIPPED: needs root (as CI runs) to act as a second uid, 'nobody', and the sqlite3 program",
+)
 
 
 def as_nobody(*args: str) -> None:
@@ -135,8 +138,10 @@ def forge(index: Path, *, fix_counter: bool) -> str:
     knows the scheme: only the trust boundary stops that one)."""
     counter = int.from_bytes(index.read_bytes()[24:28], "big")  # SQLite's commit count, as anyone reads it
     fix = f"UPDATE meta SET value = '{counter + 1}' WHERE key = 'written';" if fix_counter else ""
-    return (f"BEGIN; UPDATE facts SET body = replace(body, '\"Azerbaijan\"', '\"{FORGED_JSON}\"') "
-            f"WHERE body LIKE '%shusha%'; {fix} COMMIT;")
+    return (
+        f"BEGIN; UPDATE facts SET body = replace(body, '\"Azerbaijan\"', '\"{FORGED_JSON}\"') "
+        f"WHERE body LIKE '%shusha%'; {fix} COMMIT;"
+    )
 
 
 def shusha_forged(index: Path) -> bool:
@@ -215,8 +220,7 @@ def test_a_symlink_to_another_users_file_is_not_followed(shared: Path, tmp_path:
 
 
 @needs_second_uid
-def test_a_shared_cache_directory_is_passed_over(shared: Path, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_shared_cache_directory_is_passed_over(shared: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """XDG_CACHE_HOME is a shared 1777 directory in which nobody made `statustrack/` and put a
     forged index for the log: root passes over it, to a private cache of its own (0700)."""
     log = mini_copy(tmp_path / "log", 0o775)  # group-writable: its index lives in the cache
@@ -257,8 +261,10 @@ def test_a_forged_index_in_the_users_own_cache_for_the_shipped_log(tmp_path: Pat
     assert run_cli(*QUERIES[0]).status == 0
     index = index_place(default_log_path(), True).path
     with sqlite3.connect(index) as db:
-        db.execute("UPDATE facts SET body = replace(body, '\"Azerbaijan\"', ?) WHERE body LIKE '%shusha%'",
-                   (json.dumps(FORGED),))
+        db.execute(
+            "UPDATE facts SET body = replace(body, '\"Azerbaijan\"', ?) WHERE body LIKE '%shusha%'",
+            (json.dumps(FORGED),),
+        )
     assert shusha_forged(index)
     assert any("FORGED" in value for value in read_anyway(index))
     assert shusha_forged(index)
@@ -292,8 +298,14 @@ def _same_size_edit(path: Path, old: str, new: str) -> None:
 def test_a_stale_index_never_lets_a_duplicate_id_in(sealed_mini: Path, tmp_path: Path) -> None:
     """After a same-size edit with the mtime restored, `record` of an event whose id the edited
     file holds is refused (exit 2, as the index-free copy refuses it), and nothing is written."""
-    event = {"id": "2021-test", "kind": "statement", "date": "2021-01-01", "actor": "azerbaijan",
-             "summary": "first", "sources": [{"id": "s004", "at": "lead"}]}
+    event = {
+        "id": "2021-test",
+        "kind": "statement",
+        "date": "2021-01-01",
+        "actor": "azerbaijan",
+        "summary": "first",
+        "sources": [{"id": "s004", "at": "lead"}],
+    }
     feed = tmp_path / "new.jsonl"
     feed.write_text(json.dumps(event) + "\n", encoding="utf-8")
     assert run_cli("record", str(feed), "--log", str(sealed_mini)).status == 0  # the index now vouches
@@ -309,15 +321,22 @@ def test_a_stale_index_never_lets_a_duplicate_id_in(sealed_mini: Path, tmp_path:
     assert {p.name: p.read_bytes() for p in sealed_mini.iterdir() if p.is_file() and "index" not in p.name} == before
 
 
-def test_record_falls_back_when_the_log_names_a_new_id(sealed_mini: Path, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_record_falls_back_when_the_log_names_a_new_id(
+    sealed_mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Even with a key blind to the edit (the change time taken out of it), the indexed
     `record` reads the log's own files for the new ids, and refuses the duplicate."""
     from statustrack.api import write
     from statustrack.index import keys
 
-    event = {"id": "2021-test", "kind": "statement", "date": "2021-01-01", "actor": "azerbaijan",
-             "summary": "first", "sources": [{"id": "s004", "at": "lead"}]}
+    event = {
+        "id": "2021-test",
+        "kind": "statement",
+        "date": "2021-01-01",
+        "actor": "azerbaijan",
+        "summary": "first",
+        "sources": [{"id": "s004", "at": "lead"}],
+    }
     feed = tmp_path / "new.jsonl"
     feed.write_text(json.dumps(event) + "\n", encoding="utf-8")
     blind = keys.manifest
@@ -376,8 +395,9 @@ def test_the_zone_key_follows_the_zone_data(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONTZPATH": str(zones)}
 
     def key() -> str:
-        return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        ).stdout.strip()
 
     shutil.copy(source / "Asia" / "Baku", zones / "Asia" / "Baku")
     one = key()
@@ -399,10 +419,16 @@ def test_the_time_zone_database_changed_after_the_build(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONTZPATH": str(zones)}
 
     def answers(where: Path, cache: str) -> list[str]:
-        return [subprocess.run([sys.executable, "-m", "statustrack", "at", day, "--log", str(where), "--format",
-                                "json"], env={**env, "XDG_CACHE_HOME": str(tmp_path / cache)},
-                               capture_output=True, text=True, check=True).stdout
-                for day in ("2020-11-07", "2020-11-10")]
+        return [
+            subprocess.run(
+                [sys.executable, "-m", "statustrack", "at", day, "--log", str(where), "--format", "json"],
+                env={**env, "XDG_CACHE_HOME": str(tmp_path / cache)},
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            for day in ("2020-11-07", "2020-11-10")
+        ]
 
     before = answers(log, "cache")
     shutil.copy(source / "America" / "Los_Angeles", zones / "Asia" / "Baku")
@@ -413,15 +439,18 @@ def test_the_time_zone_database_changed_after_the_build(tmp_path: Path) -> None:
     assert after != before  # the zone data changes these answers: a stale index would show
 
 
-@pytest.mark.parametrize("sql", [
-    "UPDATE facts SET body = replace(body, '\"azerbaijan\"', '\"FORGED\"') WHERE body LIKE '%shusha%'",
-    "DELETE FROM versions WHERE subject = 'shusha'",
-    "DELETE FROM facts WHERE id = (SELECT max(id) FROM facts)",
-    "UPDATE versions SET valid_from = valid_from + 86400000000",
-    "DROP TABLE versions",
-    "DROP TABLE facts",
-    "DROP INDEX versions_by_fork_from",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE facts SET body = replace(body, '\"azerbaijan\"', '\"FORGED\"') WHERE body LIKE '%shusha%'",
+        "DELETE FROM versions WHERE subject = 'shusha'",
+        "DELETE FROM facts WHERE id = (SELECT max(id) FROM facts)",
+        "UPDATE versions SET valid_from = valid_from + 86400000000",
+        "DROP TABLE versions",
+        "DROP TABLE facts",
+        "DROP INDEX versions_by_fork_from",
+    ],
+)
 def test_an_index_edited_by_hand(tmp_path: Path, sql: str) -> None:
     """Rows UPDATEd or DELETEd, tables and indexes dropped, by another program: never an
     internal error, never a stale answer; said once; reading left the edited file as it was
@@ -437,15 +466,17 @@ def test_an_index_edited_by_hand(tmp_path: Path, sql: str) -> None:
 
 def _kill_mid_commit(index: Path) -> None:
     """A writer of the index killed mid-commit: a hot journal beside it."""
-    code = ("import sqlite3, os, sys\n"
-            "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-            "db.execute('PRAGMA cache_size = 1')\n"
-            "db.execute('BEGIN IMMEDIATE')\n"
-            "db.execute(\"UPDATE facts SET body = body || ' '\")\n"
-            "db.execute('DELETE FROM versions')\n"
-            "db.execute('CREATE TABLE junk AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c '\n"
-            "           'WHERE x < 20000) SELECT x, randomblob(200) AS b FROM c')\n"
-            "os._exit(0)\n")
+    code = (
+        "import sqlite3, os, sys\n"
+        "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "db.execute('PRAGMA cache_size = 1')\n"
+        "db.execute('BEGIN IMMEDIATE')\n"
+        "db.execute(\"UPDATE facts SET body = body || ' '\")\n"
+        "db.execute('DELETE FROM versions')\n"
+        "db.execute('CREATE TABLE junk AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c '\n"
+        "           'WHERE x < 20000) SELECT x, randomblob(200) AS b FROM c')\n"
+        "os._exit(0)\n"
+    )
     subprocess.run([sys.executable, "-c", code, str(index)], check=True)
     journal = Path(f"{index}-journal").read_bytes()
     assert journal[:8] == bytes.fromhex("d9d505f920a163d7")  # synced: the journal is hot, pages were spilled
@@ -483,15 +514,22 @@ def test_reading_an_index_never_changes_it(tmp_path: Path) -> None:
     assert index.read_bytes() == edited and Path(f"{index}-journal").read_bytes() == journal
 
 
-def test_the_index_statustrack_writes_is_current_after_build_record_and_verify(sealed_mini: Path,
-                                                                                 tmp_path: Path) -> None:
+def test_the_index_statustrack_writes_is_current_after_build_record_and_verify(
+    sealed_mini: Path, tmp_path: Path
+) -> None:
     """Every commit statustrack makes records the commit count it gives: after a query's
     build, a `record` through the index and the ledger remembered, the index is current
     (a writer that forgot its stamp would make every next query rebuild, and this fails)."""
     index = build_index(sealed_mini)
     assert isinstance(assess(sealed_mini, index), Index)
-    event = {"id": "2021-test", "kind": "statement", "date": "2021-01-01", "actor": "azerbaijan",
-             "summary": "first", "sources": [{"id": "s004", "at": "lead"}]}
+    event = {
+        "id": "2021-test",
+        "kind": "statement",
+        "date": "2021-01-01",
+        "actor": "azerbaijan",
+        "summary": "first",
+        "sources": [{"id": "s004", "at": "lead"}],
+    }
     for number in range(2):
         feed = tmp_path / "new.jsonl"
         feed.write_text(json.dumps(dict(event, id=f"2021-test-{number}")) + "\n", encoding="utf-8")
@@ -504,26 +542,31 @@ def test_the_index_statustrack_writes_is_current_after_build_record_and_verify(s
 # 7, 8. Dates -------------------------------------------------------------------------------
 
 
-def _dated(make_log: Callable[..., Path], date: str, *, kind: str = "declaration", horizon: bool = True,
-           fmt: int = 1) -> Path:
+def _dated(
+    make_log: Callable[..., Path], date: str, *, kind: str = "declaration", horizon: bool = True, fmt: int = 1
+) -> Path:
     settings = (MINI / "log.toml").read_text(encoding="utf-8").replace("format = 1", f"format = {fmt}")
     if horizon:
         settings = settings.replace('timezone = "Asia/Baku"', 'timezone = "Asia/Baku"\nhorizon = "1923/2024"')
     events = (MINI / "events.toml").read_text(encoding="utf-8")
     if fmt == 2:
-        events = events.replace('"../1994-05-12"', '"[..1994-05-12]"').replace('"../2015-01-01"',
-                                                                               '"[..2015-01-01]"')
-    extra = {"declaration": 'polity = "nkr"\nstatus = "test status"\n',
-             "war": 'theatre = "nagorno-karabakh"\nname = "test war"\nparties = ["armenia", "azerbaijan"]\n'}[kind]
-    events += (f'\n[[event]]\nid = "zz-test"\nkind = "{kind}"\ndate = "{date}"\n{extra}'
-               'sources = [{ id = "s004", at = "Background" }]\n')
+        events = events.replace('"../1994-05-12"', '"[..1994-05-12]"').replace('"../2015-01-01"', '"[..2015-01-01]"')
+    extra = {
+        "declaration": 'polity = "nkr"\nstatus = "test status"\n',
+        "war": 'theatre = "nagorno-karabakh"\nname = "test war"\nparties = ["armenia", "azerbaijan"]\n',
+    }[kind]
+    events += (
+        f'\n[[event]]\nid = "zz-test"\nkind = "{kind}"\ndate = "{date}"\n{extra}'
+        'sources = [{ id = "s004", at = "Background" }]\n'
+    )
     return make_log({"log.toml": settings, "events.toml": events})
 
 
 @pytest.mark.parametrize("date", ["XXXX", "XXXX-XX-XX", "XXXX-XX"])
 @pytest.mark.parametrize("horizon", [True, False])
-def test_a_fully_unspecified_date_is_refused_with_a_reason(make_log: Callable[..., Path], tmp_path: Path,
-                                                           date: str, horizon: bool) -> None:
+def test_a_fully_unspecified_date_is_refused_with_a_reason(
+    make_log: Callable[..., Path], tmp_path: Path, date: str, horizon: bool
+) -> None:
     """`XXXX` says nothing of when: `validate` refuses it in one line naming file, line and
     event, and no view gets as far as an internal error."""
     log = _dated(make_log, date, horizon=horizon)
@@ -536,18 +579,29 @@ def test_a_fully_unspecified_date_is_refused_with_a_reason(make_log: Callable[..
         assert drawn.status == 2, drawn.err
 
 
-@pytest.mark.parametrize(("date", "kind", "fmt"), [
-    ("0001", "declaration", 1), ("0XXX", "declaration", 1), ("0002", "declaration", 1),
-    ("../2020-11-10", "war", 2), ("0001/2020-11-10", "war", 2), ("../2020-11-10", "war", 1),
-])
-def test_a_first_day_of_0001_is_not_an_open_start(make_log: Callable[..., Path], tmp_path: Path, date: str,
-                                                  kind: str, fmt: int) -> None:
+@pytest.mark.parametrize(
+    ("date", "kind", "fmt"),
+    [
+        ("0001", "declaration", 1),
+        ("0XXX", "declaration", 1),
+        ("0002", "declaration", 1),
+        ("../2020-11-10", "war", 2),
+        ("0001/2020-11-10", "war", 2),
+        ("../2020-11-10", "war", 1),
+    ],
+)
+def test_a_first_day_of_0001_is_not_an_open_start(
+    make_log: Callable[..., Path], tmp_path: Path, date: str, kind: str, fmt: int
+) -> None:
     """In a log with a horizon, a date whose first day is 0001-01-01 is a date like any other
     (as `0002` is), and an open start meets the horizon: valid, drawn, asked about."""
     log = _dated(make_log, date, kind=kind, fmt=fmt)
     assert run_cli("validate", "--log", str(log)).status == 0
-    for command in (("timeline", "-o", str(tmp_path / "t.svg")), ("html", "-o", str(tmp_path / "t.html")),
-                    ("at", "2020-11-10")):
+    for command in (
+        ("timeline", "-o", str(tmp_path / "t.svg")),
+        ("html", "-o", str(tmp_path / "t.html")),
+        ("at", "2020-11-10"),
+    ):
         result = run_cli(*command, "--log", str(log))
         assert result.status == 0, result.err
 

@@ -47,12 +47,15 @@ def test_verify_catches_any_single_tampering(sealed_template: Path, data: st.Dat
         action = data.draw(st.sampled_from(["edit", "delete", "swap"]))
         if action == "edit":
             lines = blocks[index].splitlines(keepends=True)
-            strings = [i for i, line in enumerate(lines)
-                       if not line.startswith("id ") and line.partition(" = ")[2].startswith('"')]
+            strings = [
+                i
+                for i, line in enumerate(lines)
+                if not line.startswith("id ") and line.partition(" = ")[2].startswith('"')
+            ]
             assume(strings)  # the file's head, before the first event, has no field to edit
             field = data.draw(st.sampled_from(strings))
             key, _, value = lines[field].partition(" = ")
-            lines[field] = f"{key} = {value.rstrip()[:-1]}x\"\n"
+            lines[field] = f'{key} = {value.rstrip()[:-1]}x"\n'
             blocks[index] = "".join(lines)
         elif action == "delete":
             del blocks[index]

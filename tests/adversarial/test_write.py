@@ -28,8 +28,10 @@ from ..support import MINI, Run, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 PENDING = ".statustrack.pending"  # the journal of a record in progress (store.PENDING)
-EVENT_TOML = ('\n[[event]]\nid = "hand-1"\nkind = "statement"\ndate = "2021-02-01"\nactor = "armenia"\n'
-              'summary = "added by hand"\nsources = [{ id = "s004" }]\n')
+EVENT_TOML = (
+    '\n[[event]]\nid = "hand-1"\nkind = "statement"\ndate = "2021-02-01"\nactor = "armenia"\n'
+    'summary = "added by hand"\nsources = [{ id = "s004" }]\n'
+)
 
 
 @pytest.fixture
@@ -41,14 +43,32 @@ def log(sealed_mini: Path) -> Path:
 def record_flags(log: Path | None, ident: str, *extra: str, summary: str = "test") -> Run:
     """Run `statustrack record` for one statement built by flags."""
     where = ["--log", str(log)] if log is not None else []
-    return run_cli("record", *where, "--id", ident, "--kind", "statement", "--date", "2021-01-01",
-                   "--set", "actor=azerbaijan", "--set", f"summary={summary}", "--source", "s004", *extra)
+    return run_cli(
+        "record",
+        *where,
+        "--id",
+        ident,
+        "--kind",
+        "statement",
+        "--date",
+        "2021-01-01",
+        "--set",
+        "actor=azerbaijan",
+        "--set",
+        f"summary={summary}",
+        "--source",
+        "s004",
+        *extra,
+    )
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under `root` (but the lock) and its bytes."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != ".statustrack.log.lock"}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != ".statustrack.log.lock"
+    }
 
 
 def one_error(result: Run) -> str:
@@ -68,9 +88,15 @@ def head_of(out: str) -> str:
 # 1. --to paths. Before: './x.jsonl' and 'sub//x.jsonl' were sealed under those spellings,
 # then every later record was refused ("moved"); 'a b.jsonl' left a ledger line of five fields.
 
-@pytest.mark.parametrize(("given", "ledger_name"), [
-    ("./x.jsonl", "x.jsonl"), ("sub//x.jsonl", "sub/x.jsonl"), ("sub/./x.jsonl", "sub/x.jsonl"),
-])
+
+@pytest.mark.parametrize(
+    ("given", "ledger_name"),
+    [
+        ("./x.jsonl", "x.jsonl"),
+        ("sub//x.jsonl", "sub/x.jsonl"),
+        ("sub/./x.jsonl", "sub/x.jsonl"),
+    ],
+)
 def test_record_to_is_normalised(log: Path, given: str, ledger_name: str) -> None:
     """`--to` is written the way the ledger names files, so later records and verify still pass."""
     assert record_flags(log, "a1", "--to", given).status == 0
@@ -81,12 +107,24 @@ def test_record_to_is_normalised(log: Path, given: str, ledger_name: str) -> Non
     assert f"\na2 {ledger_name} " in (log / LEDGER).read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("target", "why"), [
-    ("a b.jsonl", "a space"), ("a\nb.jsonl", "U+000A"), ("a\tb.jsonl", "U+0009"), ("x\u202e.jsonl", "U+202E"),
-    ("a\\b.jsonl", "a backslash"), ("x.toml", "must end in .jsonl"), (".jsonl", "must end in .jsonl"),
-    ("../x.jsonl", "leaves the log"), ("/tmp/x.jsonl", "absolute"), ("d.jsonl", "'d.jsonl' is a directory"),
-    ("f.jsonl/x.jsonl", "'f.jsonl' is not a directory"), (" ", "empty"), ("", "empty"),
-])
+@pytest.mark.parametrize(
+    ("target", "why"),
+    [
+        ("a b.jsonl", "a space"),
+        ("a\nb.jsonl", "U+000A"),
+        ("a\tb.jsonl", "U+0009"),
+        ("x\u202e.jsonl", "U+202E"),
+        ("a\\b.jsonl", "a backslash"),
+        ("x.toml", "must end in .jsonl"),
+        (".jsonl", "must end in .jsonl"),
+        ("../x.jsonl", "leaves the log"),
+        ("/tmp/x.jsonl", "absolute"),
+        ("d.jsonl", "'d.jsonl' is a directory"),
+        ("f.jsonl/x.jsonl", "'f.jsonl' is not a directory"),
+        (" ", "empty"),
+        ("", "empty"),
+    ],
+)
 def test_record_to_refuses_names_the_ledger_cannot_hold(log: Path, target: str, why: str) -> None:
     """A `--to` the ledger cannot hold, or that is not a file of the log, is refused before anything is written."""
     (log / "d.jsonl").mkdir()
@@ -111,6 +149,7 @@ def test_seal_refuses_a_file_name_with_a_space(log: Path) -> None:
 
 # 3. The shipped log. Before: record and seal with no --log wrote into the installed package.
 
+
 def test_record_and_seal_refuse_the_shipped_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """With no --log and no $STATUSTRACK_LOG, record and seal refuse, and say how to make a copy."""
     monkeypatch.delenv(ENV_VAR, raising=False)
@@ -127,8 +166,7 @@ def test_record_and_seal_refuse_the_shipped_log(tmp_path: Path, monkeypatch: pyt
     assert snapshot(copy) == before
 
 
-def test_an_installed_shipped_log_is_read_only_even_when_named(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_installed_shipped_log_is_read_only_even_when_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Naming the installed package's log with --log (not a checkout's symlinked events/) is refused too."""
     installed = tmp_path / "site-packages" / "statustrack" / "data" / "events"
     shutil.copytree(MINI, installed)
@@ -142,16 +180,19 @@ def test_an_installed_shipped_log_is_read_only_even_when_named(tmp_path: Path,
 
 # 4. Settings. Before: changing the time zone changed answers and verify still passed.
 
+
 def test_changing_the_time_zone_fails_verify_until_resealed(log: Path) -> None:
     """A changed time zone fails verify (naming log.toml), blocks record and seal, until `seal --settings`."""
     settings = log / "log.toml"
     settings.write_text(settings.read_text(encoding="utf-8").replace("Asia/Baku", "Asia/Yerevan"), encoding="utf-8")
     result = run_cli("verify", "--log", str(log))
     assert result.status == 2
-    assert result.err == (f"statustrack: error: {log}/log.toml: the log's settings changed since they were sealed "
-                          "(ledger line 16): "
-                          "timezone 'Asia/Baku', now 'Asia/Yerevan'; this changes answers; restore them, or if "
-                          "the change is deliberate seal it with 'statustrack seal --settings'\n")
+    assert result.err == (
+        f"statustrack: error: {log}/log.toml: the log's settings changed since they were sealed "
+        "(ledger line 16): "
+        "timezone 'Asia/Baku', now 'Asia/Yerevan'; this changes answers; restore them, or if "
+        "the change is deliberate seal it with 'statustrack seal --settings'\n"
+    )
     assert run_cli("seal", "--log", str(log)).status == 2
     assert record_flags(log, "a1").status == 2
     resealed = run_cli("seal", "--log", str(log), "--settings")
@@ -173,8 +214,11 @@ def test_the_shipped_ledger_seals_its_settings() -> None:
 def test_a_v1_ledger_without_settings_still_verifies(log: Path) -> None:
     """A ledger from before settings were sealed verifies, with a note; the next seal adds the settings."""
     ledger = log / LEDGER
-    v1 = [line for line in ledger.read_text(encoding="utf-8").splitlines(keepends=True)
-          if not line.startswith(("@settings", "# settings"))]
+    v1 = [
+        line
+        for line in ledger.read_text(encoding="utf-8").splitlines(keepends=True)
+        if not line.startswith(("@settings", "# settings"))
+    ]
     ledger.write_text("".join(v1), encoding="utf-8")
     result = run_cli("verify", "--log", str(log))
     assert result.status == 0 and "settings are not sealed yet" in result.err
@@ -183,6 +227,7 @@ def test_a_v1_ledger_without_settings_still_verifies(log: Path) -> None:
 
 
 # 5. Anchors. Before: there was no --head, and a rewritten, resealed log passed verify.
+
 
 def test_verify_head_catches_a_rewrite_and_reseal(log: Path) -> None:
     """The head record prints is accepted by `verify --head` (8 digits are enough) until the log is
@@ -215,6 +260,7 @@ def test_seal_prints_the_head(log: Path) -> None:
 
 
 # 9. Exit 2, never 3, for the user's problems. Before: each of these exited 3.
+
 
 @pytest.mark.parametrize("command", ["record", "seal"])
 @pytest.mark.parametrize("kind", ["missing", "file"])
@@ -280,8 +326,9 @@ def test_a_damaged_ledger(log: Path, monkeypatch: pytest.MonkeyPatch, damage: st
     result = record_flags(log, "a1") if command == "record" else run_cli(command, "--log", str(log))
     assert result.status == 2, result
     assert result.err.count("\n") == 1 and f"{LEDGER}" in result.err, result.err
-    assert {"directory": "Is a directory", "not utf-8": "not UTF-8",
-            "unreadable": "Permission denied"}[damage] in result.err
+    assert {"directory": "Is a directory", "not utf-8": "not UTF-8", "unreadable": "Permission denied"}[
+        damage
+    ] in result.err
 
 
 def _refusing(path: Path, real: Callable[..., object], *args: object, **kwargs: object) -> object:
@@ -293,6 +340,7 @@ def _refusing(path: Path, real: Callable[..., object], *args: object, **kwargs: 
 
 # 12. Leftovers and recovery. Before: a temporary file stayed forever, and the only way to
 # mend an interrupted record was `seal`, which also sealed unrelated hand edits.
+
 
 def test_recovery_seals_only_what_the_interrupted_record_wrote(log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """After a crash between the events and the ledger renames, the next record removes the temporary
@@ -328,24 +376,31 @@ def test_recovery_seals_only_what_the_interrupted_record_wrote(log: Path, monkey
 def test_recovery_says_so_on_success(log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """When nothing else is unsealed, the next record seals the interrupted events, prints which, and goes on."""
     real_replace = os.replace
-    monkeypatch.setattr(os, "replace", lambda s, t: (_ for _ in ()).throw(KeyboardInterrupt)
-                        if Path(t).name == LEDGER else real_replace(s, t))
+    monkeypatch.setattr(
+        os,
+        "replace",
+        lambda s, t: (_ for _ in ()).throw(KeyboardInterrupt) if Path(t).name == LEDGER else real_replace(s, t),
+    )
     assert record_flags(log, "a1").status == 130
     monkeypatch.setattr(os, "replace", real_replace)
     result = record_flags(log, "a2")
     assert result.status == 0, result.err
-    assert result.out.startswith("recovered: sealed 1 events an interrupted record had written (a1)\n"
-                                 "recorded a2 in recorded.jsonl at ")
+    assert result.out.startswith(
+        "recovered: sealed 1 events an interrupted record had written (a1)\nrecorded a2 in recorded.jsonl at "
+    )
     assert run_cli("verify", "--log", str(log)).status == 0
 
 
 # 13. Portability. Before: `import fcntl` at the top of store.py stopped every command on Windows.
 
+
 def test_reading_needs_no_fcntl() -> None:
     """With no fcntl module (as on Windows), the CLI imports and `at` answers."""
-    code = ("import sys; sys.modules['fcntl'] = None\n"
-            "from statustrack.cli import main\n"
-            f"sys.exit(main(['at', '2020-11-10', '--log', {str(MINI)!r}, '--format', 'json']))\n")
+    code = (
+        "import sys; sys.modules['fcntl'] = None\n"
+        "from statustrack.cli import main\n"
+        f"sys.exit(main(['at', '2020-11-10', '--log', {str(MINI)!r}, '--format', 'json']))\n"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert '"facts"' in result.stdout
@@ -354,12 +409,16 @@ def test_reading_needs_no_fcntl() -> None:
 def test_supported_systems_are_declared() -> None:
     """pyproject.toml says which operating systems are supported."""
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    for system in ("Operating System :: POSIX :: Linux", "Operating System :: MacOS",
-                   "Operating System :: Microsoft :: Windows"):
+    for system in (
+        "Operating System :: POSIX :: Linux",
+        "Operating System :: MacOS",
+        "Operating System :: Microsoft :: Windows",
+    ):
         assert system in text
 
 
 # Speed: record used to load and validate the whole log twice.
+
 
 def test_record_loads_the_log_once(log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """record validates the new events against the log it loaded, without loading it again."""
@@ -372,8 +431,23 @@ def test_record_loads_the_log_once(log: Path, monkeypatch: pytest.MonkeyPatch) -
 
 def test_record_still_refuses_cross_event_problems(log: Path) -> None:
     """Checks across events still run on a record: an ambiguous same-instant order with another file is refused."""
-    result = run_cli("record", "--log", str(log), "--id", "n1", "--kind", "capture", "--date", "2020-11-08",
-                     "--set", "place=shusha", "--set", "by=armenia", "--source", "s004")
+    result = run_cli(
+        "record",
+        "--log",
+        str(log),
+        "--id",
+        "n1",
+        "--kind",
+        "capture",
+        "--date",
+        "2020-11-08",
+        "--set",
+        "place=shusha",
+        "--set",
+        "by=armenia",
+        "--source",
+        "s004",
+    )
     assert result.status == 2
     assert f"{log}/recorded.jsonl:1: event n1: changes control of 'shusha' from the same instant as " in result.err
     assert not (log / "recorded.jsonl").exists()

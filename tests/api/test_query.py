@@ -19,15 +19,20 @@ def test_possible_fact_names_what_holds_otherwise() -> None:
     log = log_of([capture("a", "2019-01-01", "nkr"), capture("b", "2020-05", "azerbaijan")])
     (fact,) = at(log, "2020-05-15").facts
     assert (fact.value, fact.certainty, fact.otherwise, fact.otherwise_event) == (
-        "Azerbaijan", "possible", "Artsakh", "a")
+        "Azerbaijan",
+        "possible",
+        "Artsakh",
+        "a",
+    )
     (fact,) = at(log, "2020-05-31").facts
     assert (fact.certainty, fact.otherwise) == ("certain", None)
 
 
 def test_otherwise_skips_facts_that_are_themselves_possible() -> None:
     """`otherwise` is the latest earlier fact that is certain, not another possible one."""
-    log = log_of([capture("a", "2019-01-01", "nkr"), capture("b", "2020", "armenia"),
-                  capture("c", "2020-05", "azerbaijan")])
+    log = log_of(
+        [capture("a", "2019-01-01", "nkr"), capture("b", "2020", "armenia"), capture("c", "2020-05", "azerbaijan")]
+    )
     (fact,) = at(log, "2020-05-15").facts
     assert (fact.event, fact.otherwise_event) == ("c", "a")
 

@@ -23,11 +23,17 @@ def test_shusha_2020_since_the_capture_with_both_accounts() -> None:
     possible on 11-08, when one account has it not happened yet, certain from the end of 11-09 (issue 19)."""
     shusha = one("2020-11-10", "control", "shusha")
     assert (shusha.value, shusha.since, shusha.certainty, shusha.disputed) == (
-        "Azerbaijan", "[2020-11-08,2020-11-09]", "certain", False)
+        "Azerbaijan",
+        "[2020-11-08,2020-11-09]",
+        "certain",
+        False,
+    )
     assert [one(d, "control", "shusha").certainty for d in ("2020-11-08", "2020-11-09")] == ["possible", "certain"]
     accounts = [(s.event, s.since) for s in shusha.supports if s.role == "account"]
-    assert accounts == [("2020-11-08-shusha-taken-per-aliyev", "2020-11-08"),
-                        ("2020-11-09-shusha-loss-admitted-by-artsakh.account", "2020-11-09")]
+    assert accounts == [
+        ("2020-11-08-shusha-taken-per-aliyev", "2020-11-08"),
+        ("2020-11-09-shusha-loss-admitted-by-artsakh.account", "2020-11-09"),
+    ]
 
 
 def test_kalbajar_1993_shows_both_accounts_and_never_flaps() -> None:
@@ -37,8 +43,10 @@ def test_kalbajar_1993_shows_both_accounts_and_never_flaps() -> None:
         kalbajar = one(when, "control", "kalbajar")
         assert kalbajar.since == "[1993-04-02,1993-04-03]" and kalbajar.disputed
         assert kalbajar.certainty == ("possible" if when == "1993-04-02" else "certain")
-        assert [(s.value, s.since) for s in kalbajar.supports] == [("Armenia", "1993-04-02"),
-                                                                  ("Artsakh (NKAO/NKR)", "1993-04-03")]
+        assert [(s.value, s.since) for s in kalbajar.supports] == [
+            ("Armenia", "1993-04-02"),
+            ("Artsakh (NKAO/NKR)", "1993-04-03"),
+        ]
     assert not [c for c in diff(LOG, "1993-04-03", "1993-04-05").changes if c.subject == "kalbajar"]
     (settling,) = [c for c in diff(LOG, "1993-04-02", "1993-04-05").changes if c.subject == "kalbajar"]
     assert settling.before and settling.after and settling.before.value == settling.after.value
@@ -62,8 +70,10 @@ def test_the_decree_is_listed_once() -> None:
     assert len(decree) == 1
     assert decree[0].subject == "artsakh" and decree[0].after is not None
     assert str(decree[0].after.effective) == "2024-01-01"
-    assert set(decree[0].events) == {"2023-09-26-dissolution-decree-date-per-caucasian-knot",
-                                     "2023-09-28-shahramanyan-dissolution-decree.account"}
+    assert set(decree[0].events) == {
+        "2023-09-26-dissolution-decree-date-per-caucasian-knot",
+        "2023-09-28-shahramanyan-dissolution-decree.account",
+    }
 
 
 def test_sayaxche_not_before_the_republic() -> None:
@@ -84,8 +94,10 @@ def test_a_query_beyond_the_horizon_says_so() -> None:
     """A date after the log's horizon answers, with a note on stderr that this is the log's last word."""
     result = run_cli("at", "2030-01-01", "--aspect", "status")
     assert result.status == 0
-    assert result.err == ("statustrack: note: 2030-01-01 lies beyond the span this log covers (1923–2024): "
-                          "facts shown as in force are the log's last word, not news of that date\n")
+    assert result.err == (
+        "statustrack: note: 2030-01-01 lies beyond the span this log covers (1923–2024): "
+        "facts shown as in force are the log's last word, not news of that date\n"
+    )
 
 
 def test_output_prints_standard_edtf() -> None:

@@ -37,8 +37,10 @@ def jsonl(*lines: str) -> list:
     return raws
 
 
-AGHDAM = ('{"id": "n1", "kind": "capture", "date": "2020-11-09", "place": "aghdam", "by": "azerbaijan", '
-          '"sources": [{"id": "s004"}]}')
+AGHDAM = (
+    '{"id": "n1", "kind": "capture", "date": "2020-11-09", "place": "aghdam", "by": "azerbaijan", '
+    '"sources": [{"id": "s004"}]}'
+)
 
 
 def test_record_appends_stamps_and_seals(log: Path) -> None:
@@ -85,11 +87,22 @@ def test_correct_retract_and_known_at(log: Path) -> None:
     first = AGHDAM.replace("aghdam", "stepanakert")
     record(log, jsonl(first))
     pendulum.travel_to(NOW.add(days=1), freeze=True)
-    record(log, jsonl(first.replace('"n1"', '"n1-fix"').replace("2020-11-09", "2020-11-21")
-                      .replace('"sources"', '"replaces": "n1", "sources"')))
+    record(
+        log,
+        jsonl(
+            first.replace('"n1"', '"n1-fix"')
+            .replace("2020-11-09", "2020-11-21")
+            .replace('"sources"', '"replaces": "n1", "sources"')
+        ),
+    )
     pendulum.travel_to(NOW.add(days=2), freeze=True)
-    record(log, jsonl('{"id": "r1", "kind": "retraction", "date": "2025-03-03", "retracts": "2020-11-08-shusha", '
-                      '"reason": "test", "sources": [{"id": "s004"}]}'))
+    record(
+        log,
+        jsonl(
+            '{"id": "r1", "kind": "retraction", "date": "2025-03-03", "retracts": "2020-11-08-shusha", '
+            '"reason": "test", "sources": [{"id": "s004"}]}'
+        ),
+    )
 
     def since(known_at: str | None) -> dict[str, str]:
         args = ["at", "2020-12-01", "--aspect", "control", "--format", "csv", "--log", str(log)]
@@ -102,12 +115,19 @@ def test_correct_retract_and_known_at(log: Path) -> None:
     assert since(None) == {"aghdam": "2020-11-20", "shusha": "[..1994-05-12]", "stepanakert": "2020-11-21"}
 
 
-@pytest.mark.parametrize(("tamper", "message"), [
-    (lambda t: t.replace('status = "declared republic"', 'status = "a republic"'),
-     "event 1991-09-02-proclaimed: edited since it was sealed (ledger line 3)"),
-    (lambda t: t.replace('[[event]]\nid = "1993-unsc-822"', '[[event]]\nid = "1993-unsc-822b"'),
-     "event 1993-unsc-822: deleted: sealed in events.toml but no longer in the log"),
-])
+@pytest.mark.parametrize(
+    ("tamper", "message"),
+    [
+        (
+            lambda t: t.replace('status = "declared republic"', 'status = "a republic"'),
+            "event 1991-09-02-proclaimed: edited since it was sealed (ledger line 3)",
+        ),
+        (
+            lambda t: t.replace('[[event]]\nid = "1993-unsc-822"', '[[event]]\nid = "1993-unsc-822b"'),
+            "event 1993-unsc-822: deleted: sealed in events.toml but no longer in the log",
+        ),
+    ],
+)
 def test_verify_names_tampering(log: Path, tamper, message: str) -> None:
     """verify names an edited or deleted event and exits 2."""
     events = log / "events.toml"

@@ -18,11 +18,12 @@ def _complete(script: Path, words: list[str]) -> list[str]:
     and COMP_CWORD are set when the user presses Tab)."""
     line = " ".join(words)
     quoted = " ".join(f"'{w}'" for w in words)
-    program = (f"source '{script}'; COMP_WORDS=({quoted}); COMP_CWORD={len(words) - 1}; "
-               f"COMP_LINE='{line}'; COMP_POINT=${{#COMP_LINE}}; _shtab_statustrack; "
-               'printf "%s\\n" "${COMPREPLY[@]}"')
-    done = subprocess.run(["bash", "--norc", "--noprofile", "-c", program], capture_output=True, text=True,
-                          check=True)
+    program = (
+        f"source '{script}'; COMP_WORDS=({quoted}); COMP_CWORD={len(words) - 1}; "
+        f"COMP_LINE='{line}'; COMP_POINT=${{#COMP_LINE}}; _shtab_statustrack; "
+        'printf "%s\\n" "${COMPREPLY[@]}"'
+    )
+    done = subprocess.run(["bash", "--norc", "--noprofile", "-c", program], capture_output=True, text=True, check=True)
     return done.stdout.split()
 
 

@@ -12,8 +12,18 @@ import pytest
 from ..support import run_cli
 from .test_docs import need
 
-RECOGNISING = [("united-states", 28), ("italy", 8), ("australia", 4), ("france", 3), ("spain", 2),
-               ("abkhazia", 1), ("canada", 1), ("czechia", 1), ("south-ossetia", 1), ("transnistria", 1)]
+RECOGNISING = [
+    ("united-states", 28),
+    ("italy", 8),
+    ("australia", 4),
+    ("france", 3),
+    ("spain", 2),
+    ("abkhazia", 1),
+    ("canada", 1),
+    ("czechia", 1),
+    ("south-ossetia", 1),
+    ("transnistria", 1),
+]
 
 
 def test_countries_recognising_artsakh() -> None:
@@ -40,15 +50,18 @@ def test_countries_table_of_offices() -> None:
         "Germany                      1  Berlin\n"
         "Lebanon                      1  Beirut\n"
         "Russia                       1  Moscow\n"
-        "United States                1  Washington, D.C.\n")
+        "United States                1  Washington, D.C.\n"
+    )
 
 
 def test_unknown_country_gets_did_you_mean() -> None:
     """An unknown --country names the nearest countries and exits 2."""
     done = run_cli("at", "2020-11-10", "--country", "United Sates")
     assert done.status == 2
-    assert done.err.startswith("statustrack: error: no country is called 'United Sates'; "
-                               "did you mean 'United States'? use one of: abkhazia, armenia, ")
+    assert done.err.startswith(
+        "statustrack: error: no country is called 'United Sates'; "
+        "did you mean 'United States'? use one of: abkhazia, armenia, "
+    )
 
 
 def test_country_filter_and_chain_in_json() -> None:
@@ -83,8 +96,12 @@ def test_diff_csv_loads_in_pandas() -> None:
     assert len(frame) == 35
     assert {"date", "event_dates", "level", "country", "part_of", "sources"} <= set(frame.columns)
     amposta = frame[frame.subject == "amposta"].iloc[0]
-    assert (amposta.date, amposta.level, amposta.country, amposta.part_of) == ("2020-10-30", "city", "spain",
-                                                                             "catalonia spain")
+    assert (amposta.date, amposta.level, amposta.country, amposta.part_of) == (
+        "2020-10-30",
+        "city",
+        "spain",
+        "catalonia spain",
+    )
     assert json.loads(amposta.sources)[0]["url"].startswith("https://")
     assert json.loads(amposta.event_dates) == [{"event": "2020-10-30-amposta-recognizes-artsakh", "date": "2020-10-30"}]
 

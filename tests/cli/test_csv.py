@@ -36,17 +36,22 @@ VALUES = {
 def formula_log(make_log: Callable[..., Path]) -> Path:
     """The mini log and one statement per value of VALUES, dated 2021-01-01 onwards; each
     cites its source at the same text."""
-    events = "".join(f'\n[[event]]\nid = "formula-{n}"\nkind = "statement"\ndate = "2021-01-0{n}"\n'
-                     f'actor = "azerbaijan"\nsummary = {json.dumps(v)}\n'
-                     f'sources = [{{ id = "s004", at = {json.dumps(v)} }}]\n'
-                     for n, v in enumerate(VALUES, start=1))
+    events = "".join(
+        f'\n[[event]]\nid = "formula-{n}"\nkind = "statement"\ndate = "2021-01-0{n}"\n'
+        f'actor = "azerbaijan"\nsummary = {json.dumps(v)}\n'
+        f'sources = [{{ id = "s004", at = {json.dumps(v)} }}]\n'
+        for n, v in enumerate(VALUES, start=1)
+    )
     return make_log({"events.toml": (MINI / "events.toml").read_text(encoding="utf-8") + events})
 
 
 def _values(text: str) -> dict[str, tuple[str, str]]:
     """Each formula event's run: its value and its source's `at`, as the CSV text holds them."""
-    return {r["event"]: (r["value"], r["source_1_at"]) for r in csv.DictReader(io.StringIO(text))
-            if r["event"].startswith("formula-")}
+    return {
+        r["event"]: (r["value"], r["source_1_at"])
+        for r in csv.DictReader(io.StringIO(text))
+        if r["event"].startswith("formula-")
+    }
 
 
 def _expected(*, raw: bool = False) -> dict[str, tuple[str, str]]:
@@ -62,15 +67,16 @@ def test_history_csv_neutralises_a_formula(formula_log: Path) -> None:
         "until,certain_from,ended_by,certainty,pending,effective,effective_at,disputed,act,lapsed,event,event_date,"
         "events,note,"
         "principal,level,country,part_of,type,sources,source_1,source_1_at\n"
-        "1,1,,resolution,azerbaijan:2021-01-01,Azerbaijan: 2021-01-01,\"'=HYPERLINK(\"\"https://example.org\"\",\"\"x\"\")\","
+        '1,1,,resolution,azerbaijan:2021-01-01,Azerbaijan: 2021-01-01,"\'=HYPERLINK(""https://example.org"",""x"")",'
         "azerbaijan,2021-01-01,2020-12-31T20:00:00.000000Z,2021-01-01T19:59:59.999999Z,2020-12-31T20:00:00.000000Z,"
         ",,2021-01-01T19:59:59.999999Z,,certain,false,,,false,true,,formula-1,2021-01-01,formula-1,,azerbaijan,"
         "un-member,"
-        "azerbaijan,,,\"[{\"\"id\"\": \"\"s004\"\", "
-        "\"\"at\"\": \"\"=HYPERLINK(\\\"\"https://example.org\\\"\",\\\"\"x\\\"\")\"\", "
-        "\"\"title\"\": \"\"Political status of Nagorno-Karabakh\"\", "
-        "\"\"url\"\": \"\"https://en.wikipedia.org/wiki/Political_status_of_Nagorno-Karabakh\"\"}]\","
-        "s004,\"'=HYPERLINK(\"\"https://example.org\"\",\"\"x\"\")\"\n")
+        'azerbaijan,,,"[{""id"": ""s004"", '
+        '""at"": ""=HYPERLINK(\\""https://example.org\\"",\\""x\\"")"", '
+        '""title"": ""Political status of Nagorno-Karabakh"", '
+        '""url"": ""https://en.wikipedia.org/wiki/Political_status_of_Nagorno-Karabakh""}]",'
+        's004,"\'=HYPERLINK(""https://example.org"",""x"")"\n'
+    )
 
 
 def test_history_raw_csv_writes_the_formula(formula_log: Path) -> None:
@@ -112,15 +118,32 @@ def test_export_run_numbers_are_numbers(formula_log: Path) -> None:
 def test_a_negative_number_stays_a_number() -> None:
     """The writer decides by type: the number -3 is written -3, the text "-3" '-3."""
     assert csv_text(["count", "text"], [[-3, "-3"], [-2.5, "-2.5"], [None, ""]]) == (
-        "count,text\n-3,'-3\n-2.5,'-2.5\n,\n")
+        "count,text\n-3,'-3\n-2.5,'-2.5\n,\n"
+    )
 
 
-@pytest.mark.parametrize(("cell", "written"), [
-    ("=1+1", "'=1+1"), ("\t=1+1", "'\t=1+1"), ("\r=1+1", "'\r=1+1"), ("\tplain", "'\tplain"),
-    (" =1+1", "' =1+1"), ("\u3000=1+1", "'\u3000=1+1"), ("\uff1d1+1", "'\uff1d1+1"), ("\uff0b1", "'\uff0b1"),
-    ("\uff0d1", "'\uff0d1"), ("\uff201", "'\uff201"), (";=1+1", ";=1+1"), ("a=1+1", "a=1+1"), ("", ""),
-    ("'=1+1", "'=1+1"), (7, 7), (-7, -7), (None, None),
-])
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("\tplain", "'\tplain"),
+        (" =1+1", "' =1+1"),
+        ("\u3000=1+1", "'\u3000=1+1"),
+        ("\uff1d1+1", "'\uff1d1+1"),
+        ("\uff0b1", "'\uff0b1"),
+        ("\uff0d1", "'\uff0d1"),
+        ("\uff201", "'\uff201"),
+        (";=1+1", ";=1+1"),
+        ("a=1+1", "a=1+1"),
+        ("", ""),
+        ("'=1+1", "'=1+1"),
+        (7, 7),
+        (-7, -7),
+        (None, None),
+    ],
+)
 def test_near_misses(cell: str | int | None, written: str | int | None) -> None:
     """Leading white space and full-width signs are neutralised; `;=` and inner signs are not."""
     assert neutralised(cell) == written

@@ -39,8 +39,7 @@ def _page_blocks() -> list[tuple[str, str, str]]:
     return [(p.name, m[1], m[2]) for p in PAGES for m in BLOCK.finditer(p.read_text(encoding="utf-8"))]
 
 
-@pytest.mark.parametrize(("page", "command", "shown"), _page_blocks(),
-                         ids=[f"{p}: {c}" for p, c, _ in _page_blocks()])
+@pytest.mark.parametrize(("page", "command", "shown"), _page_blocks(), ids=[f"{p}: {c}" for p, c, _ in _page_blocks()])
 def test_page_transcript(page: str, command: str, shown: str) -> None:
     """Every other docs/*.md page shows exactly what each of its commands prints."""
     assert shown == _output(command)
@@ -53,8 +52,9 @@ def _refusal(command: str) -> str:
 
 
 def _errors() -> list[tuple[str, str, str]]:
-    return [(p.name, m[1], m[2]) for p in (*DOCS, *PAGES, EXPLORE)
-            for m in ERROR.finditer(p.read_text(encoding="utf-8"))]
+    return [
+        (p.name, m[1], m[2]) for p in (*DOCS, *PAGES, EXPLORE) for m in ERROR.finditer(p.read_text(encoding="utf-8"))
+    ]
 
 
 @pytest.mark.parametrize(("page", "command", "shown"), _errors(), ids=[f"{p}: {c}" for p, c, _ in _errors()])
@@ -92,8 +92,12 @@ def test_shell_examples_run(page: str, words: list[str], tmp_path: Path, monkeyp
 
 
 def _python_blocks() -> list[tuple[str, str]]:
-    return [(p.name, code) for p in (*PAGES, EXPLORE) for code in ANY_PYTHON.findall(p.read_text(encoding="utf-8"))
-            if p != EXPORT]
+    return [
+        (p.name, code)
+        for p in (*PAGES, EXPLORE)
+        for code in ANY_PYTHON.findall(p.read_text(encoding="utf-8"))
+        if p != EXPORT
+    ]
 
 
 @pytest.mark.parametrize(("page", "code"), _python_blocks(), ids=[p for p, _ in _python_blocks()])
@@ -150,8 +154,9 @@ def test_export_examples_run(name: str, code: str, tmp_path: Path) -> None:
         need(module)
     cli = [sys.executable, "-m", "statustrack"]
     for fmt, target in (("sqlite", "nk.db"), ("parquet", "nk.parquet"), ("csv", "nk.csv")):
-        done = subprocess.run([*cli, "export", "--format", fmt, "-o", target], cwd=tmp_path, capture_output=True,
-                              text=True, check=False)
+        done = subprocess.run(
+            [*cli, "export", "--format", fmt, "-o", target], cwd=tmp_path, capture_output=True, text=True, check=False
+        )
         assert done.returncode == 0, done.stderr
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr

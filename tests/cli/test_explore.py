@@ -60,8 +60,20 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     "export-csv": (["export", "--format", "csv"], MINI_LOG),
     "export-jsonl": (["export", "--format", "jsonl"], MINI_LOG),
     "at-with-parts": (["at", "2014", "--subject", "Maine"], []),
-    "at-level-stance": (["at", "2014", "--subject", "United States", "--with-parts", "--level", "regional-parliament",
-                         "--stance", "calls-for-recognition"], []),
+    "at-level-stance": (
+        [
+            "at",
+            "2014",
+            "--subject",
+            "United States",
+            "--with-parts",
+            "--level",
+            "regional-parliament",
+            "--stance",
+            "calls-for-recognition",
+        ],
+        [],
+    ),
     "at-printed-subject": (["at", "2010", "--subject", "President of Artsakh"], []),
 }
 
@@ -102,18 +114,29 @@ def test_diff_exit_code() -> None:
 def test_at_says_when_a_filtered_aspect_begins() -> None:
     """`at` before the first fact of a filter says on stderr when the log's facts of it begin."""
     result = run_cli("at", "2000", "--aspect", "officeholder", *MINI_LOG)
-    assert result.err == ("statustrack: note: the log records no officeholder facts before 2018 "
-                          "(first: President of Artsakh: Bako Sahakyan, 2018-president)\n")
+    assert result.err == (
+        "statustrack: note: the log records no officeholder facts before 2018 "
+        "(first: President of Artsakh: Bako Sahakyan, 2018-president)\n"
+    )
     assert result.out.endswith("no facts in force.\n")
 
 
-@pytest.mark.parametrize(("args", "error"), [
-    (["show", "2020-11-10-cease"], "statustrack: error: no event has id '2020-11-10-cease'; "
-     "did you mean '2020-11-10-ceasefire' or '2020-11-20-aghdam' or '2020-11-08-shusha'?\n"),
-    (["history", "Shusa"], "statustrack: error: no place, actor or subject is called 'Shusa'; did you mean 'Shusha' "
-     "or 'Şuşa' or 'Shushi'? (statustrack subjects lists them)\n"),
-    (["export", "--format", "sqlite"], "statustrack: error: sqlite export needs a file: give -o FILE\n"),
-])
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (
+            ["show", "2020-11-10-cease"],
+            "statustrack: error: no event has id '2020-11-10-cease'; "
+            "did you mean '2020-11-10-ceasefire' or '2020-11-20-aghdam' or '2020-11-08-shusha'?\n",
+        ),
+        (
+            ["history", "Shusa"],
+            "statustrack: error: no place, actor or subject is called 'Shusa'; did you mean 'Shusha' "
+            "or 'Şuşa' or 'Shushi'? (statustrack subjects lists them)\n",
+        ),
+        (["export", "--format", "sqlite"], "statustrack: error: sqlite export needs a file: give -o FILE\n"),
+    ],
+)
 def test_errors(args: list[str], error: str) -> None:
     """Bad requests get one clean line on stderr and exit status 2."""
     result = run_cli(*args, *MINI_LOG)
@@ -150,4 +173,3 @@ def _refresh() -> None:
 if __name__ == "__main__":
     _refresh()
     sys.exit(0)
-

@@ -43,7 +43,10 @@ def test_export_refuses_an_existing_file(tmp_path: Path) -> None:
     target.write_text("keep me\n", encoding="utf-8")
     result = run_cli("export", "-o", str(target), *LOG)
     assert (result.status, result.out, result.err) == (
-        2, "", f"statustrack: error: {target} exists: give --force to replace it, or another -o FILE\n")
+        2,
+        "",
+        f"statustrack: error: {target} exists: give --force to replace it, or another -o FILE\n",
+    )
     assert target.read_text(encoding="utf-8") == "keep me\n"
 
 

@@ -90,15 +90,21 @@ def test_history_keeps_both_accounts_and_the_vacancy(marenza: Path) -> None:
     out = _run(marenza, "history", "President of Upper Marenza", "--format", "json").out
     runs = json.loads(out)["runs"]
     assert [r["value"] for r in runs] == [
-        "Ilse Varga", "Tomas Brel", "vacant (Tomas Brel resigned)", "Anja Korsik (acting)",
-        "vacant: the republic's institutions dissolved"]
+        "Ilse Varga",
+        "Tomas Brel",
+        "vacant (Tomas Brel resigned)",
+        "Anja Korsik (acting)",
+        "vacant: the republic's institutions dissolved",
+    ]
     assert not SHIPPED_NAMES.search(out)
     valley = _run(marenza, "history", "Dark Valley", "--format", "json").out
     (run,) = json.loads(valley)["runs"]
     assert run["display"] == "Upper Marenza (per chronicle); Dalmaris (per gazette)"
     assert run["value"] is None  # the accounts name different holders (issue 19: accounts are data)
-    assert [(a["value"], a["holder"]) for a in run["accounts"]] == [("Upper Marenza", "upper-marenza"),
-                                                                   ("Dalmaris", "dalmaris")]
+    assert [(a["value"], a["holder"]) for a in run["accounts"]] == [
+        ("Upper Marenza", "upper-marenza"),
+        ("Dalmaris", "dalmaris"),
+    ]
     assert run["disputed"] is True
 
 
@@ -112,8 +118,12 @@ def test_export_has_one_row_per_run(marenza: Path, tmp_path: Path) -> None:
     officeholders = [r["value"] for r in rows if r["aspect"] == "officeholder"]
     assert len(officeholders) == 5
     control = {(r["subject"], r["value"]) for r in rows if r["aspect"] == "control"}
-    assert control == {("port-aldo", "Upper Marenza"), ("port-aldo", "Kestrovia"),
-                       ("valle-oscuro", "Upper Marenza"), ("valle-oscuro", "Dalmaris")}
+    assert control == {
+        ("port-aldo", "Upper Marenza"),
+        ("port-aldo", "Kestrovia"),
+        ("valle-oscuro", "Upper Marenza"),
+        ("valle-oscuro", "Dalmaris"),
+    }
     valley = [r["account"] for r in rows if r["subject"] == "valle-oscuro"]
     assert valley == ["1", "2"]
     assert not SHIPPED_NAMES.search(text)

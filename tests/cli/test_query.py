@@ -78,20 +78,37 @@ def test_json_shapes() -> None:
         assert set(change) >= {"aspect", "subject", "before", "after", "events"}
 
 
-@pytest.mark.parametrize(("args", "error"), [
-    (["at", "May 2012"], "statustrack: error: invalid date 'May 2012': not an EDTF date; accepted: a day 2020-11-10, "
-     "a month 2012-05, a year 2012, or an instant 2020-11-10T00:00+03:00\n"),
-    (["at", "2020-11-10", "--subject", "Atlantis"],
-     "statustrack: error: no place, actor or subject is called 'Atlantis' (statustrack subjects lists them)\n"),
-    (["at", "2020-11-10", "--subject", "Shusa"], "statustrack: error: no place, actor or subject is called 'Shusa'; "
-     "did you mean 'Shusha' or 'Şuşa' or 'Shushi'? (statustrack subjects lists them)\n"),
-    (["diff", "2020-02-30", "2020-11-10"], "statustrack: error: invalid date '2020-02-30': no such day (day is out "
-     "of range for month); accepted: a day 2020-11-10, a month 2012-05, a year 2012, or an instant "
-     "2020-11-10T00:00+03:00\n"),
-    (["at", "2020-11-10", "--log", "/nonexistent"], "statustrack: error: /nonexistent: no such log directory; "
-     "point --log or "
-     "$STATUSTRACK_LOG at a directory holding log.toml\n"),
-])
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (
+            ["at", "May 2012"],
+            "statustrack: error: invalid date 'May 2012': not an EDTF date; accepted: a day 2020-11-10, "
+            "a month 2012-05, a year 2012, or an instant 2020-11-10T00:00+03:00\n",
+        ),
+        (
+            ["at", "2020-11-10", "--subject", "Atlantis"],
+            "statustrack: error: no place, actor or subject is called 'Atlantis' (statustrack subjects lists them)\n",
+        ),
+        (
+            ["at", "2020-11-10", "--subject", "Shusa"],
+            "statustrack: error: no place, actor or subject is called 'Shusa'; "
+            "did you mean 'Shusha' or 'Şuşa' or 'Shushi'? (statustrack subjects lists them)\n",
+        ),
+        (
+            ["diff", "2020-02-30", "2020-11-10"],
+            "statustrack: error: invalid date '2020-02-30': no such day (day is out "
+            "of range for month); accepted: a day 2020-11-10, a month 2012-05, a year 2012, or an instant "
+            "2020-11-10T00:00+03:00\n",
+        ),
+        (
+            ["at", "2020-11-10", "--log", "/nonexistent"],
+            "statustrack: error: /nonexistent: no such log directory; "
+            "point --log or "
+            "$STATUSTRACK_LOG at a directory holding log.toml\n",
+        ),
+    ],
+)
 def test_errors(args: list[str], error: str) -> None:
     """Bad queries get one clean line on stderr and exit status 2."""
     result = run_cli(*args, *([] if "--log" in args else LOG))
@@ -140,4 +157,3 @@ def test_every_command_is_the_library_function_of_its_name() -> None:
 if __name__ == "__main__":
     _refresh()
     sys.exit(0)
-

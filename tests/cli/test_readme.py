@@ -43,8 +43,11 @@ def test_transcript(doc: str, command: str, shown: str) -> None:
 def test_docs_have_transcripts() -> None:
     """The README and docs/transcripts.md carry transcripts of at and diff."""
     commands = {c for _, c, _ in _blocks()}
-    assert {"statustrack at 2020-11-10", "statustrack at 2020-11-10 --all",
-            "statustrack diff 2020-09-26 2020-11-10"} <= commands
+    assert {
+        "statustrack at 2020-11-10",
+        "statustrack at 2020-11-10 --all",
+        "statustrack diff 2020-09-26 2020-11-10",
+    } <= commands
 
 
 def _example_commands() -> list[list[str]]:
@@ -56,7 +59,7 @@ def _example_commands() -> list[list[str]]:
             while words:
                 cut = words.index("&&") if "&&" in words else len(words)
                 commands.append(words[:cut])
-                words = words[cut + 1:]
+                words = words[cut + 1 :]
     return commands
 
 

@@ -23,13 +23,29 @@ from ..support import MINI
 #: sweep, the index builder and appender, the replaying reader, the write verbs, the
 #: pictures and exports, and tabulate and the TOML reader (neither needed to print JSON).
 FORBIDDEN = (
-    "statustrack.core.events", "statustrack.core.replay", "statustrack.core.reducers",
-    "statustrack.core.checks", "statustrack.core.history", "statustrack.core.reach",
-    "statustrack.log.load", "statustrack.log.parse", "statustrack.log.ledger", "statustrack.log.store",
-    "statustrack.log.write", "statustrack.index.build", "statustrack.index.append",
-    "statustrack.api.replayed", "statustrack.api.write", "statustrack.views.export",
-    "statustrack.views.timeline", "statustrack.views.map", "statustrack.views.html", "statustrack.views.svg",
-    "statustrack.views.png", "tabulate", "tomllib",
+    "statustrack.core.events",
+    "statustrack.core.replay",
+    "statustrack.core.reducers",
+    "statustrack.core.checks",
+    "statustrack.core.history",
+    "statustrack.core.reach",
+    "statustrack.log.load",
+    "statustrack.log.parse",
+    "statustrack.log.ledger",
+    "statustrack.log.store",
+    "statustrack.log.write",
+    "statustrack.index.build",
+    "statustrack.index.append",
+    "statustrack.api.replayed",
+    "statustrack.api.write",
+    "statustrack.views.export",
+    "statustrack.views.timeline",
+    "statustrack.views.map",
+    "statustrack.views.html",
+    "statustrack.views.svg",
+    "statustrack.views.png",
+    "tabulate",
+    "tomllib",
 )
 # Not listed, because the path needs them: attrs (facts are attrs values), pendulum (the
 # query's instant), sqlite3, and hashlib (the index's key hashes the code's version).
@@ -62,13 +78,17 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, s
     return root, env
 
 
-@pytest.mark.parametrize("args", [
-    ["at", "2020-11-10", "--format", "json"],
-    ["at", "2020-11-10", "--format", "csv"],
-    ["diff", "2020-09-26", "2020-11-10", "--format", "json"],
-])
-def test_the_index_path_imports_none_of_the_forbidden_modules(indexed: tuple[Path, dict[str, str]],
-                                                              args: list[str]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["at", "2020-11-10", "--format", "json"],
+        ["at", "2020-11-10", "--format", "csv"],
+        ["diff", "2020-09-26", "2020-11-10", "--format", "json"],
+    ],
+)
+def test_the_index_path_imports_none_of_the_forbidden_modules(
+    indexed: tuple[Path, dict[str, str]], args: list[str]
+) -> None:
     """`at` and `diff` answered from a current index import none of `FORBIDDEN`."""
     root, env = indexed
     status, modules = _imported([*args, "--log", str(root)], env)

@@ -49,7 +49,9 @@ def test_a_cessation_ends_the_positions_of_its_holder() -> None:
     assert at(log, "2020-02-01").facts == ()
     runs = history(log, "Azerbaijan").periods
     assert [(p.fact.value, p.fact.event) for p in runs] == [
-        ("a region", "claim"), ("ended: Azerbaijan ceased to exist (superseded; succeeded by Armenia)", "ceases")]
+        ("a region", "claim"),
+        ("ended: Azerbaijan ceased to exist (superseded; succeeded by Armenia)", "ceases"),
+    ]
     assert runs[-1].fact.lapsed is Lapse.HOLDER_CEASED
     reason = why(log, "status", "Artsakh, per Azerbaijan", "2021-01-01").reasons[0]
     assert (reason.event.id, reason.before.fact.event) == ("ceases", "claim")
@@ -100,9 +102,11 @@ def test_an_act_given_an_end_is_refused(tmp_path: Path) -> None:
         (root / name).write_text((MINI / name).read_text(encoding="utf-8"), encoding="utf-8")
     settings = (root / "log.toml").read_text(encoding="utf-8").replace("format = 1", "format = 2")
     (root / "log.toml").write_text(settings, encoding="utf-8")
-    (root / "e.toml").write_text('[[event]]\nid = "said"\nkind = "statement"\ndate = "2020-01-01/2020-02-01"\n'
-                                 'actor = "azerbaijan"\nsummary = "x"\nsources = [{ id = "s004" }]\n',
-                                 encoding="utf-8")
+    (root / "e.toml").write_text(
+        '[[event]]\nid = "said"\nkind = "statement"\ndate = "2020-01-01/2020-02-01"\n'
+        'actor = "azerbaijan"\nsummary = "x"\nsources = [{ id = "s004" }]\n',
+        encoding="utf-8",
+    )
     with pytest.raises(LogInvalid) as caught:
         load_log(root)
     (problem,) = caught.value.problems

@@ -28,11 +28,18 @@ def utc(*args: int) -> pendulum.DateTime:
     return pendulum.datetime(*args, tz="UTC")
 
 
-def capture(ident: str, date: str, by: str = "azerbaijan", place: str = "shusha", tz: str = BAKU,
-            effective: str | None = None) -> ev.Capture:
+def capture(
+    ident: str, date: str, by: str = "azerbaijan", place: str = "shusha", tz: str = BAKU, effective: str | None = None
+) -> ev.Capture:
     """A capture of `place` by `by` dated `date` (EDTF, in `tz`)."""
-    return ev.Capture(id=ident, date=parse_edtf(date, tz), sources=(SOURCES[0],), place=place, by=by,
-                      effective=parse_edtf(effective, tz) if effective else None)
+    return ev.Capture(
+        id=ident,
+        date=parse_edtf(date, tz),
+        sources=(SOURCES[0],),
+        place=place,
+        by=by,
+        effective=parse_edtf(effective, tz) if effective else None,
+    )
 
 
 def log(*items: ev.Event, tz: str = BAKU) -> Log:
@@ -55,16 +62,19 @@ AZ_MAYBE = ("Azerbaijan", "possible")
 CEASEFIRE = log(capture("e1", "2020-11-10T00:00+03:00"))
 
 
-@pytest.mark.parametrize(("when", "expected"), [
-    ("2020-11-09T23:59:59.999999+03:00", None),
-    ("2020-11-10T00:00+03:00", AZ),
-    ("2020-11-10T00:59:59.999999+04:00", None),   # the same instant as 23:59:59.999999 Moscow time
-    ("2020-11-10T01:00+04:00", AZ),
-    ("2020-11-09T20:59:59.999999Z", None),
-    ("2020-11-09T21:00Z", AZ),
-    ("2020-11-09", None),                          # the end of 9 November in Baku is 20:00 UTC
-    ("2020-11-10", AZ),
-])
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        ("2020-11-09T23:59:59.999999+03:00", None),
+        ("2020-11-10T00:00+03:00", AZ),
+        ("2020-11-10T00:59:59.999999+04:00", None),  # the same instant as 23:59:59.999999 Moscow time
+        ("2020-11-10T01:00+04:00", AZ),
+        ("2020-11-09T20:59:59.999999Z", None),
+        ("2020-11-09T21:00Z", AZ),
+        ("2020-11-09", None),  # the end of 9 November in Baku is 20:00 UTC
+        ("2020-11-10", AZ),
+    ],
+)
 def test_an_instant_applies_from_itself_in_any_offset(when: str, expected: tuple[str, str] | None) -> None:
     """An event at 00:00 Moscow time applies from that instant, however the query writes it."""
     assert holder(CEASEFIRE, when) == expected
@@ -73,14 +83,17 @@ def test_an_instant_applies_from_itself_in_any_offset(when: str, expected: tuple
 DAY = log(capture("e1", "2020-11-10"))
 
 
-@pytest.mark.parametrize(("when", "expected"), [
-    ("2020-11-09T23:59:59.999999+04:00", None),
-    ("2020-11-10T00:00+04:00", AZ_MAYBE),        # the Baku day has begun: possible
-    ("2020-11-09T23:30+03:00", AZ_MAYBE),        # 00:30 in Baku, though still the 9th in Moscow
-    ("2020-11-10T23:59:59.999999+04:00", AZ),   # the last instant of the Baku day: certain
-    ("2020-11-10T23:30+03:00", AZ),             # 00:30 on the 11th in Baku
-    ("2020-11-10T22:00+03:00", AZ_MAYBE),       # 23:00 in Baku
-])
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        ("2020-11-09T23:59:59.999999+04:00", None),
+        ("2020-11-10T00:00+04:00", AZ_MAYBE),  # the Baku day has begun: possible
+        ("2020-11-09T23:30+03:00", AZ_MAYBE),  # 00:30 in Baku, though still the 9th in Moscow
+        ("2020-11-10T23:59:59.999999+04:00", AZ),  # the last instant of the Baku day: certain
+        ("2020-11-10T23:30+03:00", AZ),  # 00:30 on the 11th in Baku
+        ("2020-11-10T22:00+03:00", AZ_MAYBE),  # 23:00 in Baku
+    ],
+)
 def test_a_day_is_the_day_in_the_log_zone(when: str, expected: tuple[str, str] | None) -> None:
     """A plain day means the Baku day: possible from its first instant, certain at its last."""
     assert holder(DAY, when) == expected
@@ -88,19 +101,23 @@ def test_a_day_is_the_day_in_the_log_zone(when: str, expected: tuple[str, str] |
 
 # --- the region's historic offsets and daylight-saving years ---------------------------------
 
-@pytest.mark.parametrize(("text", "tz", "start", "hours"), [
-    ("1923-07-08", BAKU, utc(1923, 7, 7, 20, 40, 36), 24),   # Baku local mean time, +03:19:24
-    ("1991-12-10", BAKU, utc(1991, 12, 9, 21), 24),           # +03:00 in the winter of 1991-92
-    ("2012-07-01", BAKU, utc(2012, 6, 30, 19), 24),           # summer time, +05:00
-    ("2012-03-25", BAKU, utc(2012, 3, 24, 20), 23),           # clocks forward: a 23-hour day
-    ("2012-10-28", BAKU, utc(2012, 10, 27, 19), 25),          # clocks back: a 25-hour day
-    ("2015-10-25", BAKU, utc(2015, 10, 24, 19), 25),          # the last change in Baku
-    ("2016-07-01", BAKU, utc(2016, 6, 30, 20), 24),           # no summer time from 2016
-    ("2011-07-01", YEREVAN, utc(2011, 6, 30, 19), 24),        # Yerevan's last summer time
-    ("2011-10-30", YEREVAN, utc(2011, 10, 29, 19), 25),
-    ("2012-07-01", YEREVAN, utc(2012, 6, 30, 20), 24),        # none from 2012 in Yerevan
-    ("2012-03-25", YEREVAN, utc(2012, 3, 24, 20), 24),        # Baku's short day is a full one in Yerevan
-])
+
+@pytest.mark.parametrize(
+    ("text", "tz", "start", "hours"),
+    [
+        ("1923-07-08", BAKU, utc(1923, 7, 7, 20, 40, 36), 24),  # Baku local mean time, +03:19:24
+        ("1991-12-10", BAKU, utc(1991, 12, 9, 21), 24),  # +03:00 in the winter of 1991-92
+        ("2012-07-01", BAKU, utc(2012, 6, 30, 19), 24),  # summer time, +05:00
+        ("2012-03-25", BAKU, utc(2012, 3, 24, 20), 23),  # clocks forward: a 23-hour day
+        ("2012-10-28", BAKU, utc(2012, 10, 27, 19), 25),  # clocks back: a 25-hour day
+        ("2015-10-25", BAKU, utc(2015, 10, 24, 19), 25),  # the last change in Baku
+        ("2016-07-01", BAKU, utc(2016, 6, 30, 20), 24),  # no summer time from 2016
+        ("2011-07-01", YEREVAN, utc(2011, 6, 30, 19), 24),  # Yerevan's last summer time
+        ("2011-10-30", YEREVAN, utc(2011, 10, 29, 19), 25),
+        ("2012-07-01", YEREVAN, utc(2012, 6, 30, 20), 24),  # none from 2012 in Yerevan
+        ("2012-03-25", YEREVAN, utc(2012, 3, 24, 20), 24),  # Baku's short day is a full one in Yerevan
+    ],
+)
 def test_days_follow_the_zone_history(text: str, tz: str, start: pendulum.DateTime, hours: int) -> None:
     """A day runs from local midnight to local midnight with the offsets of its date, DST days included."""
     day = parse_edtf(text, tz)
@@ -112,13 +129,14 @@ def test_the_log_zone_decides_the_day() -> None:
     """A day is the log zone's day: on 2012-03-25 Baku moved to +05:00 and Yerevan stayed at +04:00."""
     yerevan = log(capture("e1", "2012-03-25", tz=YEREVAN), tz=YEREVAN)
     baku = log(capture("e1", "2012-03-25", tz=BAKU), tz=BAKU)
-    assert holder(baku, "2012-03-24T20:30Z") == AZ_MAYBE      # 00:30 in Baku
-    assert holder(yerevan, "2012-03-24T20:30Z") == AZ_MAYBE   # 00:30 in Yerevan
-    assert holder(baku, "2012-03-25T19:30Z") == AZ            # 00:30 on the 26th in Baku (+05:00)
-    assert holder(yerevan, "2012-03-25T19:30Z") == AZ_MAYBE   # 23:30 in Yerevan (+04:00)
+    assert holder(baku, "2012-03-24T20:30Z") == AZ_MAYBE  # 00:30 in Baku
+    assert holder(yerevan, "2012-03-24T20:30Z") == AZ_MAYBE  # 00:30 in Yerevan
+    assert holder(baku, "2012-03-25T19:30Z") == AZ  # 00:30 on the 26th in Baku (+05:00)
+    assert holder(yerevan, "2012-03-25T19:30Z") == AZ_MAYBE  # 23:30 in Yerevan (+04:00)
 
 
 # --- leap days ----------------------------------------------------------------------------
+
 
 def test_leap_days() -> None:
     """29 February exists in 2000 and 2020, not in 1900 or 2021; February 2020 ends on the 29th."""
@@ -135,11 +153,15 @@ def test_leap_days() -> None:
 
 # --- months and years at their first and last instants ---------------------------------------
 
-@pytest.mark.parametrize(("date", "first", "last"), [
-    ("2012-05", "2012-05-01T00:00+05:00", "2012-05-31T23:59:59.999999+05:00"),
-    ("2012", "2012-01-01T00:00+04:00", "2012-12-31T23:59:59.999999+04:00"),
-    ("2012-03", "2012-03-01T00:00+04:00", "2012-03-31T23:59:59.999999+05:00"),  # DST starts inside
-])
+
+@pytest.mark.parametrize(
+    ("date", "first", "last"),
+    [
+        ("2012-05", "2012-05-01T00:00+05:00", "2012-05-31T23:59:59.999999+05:00"),
+        ("2012", "2012-01-01T00:00+04:00", "2012-12-31T23:59:59.999999+04:00"),
+        ("2012-03", "2012-03-01T00:00+04:00", "2012-03-31T23:59:59.999999+05:00"),  # DST starts inside
+    ],
+)
 def test_month_and_year_at_their_edges(date: str, first: str, last: str) -> None:
     """Absent a microsecond before the first instant, possible from it, certain only at the last."""
     one = pendulum.duration(microseconds=1)
@@ -153,6 +175,7 @@ def test_month_and_year_at_their_edges(date: str, first: str, last: str) -> None
 
 
 # --- on or before, and between -------------------------------------------------------------
+
 
 def test_on_or_before_is_possible_from_the_start_of_time() -> None:
     """`[..D]` may already hold at any earlier instant, and holds for certain from the end of D."""
@@ -180,10 +203,18 @@ def test_an_earlier_certain_fact_shows_under_a_possible_one() -> None:
 
 # --- effective dates -------------------------------------------------------------------------
 
+
 def decree(effective: str | None) -> ev.Decree:
     """A dissolution decree signed 2023-09-28, taking effect on `effective`."""
-    return ev.Decree(id="d1", date=parse_edtf("2023-09-28", BAKU), sources=(SOURCES[0],), polity="nkr",
-                     status="dissolved", issuer="nkr", effective=parse_edtf(effective, BAKU) if effective else None)
+    return ev.Decree(
+        id="d1",
+        date=parse_edtf("2023-09-28", BAKU),
+        sources=(SOURCES[0],),
+        polity="nkr",
+        status="dissolved",
+        issuer="nkr",
+        effective=parse_edtf(effective, BAKU) if effective else None,
+    )
 
 
 def status(logged: Log, when: str) -> list[tuple[str, str, str]]:
@@ -196,8 +227,7 @@ def test_effective_after_the_announcement_is_pending_until_it_takes_effect() -> 
     logged = log(decree("2024-01-01"))
     assert status(logged, "2023-09-27") == []
     assert status(logged, "2023-09-28") == [("nkr", "dissolved", "certain", True)]
-    assert status(logged, "2023-12-31T23:59:59.999999+04:00") == [
-        ("nkr", "dissolved", "certain", True)]
+    assert status(logged, "2023-12-31T23:59:59.999999+04:00") == [("nkr", "dissolved", "certain", True)]
     assert status(logged, "2024-01-01T00:00+04:00") == [("nkr", "dissolved", "possible", False)]
     assert status(logged, "2024-01-01") == [("nkr", "dissolved", "certain", False)]
 
@@ -212,7 +242,8 @@ def test_effective_before_the_announcement_is_refused(make_log, cli) -> None:
     """A decree that takes effect before it was made is a mistake in the log, reported on one line."""
     text = (MINI / "events.toml").read_text(encoding="utf-8") + (
         '\n[[event]]\nid = "d1"\nkind = "decree"\ndate = "2023-09-28"\neffective = "2023-09-01"\n'
-        'polity = "nkr"\nstatus = "dissolved"\nissuer = "nkr"\nsources = [{ id = "s004", at = "lead" }]\n')
+        'polity = "nkr"\nstatus = "dissolved"\nissuer = "nkr"\nsources = [{ id = "s004", at = "lead" }]\n'
+    )
     root = make_log({"events.toml": text})
     result = cli("validate", "--log", str(root))
     assert result.status == 2
@@ -222,10 +253,11 @@ def test_effective_before_the_announcement_is_refused(make_log, cli) -> None:
 
 # --- two events at one instant ------------------------------------------------------------
 
+
 def test_same_instant_same_subject_follows_log_order() -> None:
     """Two events at one instant about one subject: the later in the log wins."""
     first = capture("e1", "2020-11-10T00:00+03:00", by="nkr")
-    second = capture("e2", "2020-11-10T01:00+04:00", by="azerbaijan")   # the same instant
+    second = capture("e2", "2020-11-10T01:00+04:00", by="azerbaijan")  # the same instant
     assert holder(log(first, second), "2020-11-10") == AZ
     assert holder(log(second, first), "2020-11-10") == ("Artsakh", "certain")
 

@@ -37,14 +37,17 @@ def only(event: ev.Event) -> Fact:
     return fact
 
 
-@pytest.mark.parametrize(("event", "ended"), [
-    (make(ev.Office, place="norhaven", state="closed", polity="upper-marenza"), True),
-    (make(ev.Office, place="norhaven", state="open", polity="upper-marenza"), False),
-    (make(ev.Officeholder, post="President", person="vacant (resigned)", polity="upper-marenza"), True),
-    (make(ev.Officeholder, post="President", person="Ilse Varga", polity="upper-marenza"), False),
-    (make(ev.Relation, a="port-aldo", b="norhaven", type="twinning", state="ended"), True),
-    (make(ev.Relation, a="port-aldo", b="norhaven", type="twinning", state="established"), False),
-])
+@pytest.mark.parametrize(
+    ("event", "ended"),
+    [
+        (make(ev.Office, place="norhaven", state="closed", polity="upper-marenza"), True),
+        (make(ev.Office, place="norhaven", state="open", polity="upper-marenza"), False),
+        (make(ev.Officeholder, post="President", person="vacant (resigned)", polity="upper-marenza"), True),
+        (make(ev.Officeholder, post="President", person="Ilse Varga", polity="upper-marenza"), False),
+        (make(ev.Relation, a="port-aldo", b="norhaven", type="twinning", state="ended"), True),
+        (make(ev.Relation, a="port-aldo", b="norhaven", type="twinning", state="established"), False),
+    ],
+)
 def test_reducers_say_whether_a_fact_records_an_ending(event: ev.Event, ended: bool) -> None:
     """An office closed, a post vacant or a tie ended is marked `ended` by its reducer."""
     assert only(event).ended is ended
@@ -52,12 +55,15 @@ def test_reducers_say_whether_a_fact_records_an_ending(event: ev.Event, ended: b
 
 def test_a_dissolution_reads_the_ended_field_not_the_value_text() -> None:
     """A dissolution ends a fact not marked ended, whatever its value reads, and passes over one marked ended."""
-    office = attrs.evolve(only(make(ev.Office, place="norhaven", state="open", polity="upper-marenza")),
-                          value="closed, as the text says")
-    post = attrs.evolve(only(make(ev.Officeholder, post="President", person="Ilse Varga", polity="upper-marenza")),
-                        ended=True)
-    dissolution = make(ev.Dissolution, "2003-09-01", "d", polity="upper-marenza", ends=("office", "officeholder"),
-                       summary="dissolved")
+    office = attrs.evolve(
+        only(make(ev.Office, place="norhaven", state="open", polity="upper-marenza")), value="closed, as the text says"
+    )
+    post = attrs.evolve(
+        only(make(ev.Officeholder, post="President", person="Ilse Varga", polity="upper-marenza")), ended=True
+    )
+    dissolution = make(
+        ev.Dissolution, "2003-09-01", "d", polity="upper-marenza", ends=("office", "officeholder"), summary="dissolved"
+    )
     facts = {office.key: office, post.key: post}
     (step,) = timeline([dissolution], REG)
     assert apply(facts, step) == [office.key]
@@ -69,7 +75,9 @@ def test_accounts_are_kept_as_data_and_joined_in_one_place() -> None:
     """Disagreeing accounts stay on the fact with their own fields; only `accounts_value` joins them."""
     (valley,) = at(LOG, "1990-01-01", subjects=["Valle Oscuro"]).facts
     assert [(a.role, a.value, dict(a.detail)["holder"]) for a in valley.accounts] == [
-        (SupportRole.ACCOUNT, "Upper Marenza", "upper-marenza"), (SupportRole.ACCOUNT, "Dalmaris", "dalmaris")]
+        (SupportRole.ACCOUNT, "Upper Marenza", "upper-marenza"),
+        (SupportRole.ACCOUNT, "Dalmaris", "dalmaris"),
+    ]
     assert valley.disputed
     assert valley.value == accounts_value(valley.accounts) == "Upper Marenza (per chronicle); Dalmaris (per gazette)"
     assert accounts_value(valley.accounts[:1]) == "Upper Marenza"
@@ -78,8 +86,9 @@ def test_accounts_are_kept_as_data_and_joined_in_one_place() -> None:
 def test_the_stance_filter_reads_each_account_not_the_value() -> None:
     """`--stance` keeps a fact one of whose accounts takes the stance, though no value text says so."""
     (tarvik,) = at(LOG, "1972-06-01", subjects=["Tarvik"]).facts
-    unreadable = attrs.evolve(tarvik, value="(withheld)",
-                              supports=tuple(attrs.evolve(s, value="(withheld)") for s in tarvik.supports))
+    unreadable = attrs.evolve(
+        tarvik, value="(withheld)", supports=tuple(attrs.evolve(s, value="(withheld)") for s in tarvik.supports)
+    )
     assert wanted(LOG, None, None, stances=["recognizes"])(unreadable)
     assert wanted(LOG, None, None, stances=["calls-for-recognition"])(unreadable)
     assert not wanted(LOG, None, None, stances=["withdrew-recognition"])(unreadable)
@@ -89,7 +98,8 @@ def test_the_claimant_is_named_by_the_log() -> None:
     """'affirms territorial integrity' names the log's claimant, and no country when the log names none."""
     assert stance_label("affirms-territorial-integrity", REG) == "affirms Kestrovia's territorial integrity"
     assert stance_label("affirms-territorial-integrity", attrs.evolve(REG, claimant=None)) == (
-        "affirms territorial integrity")
+        "affirms territorial integrity"
+    )
     assert stance_label("recognizes", REG) == "recognizes independence"
 
 

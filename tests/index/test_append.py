@@ -60,8 +60,9 @@ EXTRAS = ("retract", "correct", "account", "dissolve", "dissolve", "cease")
 
 
 @st.composite
-def appended_logs(draw: st.DrawFn, extras: tuple[str, ...] = EXTRAS) -> tuple[list[ev.Event], int,
-                                                                          list[tuple[int, str]]]:
+def appended_logs(
+    draw: st.DrawFn, extras: tuple[str, ...] = EXTRAS
+) -> tuple[list[ev.Event], int, list[tuple[int, str]]]:
     """Events (facts of every kind, then `extras`: retractions, corrections, accounts,
     dissolutions, of any earlier event), how many of them are indexed first, and the
     batches the rest is recorded in (each a size and a target file)."""
@@ -76,24 +77,46 @@ def appended_logs(draw: st.DrawFn, extras: tuple[str, ...] = EXTRAS) -> tuple[li
             items.append(attrs.evolve(draw(events(ident)), replaces=earlier.id))
         elif what == "account" and not isinstance(earlier, (ev.Retraction, ev.Dissolution)):
             other = draw(events(ident))
-            items.append(attrs.evolve(earlier, id=ident, date=other.date, effective=None,
-                                      sources=(draw(st.sampled_from(SOURCES)),), replaces=None,
-                                      account_of=earlier.id))
+            items.append(
+                attrs.evolve(
+                    earlier,
+                    id=ident,
+                    date=other.date,
+                    effective=None,
+                    sources=(draw(st.sampled_from(SOURCES)),),
+                    replaces=None,
+                    account_of=earlier.id,
+                )
+            )
         elif what == "dissolve":
             claims = [e.id for e in items if not isinstance(e, (ev.Retraction, ev.Dissolution))]
             disputed = draw(st.lists(st.sampled_from(claims), unique=True, max_size=2)) if claims else []
             date = draw(events(ident)).date
-            items.append(ev.Dissolution(
-                id=ident, date=date, sources=(SOURCES[0],), polity=draw(st.sampled_from(ACTORS)),
-                ends=tuple(draw(st.lists(st.sampled_from(ev.ENDABLE), min_size=1, unique=True))),
-                summary="dissolved", territory=draw(st.sampled_from((None, *PLACES))),
-                disputed_by=tuple(disputed) or None))
+            items.append(
+                ev.Dissolution(
+                    id=ident,
+                    date=date,
+                    sources=(SOURCES[0],),
+                    polity=draw(st.sampled_from(ACTORS)),
+                    ends=tuple(draw(st.lists(st.sampled_from(ev.ENDABLE), min_size=1, unique=True))),
+                    summary="dissolved",
+                    territory=draw(st.sampled_from((None, *PLACES))),
+                    disputed_by=tuple(disputed) or None,
+                )
+            )
         elif what == "cease":
             claims = [e.id for e in items if isinstance(e, ev.Claim)]
             disputed = draw(st.lists(st.sampled_from(claims), unique=True, max_size=2)) if claims else []
-            items.append(ev.Cessation(id=ident, date=draw(events(ident)).date, sources=(SOURCES[0],),
-                                      actor=draw(st.sampled_from(ACTORS)), how="dissolved",
-                                      disputed_by=tuple(disputed) or None))
+            items.append(
+                ev.Cessation(
+                    id=ident,
+                    date=draw(events(ident)).date,
+                    sources=(SOURCES[0],),
+                    actor=draw(st.sampled_from(ACTORS)),
+                    how="dissolved",
+                    disputed_by=tuple(disputed) or None,
+                )
+            )
     indexed = draw(st.integers(0, len(items) - 1))
     batches, left = [], len(items) - indexed
     while left:
@@ -130,16 +153,21 @@ def _rows(path: Path) -> dict[str, Any]:
     """Every table of the index at `path` that is a function of the log, as comparable values."""
     db = sqlite3.connect(path)
     try:
+
         def bag(sql: str) -> list[tuple[Any, ...]]:
             return sorted(db.execute(sql).fetchall(), key=repr)
 
         meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta WHERE key = 'files'")}
         return {
-            "versions": bag("SELECT aspect, subject, pending, value, valid_from, valid_to, certain_from, event, "
-                            "subject_name, since, valid_from_iso, valid_to_iso FROM versions"),
+            "versions": bag(
+                "SELECT aspect, subject, pending, value, valid_from, valid_to, certain_from, event, "
+                "subject_name, since, valid_from_iso, valid_to_iso FROM versions"
+            ),
             "spans": bag("SELECT aspect, subject, pending, valid_from, valid_until, fork FROM versions"),
-            "bodies": bag("SELECT v.aspect, v.subject, v.pending, v.valid_from, f.body FROM versions v "
-                          "JOIN facts f ON f.id = v.fact"),
+            "bodies": bag(
+                "SELECT v.aspect, v.subject, v.pending, v.valid_from, f.body FROM versions v "
+                "JOIN facts f ON f.id = v.fact"
+            ),
             "changes": bag("SELECT aspect, subject, pending, instant, events FROM changes"),
             "events": bag("SELECT id, file, line, kind, counts, record FROM events"),
             "links": bag("SELECT event, field, target FROM event_links"),
@@ -158,8 +186,9 @@ def _instants(path: Path) -> list[str]:
     """Every instant where a version begins or ends, a microsecond before it, and between two."""
     db = sqlite3.connect(path)
     try:
-        bounds = sorted({v for row in db.execute("SELECT valid_from, valid_to FROM versions") for v in row
-                         if v is not None})
+        bounds = sorted(
+            {v for row in db.execute("SELECT valid_from, valid_to FROM versions") for v in row if v is not None}
+        )
     finally:
         db.close()
     moments = set(bounds) | {b - 1 for b in bounds} | {(a + b) // 2 for a, b in itertools.pairwise(bounds)}
@@ -201,7 +230,7 @@ def check_extension(items: list[ev.Event], indexed: int, batches: list[tuple[int
         build(log, steps_for(log), fast / INDEX_NAME, current_key(fast), ledger_state(fast, seals))
         start = indexed
         for size, target in batches:
-            raws = _raws(items[start:start + size])
+            raws = _raws(items[start : start + size])
             start += size
             (slow / INDEX_NAME).unlink(missing_ok=True)
             expected = _outcome(slow, raws, target)
@@ -259,10 +288,21 @@ def test_the_law_catches_forgetting_what_a_dissolution_ends(monkeypatch: pytest.
 
 # --- the indexed path under stress ---------------------------------------------------------
 
+
 def statement(ident: str, ref: str | None = None, actor: str = "azerbaijan") -> list[Any]:
     """One statement with this id (about `ref`, by default its own), as raw records to record."""
-    return _raws([ev.Statement(id=ident, date=parse_edtf("2021-01-01", TZ), sources=(SOURCES[0],),
-                               actor=actor, summary="test", ref=ref or ident)])
+    return _raws(
+        [
+            ev.Statement(
+                id=ident,
+                date=parse_edtf("2021-01-01", TZ),
+                sources=(SOURCES[0],),
+                actor=actor,
+                summary="test",
+                ref=ref or ident,
+            )
+        ]
+    )
 
 
 def _indexed_copy(tmp: Path) -> Path:
@@ -319,8 +359,9 @@ def test_a_hand_edit_or_a_seal_takes_the_whole_log_path(tmp_path: Path, monkeypa
     _matches_scratch(root)
 
 
-def test_an_index_a_query_built_of_a_verified_log_takes_the_first_record(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_index_a_query_built_of_a_verified_log_takes_the_first_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An index built by a query checks the log against its ledger and, the log verifying,
     remembers it: the first record already writes through the index, loading nothing."""
     root = sealed_copy(tmp_path)
@@ -339,7 +380,8 @@ def test_an_index_a_query_built_of_a_verified_log_takes_the_first_record(tmp_pat
 
 @pytest.mark.parametrize("spoil", ["unsealed", "edited", "no ledger"])
 def test_an_index_a_query_built_of_an_unverified_log_is_verified_once_then_extended(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spoil: str) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spoil: str
+) -> None:
     """An index built by a query of a log that does not verify (an event not sealed, a
     sealed line that no longer matches, no ledger) does not vouch for it: the first record
     loads and verifies the whole log, and refuses it, as it would with no index."""
@@ -455,8 +497,11 @@ def test_readers_never_see_a_half_extended_index(tmp_path: Path) -> None:
     def answer() -> str:
         index = open_file(root / INDEX_NAME)
         try:
-            return json.dumps(sorted((k.aspect, k.subject, f.value, f.event)
-                                     for k, f in index.facts_at(parse_when(instant, TZ)).items()))
+            return json.dumps(
+                sorted(
+                    (k.aspect, k.subject, f.value, f.event) for k, f in index.facts_at(parse_when(instant, TZ)).items()
+                )
+            )
         finally:
             index.close()
 
@@ -503,6 +548,7 @@ def test_a_damaged_index_is_never_trusted_by_record(tmp_path: Path, damage: str)
 
 # --- the rule itself, against the replay ---------------------------------------------------
 
+
 class InMemory:
     """The events of a log in memory, answering what `core.reach` asks (as the index does in SQL)."""
 
@@ -548,8 +594,9 @@ class InMemory:
 
     def naming(self, owners: set[str]) -> set[Key]:
         """Settled keys whose facts refer to one of `owners`."""
-        return {Key(f.aspect, f.subject) for e in self.events.values() for f in facts_of(e, REGISTRY)
-                if f.refs & owners}
+        return {
+            Key(f.aspect, f.subject) for e in self.events.values() for f in facts_of(e, REGISTRY) if f.refs & owners
+        }
 
     def existing(self, ids: set[str]) -> set[str]:
         """The ids of known events among `ids`."""
@@ -561,8 +608,12 @@ class InMemory:
 
     def aspect_keys(self, aspects: set[str]) -> set[Key]:
         """The settled keys of `aspects`."""
-        return {k for e in self.events.values() for k in reach.fact_keys(e, REGISTRY)
-                if k.aspect in aspects and not k.pending}
+        return {
+            k
+            for e in self.events.values()
+            for k in reach.fact_keys(e, REGISTRY)
+            if k.aspect in aspects and not k.pending
+        }
 
 
 def _history(items: list[ev.Event]) -> dict[Key, list[Any]]:
@@ -582,17 +633,22 @@ def check_reach(items: list[ev.Event], indexed: int, _batches: object = None) ->
 
 @given(appended_logs())
 def test_what_new_events_can_change_covers_every_change_the_replay_makes(
-        case: tuple[list[ev.Event], int, list[tuple[int, str]]]) -> None:
+    case: tuple[list[ev.Event], int, list[tuple[int, str]]],
+) -> None:
     """The rule, stated once, against the replay itself: no change escapes it."""
     check_reach(*case)
 
 
-@pytest.mark.parametrize(("name", "mutant", "extras"), [
-    ("UNDO", (), ("retract", "correct")),
-    ("endable", lambda *a: set(), ("dissolve",)),
-])
-def test_the_rule_law_catches_a_forgotten_reach(monkeypatch: pytest.MonkeyPatch, name: str, mutant: object,
-                                                extras: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    ("name", "mutant", "extras"),
+    [
+        ("UNDO", (), ("retract", "correct")),
+        ("endable", lambda *a: set(), ("dissolve",)),
+    ],
+)
+def test_the_rule_law_catches_a_forgotten_reach(
+    monkeypatch: pytest.MonkeyPatch, name: str, mutant: object, extras: tuple[str, ...]
+) -> None:
     """A rule that forgets what a retraction or correction undoes, or what a dissolution
     ends, misses changes the replay makes."""
     monkeypatch.setattr(reach, name, mutant)

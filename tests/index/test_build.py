@@ -60,8 +60,9 @@ def test_index_law(tmp_path_factory: pytest.TempPathFactory, items: list[ev.Even
 @pytest.mark.slow
 @settings(max_examples=max(10, settings().max_examples // 2))  # each example builds an index file
 @given(logs_with_accounts(), query_dates(), query_dates())
-def test_index_law_with_disputed_dates(tmp_path_factory: pytest.TempPathFactory, items: list[ev.Event], d1: str,
-                                       d2: str) -> None:
+def test_index_law_with_disputed_dates(
+    tmp_path_factory: pytest.TempPathFactory, items: list[ev.Event], d1: str, d2: str
+) -> None:
     """Law 9 where accounts disagree on dates: the index's certainty bounds (`certain_from`, the
     latest account's end) answer as the replay does (issue 19)."""
     check_index(items, d1, d2, tmp_path_factory.mktemp("index"))
@@ -184,6 +185,7 @@ def test_index_law_catches_a_missed_retraction(monkeypatch: pytest.MonkeyPatch, 
 
 # --- staleness ------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def log_copy(tmp_path: Path) -> Path:
     """A writable copy of the mini log (its index will sit beside it)."""
@@ -201,14 +203,28 @@ def holder(root: Path, when: str = "2020-11-10", place: str = "shusha") -> str:
 
 
 EDITS: list[tuple[str, Callable[[Path], None]]] = [
-    ("edit", lambda root: (root / "events.toml").write_text(
-        (root / "events.toml").read_text(encoding="utf-8").replace('by = "azerbaijan"', 'by = "armenia"', 1),
-        encoding="utf-8")),
-    ("add", lambda root: (root / "more.jsonl").write_text(
-        '{"id": "x1", "kind": "capture", "date": "2020-11-07T12:00Z", "place": "aghdam", "by": "armenia", '
-        '"sources": [{"id": "s004"}]}\n', encoding="utf-8")),
-    ("timezone", lambda root: (root / "log.toml").write_text(
-        (root / "log.toml").read_text(encoding="utf-8").replace("Asia/Baku", "America/Los_Angeles"), encoding="utf-8")),
+    (
+        "edit",
+        lambda root: (root / "events.toml").write_text(
+            (root / "events.toml").read_text(encoding="utf-8").replace('by = "azerbaijan"', 'by = "armenia"', 1),
+            encoding="utf-8",
+        ),
+    ),
+    (
+        "add",
+        lambda root: (root / "more.jsonl").write_text(
+            '{"id": "x1", "kind": "capture", "date": "2020-11-07T12:00Z", "place": "aghdam", "by": "armenia", '
+            '"sources": [{"id": "s004"}]}\n',
+            encoding="utf-8",
+        ),
+    ),
+    (
+        "timezone",
+        lambda root: (root / "log.toml").write_text(
+            (root / "log.toml").read_text(encoding="utf-8").replace("Asia/Baku", "America/Los_Angeles"),
+            encoding="utf-8",
+        ),
+    ),
 ]
 
 
@@ -228,7 +244,9 @@ def test_deleting_and_renaming_files_is_noticed(log_copy: Path) -> None:
     """Deleting or renaming a log file between two queries is reflected in the next answer."""
     (log_copy / "extra.jsonl").write_text(
         '{"id": "x1", "kind": "capture", "date": "2020-11-09T12:00Z", "place": "shusha", "by": "armenia", '
-        '"sources": [{"id": "s004"}]}\n', encoding="utf-8")
+        '"sources": [{"id": "s004"}]}\n',
+        encoding="utf-8",
+    )
     assert holder(log_copy) == "Armenia"
     (log_copy / "extra.jsonl").rename(log_copy / "extra.txt")
     assert holder(log_copy) == "Azerbaijan"

@@ -49,8 +49,9 @@ def test_subjects_law_catches_leaving_out_pending_runs(monkeypatch: pytest.Monke
         pending = [p for p in explore.periods(log) if p.key.pending]
         out = []
         for entry in real(log, **options):
-            mine = sum(1 for p in pending if p.key.subject in entry.idents or entry.ident in
-                       {v for _, v in p.fact.about})
+            mine = sum(
+                1 for p in pending if p.key.subject in entry.idents or entry.ident in {v for _, v in p.fact.about}
+            )
             out.append(attrs.evolve(entry, runs=max(entry.runs - mine, 0)))
         return tuple(out)
 

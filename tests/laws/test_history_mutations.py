@@ -24,8 +24,7 @@ def test_tiling_catches_runs_that_end_at_their_first_version(monkeypatch: pytest
     """Runs that take their end from their first version (not their last) leave gaps while the key holds."""
 
     def early_end(all_versions: Any) -> tuple[Run, ...]:
-        return tuple(Run(r.key, r.run, r.valid_from, r.versions[0].valid_to, r.versions)
-                     for r in runs_of(all_versions))
+        return tuple(Run(r.key, r.run, r.valid_from, r.versions[0].valid_to, r.versions) for r in runs_of(all_versions))
 
     monkeypatch.setattr(explore, "runs_of", early_end)
     breaks(laws.check_history_tiles, st.tuples(logs_with_undo(8).map(log_of)))
@@ -40,8 +39,9 @@ def test_history_is_at_catches_certainty_that_ignores_corroboration(monkeypatch:
 
 def test_export_catches_local_time_instants(monkeypatch: pytest.MonkeyPatch) -> None:
     """An export that writes instants in the region's local time (not UTC) selects the wrong rows."""
-    monkeypatch.setattr(exporting, "instant_text",
-                        lambda instant: None if instant is None else instant.in_tz("Asia/Baku").isoformat())
+    monkeypatch.setattr(
+        exporting, "instant_text", lambda instant: None if instant is None else instant.in_tz("Asia/Baku").isoformat()
+    )
     breaks(laws.check_export_is_at, st.tuples(logs(8), query_dates()))
 
 

@@ -60,8 +60,9 @@ def test_diff_names_causes(log: Log, d2: str) -> None:
 def test_file_order(data: st.DataObject) -> None:
     """Law 4: the files events sit in, and the order files are read, change nothing."""
     log = data.draw(logs(8))
-    names = data.draw(st.lists(st.sampled_from(["b", "a", "z/c", "m"]), min_size=len(log.events),
-                               max_size=len(log.events)))
+    names = data.draw(
+        st.lists(st.sampled_from(["b", "a", "z/c", "m"]), min_size=len(log.events), max_size=len(log.events))
+    )
     laws.check_file_order(log, names, data.draw(query_dates()))
 
 
@@ -89,7 +90,7 @@ def test_record_time_causality(items: list[ev.Event], when: str, known_at: str) 
     """Law 6: events recorded after T never change --known-at T."""
     cut = resolve_when(log_of(items), known_at)
     before = [e for e in items if e.recorded.start <= cut]
-    laws.check_record_time_causality(log_of(before), items[len(before):], when, known_at)
+    laws.check_record_time_causality(log_of(before), items[len(before) :], when, known_at)
 
 
 @given(logs(), st.integers(0, 20), query_dates())
@@ -137,8 +138,7 @@ class ReplayVersusModel(RuleBasedStateMachine):
     def undo(self, data: st.DataObject, correct: bool) -> None:
         """Retract or correct an earlier plain event not yet undone."""
         undone = {getattr(e, "retracts", None) for e in self.items} | {e.replaces for e in self.items}
-        plain = [e.id for e in self.items if not isinstance(e, ev.Retraction) and not e.replaces
-                 and e.id not in undone]
+        plain = [e.id for e in self.items if not isinstance(e, ev.Retraction) and not e.replaces and e.id not in undone]
         if not plain:
             return
         target = data.draw(st.sampled_from(plain))

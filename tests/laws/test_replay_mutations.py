@@ -108,8 +108,9 @@ def test_diff_catches_a_diff_that_misses_certainty_changes(monkeypatch: pytest.M
 
     def value_only(*args: Any, **kwargs: Any) -> query.Diff:
         result = original(*args, **kwargs)
-        kept = tuple(c for c in result.changes
-                     if c.before is None or c.after is None or c.before.value != c.after.value)
+        kept = tuple(
+            c for c in result.changes if c.before is None or c.after is None or c.before.value != c.after.value
+        )
         return attrs.evolve(result, changes=kept)
 
     monkeypatch.setattr(laws, "diff", value_only)
@@ -120,8 +121,10 @@ def test_order_catches_files_read_in_directory_order(monkeypatch: pytest.MonkeyP
     """Without the refusal of file-dependent order, spreading events over files changes answers."""
     monkeypatch.setattr(validate, "_ambiguous_order", lambda *args: [])
     names = st.lists(st.sampled_from(["b", "a"]), min_size=10, max_size=10)
-    breaks(lambda log, n, when: laws.check_file_order(log, n[: len(log.events)], when),
-           st.tuples(logs(10), names, query_dates()))
+    breaks(
+        lambda log, n, when: laws.check_file_order(log, n[: len(log.events)], when),
+        st.tuples(logs(10), names, query_dates()),
+    )
 
 
 def test_order_catches_a_fold_that_depends_on_position(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -157,7 +160,7 @@ def test_causality_catches_known_at_that_ignores_record_time(monkeypatch: pytest
     def check(items: list[ev.Event], when: str, known_at: str) -> None:
         cut = query.resolve_when(log_of(items), known_at)
         before = [e for e in items if e.recorded.start <= cut]
-        laws.check_record_time_causality(log_of(before), items[len(before):], when, known_at)
+        laws.check_record_time_causality(log_of(before), items[len(before) :], when, known_at)
 
     breaks(check, st.tuples(logs_with_undo(8).map(stamp), query_dates(), record_stamps()))
 
@@ -172,8 +175,11 @@ def test_causality_catches_replay_that_ignores_the_query_instant(monkeypatch: py
 
 def test_retraction_catches_retractions_that_are_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
     """Counting retracted events as if never retracted breaks the retraction law."""
-    monkeypatch.setattr(state, "counted_events",
-                        lambda events, known_at=None: tuple(e for e in events if not isinstance(e, ev.Retraction)))
+    monkeypatch.setattr(
+        state,
+        "counted_events",
+        lambda events, known_at=None: tuple(e for e in events if not isinstance(e, ev.Retraction)),
+    )
     breaks(laws.check_retraction, st.tuples(logs(8), st.integers(0, 20), query_dates()))
 
 
@@ -195,14 +201,19 @@ def test_accounts_law_catches_a_timeline_that_ignores_account_of(monkeypatch: py
         return (log, first, second, d1, d2)
 
     from ..support.strategies import ACTORS
-    breaks(laws.check_accounts_never_flap,
-           st.tuples(logs(4), events("acc-1"), events("acc-2"), st.sampled_from(ACTORS), query_dates(),
-                     query_dates()).map(linked))
+
+    breaks(
+        laws.check_accounts_never_flap,
+        st.tuples(logs(4), events("acc-1"), events("acc-2"), st.sampled_from(ACTORS), query_dates(), query_dates()).map(
+            linked
+        ),
+    )
 
 
 def test_pending_law_catches_pending_facts_keyed_as_their_subject(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keying a pending fact like the fact it will become breaks the pending law."""
     from statustrack.core import facts as facts_module
+
     monkeypatch.setattr(facts_module.Fact, "key", property(lambda self: facts_module.Key(self.aspect, self.subject)))
     breaks(laws.check_pending_keys_apart, ORACLE)
 
@@ -224,11 +235,13 @@ def test_upcast_law_catches_a_broken_upcaster(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_certainty_law_catches_a_disputed_date_certain_from_the_earliest_account(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Law 13: a replay that takes the earliest account's date for the happening (as before issue 19)
     shows it certain while a later account has it not happened yet."""
     monkeypatch.setattr(state, "disputed_date", lambda dates: dates[0])
     from ..support.strategies import logs_with_accounts
+
     breaks(laws.check_disputed_certainty, st.tuples(logs_with_accounts(4).map(log_of), query_dates()))
 
 
@@ -236,8 +249,13 @@ def test_direction_law_catches_a_backward_diff_told_as_forward(monkeypatch: pyte
     """Law 14: a diff that answers a later-first question as the forward journey (what it did before
     issue 19 says it swapped nothing) is not the forward diff reversed."""
     original = query.changes
-    monkeypatch.setattr(query, "changes", lambda before, after, causes, backward=False: original(
-        after, before, causes) if backward else original(before, after, causes))
+    monkeypatch.setattr(
+        query,
+        "changes",
+        lambda before, after, causes, backward=False: (
+            original(after, before, causes) if backward else original(before, after, causes)
+        ),
+    )
     breaks(laws.check_direction, st.tuples(logs(6), query_dates(), query_dates()))
 
 
@@ -265,6 +283,7 @@ def test_existence_catches_positions_stated_after_a_cessation(monkeypatch: pytes
 
 def test_oracle_catches_acts_that_join_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     """A fold in which a repeated act joins the run of the one before disagrees with the model."""
+
     def joining(old: Any, fact: Any) -> Any:
         if old is not None and old.value == fact.value and not old.disputed and not fact.disputed:
             return old.joined(fact)

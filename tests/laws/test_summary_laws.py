@@ -26,8 +26,22 @@ def test_summary_counts_equal_the_answer(items: list[ev.Event], when: str) -> No
     laws.check_summary_counts(log_of(items), when)
 
 
-@pytest.mark.parametrize("when", ["1923-12-31", "1988-02-20", "1991-12-01", "1992-05-09", "1993-04-02", "1994-05-12",
-                                  "2008-04-30", "2016-04-05", "2020-11-10", "2023-09-28", "2024-01-01"])
+@pytest.mark.parametrize(
+    "when",
+    [
+        "1923-12-31",
+        "1988-02-20",
+        "1991-12-01",
+        "1992-05-09",
+        "1993-04-02",
+        "1994-05-12",
+        "2008-04-30",
+        "2016-04-05",
+        "2020-11-10",
+        "2023-09-28",
+        "2024-01-01",
+    ],
+)
 def test_summary_counts_equal_the_answer_in_the_shipped_log(when: str) -> None:
     """The same law on the shipped log, on dates with disputed accounts among them."""
     laws.check_summary_counts(SHIPPED, when)
@@ -37,6 +51,7 @@ def test_summary_counts_equal_the_answer_in_the_shipped_log(when: str) -> None:
 def test_summary_law_catches_counting_one_account(monkeypatch: pytest.MonkeyPatch) -> None:
     """A summary that reads a disputed fact's holder from its first account alone (ignoring
     the others) counts the place under one holder, and the law finds it."""
+
     def first_account(fact: Fact, name: str) -> str:
         return dict(fact.detail).get(name, "")
 

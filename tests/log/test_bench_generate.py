@@ -25,8 +25,18 @@ def test_generated_log_loads_and_its_ledger_verifies(tmp_path: Path) -> None:
     root = _generate()(tmp_path / "log", 1500, seed=7)
     log = load_log(root)
     assert len(log.events) == 1500
-    assert {e.kind for e in log.events} >= {"capture", "handover", "recognition", "retraction", "ceasefire",
-                                             "officeholder", "relation", "claim", "statement", "office"}
+    assert {e.kind for e in log.events} >= {
+        "capture",
+        "handover",
+        "recognition",
+        "retraction",
+        "ceasefire",
+        "officeholder",
+        "relation",
+        "claim",
+        "statement",
+        "office",
+    }
     assert any(e.replaces for e in log.events) and any(e.announced_early for e in log.events)
     assert at(log, "2020-11-10").facts
     seals, problems = read_ledger(root, log.shown)

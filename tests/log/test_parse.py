@@ -43,7 +43,7 @@ def reference_string_lines(lines: list[str]) -> set[int]:
             if char == "#":
                 break
             if content.startswith(('"""', "'''"), i):
-                closing = content[i:i + 3]
+                closing = content[i : i + 3]
                 i += 3
             elif char == '"':
                 i += 1
@@ -58,8 +58,9 @@ def reference_string_lines(lines: list[str]) -> set[int]:
     return inside
 
 
-SCANNER_TEXT = st.lists(st.sampled_from(['"', "'", '"""', "'''", "#", "\\", "\n", "a", " ", "=", "\r"]),
-                        max_size=60).map("".join)
+SCANNER_TEXT = st.lists(
+    st.sampled_from(['"', "'", '"""', "'''", "#", "\\", "\n", "a", " ", "=", "\r"]), max_size=60
+).map("".join)
 
 
 @given(text=SCANNER_TEXT)
@@ -86,7 +87,7 @@ def _put(out: list[str], lines: dict[str, int], text: str, field: str | None = N
 
 def _big_file(count: int) -> tuple[str, list[tuple[int, dict[str, int]]]]:
     """A TOML file of `count` events in varied layouts, and each event's header and field lines."""
-    out: list[str] = ['# A generated file: comments, blank lines and multi-line strings between events', '']
+    out: list[str] = ["# A generated file: comments, blank lines and multi-line strings between events", ""]
     expected: list[tuple[int, dict[str, int]]] = []
     for i in range(count):
         lines: dict[str, int] = {}
@@ -110,7 +111,7 @@ def _big_file(count: int) -> tuple[str, list[tuple[int, dict[str, int]]]]:
             put("'''")
         elif i % 4 == 2:
             put('"summary" = "quoted key with # and \\" inside"', "summary")
-        put(f"sources = [{{ id = \"s004\", at = \"p. {i}\" }}]", "sources")
+        put(f'sources = [{{ id = "s004", at = "p. {i}" }}]', "sources")
         if i % 7 == 0:
             out.append("")
         if "summary" not in lines:

@@ -43,8 +43,14 @@ def check_counts_agree(log: Log, when: str) -> None:
     instant = resolve_when(log, when)
     # In force: standing positions whose run contains the instant (an act happened on its date; a
     # lapsed run is its holder's ending, not a position): what `at` lists.
-    in_force = [r for r in rows if r["valid_from"] <= instant and (r["valid_to"] is None or instant < r["valid_to"])
-                and not r["act"] and not r["lapsed"]]
+    in_force = [
+        r
+        for r in rows
+        if r["valid_from"] <= instant
+        and (r["valid_to"] is None or instant < r["valid_to"])
+        and not r["act"]
+        and not r["lapsed"]
+    ]
     for stance in STANCES:
         answer = at(log, when, aspects=["recognition"], stances=[stance])
         rendered = json.loads(render_answer(answer, "json", log.name, log.timezone, registry=log.registry))["facts"]

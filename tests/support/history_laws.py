@@ -70,8 +70,10 @@ def check_history_is_at(log: Log, when: str) -> None:
         except ValueError:  # a spelling this log has nothing about
             continue
         runs = [p for p in history(log, subject).periods if p.holds_at(q) and _listed(p.fact_at(q))]
-        from_history = {p.key: (p.fact_at(q).value, p.fact_at(q).event, p.fact_at(q).since, p.certainty_at(q),
-                                p.fact_at(q).events) for p in runs}
+        from_history = {
+            p.key: (p.fact_at(q).value, p.fact_at(q).event, p.fact_at(q).since, p.certainty_at(q), p.fact_at(q).events)
+            for p in runs
+        }
         assert from_history == _seen(answer), subject
 
 
@@ -101,7 +103,9 @@ def check_export_is_at(log: Log, when: str) -> None:
                 "SELECT aspect, subject, pending, account, value, event, since, "
                 "CASE WHEN certain_from IS NOT NULL AND certain_from <= ? THEN 'certain' ELSE 'possible' END "
                 "FROM runs WHERE valid_from <= ? AND (valid_to IS NULL OR ? < valid_to) "
-                "AND lapsed IS NULL AND (NOT act OR pending) ORDER BY row", (q, q, q)).fetchall()
+                "AND lapsed IS NULL AND (NOT act OR pending) ORDER BY row",
+                (q, q, q),
+            ).fetchall()
         finally:
             db.close()
     exported: dict[Key, list[tuple[object, ...]]] = {}
@@ -110,8 +114,9 @@ def check_export_is_at(log: Log, when: str) -> None:
     expected: dict[Key, list[tuple[object, ...]]] = {}
     for f in at(log, when).facts:
         accounts = f.accounts if len({t.value for t in f.accounts}) > 1 else ()
-        expected[f.key] = ([(n, t.value, t.event, t.since, f.certainty) for n, t in enumerate(accounts, 1)]
-                           or [(None, f.value, f.event, f.since, f.certainty)])
+        expected[f.key] = [(n, t.value, t.event, t.since, f.certainty) for n, t in enumerate(accounts, 1)] or [
+            (None, f.value, f.event, f.since, f.certainty)
+        ]
     assert exported == expected
 
 

@@ -31,8 +31,9 @@ from .strategies import log_of
 Facts = dict[Key, Fact]
 
 #: How hard `breaks` searches: a law a mutation breaks fails within these examples.
-SEARCH = settings(max_examples=3000, database=None, deadline=None, phases=[Phase.generate],
-                  suppress_health_check=list(HealthCheck))
+SEARCH = settings(
+    max_examples=3000, database=None, deadline=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck)
+)
 
 
 def breaks(check: Callable[..., None], strategy: st.SearchStrategy[tuple[Any, ...]]) -> tuple[Any, ...]:
@@ -169,8 +170,9 @@ def check_oracle(log: Log, when: str, known_at: str | None = None) -> None:
     """8. The engine agrees with the brute-force model: key -> (event, since, certainty)."""
     q = query_instant(when, log.timezone)
     t = query_instant(known_at, log.timezone) if known_at else None
-    engine = {(k.aspect, k.subject, k.pending): (f.event, f.since, f.certainty)
-              for k, f in facts(log, when, known_at).items()}
+    engine = {
+        (k.aspect, k.subject, k.pending): (f.event, f.since, f.certainty) for k, f in facts(log, when, known_at).items()
+    }
     assert engine == model_at(log.events, q, t)
 
 
@@ -198,8 +200,9 @@ def check_run_not_restarted(log: Log, target: int, when: str) -> None:
     if origin.announced_early or origin.date.is_span or (origin.effective or origin.date).end > q:
         return
     stamp_q = q.in_tz("UTC").strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    restated = attrs.evolve(origin, id="restated", date=parse_edtf(stamp_q, log.timezone), effective=None,
-                            replaces=None, account_of=None)
+    restated = attrs.evolve(
+        origin, id="restated", date=parse_edtf(stamp_q, log.timezone), effective=None, replaces=None, account_of=None
+    )
     after = facts(log_of([*log.events, restated]), when)
     again = after[fact.key]
     assert (again.since, again.event) == (fact.since, fact.event)
@@ -217,8 +220,11 @@ def check_accounts_never_flap(log: Log, first: ev.Event, second: ev.Event, d1: s
     key_facts = [f for f in facts(linked, d2).values() if f.event in (first.id, second.id)]
     for change in diff(linked, d1, d2).changes:
         ids = set(change.events)
-        assert not ({first.id, second.id} <= ids and change.before is not None
-                    and set(change.before.events) & {first.id, second.id}), change
+        assert not (
+            {first.id, second.id} <= ids
+            and change.before is not None
+            and set(change.before.events) & {first.id, second.id}
+        ), change
     for fact in key_facts:
         assert fact.interval.start == start
 
@@ -242,7 +248,8 @@ def check_upcast(log: Log, when: str) -> None:
             settings = (MINI / "log.toml").read_text(encoding="utf-8").replace("format = 1", f"format = {version}")
             (root / "log.toml").write_text(settings, encoding="utf-8")
             (root / "registry" / "registry.toml").write_text(
-                (MINI / "registry" / "registry.toml").read_text(encoding="utf-8"), encoding="utf-8")
+                (MINI / "registry" / "registry.toml").read_text(encoding="utf-8"), encoding="utf-8"
+            )
             (root / "events.toml").write_text(to_toml(log.events, version), encoding="utf-8")
             try:
                 loaded = load_log(root)
@@ -360,8 +367,11 @@ def check_summary_counts(log: Log, when: str) -> None:
         for tally in tallies:
             assert len(tally.subjects) == tally.count
     assert sum(t.count for t in summary.offices) == len(of.get("office", []))
-    for items, aspect in ((summary.status, "status"), (summary.officeholders, "officeholder"),
-                          (summary.conflict, "conflict")):
+    for items, aspect in (
+        (summary.status, "status"),
+        (summary.officeholders, "officeholder"),
+        (summary.conflict, "conflict"),
+    ):
         assert [i.event for i in items] == [f.event for f in of.get(aspect, [])]
     assert [i.event for i in summary.acts] == [f.event for f in answer.acts]
 

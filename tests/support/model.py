@@ -70,13 +70,17 @@ HOLDERS_OF: dict[type[ev.Event], Callable[[ev.Event], tuple[str, ...]]] = {
 def is_act(e: ev.Event) -> bool:
     """Whether `e` records an act: a statement, or a vote that rejected a motion."""
     return isinstance(e, ev.Statement) or (
-        isinstance(e, ev.Recognition) and e.stance in ("rejected-recognition", "rejected-territorial-integrity"))
+        isinstance(e, ev.Recognition) and e.stance in ("rejected-recognition", "rejected-territorial-integrity")
+    )
 
 
 def records_end(e: ev.Event) -> bool:
     """Whether `e` records that a position ended (a cessation leaves such a fact alone)."""
-    return ((isinstance(e, ev.Office) and e.state == "closed") or (isinstance(e, ev.Relation) and e.state == "ended")
-            or (isinstance(e, ev.Officeholder) and e.person.startswith("vacant")))
+    return (
+        (isinstance(e, ev.Office) and e.state == "closed")
+        or (isinstance(e, ev.Relation) and e.state == "ended")
+        or (isinstance(e, ev.Officeholder) and e.person.startswith("vacant"))
+    )
 
 
 Moment = tuple[pendulum.DateTime, int, int]
@@ -180,9 +184,13 @@ def model_at(events: Sequence[ev.Event], q: pendulum.DateTime, known_at: pendulu
             later_when, later = run[0][0], run[0][1]
             if VALUE_OF[type(item[1])](item[1]) != value:
                 break
-            if not pending and (is_act(later) or absent(later, later_when) or absent(item[1], item[0])
-                                or closed_between(item[1], item[0], later_when)
-                                or (not records_end(item[1]) and ceased_between(item[1], item[0], later_when))):
+            if not pending and (
+                is_act(later)
+                or absent(later, later_when)
+                or absent(item[1], item[0])
+                or closed_between(item[1], item[0], later_when)
+                or (not records_end(item[1]) and ceased_between(item[1], item[0], later_when))
+            ):
                 break
             run.insert(0, item)
         first = run[0]

@@ -51,8 +51,9 @@ def instants(draw: st.DrawFn) -> str:
 def edtf_texts(draw: st.DrawFn) -> str:
     """A date at any precision the log accepts (format 2): day, month, year, instant, qualified,
     unspecified digits, on or before, between."""
-    kind = draw(st.sampled_from(["plain", "plain", "plain", "instant", "before", "between", "qualified",
-                                 "unspecified"]))
+    kind = draw(
+        st.sampled_from(["plain", "plain", "plain", "instant", "before", "between", "qualified", "unspecified"])
+    )
     if kind == "plain":
         return draw(plain_dates())
     if kind == "instant":
@@ -93,11 +94,18 @@ def _fields(kind: type[ev.Event]) -> st.SearchStrategy[dict[str, Any]]:
         ev.Statement: {"actor": actor, "summary": text, "ref": text},
         ev.Office: {"place": place, "state": st.sampled_from(["open", "closed"]), "polity": actor},
         ev.Officeholder: {"post": text, "person": text, "polity": actor},
-        ev.Relation: {"a": actor, "b": place, "type": st.sampled_from(ev.RELATION_TYPES),
-                      "state": st.sampled_from(["established", "ended"])},
+        ev.Relation: {
+            "a": actor,
+            "b": place,
+            "type": st.sampled_from(ev.RELATION_TYPES),
+            "state": st.sampled_from(["established", "ended"]),
+        },
         ev.Founding: {"actor": actor},
-        ev.Cessation: {"actor": actor, "how": st.sampled_from(ev.CESSATION_HOW),
-                       "successor": st.one_of(st.none(), actor)},
+        ev.Cessation: {
+            "actor": actor,
+            "how": st.sampled_from(ev.CESSATION_HOW),
+            "successor": st.one_of(st.none(), actor),
+        },
     }
     return st.fixed_dictionaries(shapes[kind])
 
@@ -105,16 +113,18 @@ def _fields(kind: type[ev.Event]) -> st.SearchStrategy[dict[str, Any]]:
 @st.composite
 def events(draw: st.DrawFn, ident: str = "e0") -> ev.Event:
     """One event of any kind that sets facts, sometimes with a later `effective`."""
-    kind = draw(st.sampled_from([k for k in ev.KINDS.values()
-                                 if k not in (ev.Retraction, ev.Ceasefire, ev.Dissolution)]))
+    kind = draw(
+        st.sampled_from([k for k in ev.KINDS.values() if k not in (ev.Retraction, ev.Ceasefire, ev.Dissolution)])
+    )
     date = parse_edtf(draw(edtf_texts()), TZ)
     effective = None
     if draw(st.booleans()) and draw(st.booleans()):
         later = parse_edtf(draw(edtf_texts()), TZ)
         if later.start > date.start:
             effective = later
-    return kind(id=ident, date=date, effective=effective, sources=(draw(st.sampled_from(SOURCES)),),
-                **draw(_fields(kind)))
+    return kind(
+        id=ident, date=date, effective=effective, sources=(draw(st.sampled_from(SOURCES)),), **draw(_fields(kind))
+    )
 
 
 @st.composite
@@ -136,8 +146,9 @@ def logs(max_size: int = 12) -> st.SearchStrategy[Log]:
 
 def stamp(items: list[ev.Event]) -> list[ev.Event]:
     """The same events, each recorded one minute after the one before it (from 2025-01-01)."""
-    return [attrs.evolve(e, recorded=parse_edtf(f"2025-01-01T{i // 60:02d}:{i % 60:02d}Z", TZ))
-            for i, e in enumerate(items)]
+    return [
+        attrs.evolve(e, recorded=parse_edtf(f"2025-01-01T{i // 60:02d}:{i % 60:02d}Z", TZ)) for i, e in enumerate(items)
+    ]
 
 
 def record_stamps() -> st.SearchStrategy[str]:
@@ -147,8 +158,9 @@ def record_stamps() -> st.SearchStrategy[str]:
 
 def retraction(ident: str, target: str) -> ev.Retraction:
     """A retraction of `target`."""
-    return ev.Retraction(id=ident, date=parse_edtf("2024-12-31", TZ), sources=(SOURCES[0],),
-                         retracts=target, reason="test")
+    return ev.Retraction(
+        id=ident, date=parse_edtf("2024-12-31", TZ), sources=(SOURCES[0],), retracts=target, reason="test"
+    )
 
 
 @st.composite
@@ -172,8 +184,14 @@ def logs_with_accounts(draw: st.DrawFn, max_size: int = 8) -> list[ev.Event]:
     extra: list[ev.Event] = []
     for n, target in enumerate(draw(st.lists(st.sampled_from(items), max_size=3)) if items else []):
         other = draw(events(f"a{n}"))
-        account = attrs.evolve(target, id=f"a{n}-{target.id}", date=other.date, effective=None,
-                               sources=(draw(st.sampled_from(SOURCES)),), account_of=target.id)
+        account = attrs.evolve(
+            target,
+            id=f"a{n}-{target.id}",
+            date=other.date,
+            effective=None,
+            sources=(draw(st.sampled_from(SOURCES)),),
+            account_of=target.id,
+        )
         if isinstance(account, ev.Capture) and draw(st.booleans()):
             account = attrs.evolve(account, by=draw(st.sampled_from(ACTORS)))
         extra.append(account)

@@ -115,8 +115,9 @@ def _set_box(page: Page, text: str) -> None:
 
 def _set_slider(page: Page, day: str) -> None:
     index = page.js("d => statustrack.dayIndex(d)", day)
-    page.page.eval_on_selector("#slider", "(s, i) => { s.value = String(i); s.dispatchEvent(new Event('input')); }",
-                               index)
+    page.page.eval_on_selector(
+        "#slider", "(s, i) => { s.value = String(i); s.dispatchEvent(new Event('input')); }", index
+    )
 
 
 def test_ceasefire_night_of_2020_11_09(page: Page, tmp_path: Path) -> None:
@@ -143,11 +144,13 @@ def test_ceasefire_night_of_2020_11_09(page: Page, tmp_path: Path) -> None:
 def test_shusha_changes_colour_between_7_and_9_november(page: Page) -> None:
     """Shusha's marker (or its entry beside the map, without coordinates) changes holder and colour."""
     _set_box(page, "2020-11-07")
-    before = page.page.eval_on_selector("[data-place=shusha]", "e => [e.getAttribute('data-holder'), "
-                                        "e.getAttribute('data-colour')]")
+    before = page.page.eval_on_selector(
+        "[data-place=shusha]", "e => [e.getAttribute('data-holder'), e.getAttribute('data-colour')]"
+    )
     _set_box(page, "2020-11-09")
-    after = page.page.eval_on_selector("[data-place=shusha]", "e => [e.getAttribute('data-holder'), "
-                                       "e.getAttribute('data-colour')]")
+    after = page.page.eval_on_selector(
+        "[data-place=shusha]", "e => [e.getAttribute('data-holder'), e.getAttribute('data-colour')]"
+    )
     assert before[0] in ("armenia", "artsakh")
     assert after[0] == "azerbaijan"
     if page.page.query_selector("g.place[data-place=shusha]") is not None:
@@ -198,8 +201,17 @@ def test_page_facts_equal_at_json(page: Page, shipped) -> None:
     span = (last - first).days
     days = {first.add(days=rng.randrange(span + 1)).to_date_string() for _ in range(50)}
     days |= {pendulum.date(2020, 11, d).to_date_string() for d in range(1, 31)}
-    days |= {"1923-07-07", "1988", "2012-05", "2023-09-20T12:59+04:00", "2023-09-20T13:00+04:00",
-             "2020-11-09T20:59:59.999999Z", "2020-11-09T21:00Z", "2024-01-01", "2024-12-31"}
+    days |= {
+        "1923-07-07",
+        "1988",
+        "2012-05",
+        "2023-09-20T12:59+04:00",
+        "2023-09-20T13:00+04:00",
+        "2020-11-09T20:59:59.999999Z",
+        "2020-11-09T21:00Z",
+        "2024-01-01",
+        "2024-12-31",
+    }
     ordered = sorted(days)
     shown = page.js("ds => ds.map(d => statustrack.factsAt(d))", ordered)
     for day, facts in zip(ordered, shown, strict=True):
@@ -207,11 +219,13 @@ def test_page_facts_equal_at_json(page: Page, shipped) -> None:
         assert facts == want, day
     for day in ("2020-11-10", "2012-05-15", "1994-05-12"):  # and the rendered page: the same rows
         _set_box(page, day)
-        assert page.js("() => statustrack.facts()") == json.loads(json.dumps(
-            [fact_json(f) for f in at(shipped, day).facts]))
+        assert page.js("() => statustrack.facts()") == json.loads(
+            json.dumps([fact_json(f) for f in at(shipped, day).facts])
+        )
         page.js("() => document.querySelectorAll('details.aspect').forEach(d => { d.open = true; })")
-        page.page.wait_for_function("n => document.querySelectorAll('tr.fact').length === n",
-                                    arg=len(at(shipped, day).facts))
+        page.page.wait_for_function(
+            "n => document.querySelectorAll('tr.fact').length === n", arg=len(at(shipped, day).facts)
+        )
         rows = page.page.query_selector_all("tr.fact")
         possible = [r.get_attribute("data-subject") for r in rows if "possible" in (r.get_attribute("class") or "")]
         assert possible == [f.subject for f in at(shipped, day).facts if f.certainty == "possible"]
@@ -287,18 +301,23 @@ LEGEND_COLOURS = """() => {
 }"""
 
 
-@pytest.mark.parametrize(("day", "disputed"), [("1994-05-12", {"aghdam", "kalbajar", "lachin", "shusha"}),
-                                                  ("2020-11-10", {"aghdam", "kalbajar", "lachin"})])
+@pytest.mark.parametrize(
+    ("day", "disputed"),
+    [("1994-05-12", {"aghdam", "kalbajar", "lachin", "shusha"}), ("2020-11-10", {"aghdam", "kalbajar", "lachin"})],
+)
 def test_explorer_draws_disputed_places_as_disputed(page: Page, day: str, disputed: set[str]) -> None:
     """Kalbajar (and Shusha in 1994) are striped on the explorer's map, as on the CLI map, and the
     legend holds every colour the map uses."""
     _set_box(page, day)
-    striped = page.js("() => [...document.querySelectorAll('#map g.place[data-disputed=true]')]"
-                      ".map(g => g.getAttribute('data-place'))")
+    striped = page.js(
+        "() => [...document.querySelectorAll('#map g.place[data-disputed=true]')]"
+        ".map(g => g.getAttribute('data-place'))"
+    )
     assert set(striped) == disputed
     for place in disputed:
-        assert page.page.get_attribute(f"g.place[data-place={place}] .marker", "fill") == \
-            "url(#disputed-armenia_artsakh)"
+        assert (
+            page.page.get_attribute(f"g.place[data-place={place}] .marker", "fill") == "url(#disputed-armenia_artsakh)"
+        )
     used, shown = page.js(LEGEND_COLOURS)
     assert used and set(used) <= set(shown)
 
@@ -336,8 +355,15 @@ def test_changes_after_a_typed_jump_compare_with_the_date_left(page: Page, shipp
     assert page.page.text_content("#address") == "#2020-11-10"
 
 
-@pytest.mark.parametrize(("text", "why"), [("2020-13-01", "no month 13"), ("2021-02-30", "has no day 30"),
-                                           ("yesterday", "is not a date"), ("1800-01-01", "outside the log's span")])
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("2020-13-01", "no month 13"),
+        ("2021-02-30", "has no day 30"),
+        ("yesterday", "is not a date"),
+        ("1800-01-01", "outside the log's span"),
+    ],
+)
 def test_a_bad_date_says_why_next_to_the_box(page: Page, text: str, why: str) -> None:
     """A date the page cannot go to leaves the page where it was and says why, in words, beside the box."""
     _set_box(page, "2020-11-10")

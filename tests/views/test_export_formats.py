@@ -95,7 +95,7 @@ def _pandas_rows(columns: tuple[str, ...], path: Path) -> list[dict[str, Any]]:
     import pandas as pd
 
     frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=str)
-    assert tuple(frame.columns[:len(columns)]) == columns
+    assert tuple(frame.columns[: len(columns)]) == columns
     got = []
     for record in frame.to_dict("records"):
         cells: dict[str, Any] = {c: _text(record[c]) for c in columns}
@@ -129,8 +129,10 @@ def test_parquet_reads_back_with_duckdb(shipped: Log, expected: Any, tmp_path: P
     columns, want = expected
     export(shipped, tmp_path / "nk.parquet", "parquet")
     con = duckdb.connect()
-    types = dict(con.execute(f"DESCRIBE SELECT * FROM '{tmp_path / 'nk.parquet'}'").fetchall()[i][:2]
-                 for i in range(len(columns)))
+    types = dict(
+        con.execute(f"DESCRIBE SELECT * FROM '{tmp_path / 'nk.parquet'}'").fetchall()[i][:2]
+        for i in range(len(columns))
+    )
     assert types["valid_from"].startswith("TIMESTAMP") and types["pending"] == "BOOLEAN"
     cursor = con.execute(f"SELECT * FROM '{tmp_path / 'nk.parquet'}' ORDER BY row")
     names = [d[0] for d in cursor.description]
@@ -171,8 +173,11 @@ def test_csv_and_parquet_give_the_same_frame(shipped: Log, tmp_path: Path) -> No
             frame[c] = [_ids(v) for v in frame[c]]
         frame["sources"] = [json.loads(v) if isinstance(v, str) else [dict(s) for s in v] for v in frame["sources"]]
         frame["account"] = frame["account"].astype("Int64")
-    text = [c for c in columns if c not in (*instants, "events", "part_of", "sources", "row", "run", "account",
-                                            "pending", "disputed", "act")]
+    text = [
+        c
+        for c in columns
+        if c not in (*instants, "events", "part_of", "sources", "row", "run", "account", "pending", "disputed", "act")
+    ]
     for frame in (csv_frame, pq_frame):
         frame[text] = frame[text].astype(object).where(frame[text].notna(), None)
     pd.testing.assert_frame_equal(csv_frame[list(columns)], pq_frame[list(columns)], check_dtype=False)
@@ -203,14 +208,26 @@ def test_datasette_serves_the_export(shipped: Log, tmp_path: Path) -> None:
     need("datasette")
     export(shipped, tmp_path / "nk.db", "sqlite")
     datasette = shutil.which("datasette") or str(Path(__import__("sys").executable).with_name("datasette"))
-    got = subprocess.run([datasette, "nk.db", "-m", "nk.metadata.json", "--get", "/nk/runs.json?_size=1"],
-                         cwd=tmp_path, capture_output=True, text=True, check=True, timeout=120)
+    got = subprocess.run(
+        [datasette, "nk.db", "-m", "nk.metadata.json", "--get", "/nk/runs.json?_size=1"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
     body = json.loads(got.stdout)
     assert body["table"] == "runs" and body["rows"]
     facets = body.get("facet_results", {})
     assert set(facets.get("results", facets)) >= {"aspect", "level", "country"}
-    meta = subprocess.run([datasette, "nk.db", "-m", "nk.metadata.json", "--get", "/-/metadata.json"],
-                          cwd=tmp_path, capture_output=True, text=True, check=True, timeout=120)
+    meta = subprocess.run(
+        [datasette, "nk.db", "-m", "nk.metadata.json", "--get", "/-/metadata.json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
     assert json.loads(meta.stdout)["title"].endswith("the replayed history")
 
 

@@ -11,8 +11,15 @@ from hypothesis import strategies as st
 from statustrack.views.json import pretty
 
 SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4)
-                      | st.dictionaries(st.integers() | st.booleans(), inner, max_size=2), max_leaves=30)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(), inner, max_size=4)
+        | st.dictionaries(st.integers() | st.booleans(), inner, max_size=2)
+    ),
+    max_leaves=30,
+)
 
 
 @given(VALUES)

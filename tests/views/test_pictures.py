@@ -75,8 +75,10 @@ def test_timeline_has_one_bar_per_run_at_its_dates_in_its_holders_colour(geo) ->
 def test_timeline_marks_possible_and_pending_spans(geo) -> None:
     """The month-precision capture is hatched over May 2001; the announced hand-over is a pending bar."""
     root = ET.fromstring(render_svg(chart(geo, aspects=["control"], from_="2000", to="2003")))
-    hatched = {g.get("data-event"): g.find("s:rect[@class='possible']", NS)
-               for g in root.findall(".//s:g[@class='run-group']", NS)}
+    hatched = {
+        g.get("data-event"): g.find("s:rect[@class='possible']", NS)
+        for g in root.findall(".//s:g[@class='run-group']", NS)
+    }
     spans = {  # a day is possible during itself; a month during the whole month
         "2001-05-north-blue": ("2001-05-01", "2001-06-01"),
         "2001-06-15-south-blue": ("2001-06-15", "2001-06-16"),
@@ -192,8 +194,10 @@ def test_payload_versions_are_the_answers_of_at(geo) -> None:
     data = payload(geo)
     for day in ("2000-01-10", "2001-05-20", "2001-06-15", "2002-02-10", "2002-03-01"):
         t = micros(parse_when(day, geo.timezone))
-        held = sorted((v for v in data["versions"] if v["from"] <= t and (v["to"] is None or t < v["to"])),
-                      key=lambda v: v["rank"])
+        held = sorted(
+            (v for v in data["versions"] if v["from"] <= t and (v["to"] is None or t < v["to"])),
+            key=lambda v: v["rank"],
+        )
         want = [fact_json(f) for f in at(geo, day).facts]
         assert [v["fact"]["event"] for v in held] == [f["event"] for f in want], day
 
@@ -201,14 +205,23 @@ def test_payload_versions_are_the_answers_of_at(geo) -> None:
 def test_at_does_not_import_the_pictures() -> None:
     """`statustrack at` imports only the views it writes with (no picture, no browser driver, no tabulate,
     no completion writer)."""
-    code = ("import sys, io, contextlib\nfrom statustrack.cli import main\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n    main(['at', '2020-11-10'])\n"
-            "print(sorted(m for m in sys.modules if m.startswith(('statustrack.views', 'playwright', 'tabulate', "
-            "'shtab'))))")
+    code = (
+        "import sys, io, contextlib\nfrom statustrack.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n    main(['at', '2020-11-10'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('statustrack.views', 'playwright', 'tabulate', "
+        "'shtab'))))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == str(["statustrack.views", "statustrack.views.csv", "statustrack.views.facts",
-                                       "statustrack.views.json", "statustrack.views.summary",
-                                       "statustrack.views.table"])
+    assert done.stdout.strip() == str(
+        [
+            "statustrack.views",
+            "statustrack.views.csv",
+            "statustrack.views.facts",
+            "statustrack.views.json",
+            "statustrack.views.summary",
+            "statustrack.views.table",
+        ]
+    )
 
 
 def test_cli_writes_svgs_and_refuses_other_suffixes(cli, tmp_path: Path) -> None:
@@ -220,8 +233,10 @@ def test_cli_writes_svgs_and_refuses_other_suffixes(cli, tmp_path: Path) -> None
     result = cli("map", "2001-05-20", "--log", str(GEO), "-o", str(tmp_path / "m.svg"))
     assert result.status == 0, result.err
     result = cli("timeline", "--log", str(GEO), "-o", str(tmp_path / "t.pdf"))
-    assert (result.status, result.err) == (2, f"statustrack: error: timeline writes .svg or .png files, not "
-                                              f"'{tmp_path / 't.pdf'}'\n")
+    assert (result.status, result.err) == (
+        2,
+        f"statustrack: error: timeline writes .svg or .png files, not '{tmp_path / 't.pdf'}'\n",
+    )
     result = cli("html", "--log", str(GEO), "-o", str(tmp_path / "e.html"))
     assert result.status == 0, result.err
     assert (tmp_path / "e.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
@@ -231,8 +246,10 @@ def test_cli_writes_svgs_and_refuses_other_suffixes(cli, tmp_path: Path) -> None
 
 # Places whose accounts name different holders (since the issue-24 audit, Aghdam and Lachin too: their
 # captures are accounts of one happening, by Armenia per some pages and by Artsakh per others).
-SHIPPED_DISPUTED = {"1994-05-12": {"aghdam", "kalbajar", "lachin", "shusha"},
-                    "2020-11-10": {"aghdam", "kalbajar", "lachin"}}
+SHIPPED_DISPUTED = {
+    "1994-05-12": {"aghdam", "kalbajar", "lachin", "shusha"},
+    "2020-11-10": {"aghdam", "kalbajar", "lachin"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -285,9 +302,11 @@ def test_cli_map_has_ground_a_scale_and_no_colour_outside_its_legend(shipped) ->
     px_per_degree = (m.projection.width - 60) / (m.projection.east - m.projection.west)
     assert m.projection.km_per_px() == pytest.approx(km_per_degree / px_per_degree)
     patterns = _patterns(root)
-    used = _colours([c.get("fill") for c in root.iter(f"{{{NS['s']}}}circle") if c.get("class") == "marker"]
-                    + [c.get("stroke") for c in root.iter(f"{{{NS['s']}}}circle") if c.get("class") == "possible-ring"],
-                    patterns)
+    used = _colours(
+        [c.get("fill") for c in root.iter(f"{{{NS['s']}}}circle") if c.get("class") == "marker"]
+        + [c.get("stroke") for c in root.iter(f"{{{NS['s']}}}circle") if c.get("class") == "possible-ring"],
+        patterns,
+    )
     legend = root.find(".//s:svg[@class='map-legend']", NS)
     shown = _colours([c.get("fill") for c in legend.iter(f"{{{NS['s']}}}circle")], patterns)
     assert used and used <= shown
@@ -314,8 +333,9 @@ def test_all_aspects_timeline_uses_no_colour_outside_its_legend_and_draws_acts_a
 def test_all_aspects_timeline_labels_are_never_cut_into_duplicates(shipped) -> None:
     """Two rows with different names never show the same (shortened) label."""
     root = ET.fromstring(render_svg(chart(shipped)))
-    labels = [(t.text, t.find("s:title", NS).text) for t in root.iter(f"{{{NS['s']}}}text")
-              if t.get("class") == "subject"]
+    labels = [
+        (t.text, t.find("s:title", NS).text) for t in root.iter(f"{{{NS['s']}}}text") if t.get("class") == "subject"
+    ]
     by_label: dict[str, set[str]] = {}
     for shown, full in labels:
         by_label.setdefault(shown, set()).add(full)
@@ -343,8 +363,9 @@ def test_unreadable_ground_file_is_an_error_naming_it(tmp_path: Path) -> None:
 def test_place_off_the_ground_is_an_error_naming_place_and_file(tmp_path: Path) -> None:
     """A place whose coordinates fall outside the drawn area is a MapError naming the place and the file."""
     small = tmp_path / "small.json"
-    small.write_text(json.dumps({"bbox": [46.0, 39.0, 46.5, 39.5], "countries": [], "borders": [], "coast": []}),
-                     encoding="utf-8")
+    small.write_text(
+        json.dumps({"bbox": [46.0, 39.0, 46.5, 39.5], "countries": [], "borders": [], "coast": []}), encoding="utf-8"
+    )
     log = load_log(GEO)
     with pytest.raises(MapError, match=r"North Town.*small\.json"):
         control_map(log, "2001-05-20", ground=load_ground(small))

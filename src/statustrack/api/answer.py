@@ -12,8 +12,21 @@ import pendulum
 from statustrack.core.facts import Fact, Key, rank
 from statustrack.core.registry import SourceRef
 
-__all__ = ["ACTS_WINDOW", "Answer", "Change", "Diff", "Keep", "Sides", "changes", "kept", "order", "rank", "seen_at", "split",
-           "visible"]
+__all__ = [
+    "ACTS_WINDOW",
+    "Answer",
+    "Change",
+    "Diff",
+    "Keep",
+    "Sides",
+    "changes",
+    "kept",
+    "order",
+    "rank",
+    "seen_at",
+    "split",
+    "visible",
+]
 
 
 #: How far back, in days, `at` lists acts by default (docs/claims.md, "Acts and standing positions").
@@ -80,18 +93,22 @@ class Diff:
     to_instant: pendulum.DateTime | None = attrs.field(default=None, eq=False)
 
 
-
 def seen_at(fact: Fact, instant: pendulum.DateTime) -> Fact:
     """`fact` as seen at `instant`: certain, or possible with what holds if not yet."""
     if fact.certain_by(instant):
         return fact
     before = fact.settled_before(instant)
-    return attrs.evolve(fact, certainty="possible", otherwise=before.value if before else None,
-                        otherwise_event=before.event if before else None)
+    return attrs.evolve(
+        fact,
+        certainty="possible",
+        otherwise=before.value if before else None,
+        otherwise_event=before.event if before else None,
+    )
 
 
-def split(facts: Iterable[Fact], instant: pendulum.DateTime,
-          window: int | None = ACTS_WINDOW) -> tuple[tuple[Fact, ...], tuple[Fact, ...]]:
+def split(
+    facts: Iterable[Fact], instant: pendulum.DateTime, window: int | None = ACTS_WINDOW
+) -> tuple[tuple[Fact, ...], tuple[Fact, ...]]:
     """The facts of a state, as an answer lists them: those in force (in their order), and
     the acts that may have happened in the `window` days up to `instant` (None: every act),
     newest first. A lapsed position (its holder ceased to exist) is in neither."""
@@ -125,8 +142,13 @@ def order(facts: Iterable[Fact]) -> tuple[Fact, ...]:
     return tuple(sorted(facts, key=rank))
 
 
-def changes(before: Mapping[Key, Fact], after: Mapping[Key, Fact],
-            causes: Mapping[Key, Sequence[str]], *, backward: bool = False) -> tuple[Change, ...]:
+def changes(
+    before: Mapping[Key, Fact],
+    after: Mapping[Key, Fact],
+    causes: Mapping[Key, Sequence[str]],
+    *,
+    backward: bool = False,
+) -> tuple[Change, ...]:
     """The facts that differ between two states, with the events that changed each, in answer
     order. `backward`: `before` is the later state, so the events are those the change undoes."""
     found = []

@@ -32,8 +32,24 @@ from statustrack.log.write import event_record
 if TYPE_CHECKING:
     from statustrack.api.reader import Source as Readable
 
-__all__ = ["Cited", "Countries", "CountryCount", "History", "Period", "Reason", "Shown", "SubjectEntry", "Why",
-           "countries", "first_in_filter", "history", "periods", "show", "subjects", "why"]
+__all__ = [
+    "Cited",
+    "Countries",
+    "CountryCount",
+    "History",
+    "Period",
+    "Reason",
+    "Shown",
+    "SubjectEntry",
+    "Why",
+    "countries",
+    "first_in_filter",
+    "history",
+    "periods",
+    "show",
+    "subjects",
+    "why",
+]
 
 
 @attrs.frozen
@@ -100,7 +116,8 @@ def _until(log: Log, run: Run, after: Period | None) -> str | None:
 
 
 _PERIODS: weakref.WeakKeyDictionary[Log, dict[pendulum.DateTime | None, tuple[Period, ...]]] = (
-    weakref.WeakKeyDictionary())
+    weakref.WeakKeyDictionary()
+)
 
 
 def periods(log: Log, known_at: pendulum.DateTime | None = None) -> tuple[Period, ...]:
@@ -113,8 +130,19 @@ def periods(log: Log, known_at: pendulum.DateTime | None = None) -> tuple[Period
     for run in reversed(runs):  # backwards, so the run after each is built first
         after = out[-1] if out and out[-1].key == run.key and out[-1].valid_from == run.valid_to else None
         ended_by = None if run.valid_to is None else after.certain_from if after is not None else run.valid_to
-        out.append(Period(run.key, run.fact, run.valid_from, run.valid_to, _certain_from(run), ended_by,
-                          _until(log, run, after), run.run, run.versions))
+        out.append(
+            Period(
+                run.key,
+                run.fact,
+                run.valid_from,
+                run.valid_to,
+                _certain_from(run),
+                ended_by,
+                _until(log, run, after),
+                run.run,
+                run.versions,
+            )
+        )
     result = tuple(reversed(out))
     known[known_at] = result
     return result
@@ -137,8 +165,9 @@ def _record(log: Log, known_at: str | None) -> pendulum.DateTime | None:
     return resolve_when(log, known_at) if known_at else None
 
 
-def history(log: Log, subject: str, *, aspects: Sequence[str] | None = None, known_at: str | None = None,
-            **filters: Any) -> History:
+def history(
+    log: Log, subject: str, *, aspects: Sequence[str] | None = None, known_at: str | None = None, **filters: Any
+) -> History:
     """Every value `subject` held, run by run: from, to, value, certainty, events and sources.
 
     `subject` is any spelling `--subject` takes (a place or actor, or a subject as printed);
@@ -196,12 +225,20 @@ class Why:
 def _decides(log: Log, fact: Fact, period: Period, instant: pendulum.DateTime) -> str | None:
     if fact.certainty != "possible":
         return None
-    otherwise = (f"if it has not happened yet, {fact.otherwise!r} holds ({fact.otherwise_event})"
-                 if fact.otherwise is not None else "if it has not happened yet, the log has no value before it")
-    certain = (f"the log makes it certain from {iso(period.certain_from)}" if period.certain_from is not None
-               else "the log never makes it certain")
-    return (f"its date, {fact.since}, straddles this instant: {otherwise}; {certain}. "
-            "A source that dates the event more precisely decides it.")
+    otherwise = (
+        f"if it has not happened yet, {fact.otherwise!r} holds ({fact.otherwise_event})"
+        if fact.otherwise is not None
+        else "if it has not happened yet, the log has no value before it"
+    )
+    certain = (
+        f"the log makes it certain from {iso(period.certain_from)}"
+        if period.certain_from is not None
+        else "the log never makes it certain"
+    )
+    return (
+        f"its date, {fact.since}, straddles this instant: {otherwise}; {certain}. "
+        "A source that dates the event more precisely decides it."
+    )
 
 
 def why(log: Log, aspect: str, subject: str, when: str, *, known_at: str | None = None) -> Why:
@@ -226,8 +263,16 @@ def why(log: Log, aspect: str, subject: str, when: str, *, known_at: str | None 
         chain = [p for p in table if p.key == period.key and p.valid_from < period.valid_from]
         fact = seen_at(period.fact_at(instant), instant)
         event = log.event(fact.event)
-        reasons.append(Reason(fact, period, chain[-1] if chain else None, event, _cited(log, fact.sources),
-                              _decides(log, fact, period, instant)))
+        reasons.append(
+            Reason(
+                fact,
+                period,
+                chain[-1] if chain else None,
+                event,
+                _cited(log, fact.sources),
+                _decides(log, fact, period, instant),
+            )
+        )
     later = [p for p in table if p.valid_from > instant]
     first = min(later, key=lambda p: p.valid_from) if not reasons and later else None
     return Why(aspect, subject, when, known_at, instant, tuple(reasons), first, outside_horizon(log, instant, when))
@@ -296,8 +341,11 @@ def show(log: Log, ident: str) -> Shown:
     counted = {e.id for e in counted_events(log.events)}
     retracted_by = tuple(e.id for e in log.events if isinstance(e, Retraction) and e.retracts == ident)
     corrected_by = tuple(e.id for e in log.events if e.replaces == ident)
-    accounts = tuple(dict.fromkeys(([event.account_of] if event.account_of else [])
-                                   + [e.id for e in log.events if e.account_of == ident]))
+    accounts = tuple(
+        dict.fromkeys(
+            ([event.account_of] if event.account_of else []) + [e.id for e in log.events if e.account_of == ident]
+        )
+    )
     roles = []
     for period in periods(log):
         fact = period.fact
@@ -312,10 +360,22 @@ def show(log: Log, ident: str) -> Shown:
     seal = next((s for s in reversed(seals) if s.id == ident), None)
     file, line = log.where.get(ident, ("", None))
     file = log.paths.get(ident, file)  # relative to the log, as the ledger names it
-    return Shown(event, event_record(event), file, line, _cited(log, event.sources), ident in counted,
-                 corrected_by, retracted_by, event.replaces, getattr(event, "retracts", None), accounts,
-                 tuple(sorted(roles, key=lambda r: (rank(r.period.fact), r.period.valid_from))), seal,
-                 seal is not None and seal.digest == digest(event))
+    return Shown(
+        event,
+        event_record(event),
+        file,
+        line,
+        _cited(log, event.sources),
+        ident in counted,
+        corrected_by,
+        retracted_by,
+        event.replaces,
+        getattr(event, "retracts", None),
+        accounts,
+        tuple(sorted(roles, key=lambda r: (rank(r.period.fact), r.period.valid_from))),
+        seal,
+        seal is not None and seal.digest == digest(event),
+    )
 
 
 @attrs.frozen
@@ -336,8 +396,9 @@ class SubjectEntry:
     country: str | None = None
 
 
-def subjects(log: Log, *, aspects: Sequence[str] | None = None,
-             countries: Sequence[str] | None = None) -> tuple[SubjectEntry, ...]:
+def subjects(
+    log: Log, *, aspects: Sequence[str] | None = None, countries: Sequence[str] | None = None
+) -> tuple[SubjectEntry, ...]:
     """What `--subject` can name: every subject with facts (places and actors with their
     aliases, posts, claims, resolutions, ties) and every place or actor whose parts have
     facts, sorted by name. `runs` counts every value run (pending ones too), exactly what
@@ -375,22 +436,48 @@ def subjects(log: Log, *, aspects: Sequence[str] | None = None,
             continue
         mine, theirs = own.get(ident, []), parts.get(ident, [])
         aspects_of = tuple(a for a in ASPECTS if any(p.fact.aspect == a for p in mine + theirs))
-        entries[ident] = SubjectEntry(entry.name, ident, what(ident), aspects_of, len(mine), len(theirs),
-                                      entry.aliases, (ident,), reg.country(ident))
+        entries[ident] = SubjectEntry(
+            entry.name,
+            ident,
+            what(ident),
+            aspects_of,
+            len(mine),
+            len(theirs),
+            entry.aliases,
+            (ident,),
+            reg.country(ident),
+        )
     by_name: dict[str, SubjectEntry] = {}
     for subject, items in sorted(keyed.items()):
         if subject in entries:
             continue
         fact = items[-1].fact
-        kind = {"officeholder": "post", "status": "claim" if "/" in subject else "polity",
-                "relation": "tie", "resolution": "resolution"}.get(fact.aspect, fact.aspect)
+        kind = {
+            "officeholder": "post",
+            "status": "claim" if "/" in subject else "polity",
+            "relation": "tie",
+            "resolution": "resolution",
+        }.get(fact.aspect, fact.aspect)
         principal = reg.principal(fact.about)
-        found = SubjectEntry(fact.subject_name, subject, kind, (fact.aspect,), len(items), 0, (), (subject,),
-                             reg.country(principal) if principal else None)
+        found = SubjectEntry(
+            fact.subject_name,
+            subject,
+            kind,
+            (fact.aspect,),
+            len(items),
+            0,
+            (),
+            (subject,),
+            reg.country(principal) if principal else None,
+        )
         same = by_name.get(fold(found.name))
         if same is not None:  # printed alike: one entry, as --subject by the name gives both
-            found = attrs.evolve(same, aspects=tuple(a for a in ASPECTS if a in {*same.aspects, fact.aspect}),
-                                 runs=same.runs + found.runs, idents=(*same.idents, subject))
+            found = attrs.evolve(
+                same,
+                aspects=tuple(a for a in ASPECTS if a in {*same.aspects, fact.aspect}),
+                runs=same.runs + found.runs,
+                idents=(*same.idents, subject),
+            )
         by_name[fold(found.name)] = found
     shown = list(entries.values()) + list(by_name.values())
     return tuple(sorted(shown, key=lambda e: (e.name.casefold(), e.ident)))
@@ -419,8 +506,15 @@ class Countries:
     outside: str | None = None
 
 
-def countries(log: Readable, when: str, *, known_at: str | None = None, aspects: Sequence[str] | None = None,
-              subjects: Sequence[str] | None = None, **filters: Any) -> Countries:
+def countries(
+    log: Readable,
+    when: str,
+    *,
+    known_at: str | None = None,
+    aspects: Sequence[str] | None = None,
+    subjects: Sequence[str] | None = None,
+    **filters: Any,
+) -> Countries:
     """The facts `at` finds at `when` (with the same filters), counted by country: "which
     countries have a body that recognises Artsakh on 2020-11-10" is
     `countries(log, "2020-11-10", aspects=["recognition"], stances=["recognizes"])`.
@@ -436,14 +530,16 @@ def countries(log: Readable, when: str, *, known_at: str | None = None, aspects:
     for fact in answer.facts:
         principal = reg.principal(fact.about)
         groups.setdefault(reg.country(principal) if principal else None, []).append(fact.subject_name)
-    counted = [CountryCount(c, reg.name(c) if c else "(no country)", len(names), tuple(names))
-               for c, names in groups.items()]
+    counted = [
+        CountryCount(c, reg.name(c) if c else "(no country)", len(names), tuple(names)) for c, names in groups.items()
+    ]
     counted.sort(key=lambda c: (c.country is None, -c.count, c.name.casefold()))
     return Countries(when, known_at, len(answer.facts), tuple(counted), answer.outside)
 
 
-def first_in_filter(log: Log, instant: pendulum.DateTime, keep: Callable[[Fact], bool],
-                    known_at: pendulum.DateTime | None = None) -> Period | None:
+def first_in_filter(
+    log: Log, instant: pendulum.DateTime, keep: Callable[[Fact], bool], known_at: pendulum.DateTime | None = None
+) -> Period | None:
     """The earliest run `keep` accepts, when none holds at `instant` and some begins later."""
     table = [p for p in periods(log, known_at) if keep(p.fact)]
     if any(p.holds_at(instant) for p in table):

@@ -26,8 +26,22 @@ from statustrack.errors import QueryError
 if TYPE_CHECKING:
     from statustrack.core.replay import State, Step
 
-__all__ = ["Answer", "Change", "Diff", "at", "country_ids", "diff", "order", "rank", "resolve_when", "seen_at",
-           "slide", "steps_for", "sweep", "wanted"]
+__all__ = [
+    "Answer",
+    "Change",
+    "Diff",
+    "at",
+    "country_ids",
+    "diff",
+    "order",
+    "rank",
+    "resolve_when",
+    "seen_at",
+    "slide",
+    "steps_for",
+    "sweep",
+    "wanted",
+]
 
 
 @functools.lru_cache(maxsize=4096)  # a slider or a sweep asks for each date twice
@@ -50,13 +64,16 @@ def outside_horizon(log: Source, instant: pendulum.DateTime, when: str) -> str |
         return None
     span = f"{horizon.edtf.replace('/', '–')}"
     if instant < horizon.start:
-        return (f"{when} lies before the span this log covers ({span}): "
-                "no facts means the log is silent, not that nothing held")
+        return (
+            f"{when} lies before the span this log covers ({span}): "
+            "no facts means the log is silent, not that nothing held"
+        )
     if horizon.until is not None and instant > horizon.until.end:
-        return (f"{when} lies beyond the span this log covers ({span}): "
-                "facts shown as in force are the log's last word, not news of that date")
+        return (
+            f"{when} lies beyond the span this log covers ({span}): "
+            "facts shown as in force are the log's last word, not news of that date"
+        )
     return None
-
 
 
 def steps_for(log: Log, known_at: pendulum.DateTime | None = None) -> tuple[Step, ...]:
@@ -104,9 +121,16 @@ def _everything(fact: Fact) -> bool:
     return True
 
 
-def wanted(log: Source, aspects: Sequence[str] | None, subjects: Sequence[str] | None, *,
-           with_parts: bool = False, levels: Sequence[str] | None = None,
-           stances: Sequence[str] | None = None, countries: Sequence[str] | None = None) -> Callable[[Fact], bool]:
+def wanted(
+    log: Source,
+    aspects: Sequence[str] | None,
+    subjects: Sequence[str] | None,
+    *,
+    with_parts: bool = False,
+    levels: Sequence[str] | None = None,
+    stances: Sequence[str] | None = None,
+    countries: Sequence[str] | None = None,
+) -> Callable[[Fact], bool]:
     """A filter keeping facts of `aspects` about `subjects`, by actors of `levels`, with `stances`,
     naming a place or actor of one of `countries` (`country_ids` reads them).
 
@@ -139,8 +163,10 @@ def wanted(log: Source, aspects: Sequence[str] | None, subjects: Sequence[str] |
         if folded in names:
             texts.add(folded)
         elif not found:
-            msg = (f"no place, actor or subject is called {spelling!r}{_did_you_mean(log, spelling)} "
-                   "(statustrack subjects lists them)")
+            msg = (
+                f"no place, actor or subject is called {spelling!r}{_did_you_mean(log, spelling)} "
+                "(statustrack subjects lists them)"
+            )
             raise QueryError(msg)
         for ident in found:
             (whole if with_parts or ident not in own else direct).add(ident)
@@ -174,9 +200,9 @@ def wanted(log: Source, aspects: Sequence[str] | None, subjects: Sequence[str] |
     return keep
 
 
-
-def state_at(log: Log, instant: pendulum.DateTime, known_at: pendulum.DateTime | None = None,
-             start: State | None = None) -> State:
+def state_at(
+    log: Log, instant: pendulum.DateTime, known_at: pendulum.DateTime | None = None, start: State | None = None
+) -> State:
     """The replayed state at `instant`, continuing from `start` when given."""
     from statustrack.core.replay import EMPTY, Replay  # here, not above: `at` through the index never replays
 
@@ -187,8 +213,14 @@ def _keep(keep: Callable[[Fact], bool]) -> Keep:
     return None if keep is _everything else keep
 
 
-def _answer(log: Source, when: str, known_at: str | None, instant: pendulum.DateTime, facts: Sequence[Fact],
-            acts_window: int | None) -> Answer:
+def _answer(
+    log: Source,
+    when: str,
+    known_at: str | None,
+    instant: pendulum.DateTime,
+    facts: Sequence[Fact],
+    acts_window: int | None,
+) -> Answer:
     """The answer at `instant` from the facts of the state there: those in force, and the
     recent acts (`answer.split`)."""
     in_force, acts = split(facts, instant, acts_window)
@@ -196,15 +228,24 @@ def _answer(log: Source, when: str, known_at: str | None, instant: pendulum.Date
 
 
 def _window(acts_window: int | None) -> int | None:
-    if acts_window is not None and (isinstance(acts_window, bool) or not isinstance(acts_window, int)
-                                    or acts_window < 0):
+    if acts_window is not None and (
+        isinstance(acts_window, bool) or not isinstance(acts_window, int) or acts_window < 0
+    ):
         msg = f"the acts window is a number of days, 0 or more, not {acts_window!r}"
         raise QueryError(msg)
     return acts_window
 
 
-def at(log: Source, when: str, *, known_at: str | None = None, aspects: Sequence[str] | None = None,
-       subjects: Sequence[str] | None = None, acts_window: int | None = ACTS_WINDOW, **filters: Any) -> Answer:
+def at(
+    log: Source,
+    when: str,
+    *,
+    known_at: str | None = None,
+    aspects: Sequence[str] | None = None,
+    subjects: Sequence[str] | None = None,
+    acts_window: int | None = ACTS_WINDOW,
+    **filters: Any,
+) -> Answer:
     """The facts in force at `when` (a day means its end), each marked certain or possible,
     and the acts of the `acts_window` days up to it (None: every act on record), newest first.
 
@@ -217,9 +258,15 @@ def at(log: Source, when: str, *, known_at: str | None = None, aspects: Sequence
     return _answer(log, when, known_at, instant, facts, window)
 
 
-def sweep(log: Source, whens: Sequence[str], *, known_at: str | None = None,
-          aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None,
-          acts_window: int | None = ACTS_WINDOW) -> Iterator[Answer]:
+def sweep(
+    log: Source,
+    whens: Sequence[str],
+    *,
+    known_at: str | None = None,
+    aspects: Sequence[str] | None = None,
+    subjects: Sequence[str] | None = None,
+    acts_window: int | None = ACTS_WINDOW,
+) -> Iterator[Answer]:
     """The answers of `at` for each date of `whens` (in time order), in one pass: through
     the index, the first answer and then each step's changes applied to it; by replay,
     the state at the first date, then only the steps up to each next one."""
@@ -228,13 +275,20 @@ def sweep(log: Source, whens: Sequence[str], *, known_at: str | None = None,
     keep = wanted(log, aspects, subjects)
     ordered = sorted(whens, key=lambda w: resolve_when(log, w))
     instants = [resolve_when(log, w) for w in ordered]
-    for when, instant, facts in zip(ordered, instants, reader(log, record).sweep(instants, _keep(keep)),
-                                    strict=False):
+    for when, instant, facts in zip(ordered, instants, reader(log, record).sweep(instants, _keep(keep)), strict=False):
         yield _answer(log, when, known_at, instant, facts, window)
 
 
-def diff(log: Source, from_: str, to: str, *, known_at: str | None = None,
-         aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None, **filters: Any) -> Diff:
+def diff(
+    log: Source,
+    from_: str,
+    to: str,
+    *,
+    known_at: str | None = None,
+    aspects: Sequence[str] | None = None,
+    subjects: Sequence[str] | None = None,
+    **filters: Any,
+) -> Diff:
     """What changed between `at(from_)` and `at(to)`, with the ids of the events that changed it.
 
     With `from_` later than `to` the journey is backward (`Diff.backward`): each change names
@@ -246,8 +300,15 @@ def diff(log: Source, from_: str, to: str, *, known_at: str | None = None,
     backward = q_from > q_to
     if backward:
         before, after = after, before
-    return Diff(from_, to, known_at, tuple(_placed(log, c) for c in changes(before, after, causes, backward=backward)),
-                backward, q_from, q_to)
+    return Diff(
+        from_,
+        to,
+        known_at,
+        tuple(_placed(log, c) for c in changes(before, after, causes, backward=backward)),
+        backward,
+        q_from,
+        q_to,
+    )
 
 
 def _placed(log: Source, change: Change) -> Change:
@@ -272,16 +333,32 @@ def _placed(log: Source, change: Change) -> Change:
     assert shown is not None
     reg = log.registry
     principal = reg.principal(shown.about)
-    date = change.after.since if change.after is not None and change.after.event in change.events else (
-        next((d for _, d in dates if d is not None), None))
+    date = (
+        change.after.since
+        if change.after is not None and change.after.event in change.events
+        else (next((d for _, d in dates if d is not None), None))
+    )
     level = dict(shown.detail).get("level") or (reg.level(principal) if principal else None)
-    return attrs.evolve(change, date=date, event_dates=tuple(dates), level=level,
-                        country=reg.country(principal) if principal else None,
-                        part_of=reg.chain(principal) if principal else (), sources=tuple(sources))
+    return attrs.evolve(
+        change,
+        date=date,
+        event_dates=tuple(dates),
+        level=level,
+        country=reg.country(principal) if principal else None,
+        part_of=reg.chain(principal) if principal else (),
+        sources=tuple(sources),
+    )
 
 
-def slide(log: Source, whens: Sequence[str], *, known_at: str | None = None, aspects: Sequence[str] | None = None,
-          subjects: Sequence[str] | None = None, **filters: Any) -> Iterator[Answer | Diff]:
+def slide(
+    log: Source,
+    whens: Sequence[str],
+    *,
+    known_at: str | None = None,
+    aspects: Sequence[str] | None = None,
+    subjects: Sequence[str] | None = None,
+    **filters: Any,
+) -> Iterator[Answer | Diff]:
     """The answer at the earliest of `whens`, then the diff to each next one (in time
     order), as a date slider or a daily export walks them: through the index, one pass
     over the versions that begin or end in between, never a whole state again."""
@@ -292,7 +369,15 @@ def slide(log: Source, whens: Sequence[str], *, known_at: str | None = None, asp
     record = resolve_when(log, known_at) if known_at else None
     keep = wanted(log, aspects, subjects, **filters)
     instants = [resolve_when(log, w) for w in ordered]
-    for (a, b), sides in zip(itertools.pairwise(ordered), reader(log, record).slide(instants, _keep(keep)),
-                             strict=True):
-        yield Diff(a, b, known_at, tuple(_placed(log, c) for c in changes(*sides)), False, resolve_when(log, a),
-                   resolve_when(log, b))
+    for (a, b), sides in zip(
+        itertools.pairwise(ordered), reader(log, record).slide(instants, _keep(keep)), strict=True
+    ):
+        yield Diff(
+            a,
+            b,
+            known_at,
+            tuple(_placed(log, c) for c in changes(*sides)),
+            False,
+            resolve_when(log, a),
+            resolve_when(log, b),
+        )

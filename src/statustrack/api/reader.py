@@ -35,8 +35,6 @@ from statustrack.index.read import Index, State, Verdict, assess, open_current
 __all__ = ["Indexed", "Keep", "Reader", "Sides", "Source", "event_told", "kept", "load_indexed", "open_log", "reader"]
 
 
-
-
 class Reader(Protocol):
     """What the query verbs read a log through: its settings, and four questions."""
 
@@ -196,9 +194,9 @@ class Indexed:
         self.index.close()
 
 
-def _indexed_step(index: Index, lo: pendulum.DateTime, hi: pendulum.DateTime, moving: dict[Key, Fact],
-                  keep: Keep) -> tuple[dict[Key, Fact], dict[Key, Fact], dict[Key, list[str]], set[Key],
-                                       dict[Key, Fact]]:
+def _indexed_step(
+    index: Index, lo: pendulum.DateTime, hi: pendulum.DateTime, moving: dict[Key, Fact], keep: Keep
+) -> tuple[dict[Key, Fact], dict[Key, Fact], dict[Key, list[str]], set[Key], dict[Key, Fact]]:
     """Both sides of a step from `lo` to `hi` (lo <= hi) from the index, looking only at
     what can differ: the versions that end or begin in between, and the facts possible at
     `lo` whose certainty may move by `hi` (`moving`). A key no version boundary separates
@@ -312,4 +310,3 @@ def open_log(path: str | os.PathLike[str] | None = None) -> Source:
 
 #: The name `open_log` had: a log whose `at` and `diff` read the current index.
 load_indexed = open_log
-

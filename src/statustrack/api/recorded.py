@@ -34,9 +34,15 @@ class Entry:
 
     def as_json(self) -> dict[str, object]:
         """The entry as a JSON object (instants as ISO 8601 text)."""
-        return {"recorded": self.recorded, "recorded_start": iso(self.start) if self.start else None,
-                "recorded_end": iso(self.end) if self.end else None, "event": self.event, "kind": self.kind,
-                "file": self.file, "sealed": self.sealed}
+        return {
+            "recorded": self.recorded,
+            "recorded_start": iso(self.start) if self.start else None,
+            "recorded_end": iso(self.end) if self.end else None,
+            "event": self.event,
+            "kind": self.kind,
+            "file": self.file,
+            "sealed": self.sealed,
+        }
 
 
 @attrs.frozen
@@ -56,9 +62,18 @@ class Recorded:
 def _entries(log: Log) -> list[Entry]:
     seals, _ = read_ledger(log.directory, log.shown) if log.directory is not None else ([], [])
     line = {s.id: s.line for s in seals}
-    return [Entry(e.recorded.text if e.recorded else None, e.recorded.start if e.recorded else None,
-                  e.recorded.end if e.recorded else None, e.id, e.kind, log.paths.get(e.id, ""), line.get(e.id))
-            for e in log.events]
+    return [
+        Entry(
+            e.recorded.text if e.recorded else None,
+            e.recorded.start if e.recorded else None,
+            e.recorded.end if e.recorded else None,
+            e.id,
+            e.kind,
+            log.paths.get(e.id, ""),
+            line.get(e.id),
+        )
+        for e in log.events
+    ]
 
 
 def recorded(log: Log, *, since: str | None = None, until: str | None = None) -> Recorded:
@@ -99,16 +114,22 @@ def known_at_note(log: Log, known_at: str | None) -> str | None:
         return None
     stamps = [e.recorded for e in log.events if e.recorded is not None]
     if not stamps:
-        return (f"--known-at {known_at}: no event of this log carries a `recorded` stamp, so every event counts "
-                "as recorded from the start: the answer is the log as it stands")
+        return (
+            f"--known-at {known_at}: no event of this log carries a `recorded` stamp, so every event counts "
+            "as recorded from the start: the answer is the log as it stands"
+        )
     instant = resolve_when(log, known_at)
     first = min(stamps, key=lambda s: s.end)
     last = max(stamps, key=lambda s: s.end)
     unstamped = len(log.events) - len(stamps)
     if instant < first.end:
-        return (f"--known-at {known_at} is before the log's first record time ({first.text}): only the "
-                f"{unstamped} events without a `recorded` stamp count (statustrack recorded lists record times)")
+        return (
+            f"--known-at {known_at} is before the log's first record time ({first.text}): only the "
+            f"{unstamped} events without a `recorded` stamp count (statustrack recorded lists record times)"
+        )
     if instant >= last.end:
-        return (f"--known-at {known_at} is on or after the log's last record time ({last.text}): every event "
-                "counts, as without --known-at (statustrack recorded lists record times)")
+        return (
+            f"--known-at {known_at} is on or after the log's last record time ({last.text}): every event "
+            "counts, as without --known-at (statustrack recorded lists record times)"
+        )
     return None

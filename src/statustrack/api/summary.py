@@ -50,8 +50,9 @@ class Item:
     @classmethod
     def of(cls, fact: Fact, label: str | None = None) -> Item:
         """The item for `fact`, named `label` (default: its subject's name)."""
-        return cls(fact.aspect, fact.subject, label or fact.subject_name, fact.value, fact.since, fact.certainty,
-                   fact.event)
+        return cls(
+            fact.aspect, fact.subject, label or fact.subject_name, fact.value, fact.since, fact.certainty, fact.event
+        )
 
 
 @attrs.frozen
@@ -119,8 +120,9 @@ def _tallies(facts: Iterable[Fact], key: Callable[[Fact], str], label: Callable[
     groups: dict[str, list[Fact]] = {}
     for fact in facts:
         groups.setdefault(key(fact), []).append(fact)
-    tallies = [Tally(k, label(k, group[0]), len(group), tuple(f.subject_name for f in group))
-               for k, group in groups.items()]
+    tallies = [
+        Tally(k, label(k, group[0]), len(group), tuple(f.subject_name for f in group)) for k, group in groups.items()
+    ]
     return tuple(sorted(tallies, key=lambda t: (-t.count, t.key == DISPUTED, t.label.casefold())))
 
 
@@ -129,6 +131,7 @@ def _holder_label(registry: Registry) -> Callable[[str, Fact], str]:
         if key == DISPUTED:
             return "accounts differ"
         return registry.name(key) if key else fact.value
+
     return label
 
 
@@ -138,16 +141,21 @@ def _level_label(key: str, fact: Fact) -> str:
 
 def _stances(facts: Sequence[Fact]) -> tuple[StanceTally, ...]:
     out = []
-    for stance in _tallies(facts, lambda f: _field(f, "stance"),
-                           lambda k, f: "accounts differ" if k == DISPUTED else f.value):
+    for stance in _tallies(
+        facts, lambda f: _field(f, "stance"), lambda k, f: "accounts differ" if k == DISPUTED else f.value
+    ):
         members = [f for f in facts if _field(f, "stance") == stance.key]
-        out.append(StanceTally(stance.key, stance.label, stance.count,
-                               _tallies(members, lambda f: _field(f, "level"), _level_label)))
+        out.append(
+            StanceTally(
+                stance.key, stance.label, stance.count, _tallies(members, lambda f: _field(f, "level"), _level_label)
+            )
+        )
     return tuple(out)
 
 
 def _notable(facts: Sequence[Fact]) -> tuple[Item, ...]:
     """The recognitions by the highest levels of actor (a UN member before a city), at most NOTABLE."""
+
     def level(fact: Fact) -> int:
         return _LEVEL_ORDER.get(_field(fact, "level"), len(LEVELS))
 
@@ -173,18 +181,26 @@ def summarise(answer: Answer, registry: Registry, recent: pendulum.Duration = RE
         return by_aspect.get(aspect, [])
 
     control = of("control")
-    changed = sorted((f for f in control if f.interval.start > recent_from), key=lambda f: f.interval.start,
-                     reverse=True)
+    changed = sorted(
+        (f for f in control if f.interval.start > recent_from), key=lambda f: f.interval.start, reverse=True
+    )
     aspects = _tallies(settled, lambda f: f.aspect, lambda k, f: k)
     return Summary(
-        at=answer.at, instant=answer.instant, recent_from=recent_from, facts=len(settled), aspects=aspects,
+        at=answer.at,
+        instant=answer.instant,
+        recent_from=recent_from,
+        facts=len(settled),
+        aspects=aspects,
         pending=len(answer.facts) - len(settled),
         status=tuple(Item.of(f, _stated_by(f, registry)) for f in of("status")),
         control=_tallies(control, lambda f: _field(f, "holder"), _holder_label(registry)),
         control_possible=sum(f.certainty == "possible" for f in control),
         control_changed=tuple(Item.of(f) for f in changed),
-        offices=_tallies(of("office"), lambda f: CLOSED if f.ended else f.agreed or DISPUTED,
-                         lambda k, f: "accounts differ" if k == DISPUTED else k),
+        offices=_tallies(
+            of("office"),
+            lambda f: CLOSED if f.ended else f.agreed or DISPUTED,
+            lambda k, f: "accounts differ" if k == DISPUTED else k,
+        ),
         officeholders=tuple(Item.of(f) for f in of("officeholder")),
         recognition=_stances(of("recognition")),
         notable=_notable(of("recognition")),

@@ -63,8 +63,22 @@ from statustrack.log.parse import Raw, read_text
 from statustrack.log.store import DEFAULT_TARGET, PENDING, ReadOnlyLog, WriteError, target_name
 from statustrack.log.write import event_record, to_jsonl
 
-__all__ = ["DEFAULT_TARGET", "LOCK", "PENDING", "Conflict", "IndexCheck", "ReadOnlyLog", "Recorded", "Sealed",
-           "Verified", "WriteError", "record", "seal", "target_name", "verify"]
+__all__ = [
+    "DEFAULT_TARGET",
+    "LOCK",
+    "PENDING",
+    "Conflict",
+    "IndexCheck",
+    "ReadOnlyLog",
+    "Recorded",
+    "Sealed",
+    "Verified",
+    "WriteError",
+    "record",
+    "seal",
+    "target_name",
+    "verify",
+]
 
 
 class Conflict(StatustrackError):
@@ -135,14 +149,22 @@ def _without_stamp(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k != "recorded"}
 
 
-def _refuse_unless_verified(log: Log, seals: Sequence[Seal], recovered: Sequence[str],
-                            keep: Callable[[Problem], bool] = lambda p: True) -> None:
+def _refuse_unless_verified(
+    log: Log, seals: Sequence[Seal], recovered: Sequence[str], keep: Callable[[Problem], bool] = lambda p: True
+) -> None:
     problems = [p for p in ledger.verify(log, seals) if keep(p)]
     if problems:
         if recovered:
-            problems.insert(0, Problem(log.file(LEDGER), None, None,
-                                       f"note: sealed {len(recovered)} events an interrupted record had written "
-                                       f"({', '.join(recovered)})", "nothing to do for those"))
+            problems.insert(
+                0,
+                Problem(
+                    log.file(LEDGER),
+                    None,
+                    None,
+                    f"note: sealed {len(recovered)} events an interrupted record had written ({', '.join(recovered)})",
+                    "nothing to do for those",
+                ),
+            )
         raise LogInvalid(problems)
 
 
@@ -155,8 +177,15 @@ def _read_back(log: Log, target: str, first_line: int, fresh: Sequence[Event]) -
     rebuilt, more = build_events(raws, log)  # read as the log's format reads them
     problems += more
     if not problems and [event_record(e) for e in rebuilt] != [event_record(e) for e in fresh]:
-        problems.append(Problem(name, first_line, None, "the events do not read back as written",
-                                "report this: the log format and the writer disagree"))
+        problems.append(
+            Problem(
+                name,
+                first_line,
+                None,
+                "the events do not read back as written",
+                "report this: the log format and the writer disagree",
+            )
+        )
     if problems:
         raise LogInvalid(problems)
     return rebuilt, raws
@@ -177,17 +206,30 @@ def _check_new(log: Log, target: str, first_line: int, fresh: Sequence[Event]) -
         raise LogInvalid(problems)
 
 
-def _fresh(raws: Sequence[Raw], log: Log, known: Callable[[Sequence[str]], dict[str, tuple[Event, str]]],
-           now: pendulum.DateTime | None) -> tuple[list[Event], list[str], Interval]:
+def _fresh(
+    raws: Sequence[Raw],
+    log: Log,
+    known: Callable[[Sequence[str]], dict[str, tuple[Event, str]]],
+    now: pendulum.DateTime | None,
+) -> tuple[list[Event], list[str], Interval]:
     """The events of `raws` that are new, each stamped `recorded`; the ids already recorded
     identically; and the stamp. `known` gives the recorded events among some ids, with the
     file each is in. Refuses a stamp written by hand, an event that does not build, and an
     id already recorded with other content."""
     stamped = [r for r in raws if "recorded" in r.fields]
     if stamped:
-        raise LogInvalid([Problem(r.file, r.line_of("recorded"), r.fields.get("id"),
-                                  "'recorded' is stamped by statustrack record",
-                                  "leave the field out") for r in stamped])
+        raise LogInvalid(
+            [
+                Problem(
+                    r.file,
+                    r.line_of("recorded"),
+                    r.fields.get("id"),
+                    "'recorded' is stamped by statustrack record",
+                    "leave the field out",
+                )
+                for r in stamped
+            ]
+        )
     events, problems = build_events(list(raws), log)
     if problems:
         raise LogInvalid(problems)
@@ -201,16 +243,28 @@ def _fresh(raws: Sequence[Raw], log: Log, known: Callable[[Sequence[str]], dict[
         elif _without_stamp(event_record(old[0])) == _without_stamp(event_record(event)):
             unchanged.append(event.id)
         else:
-            refused.append(Problem(raw.file, raw.line, event.id,
-                                   f"id is already recorded with other content ({old[1]})",
-                                   "choose a new id; to change the old event, record one that replaces it"))
+            refused.append(
+                Problem(
+                    raw.file,
+                    raw.line,
+                    event.id,
+                    f"id is already recorded with other content ({old[1]})",
+                    "choose a new id; to change the old event, record one that replaces it",
+                )
+            )
     if refused:
         raise LogInvalid(refused)
     return fresh, unchanged, stamp
 
 
-def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: str = DEFAULT_TARGET,
-           expect_last: str | None = None, now: pendulum.DateTime | None = None) -> Recorded:
+def record(
+    path: str | os.PathLike[str] | None,
+    raws: Sequence[Raw],
+    *,
+    target: str = DEFAULT_TARGET,
+    expect_last: str | None = None,
+    now: pendulum.DateTime | None = None,
+) -> Recorded:
     """Append the events `raws` to `target` (a .jsonl file of the log) and seal them.
 
     Refuses, changing nothing, when the log is the shipped one, when `target` is not a
@@ -245,8 +299,9 @@ def record(path: str | os.PathLike[str] | None, raws: Sequence[Raw], *, target: 
         if expect_last is not None and expect_last != last:
             msg = f"the log has moved on: its last recorded event is {last!r}, not {expect_last!r}; read it again"
             raise Conflict(msg)
-        fresh, unchanged, stamp = _fresh(raws, log, lambda ids: {i: (log.event(i), log.where[i][0])
-                                                                  for i in ids if i in log.paths}, now)
+        fresh, unchanged, stamp = _fresh(
+            raws, log, lambda ids: {i: (log.event(i), log.where[i][0]) for i in ids if i in log.paths}, now
+        )
         if not fresh:
             return Recorded((), tuple(unchanged), target, head=head(seals), recovered=recovered)
         file, before = store.target_text(root, target)
@@ -265,8 +320,7 @@ def _remember_ledger(root: Path, seals: Sequence[Seal]) -> bool:
     return extend.remember_ledger(root, index_path(root, False), ledger_state(root, seals))
 
 
-def _reindex(root: Path, log: Log, target: str, first_line: int, fresh: Sequence[Event],
-             seals: Sequence[Seal]) -> None:
+def _reindex(root: Path, log: Log, target: str, first_line: int, fresh: Sequence[Event], seals: Sequence[Seal]) -> None:
     """Build the fact index of `log` with `fresh` appended to `target` (from `first_line`),
     remembering the ledger `seals` it verified against, so the next `record` takes the
     indexed path. The index is a cache: if it cannot be written, nothing is lost."""
@@ -283,8 +337,9 @@ def _reindex(root: Path, log: Log, target: str, first_line: int, fresh: Sequence
         pass
 
 
-def _record_indexed(root: Path, raws: Sequence[Raw], target: str, expect_last: str | None,
-                    now: pendulum.DateTime | None) -> Recorded | None:
+def _record_indexed(
+    root: Path, raws: Sequence[Raw], target: str, expect_last: str | None, now: pendulum.DateTime | None
+) -> Recorded | None:
     """`record` through the log's current fact index, or None when the index cannot vouch
     for the log (missing, stale, built by other code, corrupt, or not remembering a
     verified ledger that is still on disk unchanged; an interrupted record to finish):
@@ -306,8 +361,9 @@ def _record_indexed(root: Path, raws: Sequence[Raw], target: str, expect_last: s
             return prepared
         state, fresh = prepared.ledger, prepared.fresh
         settings = store.settings_line(prepared.log, state.settings)
-        text, chain_head = chain_lines(state.head, [(e, target) for e in fresh], settings=settings,
-                                       v1=state.lines and not state.settings)
+        text, chain_head = chain_lines(
+            state.head, [(e, target) for e in fresh], settings=settings, v1=state.lines and not state.settings
+        )
         store.write_events(root, target, prepared.file, prepared.before, fresh, state.size)
         store.append_text(root / LEDGER, text, "between")
         store.finish(root)
@@ -338,8 +394,14 @@ class _Prepared:
     extension: extend.Extension
 
 
-def _prepare_indexed(opened: extend.Opened, root: Path, raws: Sequence[Raw], target: str, expect_last: str | None,
-                     now: pendulum.DateTime | None) -> _Prepared | Recorded | None:
+def _prepare_indexed(
+    opened: extend.Opened,
+    root: Path,
+    raws: Sequence[Raw],
+    target: str,
+    expect_last: str | None,
+    now: pendulum.DateTime | None,
+) -> _Prepared | Recorded | None:
     """Everything `_record_indexed` does before writing: None to fall back, a `Recorded`
     when there is nothing to write, else what the write needs."""
     state = opened.ledger
@@ -347,8 +409,7 @@ def _prepare_indexed(opened: extend.Opened, root: Path, raws: Sequence[Raw], tar
         return None
     store.clean_temporaries(root)
     if expect_last is not None and expect_last != state.last:
-        msg = (f"the log has moved on: its last recorded event is {state.last!r}, not {expect_last!r}; "
-               "read it again")
+        msg = f"the log has moved on: its last recorded event is {state.last!r}, not {expect_last!r}; read it again"
         raise Conflict(msg)
     log = opened.settings(str(root), root)
 
@@ -402,14 +463,23 @@ def seal(path: str | os.PathLike[str] | None, *, settings: bool = False) -> Seal
         seals, recovered = store.recover(root, log, store.read_seals(log, root))
         store.clean_temporaries(root)
         changed = [p for p in ledger.verify(log, seals) if p.code is ProblemCode.SETTINGS_CHANGED]
-        _refuse_unless_verified(log, seals, recovered,
-                                lambda p: p.code is not ProblemCode.NOT_SEALED and not (settings and p in changed))
+        _refuse_unless_verified(
+            log, seals, recovered, lambda p: p.code is not ProblemCode.NOT_SEALED and not (settings and p in changed)
+        )
         new = unsealed(log, seals)
         unfit = [(e, log.paths[e.id], why) for e in new if (why := unfit_name(log.paths[e.id])) is not None]
         if unfit:
-            raise LogInvalid([Problem(*log.where[e.id], e.id, f"cannot seal {file!r}: {why}",
-                                      "rename the file without spaces or special characters, then seal")
-                              for e, file, why in unfit])
+            raise LogInvalid(
+                [
+                    Problem(
+                        *log.where[e.id],
+                        e.id,
+                        f"cannot seal {file!r}: {why}",
+                        "rename the file without spaces or special characters, then seal",
+                    )
+                    for e, file, why in unfit
+                ]
+            )
         line = store.settings_line(log, sealed_settings(seals) is not None, changed=bool(changed))
         if new or line is not None:
             seals = store.append_seals(root, seals, [(e, log.paths[e.id]) for e in new], line)
@@ -431,17 +501,31 @@ def verify(path: str | os.PathLike[str] | None, *, head_prefix: str | None = Non
         problems = ledger.verify(log, seals)
         journal = store.read_journal(root)
         interrupted = {i for i, _ in journal[1]} if journal else set()
-        problems = [attrs.evolve(p, hint="an interrupted record wrote it: the next record or seal seals it")
-                    if p.code is ProblemCode.NOT_SEALED and p.event in interrupted else p for p in problems]
+        problems = [
+            attrs.evolve(p, hint="an interrupted record wrote it: the next record or seal seals it")
+            if p.code is ProblemCode.NOT_SEALED and p.event in interrupted
+            else p
+            for p in problems
+        ]
         if head_prefix is not None and not reaches(seals, head_prefix.lower()):
-            problems.append(Problem(log.file(LEDGER), None, None,
-                                    f"the chain does not reach head {head_prefix}: the log was rewritten or its "
-                                    "ledger truncated or replaced since that head was taken",
-                                    "restore the log and its ledger from a copy you trust"))
+            problems.append(
+                Problem(
+                    log.file(LEDGER),
+                    None,
+                    None,
+                    f"the chain does not reach head {head_prefix}: the log was rewritten or its "
+                    "ledger truncated or replaced since that head was taken",
+                    "restore the log and its ledger from a copy you trust",
+                )
+            )
         if problems:
             raise LogInvalid(problems)
-        return Verified(len([s for s in seals if s.id in log.paths]), head(seals), sealed_settings(seals) is not None,
-                        _check_index(path))
+        return Verified(
+            len([s for s in seals if s.id in log.paths]),
+            head(seals),
+            sealed_settings(seals) is not None,
+            _check_index(path),
+        )
 
 
 def _check_index(path: str | os.PathLike[str] | None) -> IndexCheck:
@@ -453,4 +537,3 @@ def _check_index(path: str | os.PathLike[str] | None) -> IndexCheck:
         return IndexCheck(str(place.path), found.state, found.why, place.ignored)
     found.close()
     return IndexCheck(str(place.path), State.CURRENT, "", place.ignored)
-

@@ -47,8 +47,9 @@ class Position(Protocol):
         """The line `field` is written on, or the event's own line."""
 
 
-def _problem(event: Event, raw: Position, field: str | None, message: str, hint: str,
-             code: ProblemCode = ProblemCode.INVALID) -> Problem:
+def _problem(
+    event: Event, raw: Position, field: str | None, message: str, hint: str, code: ProblemCode = ProblemCode.INVALID
+) -> Problem:
     """A problem with `event`, which stands where `raw` says."""
     return Problem(raw.file, raw.line_of(field) if field else raw.line, event.id, message, hint, code=code)
 
@@ -70,8 +71,12 @@ def _links(event: Event) -> list[tuple[str, str]]:
     return links
 
 
-def check_events(built: Sequence[tuple[Event, Position]], reg: Registry,
-                 all_ids: frozenset[str] = frozenset(), steps: list[Any] | None = None) -> list[Problem]:
+def check_events(
+    built: Sequence[tuple[Event, Position]],
+    reg: Registry,
+    all_ids: frozenset[str] = frozenset(),
+    steps: list[Any] | None = None,
+) -> list[Problem]:
     """Every problem that involves more than one event, or an event's dates together.
 
     When the events pass every other check, their timeline is built to check its order;
@@ -81,38 +86,75 @@ def check_events(built: Sequence[tuple[Event, Position]], reg: Registry,
     for event, raw in built:
         if event.id in by_id:
             first = by_id[event.id][1]
-            problems.append(_problem(event, raw, "id", f"duplicate id (first used at {first.file}:{first.line})",
-                                     "give this event a new id; ids are permanent and unique"))
+            problems.append(
+                _problem(
+                    event,
+                    raw,
+                    "id",
+                    f"duplicate id (first used at {first.file}:{first.line})",
+                    "give this event a new id; ids are permanent and unique",
+                )
+            )
             continue
         if event.id in reg.sources or event.id in reg.places or event.id in reg.actors:
-            problems.append(_problem(event, raw, "id", "id is already used by a registry entry",
-                                     "give the event an id of its own"))
+            problems.append(
+                _problem(event, raw, "id", "id is already used by a registry entry", "give the event an id of its own")
+            )
         by_id[event.id] = (event, raw)
         if event.effective is not None and event.effective.start < event.date.start:
-            problems.append(_problem(event, raw, "effective",
-                                     f"effective {event.effective.text} starts before date {event.date.text}",
-                                     "an event cannot take effect before it happens: fix one of the dates"))
+            problems.append(
+                _problem(
+                    event,
+                    raw,
+                    "effective",
+                    f"effective {event.effective.text} starts before date {event.date.text}",
+                    "an event cannot take effect before it happens: fix one of the dates",
+                )
+            )
     for event, raw in by_id.values():
         for field, target in _links(event):
             if target == event.id:
-                problems.append(_problem(event, raw, field, f"{field} names the event itself",
-                                         "name another event's id"))
+                problems.append(
+                    _problem(event, raw, field, f"{field} names the event itself", "name another event's id")
+                )
             elif target not in by_id and target not in all_ids:
-                problems.append(_problem(event, raw, field, f"{field} names unknown event {target!r}",
-                                         "name the id of an event in the log"))
+                problems.append(
+                    _problem(
+                        event,
+                        raw,
+                        field,
+                        f"{field} names unknown event {target!r}",
+                        "name the id of an event in the log",
+                    )
+                )
         if isinstance(event, Ceasefire) and event.ends in by_id and event.ends != event.id:
             ended = by_id[event.ends][0]
             if not isinstance(ended, (War, Offensive)):
-                problems.append(_problem(event, raw, "ends",
-                                         f"a ceasefire with no war to end: {event.ends!r} is a {ended.kind}",
-                                         "name the war or offensive event this ceasefire ends"))
+                problems.append(
+                    _problem(
+                        event,
+                        raw,
+                        "ends",
+                        f"a ceasefire with no war to end: {event.ends!r} is a {ended.kind}",
+                        "name the war or offensive event this ceasefire ends",
+                    )
+                )
             elif ended.theatre != event.theatre:
-                problems.append(_problem(event, raw, "ends",
-                                         f"ends a war in {ended.theatre!r}, not in {event.theatre!r}",
-                                         "name a war of the same theatre"))
+                problems.append(
+                    _problem(
+                        event,
+                        raw,
+                        "ends",
+                        f"ends a war in {ended.theatre!r}, not in {event.theatre!r}",
+                        "name a war of the same theatre",
+                    )
+                )
             elif ended.takes_effect.start > event.takes_effect.start:
-                problems.append(_problem(event, raw, "ends", f"ends {event.ends!r}, which starts after the ceasefire",
-                                         "check both dates"))
+                problems.append(
+                    _problem(
+                        event, raw, "ends", f"ends {event.ends!r}, which starts after the ceasefire", "check both dates"
+                    )
+                )
         if event.account_of and event.account_of in by_id and event.account_of != event.id:
             problems.extend(_account_problems(event, raw, by_id[event.account_of][0], reg))
     problems.extend(_cycles(by_id))
@@ -154,23 +196,45 @@ def _outside_existence(steps: Sequence[Step], raws: dict[str, Position]) -> list
                     continue
                 what = "an act" if fact.act else "a position"
                 message = f"{what} dated {event.takes_effect.text}, " + relation.format(
-                    holder=holder, other=other.id, date=other.takes_effect.text)
-                problems.append(_problem(event, raw, "date", message,
-                                         "check both dates: a holder holds positions only while it exists "
-                                         "(docs/claims.md)", ProblemCode.HOLDER_NOT_EXISTING))
+                    holder=holder, other=other.id, date=other.takes_effect.text
+                )
+                problems.append(
+                    _problem(
+                        event,
+                        raw,
+                        "date",
+                        message,
+                        "check both dates: a holder holds positions only while it exists (docs/claims.md)",
+                        ProblemCode.HOLDER_NOT_EXISTING,
+                    )
+                )
     return problems
 
 
 def _account_problems(event: Event, raw: Position, other: Event, reg: Registry) -> list[Problem]:
     """An account must tell of the same happening: same kind, setting the same facts."""
     if other.kind != event.kind:
-        return [_problem(event, raw, "account_of", f"account_of names a {other.kind}, but this is a {event.kind}",
-                         "accounts of one happening are events of the same kind")]
+        return [
+            _problem(
+                event,
+                raw,
+                "account_of",
+                f"account_of names a {other.kind}, but this is a {event.kind}",
+                "accounts of one happening are events of the same kind",
+            )
+        ]
     mine = {(f.aspect, f.subject) for f in facts_of(event, reg)}
     theirs = {(f.aspect, f.subject) for f in facts_of(other, reg)}
     if mine != theirs:
-        return [_problem(event, raw, "account_of", f"account_of names {other.id!r}, which is about another subject",
-                         "link only accounts of the same happening (same place, actor or post)")]
+        return [
+            _problem(
+                event,
+                raw,
+                "account_of",
+                f"account_of names {other.id!r}, which is about another subject",
+                "link only accounts of the same happening (same place, actor or post)",
+            )
+        ]
     return []
 
 
@@ -186,16 +250,24 @@ def _cycles(by_id: dict[str, tuple[Event, Position]]) -> list[Problem]:
             if not targets or targets[0] not in by_id or targets[0] == current.id:
                 break
             if targets[0] in seen:
-                problems.append(_problem(event, raw, None, "retractions, corrections or accounts form a cycle",
-                                         "a correction, retraction or account_of must name an older event"))
+                problems.append(
+                    _problem(
+                        event,
+                        raw,
+                        None,
+                        "retractions, corrections or accounts form a cycle",
+                        "a correction, retraction or account_of must name an older event",
+                    )
+                )
                 break
             seen.add(targets[0])
             current = by_id[targets[0]][0]
     return problems
 
 
-def _ambiguous_order(built: Sequence[tuple[Event, Position]], reg: Registry,
-                     out: list[Any] | None = None) -> list[Problem]:
+def _ambiguous_order(
+    built: Sequence[tuple[Event, Position]], reg: Registry, out: list[Any] | None = None
+) -> list[Problem]:
     """Two events in different files changing one fact from one instant have no order.
 
     Only events that count are compared, so a correction may keep the date of the
@@ -213,11 +285,16 @@ def _ambiguous_order(built: Sequence[tuple[Event, Position]], reg: Registry,
             slot = (step.instant, key)
             if slot in seen and seen[slot][1].file != raws[step.event.id].file:
                 other, other_raw = seen[slot]
-                problems.append(_problem(
-                    step.event, raws[step.event.id], "date",
-                    f"changes {key.aspect} of {key.subject!r} from the same instant as {other.id!r} "
-                    f"in {other_raw.file}, so their order is undefined",
-                    "put both events in one file (file order decides) or give one a more precise date",
-                    ProblemCode.UNDEFINED_ORDER))
+                problems.append(
+                    _problem(
+                        step.event,
+                        raws[step.event.id],
+                        "date",
+                        f"changes {key.aspect} of {key.subject!r} from the same instant as {other.id!r} "
+                        f"in {other_raw.file}, so their order is undefined",
+                        "put both events in one file (file order decides) or give one a more precise date",
+                        ProblemCode.UNDEFINED_ORDER,
+                    )
+                )
             seen.setdefault(slot, (step.event, raws[step.event.id]))
     return problems

@@ -145,8 +145,9 @@ def _local_midnight(day: dt.date, tz: str, clamp: pendulum.DateTime) -> pendulum
     """
     try:
         u = _zone(tz).datetime(day.year, day.month, day.day).astimezone(pendulum.UTC)
-        return pendulum.DateTime(u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond,
-                                 tzinfo=u.tzinfo, fold=u.fold)
+        return pendulum.DateTime(
+            u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond, tzinfo=u.tzinfo, fold=u.fold
+        )
     except (OverflowError, ValueError):
         return clamp
 
@@ -173,8 +174,11 @@ def _days(text: str, whole: str) -> tuple[dt.date, dt.date, str]:
     if year == "0000" or year.startswith("0000"):
         raise _fail(whole, "out of range (years 0001 to 9999)")
     if year == "XXXX":
-        raise _fail(whole, "no digit of it is known (XXXX), so it says nothing of when; write what is known, "
-                           "as [..2020-11-10] or 19XX")
+        raise _fail(
+            whole,
+            "no digit of it is known (XXXX), so it says nothing of when; write what is known, "
+            "as [..2020-11-10] or 19XX",
+        )
     first_year, last_year = int(year.replace("X", "0")) or 1, int(year.replace("X", "9"))
     unspecified = year.count("X")
     try:

@@ -53,8 +53,13 @@ __all__ = [
 FORMAT_VERSION = 2
 
 RELATION_TYPES = (
-    "twinning", "friendship", "cooperation", "friendship-group", "visa-free",
-    "membership", "declaration",
+    "twinning",
+    "friendship",
+    "cooperation",
+    "friendship-group",
+    "visa-free",
+    "membership",
+    "declaration",
 )
 
 
@@ -328,9 +333,26 @@ class Retraction(Event):
 KINDS: dict[str, type[Event]] = {
     cls.KIND: cls
     for cls in (
-        Declaration, Decree, Claim, War, Offensive, Ceasefire, Blockade, Deployment,
-        Capture, Handover, Recognition, Resolution, Statement, Office, Officeholder,
-        Relation, Dissolution, Retraction, Founding, Cessation,
+        Declaration,
+        Decree,
+        Claim,
+        War,
+        Offensive,
+        Ceasefire,
+        Blockade,
+        Deployment,
+        Capture,
+        Handover,
+        Recognition,
+        Resolution,
+        Statement,
+        Office,
+        Officeholder,
+        Relation,
+        Dissolution,
+        Retraction,
+        Founding,
+        Cessation,
     )
 }
 
@@ -345,6 +367,4 @@ ENDABLE = ("office", "officeholder", "relation")
 def ref_fields(cls: type[Event]) -> tuple[tuple[str, attrs.Attribute[Any]], ...]:
     """The kind-specific fields of `cls` as (name in the log, attribute) pairs."""
     base = {a.name for a in attrs.fields(Event)}
-    return tuple(
-        (a.metadata.get("name", a.name), a) for a in attrs.fields(cls) if a.name not in base
-    )
+    return tuple((a.metadata.get("name", a.name), a) for a in attrs.fields(cls) if a.name not in base)

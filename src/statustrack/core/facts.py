@@ -21,24 +21,47 @@ import pendulum
 from statustrack.core.dates import Interval
 from statustrack.core.registry import SourceRef
 
-__all__ = ["ASPECTS", "ID_ROLES", "STANCES", "Fact", "Key", "Lapse", "Rank", "Support", "SupportRole",
-           "accounts_value", "rank"]
+__all__ = [
+    "ASPECTS",
+    "ID_ROLES",
+    "STANCES",
+    "Fact",
+    "Key",
+    "Lapse",
+    "Rank",
+    "Support",
+    "SupportRole",
+    "accounts_value",
+    "rank",
+]
 
 ASPECTS = (
-    "status", "conflict", "control", "recognition", "office", "officeholder", "relation",
+    "status",
+    "conflict",
+    "control",
+    "recognition",
+    "office",
+    "officeholder",
+    "relation",
     "resolution",
 )
 
 #: The stances a recognition fact can take.
 STANCES = (
-    "recognizes", "calls-for-recognition", "supports-self-determination",
-    "affirms-territorial-integrity", "rejected-recognition",
-    "rejected-territorial-integrity", "does-not-recognize", "withdrew-recognition",
+    "recognizes",
+    "calls-for-recognition",
+    "supports-self-determination",
+    "affirms-territorial-integrity",
+    "rejected-recognition",
+    "rejected-territorial-integrity",
+    "does-not-recognize",
+    "withdrew-recognition",
 )
 
 #: The roles in a fact's `about` that hold place or actor ids (the others hold text).
-ID_ROLES = frozenset({"polity", "party", "theatre", "by", "place", "force", "holder", "actor", "body",
-                      "a", "b", "parties", "from"})
+ID_ROLES = frozenset(
+    {"polity", "party", "theatre", "by", "place", "force", "holder", "actor", "body", "a", "b", "parties", "from"}
+)
 
 
 @attrs.frozen(cache_hash=True)
@@ -240,7 +263,8 @@ def accounts_value(accounts: Sequence[Support]) -> str:
         return values[0]
     return "; ".join(
         f"{v} (per {', '.join(dict.fromkeys(s.id for a in accounts if a.value == v for s in a.sources))})"
-        for v in values)
+        for v in values
+    )
 
 
 #: Every field of a fact but `previous` (its last), in order: what `Fact.replacing` copies.
@@ -256,5 +280,10 @@ _ASPECT_ORDER = {a: i for i, a in enumerate(ASPECTS)}
 def rank(fact: Fact) -> Rank:
     """Where `fact` goes in an answer: by aspect (in `ASPECTS` order, unknown aspects
     last), pending last, then subject name (case-folded), then subject."""
-    return (_ASPECT_ORDER.get(fact.aspect, len(ASPECTS)), fact.aspect, fact.pending, fact.subject_name.casefold(),
-            fact.subject)
+    return (
+        _ASPECT_ORDER.get(fact.aspect, len(ASPECTS)),
+        fact.aspect,
+        fact.pending,
+        fact.subject_name.casefold(),
+        fact.subject,
+    )

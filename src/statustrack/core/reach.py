@@ -119,8 +119,7 @@ def endable(dissolution: Dissolution, fresh: Sequence[Event], known: Known, regi
     aspects = set(dissolution.ends)
     keys = {k for k in known.naming(owners) if k.aspect in aspects}
     for event in fresh:
-        keys |= {Key(f.aspect, f.subject) for f in facts_of(event, registry)
-                 if f.aspect in aspects and f.refs & owners}
+        keys |= {Key(f.aspect, f.subject) for f in facts_of(event, registry) if f.aspect in aspects and f.refs & owners}
     return keys
 
 
@@ -129,8 +128,9 @@ def held(actors: set[str], fresh: Sequence[Event], known: Known, registry: Regis
     it, every control key, and the keys of the new events' facts that name it."""
     keys = {k for k in known.naming(actors) if k.aspect != "conflict"} | known.aspect_keys({"control"})
     for event in fresh:
-        keys |= {Key(f.aspect, f.subject) for f in facts_of(event, registry)
-                 if f.refs & actors or f.aspect == "control"}
+        keys |= {
+            Key(f.aspect, f.subject) for f in facts_of(event, registry) if f.refs & actors or f.aspect == "control"
+        }
     return keys
 
 
@@ -214,7 +214,11 @@ def reach(fresh: Sequence[Event], known: Known, registry: Registry) -> Reach:
     targets = known.existing({t for e in fresh for _, t in _links(e)} - new_ids)
     needed = touching | standing | targets | {e.id for e in existence}
     needed |= {c for d in needed | ending if d in chains for c in chains[d]}
-    needed |= {c for e in fresh if isinstance(e, (Dissolution, Cessation))
-               for c in _closure(known, set(e.disputed_by or ()), CORRECTS)}
+    needed |= {
+        c
+        for e in fresh
+        if isinstance(e, (Dissolution, Cessation))
+        for c in _closure(known, set(e.disputed_by or ()), CORRECTS)
+    }
     needed = _closure(known, needed, UNDO) - new_ids
     return Reach(frozenset(keys), frozenset(standing), frozenset(needed), frozenset(targets))

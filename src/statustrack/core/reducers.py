@@ -97,15 +97,31 @@ def _(e: Decree, reg: Registry) -> tuple[_Says, ...]:
 @_says.register
 def _(e: Claim, reg: Registry) -> tuple[_Says, ...]:
     name = f"{reg.name(e.polity)}, per {reg.name(e.party)}"
-    return (_Says("status", f"{e.polity}/{e.party}", name, e.position, (("party", e.party),),
-                  (("polity", e.polity), ("party", e.party))),)
+    return (
+        _Says(
+            "status",
+            f"{e.polity}/{e.party}",
+            name,
+            e.position,
+            (("party", e.party),),
+            (("polity", e.polity), ("party", e.party)),
+        ),
+    )
 
 
 @_says.register
 def _(e: War, reg: Registry) -> tuple[_Says, ...]:
     parties = ", ".join(e.parties)
-    return (_Says("conflict", e.theatre, reg.name(e.theatre), f"war: {e.name}", (("parties", parties),),
-                  (("theatre", e.theatre), *(("parties", p) for p in e.parties))),)
+    return (
+        _Says(
+            "conflict",
+            e.theatre,
+            reg.name(e.theatre),
+            f"war: {e.name}",
+            (("parties", parties),),
+            (("theatre", e.theatre), *(("parties", p) for p in e.parties)),
+        ),
+    )
 
 
 #: What an offensive's fact reads when no source gives its end (docs/claims.md, "Conflicts nest").
@@ -120,8 +136,16 @@ def _(e: Offensive, reg: Registry) -> tuple[_Says, ...]:
     if not e.date.is_span:
         value = f"{value}; {END_NOT_RECORDED}"
         detail += (("end", "not-recorded"),)
-    return (_Says("conflict", f"{e.theatre}:{e.name}", f"{reg.name(e.theatre)}: {e.name}", value, detail,
-                  (("theatre", e.theatre), ("by", e.by), ("operation", e.name))),)
+    return (
+        _Says(
+            "conflict",
+            f"{e.theatre}:{e.name}",
+            f"{reg.name(e.theatre)}: {e.name}",
+            value,
+            detail,
+            (("theatre", e.theatre), ("by", e.by), ("operation", e.name)),
+        ),
+    )
 
 
 @_says.register
@@ -133,8 +157,16 @@ def _(e: Ceasefire, reg: Registry) -> tuple[_Says, ...]:
 @_says.register
 def _(e: Blockade, reg: Registry) -> tuple[_Says, ...]:
     value = f"blockaded by {reg.name(e.by)}" if e.state == "imposed" else f"blockade by {reg.name(e.by)} lifted"
-    return (_Says("conflict", e.place, reg.name(e.place), value, (("by", e.by), ("state", e.state)),
-                  (("place", e.place), ("by", e.by))),)
+    return (
+        _Says(
+            "conflict",
+            e.place,
+            reg.name(e.place),
+            value,
+            (("by", e.by), ("state", e.state)),
+            (("place", e.place), ("by", e.by)),
+        ),
+    )
 
 
 @_says.register
@@ -143,8 +175,16 @@ def _(e: Deployment, reg: Registry) -> tuple[_Says, ...]:
     value = f"deployed in {where}" if e.state == "deployed" else f"withdrawn from {where}"
     if e.strength:
         value = f"{value} ({e.strength})"
-    return (_Says("conflict", e.force, reg.name(e.force), value, (("place", e.place), ("state", e.state)),
-                  (("force", e.force), ("place", e.place))),)
+    return (
+        _Says(
+            "conflict",
+            e.force,
+            reg.name(e.force),
+            value,
+            (("place", e.place), ("state", e.state)),
+            (("force", e.force), ("place", e.place)),
+        ),
+    )
 
 
 @_says.register
@@ -164,35 +204,60 @@ def _(e: Recognition, reg: Registry) -> tuple[_Says, ...]:
     detail: tuple[tuple[str, str], ...] = (("stance", e.stance), ("level", reg.level(e.actor) or ""))
     if e.instrument:
         detail += (("instrument", e.instrument),)
-    return (_Says("recognition", e.actor, reg.name(e.actor), stance_label(e.stance, reg), detail,
-                  (("actor", e.actor),)),)
+    return (
+        _Says("recognition", e.actor, reg.name(e.actor), stance_label(e.stance, reg), detail, (("actor", e.actor),)),
+    )
 
 
 @_says.register
 def _(e: Resolution, reg: Registry) -> tuple[_Says, ...]:
     name = f"{reg.name(e.body)} {e.ref}"
-    return (_Says("resolution", f"{e.body}:{e.ref}", name, e.summary, (("body", e.body),),
-                  (("body", e.body), ("ref", e.ref))),)
+    return (
+        _Says(
+            "resolution", f"{e.body}:{e.ref}", name, e.summary, (("body", e.body),), (("body", e.body), ("ref", e.ref))
+        ),
+    )
 
 
 @_says.register
 def _(e: Statement, reg: Registry) -> tuple[_Says, ...]:
     ref = e.ref or e.date.text
     name = f"{reg.name(e.actor)}: {ref}"
-    return (_Says("resolution", f"{e.actor}:{ref}", name, e.summary, (("actor", e.actor),),
-                  (("actor", e.actor), ("ref", ref))),)
+    return (
+        _Says(
+            "resolution", f"{e.actor}:{ref}", name, e.summary, (("actor", e.actor),), (("actor", e.actor), ("ref", ref))
+        ),
+    )
 
 
 @_says.register
 def _(e: Office, reg: Registry) -> tuple[_Says, ...]:
-    return (_Says("office", e.place, reg.name(e.place), e.state, (("polity", e.polity),),
-                  (("place", e.place), ("polity", e.polity)), ended=e.state == "closed"),)
+    return (
+        _Says(
+            "office",
+            e.place,
+            reg.name(e.place),
+            e.state,
+            (("polity", e.polity),),
+            (("place", e.place), ("polity", e.polity)),
+            ended=e.state == "closed",
+        ),
+    )
 
 
 @_says.register
 def _(e: Officeholder, reg: Registry) -> tuple[_Says, ...]:
-    return (_Says("officeholder", e.post, e.post, e.person, (("polity", e.polity),),
-                  (("post", e.post), ("polity", e.polity)), ended=e.vacant),)
+    return (
+        _Says(
+            "officeholder",
+            e.post,
+            e.post,
+            e.person,
+            (("polity", e.polity),),
+            (("post", e.post), ("polity", e.polity)),
+            ended=e.vacant,
+        ),
+    )
 
 
 @_says.register
@@ -200,8 +265,17 @@ def _(e: Relation, reg: Registry) -> tuple[_Says, ...]:
     name = f"{reg.name(e.a)} ~ {reg.name(e.b)}"
     value = e.type if e.state == "established" else f"{e.type} ended"
     detail = (("type", e.type), ("state", e.state))
-    return (_Says("relation", f"{e.type}:{e.a}~{e.b}", name, value, detail,
-                  (("type", e.type), ("a", e.a), ("b", e.b)), ended=e.state == "ended"),)
+    return (
+        _Says(
+            "relation",
+            f"{e.type}:{e.a}~{e.b}",
+            name,
+            value,
+            detail,
+            (("type", e.type), ("a", e.a), ("b", e.b)),
+            ended=e.state == "ended",
+        ),
+    )
 
 
 @_says.register
@@ -239,8 +313,21 @@ def facts_of(event: Event, reg: Registry) -> tuple[Fact, ...]:
     when = event.takes_effect
     act = is_act(event.kind, getattr(event, "stance", None))
     return tuple(
-        Fact(s.aspect, s.subject, s.subject_name, s.value, str(when), when, event.id,
-             event.sources, _shared(s.detail), _shared(s.about), _refs(s.about, reg), ended=s.ended, act=act)
+        Fact(
+            s.aspect,
+            s.subject,
+            s.subject_name,
+            s.value,
+            str(when),
+            when,
+            event.id,
+            event.sources,
+            _shared(s.detail),
+            _shared(s.about),
+            _refs(s.about, reg),
+            ended=s.ended,
+            act=act,
+        )
         for s in _says(event, reg)
     )
 
@@ -251,8 +338,22 @@ def announced(event: Event, reg: Registry) -> tuple[Fact, ...]:
     assert event.effective is not None
     act = is_act(event.kind, getattr(event, "stance", None))
     return tuple(
-        Fact(s.aspect, s.subject, s.subject_name, s.value, str(event.date), event.date, event.id,
-             event.sources, _shared(s.detail), _shared(s.about), _refs(s.about, reg), pending=True,
-             effective=event.effective, ended=s.ended, act=act)
+        Fact(
+            s.aspect,
+            s.subject,
+            s.subject_name,
+            s.value,
+            str(event.date),
+            event.date,
+            event.id,
+            event.sources,
+            _shared(s.detail),
+            _shared(s.about),
+            _refs(s.about, reg),
+            pending=True,
+            effective=event.effective,
+            ended=s.ended,
+            act=act,
+        )
         for s in _says(event, reg)
     )

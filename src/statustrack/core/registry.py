@@ -11,13 +11,35 @@ import attrs
 if TYPE_CHECKING:
     from statustrack.core.dates import Interval
 
-__all__ = ["LEVELS", "OFFICE_TYPES", "PRINCIPAL_ROLES", "STATE_LEVELS", "Actor", "OfficeEntry", "Place",
-           "Registry", "Source", "SourceRef", "fold"]
+__all__ = [
+    "LEVELS",
+    "OFFICE_TYPES",
+    "PRINCIPAL_ROLES",
+    "STATE_LEVELS",
+    "Actor",
+    "OfficeEntry",
+    "Place",
+    "Registry",
+    "Source",
+    "SourceRef",
+    "fold",
+]
 
 LEVELS = (
-    "un-member", "non-un-state", "polity", "un-body", "international-body", "parliament",
-    "regional-parliament", "state-region", "county", "city", "party", "government-body",
-    "armed-force", "person",
+    "un-member",
+    "non-un-state",
+    "polity",
+    "un-body",
+    "international-body",
+    "parliament",
+    "regional-parliament",
+    "state-region",
+    "county",
+    "city",
+    "party",
+    "government-body",
+    "armed-force",
+    "person",
 )
 
 #: The levels of an actor that is a state: what `Registry.country` climbs a `part_of` chain to.
@@ -32,8 +54,21 @@ OFFICE_TYPES = ("permanent-representation", "information-office")
 #: The roles of a fact's `about` in the order `Registry.principal` picks its principal from:
 #: who acts (a recognising actor, a resolving body, a tie's ends), then where (an office's
 #: place), then who holds or claims.
-PRINCIPAL_ROLES = ("actor", "body", "a", "b", "place", "holder", "party", "force", "by", "polity", "theatre",
-                   "from", "parties")
+PRINCIPAL_ROLES = (
+    "actor",
+    "body",
+    "a",
+    "b",
+    "place",
+    "holder",
+    "party",
+    "force",
+    "by",
+    "polity",
+    "theatre",
+    "from",
+    "parties",
+)
 
 
 def fold(name: str) -> str:

@@ -43,8 +43,22 @@ from statustrack.core.reducers import ENDED, announced, facts_of
 from statustrack.core.registry import Registry
 from statustrack.core.standing import holders
 
-__all__ = ["EMPTY", "Announcement", "Ceasing", "Ending", "Existence", "Replay", "State", "Step", "apply",
-           "counted_events", "disputed_date", "pending_at", "replay", "timeline"]
+__all__ = [
+    "EMPTY",
+    "Announcement",
+    "Ceasing",
+    "Ending",
+    "Existence",
+    "Replay",
+    "State",
+    "Step",
+    "apply",
+    "counted_events",
+    "disputed_date",
+    "pending_at",
+    "replay",
+    "timeline",
+]
 
 _TICK = dt.timedelta(microseconds=1)
 _NO_POOLS: Mapping[Key, list[Announcement]] = MappingProxyType({})  # a step with nothing pending
@@ -106,8 +120,9 @@ class Step:
     @property
     def keys(self) -> frozenset[Key]:
         """Every key this step names (an ending's or a cessation's keys depend on the state: see `apply`)."""
-        return (frozenset(self.pending) | frozenset(self.stops) | frozenset(self.orders_with)
-                | {f.key for f in self.sets})
+        return (
+            frozenset(self.pending) | frozenset(self.stops) | frozenset(self.orders_with) | {f.key for f in self.sets}
+        )
 
 
 def counted_events(events: Sequence[Event], known_at: pendulum.DateTime | None = None) -> tuple[Event, ...]:
@@ -131,8 +146,9 @@ def counted_events(events: Sequence[Event], known_at: pendulum.DateTime | None =
         retraction that still undoes retracts it (being corrected, it stands through its correction)."""
         if ident not in memo:
             memo[ident] = False  # a cycle undoes nothing; validation refuses cycles
-            memo[ident] = not any(undoes(u) for u in undone.get(ident, ())
-                                  if u in by_id and isinstance(by_id[u], Retraction))
+            memo[ident] = not any(
+                undoes(u) for u in undone.get(ident, ()) if u in by_id and isinstance(by_id[u], Retraction)
+            )
         return memo[ident]
 
     def counts(event: Event) -> bool:
@@ -191,8 +207,15 @@ def _combined(facts: list[Fact]) -> Fact:
     accounts = tuple(f.support(SupportRole.ACCOUNT) for f in facts)
     sources = tuple(dict.fromkeys(s for f in facts for s in f.sources))
     interval = disputed_date([f.interval for f in facts])
-    return attrs.evolve(first, value=accounts_value(accounts), sources=sources, supports=accounts,
-                        disputed=len({a.value for a in accounts}) > 1, since=str(interval), interval=interval)
+    return attrs.evolve(
+        first,
+        value=accounts_value(accounts),
+        sources=sources,
+        supports=accounts,
+        disputed=len({a.value for a in accounts}) > 1,
+        since=str(interval),
+        interval=interval,
+    )
 
 
 def disputed_date(dates: Sequence[Interval]) -> Interval:
@@ -243,8 +266,11 @@ def _disputing(named: Sequence[str], counted: Mapping[str, Event]) -> list[Event
 
 def _ending(event: Dissolution, reg: Registry, counted: Mapping[str, Event]) -> Ending:
     owners = {event.polity} | ({event.territory} if event.territory else set())
-    disputes = [fact.support(SupportRole.DISPUTE)
-                for claim in _disputing(event.disputed_by or (), counted) for fact in facts_of(claim, reg)]
+    disputes = [
+        fact.support(SupportRole.DISPUTE)
+        for claim in _disputing(event.disputed_by or (), counted)
+        for fact in facts_of(claim, reg)
+    ]
     return Ending(frozenset(event.ends), frozenset(owners), event.summary, tuple(disputes))
 
 
@@ -299,8 +325,9 @@ def _lapse_absent(facts: tuple[Fact, ...], instant: pendulum.DateTime, existence
     """`facts`, each position whose holder does not exist at `instant` marked lapsed."""
     if not existence:
         return facts
-    return tuple(attrs.evolve(f, lapsed=Lapse.HOLDER_ABSENT) if not f.act and existence.absent(f, instant) else f
-                 for f in facts)
+    return tuple(
+        attrs.evolve(f, lapsed=Lapse.HOLDER_ABSENT) if not f.act and existence.absent(f, instant) else f for f in facts
+    )
 
 
 def _open_offensive(fact: Fact, theatre: str) -> bool:
@@ -314,8 +341,11 @@ def _close(facts: MutableMapping[Key, Fact], step: Step) -> list[Key]:
     next recorded state bounds it."""
     theatre = step.closes
     assert theatre is not None
-    changed = [key for key, fact in facts.items()
-               if key.aspect == "conflict" and not key.pending and _open_offensive(fact, theatre)]
+    changed = [
+        key
+        for key, fact in facts.items()
+        if key.aspect == "conflict" and not key.pending and _open_offensive(fact, theatre)
+    ]
     for key in changed:
         del facts[key]
     return changed
@@ -354,12 +384,14 @@ def timeline(events: Iterable[Event], reg: Registry) -> tuple[Step, ...]:
                 pending += (fact.key,)
             steps.append(Step(start, order, primary, (), pending, events=ids, pools=pools))
         closes, orders_with = _theatre(primary, sets)
-        steps.append(Step(effect, order, primary, sets, pending, events=ids, pools=pools, closes=closes,
-                          orders_with=orders_with))
+        steps.append(
+            Step(effect, order, primary, sets, pending, events=ids, pools=pools, closes=closes, orders_with=orders_with)
+        )
         until = primary.date.until if primary.date.is_span else None
         if until is not None and sets:
-            steps.append(Step(shifted(until.end, _TICK), order, primary, (), stops=tuple(f.key for f in sets),
-                              events=ids))
+            steps.append(
+                Step(shifted(until.end, _TICK), order, primary, (), stops=tuple(f.key for f in sets), events=ids)
+            )
     for pool in pools.values():
         pool.sort(key=lambda a: (a.start, a.order))
     steps.sort(key=_moment)  # stable, and steps were made in log order: ties keep it
@@ -422,9 +454,18 @@ def _end(facts: MutableMapping[Key, Fact], step: Step) -> list[Key]:
             word = f"{dict(fact.detail).get('type', 'tie')} {word}"
         detail = (*((k, v) for k, v in fact.detail if k != "state"), ("state", "ended"))
         facts[key] = attrs.evolve(
-            fact, value=f"{word}: {ending.summary}", since=str(since), interval=since, event=step.event.id,
-            sources=step.event.sources, detail=detail, supports=ending.disputes, disputed=bool(ending.disputes),
-            ended=True, previous=fact)
+            fact,
+            value=f"{word}: {ending.summary}",
+            since=str(since),
+            interval=since,
+            event=step.event.id,
+            sources=step.event.sources,
+            detail=detail,
+            supports=ending.disputes,
+            disputed=bool(ending.disputes),
+            ended=True,
+            previous=fact,
+        )
         changed.append(key)
     return changed
 
@@ -442,9 +483,21 @@ def _cease(facts: MutableMapping[Key, Fact], step: Step) -> list[Key]:
         if fact.event in ceasing.exempt or any(s.event in ceasing.exempt for s in fact.accounts):
             continue
         facts[key] = attrs.evolve(
-            fact, value=f"ended: {ceasing.summary}", since=str(since), interval=since, event=step.event.id,
-            sources=step.event.sources, supports=ceasing.disputes, disputed=bool(ceasing.disputes), ended=True,
-            lapsed=Lapse.HOLDER_CEASED, certainty="certain", otherwise=None, otherwise_event=None, previous=fact)
+            fact,
+            value=f"ended: {ceasing.summary}",
+            since=str(since),
+            interval=since,
+            event=step.event.id,
+            sources=step.event.sources,
+            supports=ceasing.disputes,
+            disputed=bool(ceasing.disputes),
+            ended=True,
+            lapsed=Lapse.HOLDER_CEASED,
+            certainty="certain",
+            otherwise=None,
+            otherwise_event=None,
+            previous=fact,
+        )
         changed.append(key)
     return changed
 
@@ -452,8 +505,15 @@ def _cease(facts: MutableMapping[Key, Fact], step: Step) -> list[Key]:
 def _run(old: Fact | None, fact: Fact) -> Fact:
     """`fact` set over `old`: it joins old's run if it repeats the value, else starts one.
     An act never joins a run (each is its own happening), nor does a lapsed fact."""
-    if (old is not None and old.value == fact.value and not old.disputed and not fact.disputed
-            and not fact.act and old.lapsed is None and fact.lapsed is None):
+    if (
+        old is not None
+        and old.value == fact.value
+        and not old.disputed
+        and not fact.disputed
+        and not fact.act
+        and old.lapsed is None
+        and fact.lapsed is None
+    ):
         return old.joined(fact)
     return fact.replacing(old)
 
@@ -544,8 +604,9 @@ class Replay:
             found = self._steps[known_at] = timeline(counted_events(log.events, known_at), log.registry)
         return found
 
-    def state(self, instant: pendulum.DateTime, known_at: pendulum.DateTime | None = None,
-              start: State = EMPTY) -> State:
+    def state(
+        self, instant: pendulum.DateTime, known_at: pendulum.DateTime | None = None, start: State = EMPTY
+    ) -> State:
         """The state at `instant` as recorded by `known_at`, continuing from `start`."""
         return replay(self.steps(known_at), instant, start)
 
@@ -554,4 +615,3 @@ class Replay:
         if self._catalogue is None:
             self._catalogue = catalogue(counted_events(self.log.events), self.log.registry)
         return self._catalogue
-

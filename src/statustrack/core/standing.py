@@ -34,35 +34,39 @@ class Standing(enum.StrEnum):
 
 #: Every kind of the vocabulary, declared an act or a standing position (docs/claims.md,
 #: "Acts and standing positions", says why for each). The one table of it.
-STANDING: Mapping[str, Standing] = MappingProxyType({
-    "declaration": Standing.POSITION,   # what a polity declares itself stands until changed
-    "decree": Standing.POSITION,        # a polity's status set by decree stands until changed
-    "claim": Standing.POSITION,         # a party's claim on the status stands until it says otherwise
-    "war": Standing.POSITION,           # the state of a theatre
-    "offensive": Standing.POSITION,     # an operation: its own fact, over its own span
-    "ceasefire": Standing.POSITION,     # the state of a theatre
-    "blockade": Standing.POSITION,      # imposed until lifted
-    "deployment": Standing.POSITION,    # deployed until withdrawn
-    "capture": Standing.POSITION,       # control of a place, held until it changes
-    "handover": Standing.POSITION,      # the same
-    "recognition": Standing.POSITION,   # a stance, held until changed (but see STANCE_STANDING)
-    "resolution": Standing.POSITION,    # a body's resolution stays on its record until rescinded
-    "statement": Standing.ACT,          # a single statement: said on its day
-    "office": Standing.POSITION,        # open until closed
-    "officeholder": Standing.POSITION,  # in post until someone else is, or the post falls vacant
-    "relation": Standing.POSITION,      # a tie, until ended
-    "dissolution": Standing.ACT,        # happened on its day; the endings it makes stand
-    "retraction": Standing.ACT,         # a record-keeping act: sets no fact
-    "founding": Standing.ACT,           # an actor comes into existence on its day
-    "cessation": Standing.ACT,          # an actor ceases to exist on its day
-})
+STANDING: Mapping[str, Standing] = MappingProxyType(
+    {
+        "declaration": Standing.POSITION,  # what a polity declares itself stands until changed
+        "decree": Standing.POSITION,  # a polity's status set by decree stands until changed
+        "claim": Standing.POSITION,  # a party's claim on the status stands until it says otherwise
+        "war": Standing.POSITION,  # the state of a theatre
+        "offensive": Standing.POSITION,  # an operation: its own fact, over its own span
+        "ceasefire": Standing.POSITION,  # the state of a theatre
+        "blockade": Standing.POSITION,  # imposed until lifted
+        "deployment": Standing.POSITION,  # deployed until withdrawn
+        "capture": Standing.POSITION,  # control of a place, held until it changes
+        "handover": Standing.POSITION,  # the same
+        "recognition": Standing.POSITION,  # a stance, held until changed (but see STANCE_STANDING)
+        "resolution": Standing.POSITION,  # a body's resolution stays on its record until rescinded
+        "statement": Standing.ACT,  # a single statement: said on its day
+        "office": Standing.POSITION,  # open until closed
+        "officeholder": Standing.POSITION,  # in post until someone else is, or the post falls vacant
+        "relation": Standing.POSITION,  # a tie, until ended
+        "dissolution": Standing.ACT,  # happened on its day; the endings it makes stand
+        "retraction": Standing.ACT,  # a record-keeping act: sets no fact
+        "founding": Standing.ACT,  # an actor comes into existence on its day
+        "cessation": Standing.ACT,  # an actor ceases to exist on its day
+    }
+)
 
 #: Recognition stances that are acts although recognition is a standing kind: a vote that
 #: rejected a motion happened on its day, and says nothing of the chamber's stance after.
-STANCE_STANDING: Mapping[str, Standing] = MappingProxyType({
-    "rejected-recognition": Standing.ACT,
-    "rejected-territorial-integrity": Standing.ACT,
-})
+STANCE_STANDING: Mapping[str, Standing] = MappingProxyType(
+    {
+        "rejected-recognition": Standing.ACT,
+        "rejected-territorial-integrity": Standing.ACT,
+    }
+)
 
 
 def standing_of(kind: str, stance: str | None = None) -> Standing:
@@ -82,16 +86,18 @@ def is_act(kind: str, stance: str | None = None) -> bool:
 #: position, and have none; a claim's is its party. Conflict facts are states of a theatre,
 #: a place or a force, and have none. Control's holder is in its `detail` (the holder each
 #: account names).
-HOLDER_ROLES: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "status": ("party",),
-    "conflict": (),
-    "control": ("holder",),
-    "recognition": ("actor",),
-    "resolution": ("body", "actor"),
-    "office": ("polity",),
-    "officeholder": ("polity",),
-    "relation": ("a", "b"),
-})
+HOLDER_ROLES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "status": ("party",),
+        "conflict": (),
+        "control": ("holder",),
+        "recognition": ("actor",),
+        "resolution": ("body", "actor"),
+        "office": ("polity",),
+        "officeholder": ("polity",),
+        "relation": ("a", "b"),
+    }
+)
 
 
 def holders(fact: Fact) -> frozenset[str]:

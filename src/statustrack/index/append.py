@@ -46,6 +46,7 @@ from statustrack.log.parse import Raw
 
 __all__ = ["Extension", "Opened", "commit", "open_for_record", "plan", "remember_ledger"]
 
+
 @attrs.define
 class Opened:
     """A current index opened for writing, in a write transaction, with its meta keys."""
@@ -64,16 +65,27 @@ class Opened:
         """The log's settings and registry as the index keeps them, with no events: what
         checking new events against the indexed ones needs of the log itself."""
         meta = self.meta
-        return Log(meta["name"], meta["timezone"], meta["format"], shown, registry_of(meta["registry"]), (), {},
-                   horizon=interval_of(meta["horizon"]), polity=meta["polity"],
-                   settings_file=meta["settings_file"], directory=directory)
+        return Log(
+            meta["name"],
+            meta["timezone"],
+            meta["format"],
+            shown,
+            registry_of(meta["registry"]),
+            (),
+            {},
+            horizon=interval_of(meta["horizon"]),
+            polity=meta["polity"],
+            settings_file=meta["settings_file"],
+            directory=directory,
+        )
 
     def records(self, ids: Iterable[str]) -> dict[str, tuple[str, int, dict[str, Any]]]:
         """The indexed events among `ids`: file, line and record."""
         found = {}
         for chunk in _chunks(list(dict.fromkeys(ids))):
             for ident, file, line, record in self.db.execute(
-                    f"SELECT id, file, line, record FROM events WHERE id IN ({_marks(chunk)})", chunk):
+                f"SELECT id, file, line, record FROM events WHERE id IN ({_marks(chunk)})", chunk
+            ):
                 found[ident] = (file, line, json.loads(record))
         return found
 
@@ -109,7 +121,8 @@ def open_for_record(root: Path, path: Path, *, verified: bool = True) -> Opened 
             raise LookupError(found.why)
         meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
         if (verified and LedgerState.from_json(meta.get("ledger")) is None) or REQUIRED - {
-                r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}:
+            r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")
+        }:
             raise LookupError
         if stale(meta, root, found.counter):
             raise LookupError
@@ -142,7 +155,7 @@ def _marks(items: Sequence[Any]) -> str:
 
 def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _select(db: sqlite3.Connection, sql: str, items: Iterable[Any], *extra: Any) -> list[tuple[Any, ...]]:
@@ -187,10 +200,12 @@ class _Indexed:
 
     def accounts(self, events: set[str]) -> set[tuple[str, str]]:
         """The account links with either end among `events`."""
-        pairs = _select(self.db, "SELECT event, target FROM event_links WHERE event IN ({}) AND field = ?",
-                        events, ACCOUNT)
-        pairs += _select(self.db, "SELECT event, target FROM event_links WHERE target IN ({}) AND field = ?",
-                         events, ACCOUNT)
+        pairs = _select(
+            self.db, "SELECT event, target FROM event_links WHERE event IN ({}) AND field = ?", events, ACCOUNT
+        )
+        pairs += _select(
+            self.db, "SELECT event, target FROM event_links WHERE target IN ({}) AND field = ?", events, ACCOUNT
+        )
         return {(e, t) for e, t in pairs}
 
     def disputes(self) -> dict[str, set[str]]:
@@ -212,25 +227,35 @@ class _Indexed:
 
     def keys_of(self, events: set[str]) -> set[Key]:
         """The keys the facts of `events` set."""
-        return {Key(a, s, bool(p)) for a, s, p in
-                _select(self.db, "SELECT aspect, subject, pending FROM event_keys WHERE event IN ({})", events)}
+        return {
+            Key(a, s, bool(p))
+            for a, s, p in _select(
+                self.db, "SELECT aspect, subject, pending FROM event_keys WHERE event IN ({})", events
+            )
+        }
 
     def touching(self, keys: set[Key]) -> set[str]:
         """The events whose facts set one of `keys`."""
         db = self.db
         db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_keys (aspect TEXT, subject TEXT, pending INTEGER)")
         db.execute("DELETE FROM wanted_keys")
-        db.executemany("INSERT INTO wanted_keys VALUES (?, ?, ?)",
-                       [(k.aspect, k.subject, int(k.pending)) for k in keys])
+        db.executemany(
+            "INSERT INTO wanted_keys VALUES (?, ?, ?)", [(k.aspect, k.subject, int(k.pending)) for k in keys]
+        )
         # CROSS JOIN keeps the few wanted keys outside, so each is one lookup in keys_by_key
-        return {e for (e,) in db.execute(
-            "SELECT DISTINCT k.event FROM wanted_keys w CROSS JOIN event_keys k "
-            "ON k.aspect = w.aspect AND k.subject = w.subject AND k.pending = w.pending")}
+        return {
+            e
+            for (e,) in db.execute(
+                "SELECT DISTINCT k.event FROM wanted_keys w CROSS JOIN event_keys k "
+                "ON k.aspect = w.aspect AND k.subject = w.subject AND k.pending = w.pending"
+            )
+        }
 
     def naming(self, owners: set[str]) -> set[Key]:
         """The settled keys whose facts refer to one of `owners`."""
-        return {Key(a, s) for a, s in _select(self.db, "SELECT aspect, subject FROM key_refs WHERE ref IN ({})",
-                                              owners)}
+        return {
+            Key(a, s) for a, s in _select(self.db, "SELECT aspect, subject FROM key_refs WHERE ref IN ({})", owners)
+        }
 
     def existing(self, ids: set[str]) -> set[str]:
         """The indexed events among `ids`."""
@@ -244,8 +269,12 @@ class _Indexed:
 
     def aspect_keys(self, aspects: set[str]) -> set[Key]:
         """The settled keys of `aspects`."""
-        return {Key(a, s) for a, s in _select(
-            self.db, "SELECT DISTINCT aspect, subject FROM event_keys WHERE aspect IN ({}) AND pending = 0", aspects)}
+        return {
+            Key(a, s)
+            for a, s in _select(
+                self.db, "SELECT DISTINCT aspect, subject FROM event_keys WHERE aspect IN ({}) AND pending = 0", aspects
+            )
+        }
 
     def build(self, ids: Iterable[str]) -> None:
         """Rebuild the indexed events `ids` from their records, as the loader builds them."""
@@ -292,18 +321,19 @@ def plan(opened: Opened, log: Log, target: str, fresh: Sequence[Event], raws: Se
     last_run = int(opened.meta.get("last_run") or 0)
     first_version = (db.execute("SELECT max(id) FROM versions").fetchone()[0] or 0) + 1
     first_fact = (db.execute("SELECT max(id) FROM facts").fetchone()[0] or 0) + 1
-    history = history_rows(steps, keys.__contains__, first_version=first_version, first_fact=first_fact,
-                              run_offset=last_run)
+    history = history_rows(
+        steps, keys.__contains__, first_version=first_version, first_fact=first_fact, run_offset=last_run
+    )
     runs = [r[13] for r in history.versions]
-    rows = event_rows(((e, target, line) for e, _, _, line in placed_new.values()), log.registry,
-                         counted.__contains__)
+    rows = event_rows(((e, target, line) for e, _, _, line in placed_new.values()), log.registry, counted.__contains__)
     counts = {i: int(i in counted) for i in changed}
     catalogue = _catalogue(db, fresh, changed, log)
     return Extension(keys, history, rows, counts, catalogue, max([last_run, *runs]))
 
 
-def _catalogue(db: sqlite3.Connection, fresh: Sequence[Event], changed: Iterable[str], log: Log) -> tuple[set[str],
-                                                                                                 set[str]]:
+def _catalogue(
+    db: sqlite3.Connection, fresh: Sequence[Event], changed: Iterable[str], log: Log
+) -> tuple[set[str], set[str]]:
     """The entries of the catalogue of subjects the new events and the events whose standing
     changed can change: folded spellings and place or actor ids."""
     folds: set[str] = set()
@@ -312,8 +342,9 @@ def _catalogue(db: sqlite3.Connection, fresh: Sequence[Event], changed: Iterable
         for fact in facts_of(event, log.registry):
             folds.update((fold(fact.subject_name), fold(fact.subject)))
             ids.update(v for role, v in fact.about if role in ID_ROLES)
-    for name, subject, own in _select(db, "SELECT subject_name, subject, own FROM event_keys WHERE event IN ({}) "
-                                          "AND pending = 0", changed):
+    for name, subject, own in _select(
+        db, "SELECT subject_name, subject, own FROM event_keys WHERE event IN ({}) AND pending = 0", changed
+    ):
         folds.update((fold(name), fold(subject)))
         ids.update(json.loads(own))
     return folds, ids
@@ -324,16 +355,24 @@ def _recatalogue(db: sqlite3.Connection, folds: Iterable[str], ids: Iterable[str
     `query.catalogue` does: an id is in while some counted fact names it; a folded spelling
     is spelled as the first counted fact to give it, in log order."""
     for folded in folds:
-        first = db.execute("SELECT s.spelling FROM catalogue_sources s JOIN events e ON e.id = s.event "
-                           "WHERE s.folded = ? AND e.counts = 1 ORDER BY e.file, e.line, s.seq LIMIT 1",
-                           (folded,)).fetchone()
+        first = db.execute(
+            "SELECT s.spelling FROM catalogue_sources s JOIN events e ON e.id = s.event "
+            "WHERE s.folded = ? AND e.counts = 1 ORDER BY e.file, e.line, s.seq LIMIT 1",
+            (folded,),
+        ).fetchone()
         if first is None:
             db.execute("DELETE FROM catalogue_names WHERE folded = ?", (folded,))
         else:
             db.execute("INSERT OR REPLACE INTO catalogue_names VALUES (?, ?)", (folded, first[0]))
     for ident in ids:
-        if db.execute("SELECT 1 FROM catalogue_refs r JOIN events e ON e.id = r.event "
-                      "WHERE r.id = ? AND e.counts = 1 LIMIT 1", (ident,)).fetchone() is None:
+        if (
+            db.execute(
+                "SELECT 1 FROM catalogue_refs r JOIN events e ON e.id = r.event "
+                "WHERE r.id = ? AND e.counts = 1 LIMIT 1",
+                (ident,),
+            ).fetchone()
+            is None
+        ):
             db.execute("DELETE FROM catalogue_ids WHERE id = ?", (ident,))
         else:
             db.execute("INSERT OR IGNORE INTO catalogue_ids VALUES (?)", (ident,))
@@ -343,18 +382,19 @@ def commit(opened: Opened, extension: Extension, files: list[list[Any]], ledger:
     """Replace the rows of the extension's keys, add its events, and set the meta keys
     (the files' manifest, the ledger's state): one transaction."""
     db = opened.db
-    db.execute("CREATE TEMP TABLE redo (aspect TEXT, subject TEXT, pending INTEGER, "
-               "PRIMARY KEY (aspect, subject, pending))")
-    db.executemany("INSERT INTO redo VALUES (?, ?, ?)",
-                   [(k.aspect, k.subject, int(k.pending)) for k in extension.keys])
+    db.execute(
+        "CREATE TEMP TABLE redo (aspect TEXT, subject TEXT, pending INTEGER, PRIMARY KEY (aspect, subject, pending))"
+    )
+    db.executemany("INSERT INTO redo VALUES (?, ?, ?)", [(k.aspect, k.subject, int(k.pending)) for k in extension.keys])
     matches = "(aspect, subject, pending) IN (SELECT aspect, subject, pending FROM redo)"
     db.execute(f"DELETE FROM versions WHERE {matches}")
     db.execute(f"DELETE FROM changes WHERE {matches}")
     db.executemany("UPDATE events SET counts = ? WHERE id = ?", [(c, i) for i, c in extension.counts.items()])
     insert_rows(db, extension.history, extension.events)
     _recatalogue(db, *extension.catalogue)
-    write_meta(db, {"files": files, "ledger": ledger.as_json(), "last_run": extension.last_run,
-                    "written": opened.written})
+    write_meta(
+        db, {"files": files, "ledger": ledger.as_json(), "last_run": extension.last_run, "written": opened.written}
+    )
     db.execute("DROP TABLE temp.redo")
     db.execute("DROP TABLE IF EXISTS temp.wanted_keys")
     db.execute("COMMIT")

@@ -45,8 +45,22 @@ from statustrack.log.ledger import LEDGER, LedgerState, ledger_state, read_ledge
 from statustrack.log.store import PENDING
 from statustrack.log.write import event_record
 
-__all__ = ["BATCH", "EventRows", "Rows", "build", "event_rows", "history_rows", "insert_catalogue", "insert_events",
-           "insert_history", "insert_rows", "log_meta", "placement", "verified_ledger", "write_meta"]
+__all__ = [
+    "BATCH",
+    "EventRows",
+    "Rows",
+    "build",
+    "event_rows",
+    "history_rows",
+    "insert_catalogue",
+    "insert_events",
+    "insert_history",
+    "insert_rows",
+    "log_meta",
+    "placement",
+    "verified_ledger",
+    "write_meta",
+]
 
 _DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -112,8 +126,14 @@ _INSERT_VERSIONS = "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 _INSERT_CHANGES = "INSERT INTO changes VALUES (?, ?, ?, ?, ?)"
 
 
-def history_rows(steps: Sequence[Step], keep: Callable[[Key], bool] | None = None, *, first_version: int = 1,
-                 first_fact: int = 1, run_offset: int = 0) -> Rows:
+def history_rows(
+    steps: Sequence[Step],
+    keep: Callable[[Key], bool] | None = None,
+    *,
+    first_version: int = 1,
+    first_fact: int = 1,
+    run_offset: int = 0,
+) -> Rows:
     """The rows of versions, facts and changes of the keys `keep` accepts (None: all) that the
     timeline `steps` gives. A full build passes every step; an extension passes every step
     that touches the keys it recomputes, and keeps only those keys."""
@@ -122,9 +142,16 @@ def history_rows(steps: Sequence[Step], keep: Callable[[Key], bool] | None = Non
     return rows
 
 
-def _history(steps: Sequence[Step], keep: Callable[[Key], bool] | None, rows: Rows,
-             flush: Callable[[Rows], None] | None, *, first_version: int = 1, first_fact: int = 1,
-             run_offset: int = 0) -> int:
+def _history(
+    steps: Sequence[Step],
+    keep: Callable[[Key], bool] | None,
+    rows: Rows,
+    flush: Callable[[Rows], None] | None,
+    *,
+    first_version: int = 1,
+    first_fact: int = 1,
+    run_offset: int = 0,
+) -> int:
     """Fill `rows` with the history of `steps` (see `history_rows`); with `flush`, hand them
     over and empty them each time a table has `BATCH` rows, and once at the end. Returns
     the highest run number written (0: none)."""
@@ -161,17 +188,38 @@ def _history(steps: Sequence[Step], keep: Callable[[Key], bool] | None, rows: Ro
         until = last_instant(end)
         run = version.run + run_offset
         last_run = max(last_run, run)
-        versions_out.append((number, fact.aspect, fact.subject, int(fact.pending), fact.subject_name, fact.value,
-                             fact.since, fact.event, start, end, iso_of(start), iso_of(end),
-                             micros(fact.interval.end), run, node(fact), until, fork(start, until)))
+        versions_out.append(
+            (
+                number,
+                fact.aspect,
+                fact.subject,
+                int(fact.pending),
+                fact.subject_name,
+                fact.value,
+                fact.since,
+                fact.event,
+                start,
+                end,
+                iso_of(start),
+                iso_of(end),
+                micros(fact.interval.end),
+                run,
+                node(fact),
+                until,
+                fork(start, until),
+            )
+        )
         number += 1
         if len(versions_out) >= BATCH or len(nodes) >= BATCH:
             spill()
     for step, _facts, changed in sweep(steps):
         events = json.dumps(list(step.events))
         instant = micros(step.instant)
-        touches.extend((k.aspect, k.subject, int(k.pending), instant, events) for k in dict.fromkeys(changed)
-                       if keep is None or keep(k))
+        touches.extend(
+            (k.aspect, k.subject, int(k.pending), instant, events)
+            for k in dict.fromkeys(changed)
+            if keep is None or keep(k)
+        )
         if len(touches) >= BATCH:
             spill()
     spill()
@@ -199,8 +247,7 @@ def event_rows(placed: Iterable[tuple[Event, str, int]], reg: Registry, counted:
     """The rows of `placed` events (each with its log-relative file and line), in log order."""
     rows = EventRows()
     for event, file, line in placed:
-        rows.events.append((event.id, file, line, event.kind, int(counted(event.id)),
-                            compact(event_record(event))))
+        rows.events.append((event.id, file, line, event.kind, int(counted(event.id)), compact(event_record(event))))
         rows.links.extend((event.id, field, target) for field, target in _links(event))
         if isinstance(event, Dissolution):
             rows.endings.extend((event.id, aspect) for aspect in event.ends)
@@ -208,10 +255,13 @@ def event_rows(placed: Iterable[tuple[Event, str, int]], reg: Registry, counted:
         for number, fact in enumerate(facts_of(event, reg)):
             own = sorted({v for role, v in fact.about if role in ID_ROLES})
             named.update(own)
-            rows.spellings.extend(((event.id, 2 * number, fold(fact.subject_name), fact.subject_name),
-                                   (event.id, 2 * number + 1, fold(fact.subject), fact.subject)))
-            rows.keys.append((event.id, fact.aspect, fact.subject, 0, fact.subject_name,
-                              text_json(own)))
+            rows.spellings.extend(
+                (
+                    (event.id, 2 * number, fold(fact.subject_name), fact.subject_name),
+                    (event.id, 2 * number + 1, fold(fact.subject), fact.subject),
+                )
+            )
+            rows.keys.append((event.id, fact.aspect, fact.subject, 0, fact.subject_name, text_json(own)))
             if event.announced_early:
                 rows.keys.append((event.id, fact.aspect, fact.subject, 1, None, None))
             rows.refs.extend((ref, fact.aspect, fact.subject) for ref in fact.refs)
@@ -258,15 +308,23 @@ def insert_catalogue(db: sqlite3.Connection, found: Catalogue) -> None:
 
 def log_meta(log: Log) -> dict[str, Any]:
     """The settings and registry of `log` as the index keeps them (see `index.read.Index`)."""
-    return {"name": log.name, "timezone": log.timezone, "format": log.format,
-            "horizon": interval_data(log.horizon), "polity": log.polity, "settings_file": log.settings_file,
-            "registry": registry_data(log.registry), "zone": zone_key(log.timezone)}
+    return {
+        "name": log.name,
+        "timezone": log.timezone,
+        "format": log.format,
+        "horizon": interval_data(log.horizon),
+        "polity": log.polity,
+        "settings_file": log.settings_file,
+        "registry": registry_data(log.registry),
+        "zone": zone_key(log.timezone),
+    }
 
 
 def write_meta(db: sqlite3.Connection, meta: dict[str, Any]) -> None:
     """Set the meta keys of `meta` (others stay)."""
-    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                   [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()])
+    db.executemany(
+        "INSERT OR REPLACE INTO meta VALUES (?, ?)", [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()]
+    )
 
 
 def verified_ledger(log: Log) -> LedgerState | None:
@@ -292,8 +350,7 @@ def verified_ledger(log: Log) -> LedgerState | None:
     return ledger_state(root, seals)
 
 
-def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any],
-          ledger: LedgerState | None = None) -> None:
+def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any], ledger: LedgerState | None = None) -> None:
     """Write the index of `log` (its timeline `steps`) to `path`, atomically: a reader sees
     the old file or the new one, never half of one; two builders leave one good index.
 
@@ -321,8 +378,16 @@ def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any],
             db.executescript(_DDL)
             stamped = stamp(Path(temporary))  # before anything of this transaction is written
             last_run = _history(steps, None, Rows([], [], []), lambda rows: insert_history(db, rows))
-            write_meta(db, {**key, **log_meta(log), **stamped,
-                            "ledger": ledger.as_json() if ledger is not None else None, "last_run": last_run})
+            write_meta(
+                db,
+                {
+                    **key,
+                    **log_meta(log),
+                    **stamped,
+                    "ledger": ledger.as_json() if ledger is not None else None,
+                    "last_run": last_run,
+                },
+            )
             placed = (placement(log, e, position) for position, e in enumerate(log.events, start=1))
             while batch := list(itertools.islice(placed, BATCH)):
                 insert_events(db, event_rows(batch, log.registry, counted.__contains__))

@@ -18,8 +18,21 @@ from statustrack.core.dates import Interval, iso_fixed
 from statustrack.core.facts import Fact, Lapse, Support
 from statustrack.core.registry import Actor, OfficeEntry, Place, Registry, Source, SourceRef
 
-__all__ = ["compact", "decode", "encode", "fork", "instant_of", "interval_data", "interval_of", "iso_of",
-           "last_instant", "micros", "registry_data", "registry_of", "text_json"]
+__all__ = [
+    "compact",
+    "decode",
+    "encode",
+    "fork",
+    "instant_of",
+    "interval_data",
+    "interval_of",
+    "iso_of",
+    "last_instant",
+    "micros",
+    "registry_data",
+    "registry_of",
+    "text_json",
+]
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 #: Instants are microseconds in (-2**62, 2**62); a version that still holds lasts until `_LAST`.
@@ -43,8 +56,17 @@ def interval_data(value: Interval | None) -> list[Any] | None:
     """An interval as the JSON list the index keeps (None stays None)."""
     if value is None:
         return None
-    return [value.text, micros(value.start), micros(value.end), value.precision, value.tz, value.edtf,
-            value.qualifier, interval_data(value.until), value.format]
+    return [
+        value.text,
+        micros(value.start),
+        micros(value.end),
+        value.precision,
+        value.tz,
+        value.edtf,
+        value.qualifier,
+        interval_data(value.until),
+        value.format,
+    ]
 
 
 _INTERVALS: dict[tuple[Any, ...], Interval] = {}
@@ -55,12 +77,23 @@ def interval_of(data: list[Any] | None) -> Interval | None:
     if data is None:
         return None
     text, start, end, precision, tz, edtf, qualifier, until, version = data
-    slot = (text, start, end, precision, tz, edtf, qualifier, version, until[1] if until else None,
-            until[2] if until else None)
+    slot = (
+        text,
+        start,
+        end,
+        precision,
+        tz,
+        edtf,
+        qualifier,
+        version,
+        until[1] if until else None,
+        until[2] if until else None,
+    )
     found = _INTERVALS.get(slot)
     if found is None:
-        found = _INTERVALS[slot] = Interval(text, instant_of(start), instant_of(end), precision, tz, edtf,
-                                            qualifier, interval_of(until), version)
+        found = _INTERVALS[slot] = Interval(
+            text, instant_of(start), instant_of(end), precision, tz, edtf, qualifier, interval_of(until), version
+        )
     return found
 
 
@@ -88,14 +121,39 @@ text_json = json.JSONEncoder(ensure_ascii=False).encode
 
 def encode(fact: Fact) -> str:
     """A fact (without its `previous` link) as compact JSON."""
-    return compact([
-        fact.aspect, fact.subject, fact.subject_name, fact.value, fact.since, interval_data(fact.interval), fact.event,
-        _refs(fact.sources), [list(p) for p in fact.detail], [list(p) for p in fact.about], sorted(fact.refs),
-        fact.pending, interval_data(fact.effective),
-        [[s.role, s.event, s.value, s.since, interval_data(s.interval), _refs(s.sources), [list(p) for p in s.detail]]
-         for s in fact.supports],
-        fact.disputed, fact.ended, fact.act, fact.lapsed,
-    ])
+    return compact(
+        [
+            fact.aspect,
+            fact.subject,
+            fact.subject_name,
+            fact.value,
+            fact.since,
+            interval_data(fact.interval),
+            fact.event,
+            _refs(fact.sources),
+            [list(p) for p in fact.detail],
+            [list(p) for p in fact.about],
+            sorted(fact.refs),
+            fact.pending,
+            interval_data(fact.effective),
+            [
+                [
+                    s.role,
+                    s.event,
+                    s.value,
+                    s.since,
+                    interval_data(s.interval),
+                    _refs(s.sources),
+                    [list(p) for p in s.detail],
+                ]
+                for s in fact.supports
+            ],
+            fact.disputed,
+            fact.ended,
+            fact.act,
+            fact.lapsed,
+        ]
+    )
 
 
 def _held(data: list[Any]) -> Interval:
@@ -107,41 +165,96 @@ def _held(data: list[Any]) -> Interval:
 
 def decode(text: str, previous: Fact | None = None) -> Fact:
     """The fact `encode` wrote."""
-    (aspect, subject, name, value, since, interval, event, sources, detail, about, refs, pending, effective,
-     supports, disputed, ended, act, lapsed) = json.loads(text)
-    return Fact(aspect, subject, name, value, since, _held(interval), event, _source_refs(sources),
-                tuple(map(tuple, detail)), tuple(map(tuple, about)), frozenset(refs), pending,
-                interval_of(effective),
-                tuple(Support(r, e, v, s, _held(iv), _source_refs(src), tuple(map(tuple, d)))
-                      for r, e, v, s, iv, src, d in supports),
-                disputed, ended, act=act, lapsed=Lapse(lapsed) if lapsed is not None else None, previous=previous)
+    (
+        aspect,
+        subject,
+        name,
+        value,
+        since,
+        interval,
+        event,
+        sources,
+        detail,
+        about,
+        refs,
+        pending,
+        effective,
+        supports,
+        disputed,
+        ended,
+        act,
+        lapsed,
+    ) = json.loads(text)
+    return Fact(
+        aspect,
+        subject,
+        name,
+        value,
+        since,
+        _held(interval),
+        event,
+        _source_refs(sources),
+        tuple(map(tuple, detail)),
+        tuple(map(tuple, about)),
+        frozenset(refs),
+        pending,
+        interval_of(effective),
+        tuple(
+            Support(r, e, v, s, _held(iv), _source_refs(src), tuple(map(tuple, d)))
+            for r, e, v, s, iv, src, d in supports
+        ),
+        disputed,
+        ended,
+        act=act,
+        lapsed=Lapse(lapsed) if lapsed is not None else None,
+        previous=previous,
+    )
 
 
 def registry_data(reg: Registry) -> dict[str, Any]:
     """A registry as the JSON the index keeps in its meta table."""
     return {
         "sources": [attrs.astuple(s, recurse=False) for s in reg.sources.values()],
-        "places": [[p.id, p.name, p.kind, list(p.aliases), p.part_of, p.note, p.lat, p.lon,
-                    [p.located.id, p.located.at] if p.located else None, interval_data(p.existed)]
-                   for p in reg.places.values()],
-        "actors": [[a.id, a.name, a.level, list(a.aliases), a.part_of, a.note, interval_data(a.existed)]
-                   for a in reg.actors.values()],
+        "places": [
+            [
+                p.id,
+                p.name,
+                p.kind,
+                list(p.aliases),
+                p.part_of,
+                p.note,
+                p.lat,
+                p.lon,
+                [p.located.id, p.located.at] if p.located else None,
+                interval_data(p.existed),
+            ]
+            for p in reg.places.values()
+        ],
+        "actors": [
+            [a.id, a.name, a.level, list(a.aliases), a.part_of, a.note, interval_data(a.existed)]
+            for a in reg.actors.values()
+        ],
         "claimant": reg.claimant,
-        "offices": [[o.place, o.polity, o.type, [[r.id, r.at] for r in o.sources], o.note]
-                    for o in reg.offices.values()],
+        "offices": [
+            [o.place, o.polity, o.type, [[r.id, r.at] for r in o.sources], o.note] for o in reg.offices.values()
+        ],
     }
 
 
 def registry_of(data: dict[str, Any]) -> Registry:
     """The registry `registry_data` wrote."""
     sources = {s[0]: Source(*s) for s in data["sources"]}
-    places = {p[0]: Place(p[0], p[1], p[2], tuple(p[3]), p[4], p[5], p[6], p[7],
-                          SourceRef(*p[8]) if p[8] else None, interval_of(p[9])) for p in data["places"]}
+    places = {
+        p[0]: Place(
+            p[0], p[1], p[2], tuple(p[3]), p[4], p[5], p[6], p[7], SourceRef(*p[8]) if p[8] else None, interval_of(p[9])
+        )
+        for p in data["places"]
+    }
     actors = {a[0]: Actor(a[0], a[1], a[2], tuple(a[3]), a[4], a[5], interval_of(a[6])) for a in data["actors"]}
-    offices = {o[0]: OfficeEntry(o[0], o[1], o[2], tuple(SourceRef(*r) for r in o[3]), o[4])
-               for o in data.get("offices", ())}
+    offices = {
+        o[0]: OfficeEntry(o[0], o[1], o[2], tuple(SourceRef(*r) for r in o[3]), o[4]) for o in data.get("offices", ())
+    }
     return Registry(sources, places, actors, data["claimant"], offices)
-
 
 
 def iso_of(value: int | None) -> str | None:

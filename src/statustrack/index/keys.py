@@ -22,8 +22,19 @@ from statustrack.core.model import ENV_VAR, default_log_path
 from statustrack.index.trust import dir_refusal, me
 from statustrack.log.files import log_files
 
-__all__ = ["INDEX_NAME", "SCHEMA", "Place", "code_version", "current_key", "index_path", "index_place", "log_root",
-           "manifest", "stale", "zone_key"]
+__all__ = [
+    "INDEX_NAME",
+    "SCHEMA",
+    "Place",
+    "code_version",
+    "current_key",
+    "index_path",
+    "index_place",
+    "log_root",
+    "manifest",
+    "stale",
+    "zone_key",
+]
 
 INDEX_NAME = ".statustrack-index.sqlite"
 SCHEMA = 2
@@ -47,8 +58,7 @@ def _entry(root: Path, path: Path) -> list[Any]:
     # re-pointing a link changes the key even to a file of the same size and times.
     st = path.stat()
     target = os.path.realpath(path) if path.is_symlink() else None
-    return [path.relative_to(root).as_posix(), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_dev, st.st_ino,
-            target]
+    return [path.relative_to(root).as_posix(), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_dev, st.st_ino, target]
 
 
 def manifest(root: Path) -> list[list[Any]]:

@@ -32,15 +32,36 @@ from statustrack.index.trust import Header, Refused, file_refusal, header
 __all__ = ["REQUIRED", "Index", "IndexDamaged", "State", "Verdict", "assess", "open_current", "open_file", "read_meta"]
 
 #: The tables and indexes a query reads: an index without one of them is not read.
-REQUIRED = frozenset({"meta", "facts", "versions", "changes", "events", "event_links", "event_keys", "key_refs",
-                      "endings", "catalogue_ids", "catalogue_names", "catalogue_sources", "catalogue_refs",
-                      "versions_by_key", "versions_by_fork_from", "versions_by_fork_until", "versions_by_from",
-                      "versions_by_until", "changes_by_instant", "changes_by_key"})
+REQUIRED = frozenset(
+    {
+        "meta",
+        "facts",
+        "versions",
+        "changes",
+        "events",
+        "event_links",
+        "event_keys",
+        "key_refs",
+        "endings",
+        "catalogue_ids",
+        "catalogue_names",
+        "catalogue_sources",
+        "catalogue_refs",
+        "versions_by_key",
+        "versions_by_fork_from",
+        "versions_by_fork_until",
+        "versions_by_from",
+        "versions_by_until",
+        "changes_by_instant",
+        "changes_by_key",
+    }
+)
 
 
 class IndexDamaged(Exception):
     """An index that passed the checks at opening turned out unreadable or inconsistent
     while a query read it (a row missing, a table gone): the caller replays instead."""
+
 
 # The versions in force at ?1: those whose fork node lies on the path from the root to ?1,
 # and of those, at a node at or after ?1 the ones begun by then, at a node before it the
@@ -59,10 +80,14 @@ SELECT v.fact, v.certain_from FROM path JOIN versions v INDEXED BY versions_by_f
 """
 _POSSIBLE = _AT.format(extra="AND v.certain_from > ?1")
 _AT = _AT.format(extra="")
-_ENDED = ("SELECT fact, certain_from FROM versions INDEXED BY versions_by_until "
-          "WHERE valid_until >= ?1 AND valid_until < ?2 AND valid_from <= ?1")
-_BEGUN = ("SELECT fact, certain_from FROM versions INDEXED BY versions_by_from "
-          "WHERE valid_from > ?1 AND valid_from <= ?2 AND valid_until >= ?2")
+_ENDED = (
+    "SELECT fact, certain_from FROM versions INDEXED BY versions_by_until "
+    "WHERE valid_until >= ?1 AND valid_until < ?2 AND valid_from <= ?1"
+)
+_BEGUN = (
+    "SELECT fact, certain_from FROM versions INDEXED BY versions_by_from "
+    "WHERE valid_from > ?1 AND valid_from <= ?2 AND valid_until >= ?2"
+)
 _BATCH = 500
 
 
@@ -99,18 +124,21 @@ class Index:
     def catalogue(self) -> Catalogue:
         """The catalogue of subjects the index keeps (read once): what the replay's gives."""
         if self._catalogue is None:
-            self._catalogue = Catalogue(frozenset(i for (i,) in self.db.execute("SELECT id FROM catalogue_ids")),
-                                        dict(self.db.execute("SELECT folded, spelling FROM catalogue_names")))
+            self._catalogue = Catalogue(
+                frozenset(i for (i,) in self.db.execute("SELECT id FROM catalogue_ids")),
+                dict(self.db.execute("SELECT folded, spelling FROM catalogue_names")),
+            )
         return self._catalogue
 
     def _load(self, ids: Iterable[int]) -> None:
         plain = self._plain
         missing = list(dict.fromkeys(i for i in ids if i not in plain))
         for first in range(0, len(missing), _BATCH):
-            chunk = missing[first:first + _BATCH]
+            chunk = missing[first : first + _BATCH]
             marks = ",".join("?" * len(chunk))
             for fact_id, previous, body in self.db.execute(
-                    f"SELECT id, previous, body FROM facts WHERE id IN ({marks})", chunk):
+                f"SELECT id, previous, body FROM facts WHERE id IN ({marks})", chunk
+            ):
                 plain[fact_id] = decode(body)
                 self._previous[fact_id] = previous
 
@@ -156,8 +184,13 @@ class Index:
         q = micros(instant)
         return self._keyed(_AT, q, q)
 
-    def answer(self, instant: pendulum.DateTime, keep: Callable[[Fact], bool] | None,
-               rank: Callable[[Fact], Any], seen: Callable[[Fact, pendulum.DateTime], Fact]) -> list[Fact]:
+    def answer(
+        self,
+        instant: pendulum.DateTime,
+        keep: Callable[[Fact], bool] | None,
+        rank: Callable[[Fact], Any],
+        seen: Callable[[Fact, pendulum.DateTime], Fact],
+    ) -> list[Fact]:
         """The facts in force at `instant` that `keep` keeps (None: all), each as `seen`
         shows it if possible at `instant`, sorted by `rank` (worked out once per fact)."""
         q = micros(instant)
@@ -196,16 +229,19 @@ class Index:
             found = self._keys[(aspect, subject, pending)] = Key(aspect, subject, bool(pending))
         return found
 
-    def causes(self, lo: pendulum.DateTime, hi: pendulum.DateTime,
-               keys: Iterable[Key] | None = None) -> dict[Key, list[str]]:
+    def causes(
+        self, lo: pendulum.DateTime, hi: pendulum.DateTime, keys: Iterable[Key] | None = None
+    ) -> dict[Key, list[str]]:
         """For each key (of `keys`, if given), the events of the steps in (lo, hi] that
         changed its fact, in order."""
         wanted = None if keys is None else {(k.aspect, k.subject, int(k.pending)): k for k in keys}
         found: dict[Key, list[str]] = {}
         events = self._events
         for aspect, subject, pending, text in self.db.execute(
-                "SELECT aspect, subject, pending, events FROM changes WHERE instant > ? AND instant <= ? "
-                "ORDER BY instant, rowid", (micros(lo), micros(hi))):
+            "SELECT aspect, subject, pending, events FROM changes WHERE instant > ? AND instant <= ? "
+            "ORDER BY instant, rowid",
+            (micros(lo), micros(hi)),
+        ):
             key = self._key(aspect, subject, pending) if wanted is None else wanted.get((aspect, subject, pending))
             if key is None:
                 continue
@@ -245,7 +281,6 @@ class Index:
 def read_meta(db: sqlite3.Connection) -> dict[str, Any]:
     """The index's meta keys, decoded."""
     return {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
-
 
 
 def open_file(path: Path) -> Index:

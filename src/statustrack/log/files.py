@@ -26,16 +26,33 @@ def log_files(root: Path) -> list[Path]:
     `MAX_DEPTH` deep. Symbolic links to files are followed; links to directories are not.
     """
     if not (root / "log.toml").is_file():
-        raise LogInvalid([Problem(str(root), None, None, "not a log directory: it has no log.toml",
-                                  "point --log or $STATUSTRACK_LOG at a directory holding log.toml")])
+        raise LogInvalid(
+            [
+                Problem(
+                    str(root),
+                    None,
+                    None,
+                    "not a log directory: it has no log.toml",
+                    "point --log or $STATUSTRACK_LOG at a directory holding log.toml",
+                )
+            ]
+        )
     found: list[tuple[str, Path]] = []
     pending: list[tuple[Path, str, int]] = [(root, "", 0)]
     while pending:
         directory, rel, depth = pending.pop()
         if depth > MAX_DEPTH:
-            raise LogInvalid([Problem(str(directory), None, None,
-                                      f"folders nested more than {MAX_DEPTH} deep inside the log",
-                                      "flatten the log's folders")])
+            raise LogInvalid(
+                [
+                    Problem(
+                        str(directory),
+                        None,
+                        None,
+                        f"folders nested more than {MAX_DEPTH} deep inside the log",
+                        "flatten the log's folders",
+                    )
+                ]
+            )
         try:
             with os.scandir(directory) as entries:
                 for entry in entries:
@@ -45,6 +62,15 @@ def log_files(root: Path) -> list[Path]:
                     elif path.suffix in (".toml", ".jsonl") and entry.is_file():
                         found.append((name, path))
         except OSError as e:
-            raise LogInvalid([Problem(str(directory), None, None, f"cannot read this folder of the log ({e.strerror})",
-                                      "check its permissions (every part of a log must be readable)")]) from e
+            raise LogInvalid(
+                [
+                    Problem(
+                        str(directory),
+                        None,
+                        None,
+                        f"cannot read this folder of the log ({e.strerror})",
+                        "check its permissions (every part of a log must be readable)",
+                    )
+                ]
+            ) from e
     return [path for _, path in sorted(found)]

@@ -64,8 +64,10 @@ __all__ = [
 ]
 
 LEDGER = "ledger.sha256"
-HEADER = ("# statustrack ledger v2: <event id> <file> <sha256 of the event> <sha256 chain>; "
-          "'@settings' lines seal the log's settings\n")
+HEADER = (
+    "# statustrack ledger v2: <event id> <file> <sha256 of the event> <sha256 chain>; "
+    "'@settings' lines seal the log's settings\n"
+)
 V2 = "# statustrack ledger v2: '@settings' lines seal the log's settings (time zone, format, horizon)\n"
 GENESIS = "0" * 64
 SETTINGS = "@settings"
@@ -103,8 +105,13 @@ def unfit_name(rel: str) -> str | None:
     so is a backslash (a folder separator on Windows: write `/`).
     """
     if (match := _NAME_UNFIT.search(rel) or UNSAFE.search(rel)) is not None:
-        what = "a space" if match[0] == " " else "a backslash" if match[0] == "\\" else \
-            f"the character U+{ord(match[0]):04X}"
+        what = (
+            "a space"
+            if match[0] == " "
+            else "a backslash"
+            if match[0] == "\\"
+            else f"the character U+{ord(match[0]):04X}"
+        )
         return f"its name holds {what}, which the ledger (fields apart by spaces, one per line) cannot hold"
     return None
 
@@ -141,14 +148,28 @@ def read_ledger(root: Path, shown: str, size: int | None = None) -> tuple[list[S
         if size is not None:
             data = data[:size]
     except OSError as e:
-        return [], [Problem(name, None, None, f"cannot read the ledger ({e.strerror})",
-                            "the ledger must be a readable file: restore it from version control")]
+        return [], [
+            Problem(
+                name,
+                None,
+                None,
+                f"cannot read the ledger ({e.strerror})",
+                "the ledger must be a readable file: restore it from version control",
+            )
+        ]
     try:
         content = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        return [], [Problem(name, line, None, f"the ledger is not UTF-8 text ({e.reason} at byte {e.start})",
-                            "restore the ledger from version control")]
+        return [], [
+            Problem(
+                name,
+                line,
+                None,
+                f"the ledger is not UTF-8 text ({e.reason} at byte {e.start})",
+                "restore the ledger from version control",
+            )
+        ]
     seals: list[Seal] = []
     problems: list[Problem] = []
     previous = GENESIS
@@ -164,13 +185,27 @@ def read_ledger(root: Path, shown: str, size: int | None = None) -> tuple[list[S
             continue
         parts = text.split(" ")
         if len(parts) != 4:
-            problems.append(Problem(name, number, None, "not a ledger line (id, file, digest, chain)",
-                                    "restore the ledger from version control"))
+            problems.append(
+                Problem(
+                    name,
+                    number,
+                    None,
+                    "not a ledger line (id, file, digest, chain)",
+                    "restore the ledger from version control",
+                )
+            )
             continue
         ident, file, event_digest, chain = parts
         if chain != _chain(previous, ident, file, event_digest):
-            problems.append(Problem(name, number, ident, "the ledger's hash chain breaks here: the ledger was edited",
-                                    "restore the ledger from version control"))
+            problems.append(
+                Problem(
+                    name,
+                    number,
+                    ident,
+                    "the ledger's hash chain breaks here: the ledger was edited",
+                    "restore the ledger from version control",
+                )
+            )
         previous = chain
         shown_here = None
         if ident == SETTINGS and isinstance(settings_shown, dict) and _settings_digest(settings_shown) == event_digest:
@@ -195,16 +230,22 @@ def sealed_settings(seals: Sequence[Seal]) -> Seal | None:
     return next((s for s in reversed(seals) if s.id == SETTINGS), None)
 
 
-def seal_lines(seals: Sequence[Seal], events: Sequence[tuple[Event, str]], *,
-               settings: tuple[Log, str] | None = None) -> str:
+def seal_lines(
+    seals: Sequence[Seal], events: Sequence[tuple[Event, str]], *, settings: tuple[Log, str] | None = None
+) -> str:
     """Ledger lines sealing `events` (with their files) after `seals`; with `settings`
     (a log and the file of its [log] table), then a line sealing the log's settings."""
     v1 = bool(seals) and not any(s.id == SETTINGS for s in seals)
     return chain_lines(head(seals), events, settings=settings, v1=v1)[0]
 
 
-def chain_lines(previous: str | None, events: Sequence[tuple[Event, str]], *,
-                settings: tuple[Log, str] | None = None, v1: bool = False) -> tuple[str, str | None]:
+def chain_lines(
+    previous: str | None,
+    events: Sequence[tuple[Event, str]],
+    *,
+    settings: tuple[Log, str] | None = None,
+    v1: bool = False,
+) -> tuple[str, str | None]:
     """Ledger lines sealing `events` (with their files) after the chain head `previous`
     (None: an empty ledger), then the settings if given; and the chain head after them.
     `v1`: the ledger so far has no settings line, so the first one is introduced by a note."""
@@ -257,20 +298,34 @@ class LedgerState:
 def ledger_state(root: Path, seals: Sequence[Seal]) -> LedgerState:
     """What the ledger of the log at `root` is, as read into `seals` (see `ledger_state_of`)."""
     sealed = [s for s in seals if s.id != SETTINGS]
-    return ledger_state_of(root, head(seals), sealed[-1].id if sealed else None,
-                           settings=sealed_settings(seals) is not None, lines=bool(seals))
+    return ledger_state_of(
+        root,
+        head(seals),
+        sealed[-1].id if sealed else None,
+        settings=sealed_settings(seals) is not None,
+        lines=bool(seals),
+    )
 
 
-def ledger_state_of(root: Path, chain_head: str | None, last: str | None, *, settings: bool,
-                    lines: bool) -> LedgerState:
+def ledger_state_of(
+    root: Path, chain_head: str | None, last: str | None, *, settings: bool, lines: bool
+) -> LedgerState:
     """The state of the ledger at `root` now, with chain head `chain_head` and last sealed
     event `last`, sealing the settings or not, having any line or not."""
     try:
         st = (root / LEDGER).stat()
     except FileNotFoundError:
         st = None
-    return LedgerState(st.st_size if st else None, st.st_mtime_ns if st else None, st.st_ino if st else None,
-                       chain_head, last, settings, lines, st.st_ctime_ns if st else None)
+    return LedgerState(
+        st.st_size if st else None,
+        st.st_mtime_ns if st else None,
+        st.st_ino if st else None,
+        chain_head,
+        last,
+        settings,
+        lines,
+        st.st_ctime_ns if st else None,
+    )
 
 
 def ledger_unchanged(root: Path, state: LedgerState) -> bool:
@@ -281,8 +336,12 @@ def ledger_unchanged(root: Path, state: LedgerState) -> bool:
         st = (root / LEDGER).stat()
     except FileNotFoundError:
         return state.size is None
-    if (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns) != (state.size, state.mtime_ns, state.inode,
-                                                                   state.ctime_ns):
+    if (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns) != (
+        state.size,
+        state.mtime_ns,
+        state.inode,
+        state.ctime_ns,
+    ):
         return False
     if state.head is None:
         return True
@@ -311,19 +370,40 @@ def verify(log: Log, seals: Sequence[Seal]) -> list[Problem]:
     for seal in seals:
         event = by_id.get(seal.id)
         if event is None:
-            problems.append(Problem(name, seal.line, seal.id,
-                                    f"deleted: sealed in {seal.file} but no longer in the log",
-                                    "restore the event; to withdraw it, record a retraction",
-                                    code=ProblemCode.SEAL_BROKEN))
+            problems.append(
+                Problem(
+                    name,
+                    seal.line,
+                    seal.id,
+                    f"deleted: sealed in {seal.file} but no longer in the log",
+                    "restore the event; to withdraw it, record a retraction",
+                    code=ProblemCode.SEAL_BROKEN,
+                )
+            )
             continue
         file, line = log.where[seal.id]
         if log.paths[seal.id] != seal.file:
-            problems.append(Problem(file, line, seal.id, f"moved: sealed in {seal.file}, now in {log.paths[seal.id]}",
-                                    "move it back; a recorded event stays in its file", code=ProblemCode.SEAL_BROKEN))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    seal.id,
+                    f"moved: sealed in {seal.file}, now in {log.paths[seal.id]}",
+                    "move it back; a recorded event stays in its file",
+                    code=ProblemCode.SEAL_BROKEN,
+                )
+            )
         elif digest(event) != seal.digest:
-            problems.append(Problem(file, line, seal.id, f"edited since it was sealed (ledger line {seal.line})",
-                                    "restore it as sealed and record a correction (replaces) instead",
-                                    code=ProblemCode.SEAL_BROKEN))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    seal.id,
+                    f"edited since it was sealed (ledger line {seal.line})",
+                    "restore it as sealed and record a correction (replaces) instead",
+                    code=ProblemCode.SEAL_BROKEN,
+                )
+            )
     sealed_order = {s.id: i for i, s in enumerate(seals)}
     per_file: dict[str, list[str]] = {}
     for event in log.events:
@@ -336,20 +416,41 @@ def verify(log: Log, seals: Sequence[Seal]) -> list[Problem]:
                 continue
             file, line = log.where[ident]
             if sealed_order[ident] < last_sealed:
-                problems.append(Problem(file, line, ident, "reordered: it now stands after an event sealed later",
-                                        "restore the file's order; a recorded event keeps its place",
-                                        code=ProblemCode.SEAL_BROKEN))
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        ident,
+                        "reordered: it now stands after an event sealed later",
+                        "restore the file's order; a recorded event keeps its place",
+                        code=ProblemCode.SEAL_BROKEN,
+                    )
+                )
             elif seen_new is not None:
-                problems.append(Problem(file, line, ident, f"new event {seen_new!r} was inserted before it",
-                                        "append new events at the end of a file or in a new file",
-                                        code=ProblemCode.SEAL_BROKEN))
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        ident,
+                        f"new event {seen_new!r} was inserted before it",
+                        "append new events at the end of a file or in a new file",
+                        code=ProblemCode.SEAL_BROKEN,
+                    )
+                )
                 seen_new = None
             last_sealed = max(last_sealed, sealed_order[ident])
     for event in unsealed(log, seals):
         file, line = log.where[event.id]
-        problems.append(Problem(file, line, event.id, "not sealed yet",
-                                "review it, then run 'statustrack seal' to add it to the ledger",
-                                code=ProblemCode.NOT_SEALED))
+        problems.append(
+            Problem(
+                file,
+                line,
+                event.id,
+                "not sealed yet",
+                "review it, then run 'statustrack seal' to add it to the ledger",
+                code=ProblemCode.NOT_SEALED,
+            )
+        )
     return problems
 
 
@@ -362,12 +463,21 @@ def _settings_problems(log: Log, seals: Sequence[Seal]) -> list[Problem]:
         return []
     file = log.file(log.settings_file)
     if sealed.shown is not None:
-        changed = "; ".join(f"{key} {sealed.shown.get(key)!r}, now {record.get(key)!r}"
-                            for key in sorted(sealed.shown.keys() | record.keys())
-                            if sealed.shown.get(key) != record.get(key))
+        changed = "; ".join(
+            f"{key} {sealed.shown.get(key)!r}, now {record.get(key)!r}"
+            for key in sorted(sealed.shown.keys() | record.keys())
+            if sealed.shown.get(key) != record.get(key)
+        )
     else:
         changed = "time zone, format or horizon differ"
-    return [Problem(file, None, None, f"the log's settings changed since they were sealed "
-                                      f"(ledger line {sealed.line}): {changed}; this changes answers",
-                    "restore them, or if the change is deliberate seal it with 'statustrack seal --settings'",
-                    code=ProblemCode.SETTINGS_CHANGED)]
+    return [
+        Problem(
+            file,
+            None,
+            None,
+            f"the log's settings changed since they were sealed "
+            f"(ledger line {sealed.line}): {changed}; this changes answers",
+            "restore them, or if the change is deliberate seal it with 'statustrack seal --settings'",
+            code=ProblemCode.SETTINGS_CHANGED,
+        )
+    ]

@@ -41,8 +41,9 @@ _COMMON = {"id", "kind", "date", "effective", "sources", "recorded", "note", "re
 #: Ids are checked only for these here: `ID` then allows nothing but [a-z0-9._-] and says so.
 _ID_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: A note is prose no output prints: it may break lines (and hold tabs), nothing else of UNSAFE.
-_NOTE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
-                           "\u2066-\u2069\ufeff\ud800-\udfff]")
+_NOTE_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]"
+)
 _UNSAFE_IN = {"id": _ID_CONTROL, "note": _NOTE_CONTROL}  # per field; any other field: _CONTROL
 _REF_KEYS = frozenset({"id", "at"})
 _LISTS = frozenset({"actors", "events", "aspects"})
@@ -69,7 +70,6 @@ def _remove(unsafe: str) -> str:
     return "remove " + ("the " + what.split(" ", 1)[1] if what.startswith(("a ", "an ")) else what)
 
 
-
 class _Checker:
     """Collects problems while converting raw records; one per file, line and event.
 
@@ -83,12 +83,29 @@ class _Checker:
         self.refs: dict[tuple[str, str], SourceRef] = {}  # (id, at) fit to print
         self.dates: dict[tuple[str, str, int], Interval] = {}  # (text, zone, format) parsed once per load
 
-    def add(self, raw: Raw, field: str | None, message: str, hint: str, *, fix: str | None = None,
-            nearest: Sequence[str] = ()) -> None:
+    def add(
+        self,
+        raw: Raw,
+        field: str | None,
+        message: str,
+        hint: str,
+        *,
+        fix: str | None = None,
+        nearest: Sequence[str] = (),
+    ) -> None:
         ident = raw.fields.get("id") if raw.table == "event" else None
         line = raw.line_of(field) if field else raw.line
-        self.problems.append(Problem(raw.file, line, ident if isinstance(ident, str) else None,
-                                     message, hint, fix=fix, nearest=tuple(nearest)))
+        self.problems.append(
+            Problem(
+                raw.file,
+                line,
+                ident if isinstance(ident, str) else None,
+                message,
+                hint,
+                fix=fix,
+                nearest=tuple(nearest),
+            )
+        )
 
 
 def _nearest(value: str, known: Iterable[str]) -> list[str]:
@@ -101,7 +118,7 @@ def _did_you_mean(nearest: Sequence[str], field: str | None) -> str:
     `field`, a list's item: no line to write), or nothing."""
     if not nearest:
         return ""
-    write = f" write {field} = \"{nearest[0]}\";" if field else ""
+    write = f' write {field} = "{nearest[0]}";' if field else ""
     return f"did you mean {' or '.join(repr(n) for n in nearest)}?{write} otherwise "
 
 
@@ -116,18 +133,26 @@ def _text(ck: _Checker, raw: Raw, field: str, *, optional: bool = False) -> str 
             return value
     if value is None:
         if not optional:
-            ck.add(raw, None, f"missing field {field!r}", f"add {field} = \"...\"", fix=field)
+            ck.add(raw, None, f"missing field {field!r}", f'add {field} = "..."', fix=field)
         return None
     if not isinstance(value, str):
-        ck.add(raw, field, f"field {field!r} must be a string, got {type(value).__name__}",
-               f"write {field} = \"...\" in double quotes")
+        ck.add(
+            raw,
+            field,
+            f"field {field!r} must be a string, got {type(value).__name__}",
+            f'write {field} = "..." in double quotes',
+        )
         return None
     if not value.strip():
         ck.add(raw, field, f"field {field!r} is empty", f"give {field} a value or leave it out")
         return None
     if len(value) > _MAX_TEXT:
-        ck.add(raw, field, f"field {field!r} is {len(value)} characters long (at most {_MAX_TEXT})",
-               "shorten it; long explanations belong in the docs")
+        ck.add(
+            raw,
+            field,
+            f"field {field!r} is {len(value)} characters long (at most {_MAX_TEXT})",
+            "shorten it; long explanations belong in the docs",
+        )
         return None
     if (unsafe := _unsafe(value, field)) is not None:
         ck.add(raw, field, f"field {field!r} contains {unsafe}", _remove(unsafe))
@@ -138,14 +163,27 @@ def _text(ck: _Checker, raw: Raw, field: str, *, optional: bool = False) -> str 
 def _ident(ck: _Checker, raw: Raw) -> str | None:
     ident = _text(ck, raw, "id")
     if ident is not None and not ID.fullmatch(ident):
-        ck.add(raw, "id", f"id {ident!r} is not a valid id",
-               "use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit")
+        ck.add(
+            raw,
+            "id",
+            f"id {ident!r} is not a valid id",
+            "use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit",
+        )
         return None
     return ident
 
 
-def _date(ck: _Checker, raw: Raw, field: str, tz: str, *, optional: bool = False,
-          version: int = FORMAT_VERSION, span: bool = False, act: str | None = None) -> Interval | None:
+def _date(
+    ck: _Checker,
+    raw: Raw,
+    field: str,
+    tz: str,
+    *,
+    optional: bool = False,
+    version: int = FORMAT_VERSION,
+    span: bool = False,
+    act: str | None = None,
+) -> Interval | None:
     """Read a date field; a span `A/B` only where `span` allows it (format 2). `act` names the
     kind when the event is an act, which is refused an end with that reason."""
     text = _text(ck, raw, field, optional=optional)
@@ -163,13 +201,20 @@ def _date(ck: _Checker, raw: Raw, field: str, tz: str, *, optional: bool = False
         left, _, right = text.partition("/")
         ranged = f"[{'' if left in ('', '..') else left}..{'' if right in ('', '..') else right}]"
         if act is not None:
-            ck.add(raw, field, f"field {field!r}: {text!r} gives an end, but a {act} is an act: it happened on "
-                   "its date and never stays in force, so it has no end (docs/claims.md)",
-                   f"write the one day it happened, or {ranged!r} for one day in that range")
+            ck.add(
+                raw,
+                field,
+                f"field {field!r}: {text!r} gives an end, but a {act} is an act: it happened on "
+                "its date and never stays in force, so it has no end (docs/claims.md)",
+                f"write the one day it happened, or {ranged!r} for one day in that range",
+            )
             return None
-        ck.add(raw, field, f"field {field!r}: {text!r} is a span (A/B: holds from A until B), "
-               "which this field cannot take",
-               f"for one day somewhere in that range write {ranged!r} (EDTF set notation)")
+        ck.add(
+            raw,
+            field,
+            f"field {field!r}: {text!r} is a span (A/B: holds from A until B), which this field cannot take",
+            f"for one day somewhere in that range write {ranged!r} (EDTF set notation)",
+        )
         return None
     return interval
 
@@ -180,15 +225,18 @@ def _unknown(ck: _Checker, raw: Raw, allowed: Set[str]) -> None:
     table = "[log]" if raw.table == "log" else f"[[{raw.table}]]"
     for field in raw.fields:
         if field not in allowed:
-            ck.add(raw, field, f"unknown field {field!r} in {table}",
-                   f"remove it or use one of: {', '.join(sorted(allowed))}")
+            ck.add(
+                raw,
+                field,
+                f"unknown field {field!r} in {table}",
+                f"remove it or use one of: {', '.join(sorted(allowed))}",
+            )
 
 
 def _aliases(ck: _Checker, raw: Raw) -> tuple[str, ...]:
     value = raw.fields.get("aliases", [])
     if not isinstance(value, list) or not all(isinstance(a, str) and a.strip() for a in value):
-        ck.add(raw, "aliases", "field 'aliases' must be a list of non-empty strings",
-               "write aliases = [\"...\", \"...\"]")
+        ck.add(raw, "aliases", "field 'aliases' must be a list of non-empty strings", 'write aliases = ["...", "..."]')
         return ()
     if (unsafe := next(filter(None, map(_unsafe, value)), None)) is not None:
         ck.add(raw, "aliases", f"field 'aliases' contains {unsafe}", _remove(unsafe))
@@ -201,22 +249,31 @@ def _settings(ck: _Checker, records: list[Raw], root: str) -> Settings | None:
     if tables and not all(r.valid for r in tables):
         return None
     if not tables:
-        ck.problems.append(Problem(root, None, None, "no [log] table found",
-                                   "add log.toml with [log] format = 1 and timezone = \"Area/City\""))
+        ck.problems.append(
+            Problem(
+                root,
+                None,
+                None,
+                "no [log] table found",
+                'add log.toml with [log] format = 1 and timezone = "Area/City"',
+            )
+        )
         return None
     for extra in tables[1:]:
-        ck.add(extra, None, f"a second [log] table (the first is in {tables[0].file})",
-               "keep one [log] table per log")
+        ck.add(extra, None, f"a second [log] table (the first is in {tables[0].file})", "keep one [log] table per log")
     raw = tables[0]
     _unknown(ck, raw, {"format", "name", "timezone", "horizon", "polity", "claimant"})
     version = raw.fields.get("format")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        ck.add(raw, "format", "field 'format' must be a positive whole number",
-               f"write format = {FORMAT_VERSION}")
+        ck.add(raw, "format", "field 'format' must be a positive whole number", f"write format = {FORMAT_VERSION}")
         return None
     if version > FORMAT_VERSION:
-        ck.add(raw, "format", f"log format {version} is newer than this statustrack reads ({FORMAT_VERSION})",
-               "upgrade statustrack")
+        ck.add(
+            raw,
+            "format",
+            f"log format {version} is newer than this statustrack reads ({FORMAT_VERSION})",
+            "upgrade statustrack",
+        )
         return None
     tz = _text(ck, raw, "timezone")
     if tz is None:
@@ -224,7 +281,7 @@ def _settings(ck: _Checker, records: list[Raw], root: str) -> Settings | None:
     try:
         pendulum.timezone(tz)
     except Exception:  # pendulum raises several types for an unknown zone
-        ck.add(raw, "timezone", f"unknown time zone {tz!r}", "use an IANA name such as \"Asia/Baku\"")
+        ck.add(raw, "timezone", f"unknown time zone {tz!r}", 'use an IANA name such as "Asia/Baku"')
         return None
     name = _text(ck, raw, "name", optional=True) or Path(root).name
     horizon = _date(ck, raw, "horizon", tz, optional=True, span=True)
@@ -253,8 +310,12 @@ def _number(ck: _Checker, raw: Raw, field: str, low: float, high: float) -> floa
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        ck.add(raw, field, f"field {field!r} must be a number from {low} to {high} (decimal degrees)",
-               f"write {field} = 39.7583")
+        ck.add(
+            raw,
+            field,
+            f"field {field!r} must be a number from {low} to {high} (decimal degrees)",
+            f"write {field} = 39.7583",
+        )
         return None
     return float(value)
 
@@ -262,16 +323,28 @@ def _number(ck: _Checker, raw: Raw, field: str, low: float, high: float) -> floa
 def _located(ck: _Checker, raw: Raw, lat: float | None, lon: float | None) -> Any:
     value = raw.fields.get("located")
     if (lat is None) != (lon is None):
-        ck.add(raw, "lat" if lat is None else "lon", "a place's coordinates need both lat and lon",
-               "write lat = ... and lon = ... together")
+        ck.add(
+            raw,
+            "lat" if lat is None else "lon",
+            "a place's coordinates need both lat and lon",
+            "write lat = ... and lon = ... together",
+        )
     if value is None:
         if lat is not None:
             ck.add(raw, "lat", "coordinates need a source", 'add located = { id = "<source id>", at = "<where>" }')
         return None
-    if not isinstance(value, dict) or not isinstance(value.get("id"), str) or set(value) - {"id", "at"} \
-            or not isinstance(value.get("at", ""), str):
-        ck.add(raw, "located", "field 'located' must be { id = \"<source id>\", at = \"<where>\" }",
-               'write located = { id = "<source id>", at = "<where>" }')
+    if (
+        not isinstance(value, dict)
+        or not isinstance(value.get("id"), str)
+        or set(value) - {"id", "at"}
+        or not isinstance(value.get("at", ""), str)
+    ):
+        ck.add(
+            raw,
+            "located",
+            'field \'located\' must be { id = "<source id>", at = "<where>" }',
+            'write located = { id = "<source id>", at = "<where>" }',
+        )
         return None
     return SourceRef(value["id"], value.get("at", ""))
 
@@ -291,8 +364,12 @@ def _registry(ck: _Checker, records: list[Raw], tz: str) -> Registry:
             continue
         if ident in seen:
             first = seen[ident]
-            ck.add(raw, "id", f"id {ident!r} is already defined ({first.table} at {first.file}:{first.line})",
-                   "define each id once in the whole log")
+            ck.add(
+                raw,
+                "id",
+                f"id {ident!r} is already defined ({first.table} at {first.file}:{first.line})",
+                "define each id once in the whole log",
+            )
             continue
         seen[ident] = raw
         note = _text(ck, raw, "note", optional=True)
@@ -325,8 +402,14 @@ def _registry(ck: _Checker, records: list[Raw], tz: str) -> Registry:
             existed = _date(ck, raw, "existed", tz, optional=True, span=True)
             if level is not None and level not in LEVELS:
                 near = _nearest(level, LEVELS)
-                ck.add(raw, "level", f"unknown level {level!r}",
-                       _did_you_mean(near, "level") + f"use one of: {', '.join(LEVELS)}", fix="level", nearest=near)
+                ck.add(
+                    raw,
+                    "level",
+                    f"unknown level {level!r}",
+                    _did_you_mean(near, "level") + f"use one of: {', '.join(LEVELS)}",
+                    fix="level",
+                    nearest=near,
+                )
                 level = None
             if name and level:
                 actors[ident] = Actor(ident, name, level, _aliases(ck, raw), part_of, note, existed)
@@ -334,8 +417,12 @@ def _registry(ck: _Checker, records: list[Raw], tz: str) -> Registry:
                     parents.append((raw, part_of, actors))
     for raw, ref in located_refs:
         if ref.id not in sources:
-            ck.add(raw, "located", f"unknown source {ref.id!r}",
-                   f"add a [[source]] with id {ref.id!r} to the registry or fix the id")
+            ck.add(
+                raw,
+                "located",
+                f"unknown source {ref.id!r}",
+                f"add a [[source]] with id {ref.id!r} to the registry or fix the id",
+            )
     for raw, parent, table in parents:
         what = "place" if table is places else "actor"
         # A place may be part of a place or of an actor (a city of its country); an actor of an actor.
@@ -344,8 +431,12 @@ def _registry(ck: _Checker, records: list[Raw], tz: str) -> Registry:
             ck.add(raw, "part_of", f"part_of names the {what} itself", f"name another {what}'s id")
         elif parent not in known:
             what_parent = "place or actor" if table is places else "actor"
-            ck.add(raw, "part_of", f"part_of names unknown {what_parent} {parent!r}",
-                   f"define a [[{what}]] with id {parent!r} or fix the id")
+            ck.add(
+                raw,
+                "part_of",
+                f"part_of names unknown {what_parent} {parent!r}",
+                f"define a [[{what}]] with id {parent!r} or fix the id",
+            )
         else:
             chain: set[str] = {raw.fields["id"]}
             up: str | None = parent
@@ -354,13 +445,22 @@ def _registry(ck: _Checker, records: list[Raw], tz: str) -> Registry:
                 entry = places.get(up) or actors.get(up)
                 up = entry.part_of if entry is not None else None
             if up == raw.fields["id"]:
-                ck.add(raw, "part_of", f"part_of forms a cycle through {parent!r}",
-                       "a place or actor cannot be part of itself, directly or not")
+                ck.add(
+                    raw,
+                    "part_of",
+                    f"part_of forms a cycle through {parent!r}",
+                    "a place or actor cannot be part of itself, directly or not",
+                )
     return Registry(sources, places, actors, offices=_offices(ck, records, sources, places, actors))
 
 
-def _offices(ck: _Checker, records: list[Raw], sources: Mapping[str, Source], places: Mapping[str, Place],
-             actors: Mapping[str, Actor]) -> dict[str, OfficeEntry]:
+def _offices(
+    ck: _Checker,
+    records: list[Raw],
+    sources: Mapping[str, Source],
+    places: Mapping[str, Place],
+    actors: Mapping[str, Actor],
+) -> dict[str, OfficeEntry]:
     """The registry's `[[office]]` entries (the type of the office a polity keeps at a place), by place."""
     found: dict[str, OfficeEntry] = {}
     where: dict[str, Raw] = {}
@@ -380,87 +480,139 @@ def _offices(ck: _Checker, records: list[Raw], sources: Mapping[str, Source], pl
             ck.add(raw, "type", f"unknown office type {kind!r}", f"use one of: {', '.join(OFFICE_TYPES)}")
             kind = None
         refs = raw.fields.get("sources")
-        good = isinstance(refs, list) and bool(refs) and all(
-            isinstance(r, dict) and isinstance(r.get("id"), str) and isinstance(r.get("at", ""), str)
-            and set(r) <= {"id", "at"} for r in refs)
+        good = (
+            isinstance(refs, list)
+            and bool(refs)
+            and all(
+                isinstance(r, dict)
+                and isinstance(r.get("id"), str)
+                and isinstance(r.get("at", ""), str)
+                and set(r) <= {"id", "at"}
+                for r in refs
+            )
+        )
         if not good:
-            ck.add(raw, "sources", "an [[office]] needs sources: a list of { id, at } tables",
-                   'write sources = [{ id = "<source id>", at = "<where in it>" }]')
+            ck.add(
+                raw,
+                "sources",
+                "an [[office]] needs sources: a list of { id, at } tables",
+                'write sources = [{ id = "<source id>", at = "<where in it>" }]',
+            )
             continue
         assert isinstance(refs, list)
         missing = [r["id"] for r in refs if r["id"] not in sources]
         if missing:
-            ck.add(raw, "sources", f"unknown source {missing[0]!r}",
-                   f"add a [[source]] with id {missing[0]!r} to the registry or fix the id")
+            ck.add(
+                raw,
+                "sources",
+                f"unknown source {missing[0]!r}",
+                f"add a [[source]] with id {missing[0]!r} to the registry or fix the id",
+            )
             continue
         if place is None or polity is None or kind is None:
             continue
         if place in where:
             first = where[place]
-            ck.add(raw, "place", f"the office at {place!r} is already typed ({first.file}:{first.line})",
-                   "type each office once")
+            ck.add(
+                raw,
+                "place",
+                f"the office at {place!r} is already typed ({first.file}:{first.line})",
+                "type each office once",
+            )
             continue
         where[place] = raw
-        found[place] = OfficeEntry(place, polity, kind, tuple(SourceRef(r["id"], r.get("at", "")) for r in refs),
-                                   note)
+        found[place] = OfficeEntry(place, polity, kind, tuple(SourceRef(r["id"], r.get("at", "")) for r in refs), note)
     return found
 
 
 def _ref(ck: _Checker, raw: Raw, field: str, value: str, holds: str, reg: Registry) -> bool:
-    found = (value in reg.actors if holds == "actor"
-             else value in reg.places or (holds == "party" and value in reg.actors))
+    found = (
+        value in reg.actors if holds == "actor" else value in reg.places or (holds == "party" and value in reg.actors)
+    )
     if found:
         return True
     tables = {"place": (reg.places,), "actor": (reg.actors,), "party": (reg.places, reg.actors)}[holds]
     known = reg.resolve(value) & set().union(*tables)
     what = "place or actor" if holds == "party" else holds
     if known:
-        ck.add(raw, field, f"{field!r} names {value!r}, an alias, not an id",
-               f"use the id {sorted(known)[0]!r}")
+        ck.add(raw, field, f"{field!r} names {value!r}, an alias, not an id", f"use the id {sorted(known)[0]!r}")
     else:
         near = _nearest(value, [i for table in tables for i in table])
         single = not isinstance(raw.fields.get(field), list)
-        ck.add(raw, field, f"unknown {what} {value!r} in field {field!r}",
-               _did_you_mean(near, field if single else None)
-               + f"define a [[{'place' if holds == 'place' else 'actor'}]] with id {value!r} or fix the id",
-               fix=field, nearest=near)
+        ck.add(
+            raw,
+            field,
+            f"unknown {what} {value!r} in field {field!r}",
+            _did_you_mean(near, field if single else None)
+            + f"define a [[{'place' if holds == 'place' else 'actor'}]] with id {value!r} or fix the id",
+            fix=field,
+            nearest=near,
+        )
     return False
 
 
 def _sources(ck: _Checker, raw: Raw, reg: Registry) -> tuple[SourceRef, ...] | None:
     value = raw.fields.get("sources")
     if value is None or value == []:
-        ck.add(raw, None, "no sources: every event needs at least one",
-               "add sources = [{ id = \"<source id>\", at = \"<where in it>\" }]", fix="sources")
+        ck.add(
+            raw,
+            None,
+            "no sources: every event needs at least one",
+            'add sources = [{ id = "<source id>", at = "<where in it>" }]',
+            fix="sources",
+        )
         return None
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        ck.add(raw, "sources", "field 'sources' must be a list of tables",
-               "write sources = [{ id = \"<source id>\", at = \"<where in it>\" }]")
+        ck.add(
+            raw,
+            "sources",
+            "field 'sources' must be a list of tables",
+            'write sources = [{ id = "<source id>", at = "<where in it>" }]',
+        )
         return None
     refs = []
     for entry in value:
         ident, at = entry.get("id"), entry.get("at", "")
-        if type(ident) is str and type(at) is str and entry.keys() <= _REF_KEYS \
-                and (ref := ck.refs.get((ident, at))) is not None and ident in reg.sources:
+        if (
+            type(ident) is str
+            and type(at) is str
+            and entry.keys() <= _REF_KEYS
+            and (ref := ck.refs.get((ident, at))) is not None
+            and ident in reg.sources
+        ):
             refs.append(ref)
             continue
         extra = set(entry) - {"id", "at"}
         if extra:
-            ck.add(raw, "sources", f"unknown key {sorted(extra)[0]!r} in a source reference",
-                   "a source reference has only id and at")
+            ck.add(
+                raw,
+                "sources",
+                f"unknown key {sorted(extra)[0]!r} in a source reference",
+                "a source reference has only id and at",
+            )
             return None
         if not isinstance(ident, str) or not isinstance(at, str):
-            ck.add(raw, "sources", "a source reference needs a string id (and an optional string at)",
-                   "write { id = \"<source id>\", at = \"<where in it>\" }")
+            ck.add(
+                raw,
+                "sources",
+                "a source reference needs a string id (and an optional string at)",
+                'write { id = "<source id>", at = "<where in it>" }',
+            )
             return None
         if (unsafe := _unsafe(ident) or _unsafe(at)) is not None:
             ck.add(raw, "sources", f"field 'sources' contains {unsafe}", _remove(unsafe))
             return None
         if ident not in reg.sources:
             near = _nearest(ident, reg.sources)
-            ck.add(raw, "sources", f"unknown source {ident!r}",
-                   (f"did you mean {' or '.join(repr(n) for n in near)}? otherwise " if near else "")
-                   + f"add a [[source]] with id {ident!r} to the registry or fix the id", fix="sources", nearest=near)
+            ck.add(
+                raw,
+                "sources",
+                f"unknown source {ident!r}",
+                (f"did you mean {' or '.join(repr(n) for n in near)}? otherwise " if near else "")
+                + f"add a [[source]] with id {ident!r} to the registry or fix the id",
+                fix="sources",
+                nearest=near,
+            )
             return None
         refs.append(ck.refs.setdefault((ident, at), SourceRef(ident, at)))
     return tuple(refs)
@@ -472,8 +624,12 @@ def _list(ck: _Checker, raw: Raw, name: str, holds: str, optional: bool) -> list
         return None
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
         what = {"actors": "actor ids", "events": "event ids", "aspects": "aspects"}[holds]
-        ck.add(raw, name if name in raw.fields else None,
-               f"field {name!r} must be a non-empty list of {what}", f"write {name} = [\"id\", ...]")
+        ck.add(
+            raw,
+            name if name in raw.fields else None,
+            f"field {name!r} must be a non-empty list of {what}",
+            f'write {name} = ["id", ...]',
+        )
         return None
     return value
 
@@ -497,13 +653,23 @@ def _event(ck: _Checker, raw: Raw, reg: Registry, tz: str, version: int = FORMAT
         ck.add(raw, None, "missing field 'kind'", f"add kind = one of: {', '.join(KINDS)}", fix="kind")
         return None
     if not isinstance(kind, str):
-        ck.add(raw, "kind", f"field 'kind' must be a string, got {type(kind).__name__}",
-               "write kind = \"...\" in double quotes")
+        ck.add(
+            raw,
+            "kind",
+            f"field 'kind' must be a string, got {type(kind).__name__}",
+            'write kind = "..." in double quotes',
+        )
         return None
     if kind not in KINDS:
         near = _nearest(kind, KINDS)
-        ck.add(raw, "kind", f"unknown kind {kind!r}", _did_you_mean(near, "kind") + f"use one of: {', '.join(KINDS)}",
-               fix="kind", nearest=near)
+        ck.add(
+            raw,
+            "kind",
+            f"unknown kind {kind!r}",
+            _did_you_mean(near, "kind") + f"use one of: {', '.join(KINDS)}",
+            fix="kind",
+            nearest=near,
+        )
         return None
     cls = KINDS[kind]
     allowed, specific = _spec(cls)  # type: ignore[arg-type]  # mypy#20409: a class is hashable
@@ -529,8 +695,12 @@ def _event(ck: _Checker, raw: Raw, reg: Registry, tz: str, version: int = FORMAT
                 if not all(known):
                     continue
             if holds == "aspects" and (wrong := [v for v in value if v not in ENDABLE]):
-                ck.add(raw, name, f"field {name!r} names {wrong[0]!r}, which cannot end",
-                       f"use some of: {', '.join(ENDABLE)}")
+                ck.add(
+                    raw,
+                    name,
+                    f"field {name!r} names {wrong[0]!r}, which cannot end",
+                    f"use some of: {', '.join(ENDABLE)}",
+                )
                 continue
             values[alias] = tuple(value)
             continue
@@ -636,8 +806,17 @@ def _load(path: str | os.PathLike[str] | None, overlay: Mapping[str, str] | None
     root = Path(path) if path is not None else default_log_path()
     shown = str(path) if path is not None else os.environ.get(ENV_VAR) or "events"
     if not root.is_dir():
-        raise LogInvalid([Problem(str(root), None, None, "no such log directory",
-                                  f"point --log or ${ENV_VAR} at a directory holding log.toml")])
+        raise LogInvalid(
+            [
+                Problem(
+                    str(root),
+                    None,
+                    None,
+                    "no such log directory",
+                    f"point --log or ${ENV_VAR} at a directory holding log.toml",
+                )
+            ]
+        )
     overlay = dict(overlay or {})
     rels = {file.relative_to(root).as_posix(): file for file in log_files(root)}
     prefix = f"{shown.rstrip('/')}/"
@@ -658,11 +837,25 @@ def _load(path: str | os.PathLike[str] | None, overlay: Mapping[str, str] | None
     tz, version = settings.timezone, settings.format
     reg = attrs.evolve(_registry(ck, records, tz), claimant=settings.claimant)
     if settings.polity is not None and settings.polity not in reg.actors:
-        ck.problems.append(Problem(shown, None, None, f"[log] polity names unknown actor {settings.polity!r}",
-                                   "name the id of the [[actor]] the log is about"))
+        ck.problems.append(
+            Problem(
+                shown,
+                None,
+                None,
+                f"[log] polity names unknown actor {settings.polity!r}",
+                "name the id of the [[actor]] the log is about",
+            )
+        )
     if settings.claimant is not None and settings.claimant not in reg.actors:
-        ck.problems.append(Problem(shown, None, None, f"[log] claimant names unknown actor {settings.claimant!r}",
-                                   "name the id of the [[actor]] whose territorial integrity is at stake"))
+        ck.problems.append(
+            Problem(
+                shown,
+                None,
+                None,
+                f"[log] claimant names unknown actor {settings.claimant!r}",
+                "name the id of the [[actor]] whose territorial integrity is at stake",
+            )
+        )
     built: list[tuple[Event, Raw]] = []
     all_ids: set[str] = set()
     origins = Origins()
@@ -688,8 +881,20 @@ def _load(path: str | os.PathLike[str] | None, overlay: Mapping[str, str] | None
         raise LogInvalid(problems)
     events = tuple(e for e, _ in built)
     settings_file = next(r.file for r in records if r.table == "log").removeprefix(prefix)
-    log = Log(settings.name, tz, version, shown, reg, events, origins.where, origins.paths,
-              horizon=settings.horizon, polity=settings.polity, settings_file=settings_file, directory=root)
+    log = Log(
+        settings.name,
+        tz,
+        version,
+        shown,
+        reg,
+        events,
+        origins.where,
+        origins.paths,
+        horizon=settings.horizon,
+        polity=settings.polity,
+        settings_file=settings_file,
+        directory=root,
+    )
     if steps:
         Replay.of(log, timeline=steps)  # validation built the timeline: keep it
     return log

@@ -36,8 +36,10 @@ def _open(path: Path, shared: bool) -> int | None:
                 return os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
             except OSError:
                 return None
-        msg = f"cannot lock the log {path.parent}: cannot write {path.name} ({e.strerror}); " \
-              "check that the directory exists and that you may write to it"
+        msg = (
+            f"cannot lock the log {path.parent}: cannot write {path.name} ({e.strerror}); "
+            "check that the directory exists and that you may write to it"
+        )
         raise LockError(msg) from e
 
 

@@ -56,8 +56,9 @@ def decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        return None, Problem(name, line, None, f"not UTF-8 text ({e.reason} at byte {e.start})",
-                             "save the file as UTF-8")
+        return None, Problem(
+            name, line, None, f"not UTF-8 text ({e.reason} at byte {e.start})", "save the file as UTF-8"
+        )
 
 
 def _field_lines(lines: list[str], first: int, last: int, inside: set[int]) -> dict[str, int]:
@@ -151,7 +152,7 @@ def _string_lines(lines: list[str], text: str | None = None) -> set[int]:
             if content[i] == "#":
                 break
             if content.startswith(('"""', "'''"), i):
-                closing = content[i:i + 3]
+                closing = content[i : i + 3]
                 i = _closed(content, i + 3, closing)
                 if i < 0:
                     break
@@ -203,22 +204,44 @@ def _read_toml(text: str, name: str) -> tuple[list[Raw], list[Problem]]:
         if key == "log":
             if not isinstance(value, dict):
                 top = _field_lines(lines, 1, starts[0] - 1 if starts else total, inside)
-                problems.append(Problem(name, top.get("log"), None, "'log' must be a table",
-                                        "write it as a [log] table"))
+                problems.append(
+                    Problem(name, top.get("log"), None, "'log' must be a table", "write it as a [log] table")
+                )
                 records.append(Raw("log", {}, name, top.get("log"), {}, valid=False))
                 continue
             where = by_table.get("log", [])
             line = where[0] if where else None
-            records.append(Raw("log", value, name, line,
-                               _field_lines(lines, line, _block_end(starts, line, total), inside) if line else {}))
+            records.append(
+                Raw(
+                    "log",
+                    value,
+                    name,
+                    line,
+                    _field_lines(lines, line, _block_end(starts, line, total), inside) if line else {},
+                )
+            )
             continue
         if key not in TABLES:
-            problems.append(Problem(name, None, None, f"unknown table {key!r}",
-                                    f"use only [log], {', '.join(f'[[{t}]]' for t in TABLES)}"))
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"unknown table {key!r}",
+                    f"use only [log], {', '.join(f'[[{t}]]' for t in TABLES)}",
+                )
+            )
             continue
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            problems.append(Problem(name, None, None, f"{key!r} must be written as [[{key}]] tables",
-                                    f"start each entry with a [[{key}]] line"))
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"{key!r} must be written as [[{key}]] tables",
+                    f"start each entry with a [[{key}]] line",
+                )
+            )
             continue
         where = by_table.get(key, [])
         for index, fields in enumerate(value):
@@ -303,8 +326,13 @@ def _jsonl_entries(text: str, name: str) -> Iterator[Raw | Problem]:
         # A lone surrogate is written as a \u escape, or (in a text not read from bytes) as itself.
         may_hold = "\\u" in content or not content.isascii()
         if may_hold and (surrogate := _lone_surrogate(fields)) is not None:
-            yield Problem(name, number, None, f"not valid JSON: a lone surrogate {surrogate!r} is not a character",
-                          "write the character itself, or both halves of its surrogate pair")
+            yield Problem(
+                name,
+                number,
+                None,
+                f"not valid JSON: a lone surrogate {surrogate!r} is not a character",
+                "write the character itself, or both halves of its surrogate pair",
+            )
             continue
         if not isinstance(fields, dict):
             yield Problem(name, number, None, "a JSON Lines entry must be an object", "write one event object per line")

@@ -30,9 +30,29 @@ from statustrack.log.ledger import HEADER, LEDGER, Seal, digest, read_ledger, se
 from statustrack.log.parse import MAX_DEPTH
 from statustrack.log.write import to_jsonl
 
-__all__ = ["DEFAULT_TARGET", "PENDING", "ReadOnlyLog", "WriteError", "append_seals", "append_text", "atomic_write",
-           "checkpoint", "clean_temporaries", "finish", "fsync_directory", "is_shipped", "read_journal", "read_seals",
-           "recover", "settings_line", "shipped_log", "target_name", "target_text", "writable_root", "write_events"]
+__all__ = [
+    "DEFAULT_TARGET",
+    "PENDING",
+    "ReadOnlyLog",
+    "WriteError",
+    "append_seals",
+    "append_text",
+    "atomic_write",
+    "checkpoint",
+    "clean_temporaries",
+    "finish",
+    "fsync_directory",
+    "is_shipped",
+    "read_journal",
+    "read_seals",
+    "recover",
+    "settings_line",
+    "shipped_log",
+    "target_name",
+    "target_text",
+    "writable_root",
+    "write_events",
+]
 
 DEFAULT_TARGET = "recorded.jsonl"
 
@@ -76,8 +96,10 @@ def is_shipped(root: Path) -> bool:
 
 
 def _refuse_shipped(where: Path) -> ReadOnlyLog:
-    msg = (f"refusing to write to the shipped log inside the installed package ({where}): make your own "
-           f"copy with `cp -r {shlex.quote(str(where))} my-log`, then pass --log my-log (or set ${ENV_VAR})")
+    msg = (
+        f"refusing to write to the shipped log inside the installed package ({where}): make your own "
+        f"copy with `cp -r {shlex.quote(str(where))} my-log`, then pass --log my-log (or set ${ENV_VAR})"
+    )
     return ReadOnlyLog(msg)
 
 
@@ -108,9 +130,12 @@ def target_name(root: Path, target: str) -> str:
     written, a name the ledger cannot hold or the loader would not read: empty,
     whitespace, control or bidi characters, absolute, `..`, not `.jsonl`, a directory,
     a symbolic link, or a folder that is a file."""
+
     def refuse(why: str) -> WriteError:
-        return WriteError(f"cannot record into {target!r}: {why}; name a .jsonl file inside the log, "
-                          f"such as {DEFAULT_TARGET} or sub/{DEFAULT_TARGET}")
+        return WriteError(
+            f"cannot record into {target!r}: {why}; name a .jsonl file inside the log, "
+            f"such as {DEFAULT_TARGET} or sub/{DEFAULT_TARGET}"
+        )
 
     if not target.strip():
         raise refuse("the name is empty")
@@ -219,8 +244,13 @@ def _torn_ledger(root: Path) -> int | None:
     return None
 
 
-def append_seals(root: Path, seals: Sequence[Seal], events: Sequence[tuple[Event, str]],
-                   settings: tuple[Log, str] | None = None, step: str | None = None) -> list[Seal]:
+def append_seals(
+    root: Path,
+    seals: Sequence[Seal],
+    events: Sequence[tuple[Event, str]],
+    settings: tuple[Log, str] | None = None,
+    step: str | None = None,
+) -> list[Seal]:
     """Append seals for `events` (and the settings) to the ledger; returns the new seals."""
     ledger = root / LEDGER
     text = ledger.read_bytes().decode("utf-8") if ledger.exists() else HEADER
@@ -259,8 +289,10 @@ def read_journal(root: Path) -> tuple[str, list[tuple[str, str]]] | None:
         if not isinstance(target, str):
             raise TypeError(target)
     except (OSError, ValueError, KeyError, TypeError) as e:
-        msg = (f"{path} is not a journal statustrack wrote ({type(e).__name__}); once 'statustrack verify' "
-               "names only events you mean to keep, delete it and run 'statustrack seal'")
+        msg = (
+            f"{path} is not a journal statustrack wrote ({type(e).__name__}); once 'statustrack verify' "
+            "names only events you mean to keep, delete it and run 'statustrack seal'"
+        )
         raise StatustrackError(msg) from e
     return target, entries
 
@@ -274,8 +306,11 @@ def recover(root: Path, log: Log, seals: list[Seal]) -> tuple[list[Seal], tuple[
     target, entries = journal
     sealed = {s.id for s in seals}
     by_id = {e.id: e for e in log.events}
-    finish = [by_id[i] for i, d in entries
-              if i not in sealed and i in by_id and log.paths.get(i) == target and digest(by_id[i]) == d]
+    finish = [
+        by_id[i]
+        for i, d in entries
+        if i not in sealed and i in by_id and log.paths.get(i) == target and digest(by_id[i]) == d
+    ]
     if finish:
         settings = settings_line(log, sealed_settings(seals) is not None)
         seals = append_seals(root, seals, [(e, target) for e in finish], settings)
@@ -301,8 +336,9 @@ def target_text(root: Path, target: str) -> tuple[Path, str]:
     return file, before
 
 
-def write_events(root: Path, target: str, file: Path, before: str, fresh: Sequence[Event],
-                  ledger: int | None = None) -> None:
+def write_events(
+    root: Path, target: str, file: Path, before: str, fresh: Sequence[Event], ledger: int | None = None
+) -> None:
     """Write the journal, then the target with `fresh` appended (the ledger comes next).
     `ledger` is the ledger's size when it is to be appended in place (see `append_text`)."""
     journal: dict[str, Any] = {"target": target, "events": [[e.id, digest(e)] for e in fresh]}

@@ -22,9 +22,17 @@ from statustrack.views.facts import fact_json
 from statustrack.views.json import document
 from statustrack.views.table import wrap
 
-__all__ = ["period_json", "render_countries", "render_history", "render_show", "render_sources", "render_subjects",
-           "render_summary",
-           "render_why", "summary_counts"]
+__all__ = [
+    "period_json",
+    "render_countries",
+    "render_history",
+    "render_show",
+    "render_sources",
+    "render_subjects",
+    "render_summary",
+    "render_why",
+    "summary_counts",
+]
 
 HOLDS = "(holds)"
 
@@ -49,8 +57,15 @@ def period_json(log: Log, period: Period) -> dict[str, Any]:
     for name in ("certainty", "otherwise", "otherwise_event"):
         out.pop(name, None)
     out["sources"] = _sources_json(log, period.fact)
-    out.update({"valid_from": iso(period.valid_from), "valid_to": _opt(period.valid_to), "until": period.until,
-                "certain_from": _opt(period.certain_from), "ended_by": _opt(period.ended_by)})
+    out.update(
+        {
+            "valid_from": iso(period.valid_from),
+            "valid_to": _opt(period.valid_to),
+            "until": period.until,
+            "certain_from": _opt(period.certain_from),
+            "ended_by": _opt(period.ended_by),
+        }
+    )
     return out
 
 
@@ -105,8 +120,13 @@ def _run_lines(log: Log, period: Period) -> list[str]:
 def render_history(log: Log, result: History, fmt: str) -> str:
     """A `history` result in `fmt`: one row (or object) per value run."""
     if fmt == "json":
-        return document({"subject": result.subject, "known_at": result.known_at,
-                       "runs": [period_json(log, p) for p in result.periods]})
+        return document(
+            {
+                "subject": result.subject,
+                "known_at": result.known_at,
+                "runs": [period_json(log, p) for p in result.periods],
+            }
+        )
     if fmt == "csv":
         return runs_csv(*table_of(log, result.periods))
     known = f", as recorded by {result.known_at}" if result.known_at else ""
@@ -114,14 +134,17 @@ def render_history(log: Log, result: History, fmt: str) -> str:
     if not result.periods:
         return f"{head}\n\nno facts.\n"
     blocks = []
-    for (aspect, name, pending), group in groupby(result.periods, key=lambda p: (p.fact.aspect, p.fact.subject_name,
-                                                                                p.key.pending)):
+    for (aspect, name, pending), group in groupby(
+        result.periods, key=lambda p: (p.fact.aspect, p.fact.subject_name, p.key.pending)
+    ):
         lines = [f"{aspect}: {name}" + (" (pending)" if pending else "")]
         for period in group:
             lines += _run_lines(log, period)
         blocks.append("\n".join(lines))
-    legend = (f"Dates are as the sources give them; {HOLDS}: still in force at the log's end.\n"
-              "`statustrack show EVENT` shows an event, its note and its sources.")
+    legend = (
+        f"Dates are as the sources give them; {HOLDS}: still in force at the log's end.\n"
+        "`statustrack show EVENT` shows an event, its note and its sources."
+    )
     return f"{head}\n\n" + "\n\n".join(blocks) + f"\n\n{legend}\n"
 
 
@@ -152,28 +175,74 @@ def _fit(lines: Sequence[str]) -> list[str]:
 def render_why(log: Log, result: Why, fmt: str) -> str:
     """A `why` answer in `fmt`."""
     if fmt == "json":
-        return document({"aspect": result.aspect, "subject": result.subject, "at": result.at,
-                       "known_at": result.known_at, "instant": iso(result.instant),
-                       "beyond_horizon": result.outside is not None, "facts": [
-                           {**fact_json(r.fact, result.instant), "sources": [_cited_json(c) for c in r.sources],
-                            "note": r.event.note, "kind": r.event.kind, "date": str(r.event.date),
-                            "run": period_json(log, r.period),
-                            "before": period_json(log, r.before) if r.before else None,
-                            "decides": r.decides} for r in result.reasons],
-                       "first": period_json(log, result.first) if result.first else None})
+        return document(
+            {
+                "aspect": result.aspect,
+                "subject": result.subject,
+                "at": result.at,
+                "known_at": result.known_at,
+                "instant": iso(result.instant),
+                "beyond_horizon": result.outside is not None,
+                "facts": [
+                    {
+                        **fact_json(r.fact, result.instant),
+                        "sources": [_cited_json(c) for c in r.sources],
+                        "note": r.event.note,
+                        "kind": r.event.kind,
+                        "date": str(r.event.date),
+                        "run": period_json(log, r.period),
+                        "before": period_json(log, r.before) if r.before else None,
+                        "decides": r.decides,
+                    }
+                    for r in result.reasons
+                ],
+                "first": period_json(log, result.first) if result.first else None,
+            }
+        )
     if fmt == "csv":
-        return csv_text(["aspect", "subject", "subject_name", "value", "since", "certainty", "event", "before",
-                     "before_since", "before_event", "sources"],
-                    ([r.fact.aspect, r.fact.subject, r.fact.subject_name, r.fact.value, r.fact.since,
-                      r.fact.certainty, r.fact.event, r.before.fact.value if r.before else "",
-                      r.before.fact.since if r.before else "", r.before.fact.event if r.before else "",
-                      " ".join(c.ref.id for c in r.sources)] for r in result.reasons))
+        return csv_text(
+            [
+                "aspect",
+                "subject",
+                "subject_name",
+                "value",
+                "since",
+                "certainty",
+                "event",
+                "before",
+                "before_since",
+                "before_event",
+                "sources",
+            ],
+            (
+                [
+                    r.fact.aspect,
+                    r.fact.subject,
+                    r.fact.subject_name,
+                    r.fact.value,
+                    r.fact.since,
+                    r.fact.certainty,
+                    r.fact.event,
+                    r.before.fact.value if r.before else "",
+                    r.before.fact.since if r.before else "",
+                    r.before.fact.event if r.before else "",
+                    " ".join(c.ref.id for c in r.sources),
+                ]
+                for r in result.reasons
+            ),
+        )
     known = f", as recorded by {result.known_at}" if result.known_at else ""
-    head = "\n".join(wrap(f"{log.name}: why {result.aspect} of {result.subject} at {result.at} "
-                           f"({log.timezone}{known})", "", hang="  "))
+    head = "\n".join(
+        wrap(
+            f"{log.name}: why {result.aspect} of {result.subject} at {result.at} ({log.timezone}{known})", "", hang="  "
+        )
+    )
     if not result.reasons:
-        later = (f"; the first begins {result.first.fact.since}: {result.first.fact.value} "
-                 f"({result.first.fact.event})") if result.first else ""
+        later = (
+            (f"; the first begins {result.first.fact.since}: {result.first.fact.value} ({result.first.fact.event})")
+            if result.first
+            else ""
+        )
         text = f"no {result.aspect} fact about {result.subject} is in force{later}."
         return f"{head}\n\n" + "\n".join(wrap(text, "")) + "\n"
     blocks = []
@@ -182,10 +251,15 @@ def render_why(log: Log, result: Why, fmt: str) -> str:
         mark = " (possible)" if f.certainty == "possible" else ""
         if f.pending and f.effective is not None:
             mark += f" [pending: takes effect {f.effective}]"
-        lines = [*wrap(f"{f.subject_name}: {f.value}{mark}", "", hang="  "),
-                 f"  since {f.since}, until {_to(r.period)}"]
-        lines.append(f"  event: {r.event.id} ({r.event.kind}, dated {r.event.date}"
-                     + (f", effective {r.event.effective}" if r.event.effective else "") + ")")
+        lines = [
+            *wrap(f"{f.subject_name}: {f.value}{mark}", "", hang="  "),
+            f"  since {f.since}, until {_to(r.period)}",
+        ]
+        lines.append(
+            f"  event: {r.event.id} ({r.event.kind}, dated {r.event.date}"
+            + (f", effective {r.event.effective}" if r.event.effective else "")
+            + ")"
+        )
         if r.event.note:
             lines += wrap(f"note: {r.event.note}", "  ", hang="  ")
         if f.accounts:
@@ -212,18 +286,32 @@ def render_show(log: Log, result: Shown, fmt: str) -> str:
     """A `show` result in `fmt`."""
     e = result.event
     if fmt == "json":
-        return document({"event": result.record, "file": result.file, "line": result.line,
-                       "date_start": iso(e.date.start), "date_end": iso(e.date.end),
-                       "effective_at": _opt(e.effective.start if e.effective else None),
-                       "sources": [_cited_json(c) for c in result.sources], "counts": result.counts,
-                       "corrected_by": list(result.corrected_by), "retracted_by": list(result.retracted_by),
-                       "corrects": result.corrects, "retracts": result.retracts, "accounts": list(result.accounts),
-                       "runs": [{"role": r.role, **period_json(log, r.period)} for r in result.runs],
-                       "sealed": result.seal is not None, "seal_matches": result.seal_matches,
-                       "ledger_line": result.seal.line if result.seal else None})
+        return document(
+            {
+                "event": result.record,
+                "file": result.file,
+                "line": result.line,
+                "date_start": iso(e.date.start),
+                "date_end": iso(e.date.end),
+                "effective_at": _opt(e.effective.start if e.effective else None),
+                "sources": [_cited_json(c) for c in result.sources],
+                "counts": result.counts,
+                "corrected_by": list(result.corrected_by),
+                "retracted_by": list(result.retracted_by),
+                "corrects": result.corrects,
+                "retracts": result.retracts,
+                "accounts": list(result.accounts),
+                "runs": [{"role": r.role, **period_json(log, r.period)} for r in result.runs],
+                "sealed": result.seal is not None,
+                "seal_matches": result.seal_matches,
+                "ledger_line": result.seal.line if result.seal else None,
+            }
+        )
     if fmt == "csv":
-        return csv_text(["field", "value"], ([k, json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v]
-                                         for k, v in result.record.items()))
+        return csv_text(
+            ["field", "value"],
+            ([k, json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v] for k, v in result.record.items()),
+        )
     where = f"{result.file}:{result.line}" if result.line else result.file
     lines = wrap(f"{e.id}  ({e.kind}, {where})", "", hang="  ")
     for key, value in result.record.items():
@@ -237,8 +325,11 @@ def render_show(log: Log, result: Shown, fmt: str) -> str:
     lines.append("sources:")
     lines += _cited_lines(result.sources)
     status = "counts" if result.counts else "does not count"
-    lines.append(f"status: {status}" + "".join(f"; retracted by {i}" for i in result.retracted_by)
-                 + "".join(f"; corrected by {i}" for i in result.corrected_by))
+    lines.append(
+        f"status: {status}"
+        + "".join(f"; retracted by {i}" for i in result.retracted_by)
+        + "".join(f"; corrected by {i}" for i in result.corrected_by)
+    )
     for label, ident in (("corrects", result.corrects), ("retracts", result.retracts)):
         if ident:
             lines.append(f"{label}: {ident}")
@@ -255,8 +346,11 @@ def render_show(log: Log, result: Shown, fmt: str) -> str:
         for r in result.runs:
             f = r.period.fact
             role = "announced (pending)" if f.pending else r.role
-            lines += wrap(f"{role}: {f.aspect} of {f.subject_name}: {f.value}, {_from(r.period)} -> {_to(r.period)}",
-                           "  ", hang="    ")
+            lines += wrap(
+                f"{role}: {f.aspect} of {f.subject_name}: {f.value}, {_from(r.period)} -> {_to(r.period)}",
+                "  ",
+                hang="    ",
+            )
     else:
         lines.append("facts: none in force at any time")
     return "\n".join(_fit(lines)) + "\n"
@@ -265,14 +359,32 @@ def render_show(log: Log, result: Shown, fmt: str) -> str:
 def render_subjects(entries: Sequence[SubjectEntry], fmt: str) -> str:
     """The `subjects` listing in `fmt`."""
     if fmt == "json":
-        return document({"subjects": [{"name": s.name, "id": s.ident, "what": s.what, "aspects": list(s.aspects),
-                                     "runs": s.runs, "runs_of_parts": s.via_parts, "aliases": list(s.aliases),
-                                     "ids": list(s.idents), "country": s.country}
-                                    for s in entries]})
+        return document(
+            {
+                "subjects": [
+                    {
+                        "name": s.name,
+                        "id": s.ident,
+                        "what": s.what,
+                        "aspects": list(s.aspects),
+                        "runs": s.runs,
+                        "runs_of_parts": s.via_parts,
+                        "aliases": list(s.aliases),
+                        "ids": list(s.idents),
+                        "country": s.country,
+                    }
+                    for s in entries
+                ]
+            }
+        )
     if fmt == "csv":
-        return csv_text(["name", "id", "what", "aspects", "runs", "runs_of_parts", "aliases"],
-                    ([s.name, s.ident, s.what, " ".join(s.aspects), s.runs, s.via_parts,
-                      "; ".join(s.aliases)] for s in entries))
+        return csv_text(
+            ["name", "id", "what", "aspects", "runs", "runs_of_parts", "aliases"],
+            (
+                [s.name, s.ident, s.what, " ".join(s.aspects), s.runs, s.via_parts, "; ".join(s.aliases)]
+                for s in entries
+            ),
+        )
     lines = [f"{'subject':<30} {'what':<19} {'runs':>4}  aspects", f"{'-' * 30} {'-' * 19} {'-' * 4}  {'-' * 22}"]
     for e in entries:
         runs = f"{e.runs}" if not e.via_parts else f"{e.runs}+{e.via_parts}"
@@ -283,25 +395,41 @@ def render_subjects(entries: Sequence[SubjectEntry], fmt: str) -> str:
         lines += wrap(f"{name:<30} {e.what:<19} {runs:>4}  {', '.join(e.aspects)}", "", hang=" " * 57)
         if e.aliases:
             lines += wrap("also: " + "; ".join(e.aliases), "    ", hang="  ")
-    legend = ("runs: value runs of its own facts (+N: of its parts, which --subject gives\n"
-              "when it has none of its own, or with --with-parts)")
+    legend = (
+        "runs: value runs of its own facts (+N: of its parts, which --subject gives\n"
+        "when it has none of its own, or with --with-parts)"
+    )
     return "\n".join(lines) + f"\n\n{legend}\n"
 
 
 def render_countries(result: Countries, fmt: str) -> str:
     """The `countries` answer in `fmt`: each country with how many facts, most first."""
     if fmt == "json":
-        return document({"at": result.at, "known_at": result.known_at, "beyond_horizon": result.outside is not None,
-                         "total": result.total,
-                         "countries": [{"country": c.country, "name": c.name, "count": c.count,
-                                        "subjects": list(c.subjects)} for c in result.countries]})
+        return document(
+            {
+                "at": result.at,
+                "known_at": result.known_at,
+                "beyond_horizon": result.outside is not None,
+                "total": result.total,
+                "countries": [
+                    {"country": c.country, "name": c.name, "count": c.count, "subjects": list(c.subjects)}
+                    for c in result.countries
+                ],
+            }
+        )
     if fmt == "csv":
-        return csv_text(["country", "name", "count", "subjects"],
-                        ([c.country or "", c.name, c.count, "; ".join(c.subjects)] for c in result.countries))
+        return csv_text(
+            ["country", "name", "count", "subjects"],
+            ([c.country or "", c.name, c.count, "; ".join(c.subjects)] for c in result.countries),
+        )
     known = f", as recorded by {result.known_at}" if result.known_at else ""
-    lines = [f"facts at {result.at}{known}, by country: {result.total} facts in {len(result.countries)} "
-             f"group{'s' if len(result.countries) != 1 else ''}", "",
-             f"{'country':<24} {'facts':>5}  subjects", f"{'-' * 24} {'-' * 5}  {'-' * 40}"]
+    lines = [
+        f"facts at {result.at}{known}, by country: {result.total} facts in {len(result.countries)} "
+        f"group{'s' if len(result.countries) != 1 else ''}",
+        "",
+        f"{'country':<24} {'facts':>5}  subjects",
+        f"{'-' * 24} {'-' * 5}  {'-' * 40}",
+    ]
     for c in result.countries:
         lines += wrap(f"{c.name:<24} {c.count:>5}  {', '.join(c.subjects)}", "", hang=" " * 32)
     return "\n".join(lines) + "\n"
@@ -320,19 +448,28 @@ def render_summary(log: Source, result: Diff, fmt: str) -> str:
     counts = summary_counts(result)
     kinds = ("added", "changed", "ended")
     if fmt == "json":
-        return document({"from": result.from_, "to": result.to, "known_at": result.known_at,
-                       "summary": {a: {k: c[k] for k in kinds} for a, c in counts.items()},
-                       "total": {k: sum(c[k] for c in counts.values()) for k in kinds}})
+        return document(
+            {
+                "from": result.from_,
+                "to": result.to,
+                "known_at": result.known_at,
+                "summary": {a: {k: c[k] for k in kinds} for a, c in counts.items()},
+                "total": {k: sum(c[k] for c in counts.values()) for k in kinds},
+            }
+        )
     if fmt == "csv":
         return csv_text(["aspect", *kinds], ([a, *(c[k] for k in kinds)] for a, c in counts.items()))
     known = f", as recorded by {result.known_at}" if result.known_at else ""
-    head = "\n".join(wrap(f"{log.name}: changes from {result.from_} to {result.to} ({log.timezone}{known})", "",
-                           hang="  "))
+    head = "\n".join(
+        wrap(f"{log.name}: changes from {result.from_} to {result.to} ({log.timezone}{known})", "", hang="  ")
+    )
     if not counts:
         return f"{head}\n\nno changes.\n"
     width = max(len(a) for a in counts)
-    lines = [f"  {a:<{width}}  {sum(c.values()):>3}  " + ", ".join(f"{c[k]} {k}" for k in kinds if c[k])
-             for a, c in counts.items()]
+    lines = [
+        f"  {a:<{width}}  {sum(c.values()):>3}  " + ", ".join(f"{c[k]} {k}" for k in kinds if c[k])
+        for a, c in counts.items()
+    ]
     total = sum(sum(c.values()) for c in counts.values())
     parts = ", ".join(f"{sum(c[k] for c in counts.values())} {k}" for k in kinds)
     return f"{head}\n\n" + "\n".join(lines) + f"\n\n{total} facts changed: {parts}\n"

@@ -27,16 +27,23 @@ from statustrack.errors import QueryError, StatustrackError
 from statustrack.log.load import Log
 from statustrack.views.csv import Cell, csv_text
 
-__all__ = ["EXPORT_FORMATS", "datasette_metadata", "export", "instant_text", "metadata_path", "new_file_mode",
-           "runs_csv", "runs_jsonl"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "datasette_metadata",
+    "export",
+    "instant_text",
+    "metadata_path",
+    "new_file_mode",
+    "runs_csv",
+    "runs_jsonl",
+]
 
 _BY_NAME = {c.name: c for c in COLUMNS}
 #: The export's formats; the first two are text, which can go to a stream.
 EXPORT_FORMATS = ("csv", "jsonl", "sqlite", "parquet")
 
 
-def export(log: Log, target: str | os.PathLike[str] | TextIO, fmt: str = "csv", *,
-           known_at: str | None = None) -> int:
+def export(log: Log, target: str | os.PathLike[str] | TextIO, fmt: str = "csv", *, known_at: str | None = None) -> int:
     """Write the whole replayed history, one row per value run, to `target` in `fmt`
     (csv, jsonl, sqlite, parquet); returns the number of rows.
 
@@ -138,8 +145,14 @@ def runs_jsonl(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
     return "".join(json.dumps({c: _plain(c, r[c]) for c in columns}, ensure_ascii=False) + "\n" for r in rows)
 
 
-_SQL_TYPES = {ColumnType.INTEGER: "INTEGER", ColumnType.TEXT: "TEXT", ColumnType.BOOLEAN: "INTEGER",
-              ColumnType.INSTANT: "TIMESTAMP", ColumnType.IDS: "TEXT", ColumnType.SOURCES: "TEXT"}
+_SQL_TYPES = {
+    ColumnType.INTEGER: "INTEGER",
+    ColumnType.TEXT: "TEXT",
+    ColumnType.BOOLEAN: "INTEGER",
+    ColumnType.INSTANT: "TIMESTAMP",
+    ColumnType.IDS: "TEXT",
+    ColumnType.SOURCES: "TEXT",
+}
 
 
 def _sql_type(name: str) -> str:
@@ -167,16 +180,24 @@ def _sqlite(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]]) 
     try:
         spec = ", ".join(f"{_quote(c)} {_sql_type(c)}" for c in columns)
         db.execute(f"CREATE TABLE runs ({spec})")
-        db.execute("CREATE TABLE run_sources (row INTEGER NOT NULL REFERENCES runs(row), run INTEGER NOT NULL, "
-                   "position INTEGER NOT NULL, source TEXT NOT NULL, \"at\" TEXT NOT NULL, title TEXT, url TEXT, "
-                   "PRIMARY KEY (row, position))")
+        db.execute(
+            "CREATE TABLE run_sources (row INTEGER NOT NULL REFERENCES runs(row), run INTEGER NOT NULL, "
+            'position INTEGER NOT NULL, source TEXT NOT NULL, "at" TEXT NOT NULL, title TEXT, url TEXT, '
+            "PRIMARY KEY (row, position))"
+        )
         marks = ", ".join("?" for _ in columns)
         names = ", ".join(_quote(c) for c in columns)
-        db.executemany(f"INSERT INTO runs ({names}) VALUES ({marks})",
-                       [[_sql_cell(c, row[c]) for c in columns] for row in rows])
-        db.executemany("INSERT INTO run_sources VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       [(row["row"], row["run"], i, s["id"], s["at"], s["title"], s["url"])
-                        for row in rows for i, s in enumerate(row["sources"], start=1)])
+        db.executemany(
+            f"INSERT INTO runs ({names}) VALUES ({marks})", [[_sql_cell(c, row[c]) for c in columns] for row in rows]
+        )
+        db.executemany(
+            "INSERT INTO run_sources VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (row["row"], row["run"], i, s["id"], s["at"], s["title"], s["url"])
+                for row in rows
+                for i, s in enumerate(row["sources"], start=1)
+            ],
+        )
         db.execute("CREATE INDEX runs_subject ON runs (aspect, subject)")
         db.execute("CREATE INDEX runs_valid ON runs (valid_from, valid_to)")
         db.execute("CREATE INDEX runs_country ON runs (country)")
@@ -193,23 +214,40 @@ def datasette_metadata(log: Log, database: str, columns: Sequence[str]) -> dict[
     meanings = {c.name: c.meaning for c in COLUMNS}
     return {
         "title": f"{log.name}: the replayed history",
-        "description": (f"Every value run of the statustrack log {log.name!r}, one row per run and per account "
-                        f"where accounts differ, with its dates, certainty, events and sources "
-                        f"({len(log.registry.sources)} sources: see the run_sources table). Schema: docs/export.md."),
+        "description": (
+            f"Every value run of the statustrack log {log.name!r}, one row per run and per account "
+            f"where accounts differ, with its dates, certainty, events and sources "
+            f"({len(log.registry.sources)} sources: see the run_sources table). Schema: docs/export.md."
+        ),
         "license": "Data drawn from the cited sources under their own terms (many are Wikipedia articles, CC BY-SA "
-                   "4.0); statustrack itself is MIT",
+        "4.0); statustrack itself is MIT",
         "license_url": "https://creativecommons.org/licenses/by-sa/4.0/",
         "source": "the sources each row cites (run_sources: id, where, title, address)",
-        "databases": {database: {"tables": {
-            "runs": {"description": "One row per value run, and per account where the accounts differ.",
-                     "columns": {c: meanings.get(c, "an aspect field (docs/export.md)") for c in columns},
-                     "facets": ["aspect", "level", "country"], "sort": "row"},
-            "run_sources": {"description": "Every source of every row, in order, with title and address.",
-                            "columns": {"row": "the row of runs", "run": "the value run", "position": "1..",
-                                        "source": "the source id", "at": "where in the source",
-                                        "title": "the source's title", "url": "the source's address"},
-                            "facets": ["source"]},
-        }}},
+        "databases": {
+            database: {
+                "tables": {
+                    "runs": {
+                        "description": "One row per value run, and per account where the accounts differ.",
+                        "columns": {c: meanings.get(c, "an aspect field (docs/export.md)") for c in columns},
+                        "facets": ["aspect", "level", "country"],
+                        "sort": "row",
+                    },
+                    "run_sources": {
+                        "description": "Every source of every row, in order, with title and address.",
+                        "columns": {
+                            "row": "the row of runs",
+                            "run": "the value run",
+                            "position": "1..",
+                            "source": "the source id",
+                            "at": "where in the source",
+                            "title": "the source's title",
+                            "url": "the source's address",
+                        },
+                        "facets": ["source"],
+                    },
+                }
+            }
+        },
     }
 
 
@@ -226,9 +264,14 @@ def _parquet(path: Path, columns: Sequence[str], rows: Sequence[dict[str, Any]])
         msg = "parquet export needs pyarrow: pip install 'statustrack[parquet]'"
         raise StatustrackError(msg) from e
     source = pa.struct([("id", pa.string()), ("at", pa.string()), ("title", pa.string()), ("url", pa.string())])
-    types = {ColumnType.INTEGER: pa.int64(), ColumnType.TEXT: pa.string(), ColumnType.BOOLEAN: pa.bool_(),
-             ColumnType.INSTANT: pa.timestamp("us", tz="UTC"), ColumnType.IDS: pa.list_(pa.string()),
-             ColumnType.SOURCES: pa.list_(source)}
+    types = {
+        ColumnType.INTEGER: pa.int64(),
+        ColumnType.TEXT: pa.string(),
+        ColumnType.BOOLEAN: pa.bool_(),
+        ColumnType.INSTANT: pa.timestamp("us", tz="UTC"),
+        ColumnType.IDS: pa.list_(pa.string()),
+        ColumnType.SOURCES: pa.list_(source),
+    }
     fields = [pa.field(c, types[_BY_NAME[c].type] if c in _BY_NAME else pa.string()) for c in columns]
     data = {c: [r[c] for r in rows] for c in columns}
     for c in INSTANT_COLUMNS & set(columns):

@@ -98,8 +98,14 @@ def _chain(fact: Fact, valid_from: pendulum.DateTime) -> list[list[Any]]:
     chain: list[list[Any]] = []
     earlier = fact.previous
     while earlier is not None:
-        chain.append([micros(earlier.interval.end), earlier.value, earlier.event,
-                      dict(earlier.detail).get("holder") if earlier.aspect == "control" else None])
+        chain.append(
+            [
+                micros(earlier.interval.end),
+                earlier.value,
+                earlier.event,
+                dict(earlier.detail).get("holder") if earlier.aspect == "control" else None,
+            ]
+        )
         if earlier.interval.end <= valid_from:
             break  # certain for the whole version: nothing older can be named
         earlier = earlier.previous
@@ -116,10 +122,15 @@ def _event_json(log: Log, ident: str) -> dict[str, Any] | None:
     event = next((e for e in log.events if e.id == ident), None)
     if event is None:
         return None
-    out: dict[str, Any] = {"id": event.id, "kind": event.kind, "date": str(event.date),
-                           "effective": str(event.effective) if event.effective else None,
-                           "recorded": str(event.recorded) if event.recorded else None,
-                           "note": event.note, "sources": [{"id": s.id, "at": s.at} for s in event.sources]}
+    out: dict[str, Any] = {
+        "id": event.id,
+        "kind": event.kind,
+        "date": str(event.date),
+        "effective": str(event.effective) if event.effective else None,
+        "recorded": str(event.recorded) if event.recorded else None,
+        "note": event.note,
+        "sources": [{"id": s.id, "at": s.at} for s in event.sources],
+    }
     common = {"id", "date", "sources", "effective", "recorded", "note", "replaces", "account_of"}
     fields = {}
     for field in attrs.fields(type(event)):
@@ -135,8 +146,13 @@ def _event_json(log: Log, ident: str) -> dict[str, Any] | None:
     return out
 
 
-def payload(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None,
-            known_at: str | None = None) -> dict[str, Any]:
+def payload(
+    log: Log,
+    *,
+    aspects: Sequence[str] | None = None,
+    subjects: Sequence[str] | None = None,
+    known_at: str | None = None,
+) -> dict[str, Any]:
     """Everything the explorer needs, as JSON-ready data."""
     record = resolve_when(log, known_at) if known_at else None
     keep = wanted(log, aspects, subjects)
@@ -144,8 +160,11 @@ def payload(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequenc
     lo, hi = span_of(log, runs_for(log, None))
     first, last = lo.in_tz(log.timezone).date(), hi.in_tz(log.timezone).date()
     # the facts `at` lists as in force (issue 19): no acts (unless pending), no lapsed positions
-    kept = [v for v in versions(steps_for(log, record))
-            if keep(v.fact) and v.fact.lapsed is None and (not v.fact.act or v.fact.pending)]
+    kept = [
+        v
+        for v in versions(steps_for(log, record))
+        if keep(v.fact) and v.fact.lapsed is None and (not v.fact.act or v.fact.pending)
+    ]
     ranks = {r: i for i, r in enumerate(sorted({rank(v.fact) for v in kept}))}
     keys: list[dict[str, Any]] = []
     key_index: dict[Any, int] = {}
@@ -155,11 +174,23 @@ def payload(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequenc
     for v in kept:
         if v.key not in key_index:
             key_index[v.key] = len(keys)
-            keys.append({"aspect": v.key.aspect, "subject": v.key.subject, "pending": v.key.pending,
-                         "name": v.fact.subject_name})
+            keys.append(
+                {
+                    "aspect": v.key.aspect,
+                    "subject": v.key.subject,
+                    "pending": v.key.pending,
+                    "name": v.fact.subject_name,
+                }
+            )
         fact = v.fact
-        row: dict[str, Any] = {"k": key_index[v.key], "from": micros(v.valid_from), "to": micros(v.valid_to),
-                               "end": micros(fact.interval.end), "rank": ranks[rank(fact)], "fact": fact_json(fact)}
+        row: dict[str, Any] = {
+            "k": key_index[v.key],
+            "from": micros(v.valid_from),
+            "to": micros(v.valid_to),
+            "end": micros(fact.interval.end),
+            "rank": ranks[rank(fact)],
+            "fact": fact_json(fact),
+        }
         if fact.interval.end > v.valid_from:
             row["chain"] = _chain(fact, v.valid_from)
             for item in row["chain"]:
@@ -180,28 +211,53 @@ def payload(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequenc
     for p in places:
         if p.located is not None:
             source_ids.add(p.located.id)
-    place_info = {p.id: {"name": p.name, "kind": p.kind, "aliases": list(p.aliases), "lat": p.lat, "lon": p.lon,
-                         "located": {"id": p.located.id, "at": p.located.at} if p.located else None,
-                         "note": p.note} for p in places}
-    sources = {i: {"title": s.title, "url": s.url, "language": s.language}
-               for i in sorted(source_ids) if (s := log.registry.sources.get(i)) is not None}
+    place_info = {
+        p.id: {
+            "name": p.name,
+            "kind": p.kind,
+            "aliases": list(p.aliases),
+            "lat": p.lat,
+            "lon": p.lon,
+            "located": {"id": p.located.id, "at": p.located.at} if p.located else None,
+            "note": p.note,
+        }
+        for p in places
+    }
+    sources = {
+        i: {"title": s.title, "url": s.url, "language": s.language}
+        for i in sorted(source_ids)
+        if (s := log.registry.sources.get(i)) is not None
+    }
     drawn_chart = chart(log, aspects=aspects, subjects=subjects, known_at=known_at)
     return {
-        "name": log.name, "tz": log.timezone, "known_at": known_at, "aspects": list(ASPECTS),
+        "name": log.name,
+        "tz": log.timezone,
+        "known_at": known_at,
+        "aspects": list(ASPECTS),
         "filter": {"aspects": list(aspects or ()), "subjects": list(subjects or ())},
-        "days": {"first": first.isoformat(), "count": (last - first).days + 1,
-                 "day0": first.toordinal() - dt.date(1970, 1, 1).toordinal(),
-                 "offsets": day_ends(log.timezone, first, last)},
-        "keys": keys, "versions": rows, "events": events, "sources": sources,
+        "days": {
+            "first": first.isoformat(),
+            "count": (last - first).days + 1,
+            "day0": first.toordinal() - dt.date(1970, 1, 1).toordinal(),
+            "offsets": day_ends(log.timezone, first, last),
+        },
+        "keys": keys,
+        "versions": rows,
+        "events": events,
+        "sources": sources,
         "places": [{"id": mk.place.id, "name": mk.place.name} for mk in drawn_map.markers if mk.drawn],
         "unplaced": [mk.place.id for mk in drawn_map.markers if not mk.drawn],
-        "place_info": place_info, "no_record": NO_RECORD,
+        "place_info": place_info,
+        "no_record": NO_RECORD,
         "holders": {h: {"colour": palette.holder(h), "name": log.registry.name(h)} for h in holders if h},
         "holder_order": [h for h in palette.holders if h in holders]
         + [h for h in holders if h and h not in palette.holders],
         "kinds": KIND_COLOURS,
-        "timeline": {"lo": micros(drawn_chart.lo), "hi": micros(drawn_chart.hi),
-                     "segments": [[micros(g.lo), micros(g.hi), g.x0, g.x1] for g in drawn_chart.segments]},
+        "timeline": {
+            "lo": micros(drawn_chart.lo),
+            "hi": micros(drawn_chart.hi),
+            "segments": [[micros(g.lo), micros(g.hi), g.x0, g.x1] for g in drawn_chart.segments],
+        },
         "periods": _periods(drawn_chart, first, log.timezone),
         "strip": _strip(log, first, last),
     }
@@ -236,8 +292,13 @@ def _json_for_script(data: Any) -> str:
     """JSON that cannot end its <script> element or be read as markup: <, >, & and the JS line
     separators are \\u escapes."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
-                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escaped in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escaped)
     return text
 
@@ -250,8 +311,13 @@ def _svg_markup(node: Node) -> str:
     return node.markup().strip()
 
 
-def html(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None,
-             known_at: str | None = None) -> str:
+def html(
+    log: Log,
+    *,
+    aspects: Sequence[str] | None = None,
+    subjects: Sequence[str] | None = None,
+    known_at: str | None = None,
+) -> str:
     """The `html` command's page, the explorer, as one HTML text."""
     data = payload(log, aspects=aspects, subjects=subjects, known_at=known_at)
     svg = render_svg(chart(log, aspects=aspects, subjects=subjects, known_at=known_at))
@@ -266,8 +332,10 @@ def html(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[s
     script = _asset("explorer.js")
     style = _asset("explorer.css")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    policy = (f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
-              "img-src data:; base-uri 'none'; form-action 'none'")
+    policy = (
+        f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
     title = escape(f"{log.name}: explorer", quote=True)
     known = f", as recorded by {known_at}" if known_at else ""
     heading = escape(f"{log.name}{known}", quote=True)
@@ -294,7 +362,7 @@ def html(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[s
 <option value="all">whole span</option>{periods}\
 <option value="year">the date's year</option><option value="month">the date's month</option></select>
   <div id="track">\
-<input type="range" id="slider" min="0" max="{data['days']['count'] - 1}" step="1" value="0" aria-label="date">\
+<input type="range" id="slider" min="0" max="{data["days"]["count"] - 1}" step="1" value="0" aria-label="date">\
 <svg id="strip" aria-label="events under the slider" preserveAspectRatio="none" viewBox="0 0 1000 14"></svg>\
 </div>
   <input type="text" id="when" size="22" spellcheck="false" aria-label="date or instant" \

@@ -41,6 +41,7 @@ def add_field(key: str, value: Any) -> None:
     if fields is not None:
         fields[key] = value
 
+
 _STEP = "  "
 
 

@@ -35,9 +35,24 @@ from statustrack.views.palette import NO_HOLDER, NO_RECORD, Swatch, palette_for,
 from statustrack.views.svg import Node, element
 from statustrack.views.timeline import FONT, runs_for
 
-__all__ = ["ControlMap", "Ground", "MapError", "Marker", "Projection", "base_map", "control_map",
-           "control_places", "disputed_swatches", "load_ground", "map", "map_legend", "place_labels", "positions",
-           "projection", "render_map_svg"]
+__all__ = [
+    "ControlMap",
+    "Ground",
+    "MapError",
+    "Marker",
+    "Projection",
+    "base_map",
+    "control_map",
+    "control_places",
+    "disputed_swatches",
+    "load_ground",
+    "map",
+    "map_legend",
+    "place_labels",
+    "positions",
+    "projection",
+    "render_map_svg",
+]
 
 MAP_W = 760
 PAD = 30
@@ -75,8 +90,14 @@ def load_ground(path: Path | None = None) -> Ground:
         data = json.loads(text)
         west, south, east, north = (float(v) for v in data["bbox"])
         countries = tuple((str(c["name"]), tuple(_line(r) for r in c["rings"])) for c in data["countries"])
-        return Ground(where, (west, south, east, north), countries, tuple(_line(b) for b in data["borders"]),
-                      tuple(_line(c) for c in data["coast"]), str(data.get("source", "")))
+        return Ground(
+            where,
+            (west, south, east, north),
+            countries,
+            tuple(_line(b) for b in data["borders"]),
+            tuple(_line(c) for c in data["coast"]),
+            str(data.get("source", "")),
+        )
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
         msg = f"the map's outline file {where} cannot be read: {type(e).__name__}: {e}"
         raise MapError(msg) from e
@@ -145,13 +166,16 @@ def _check_on_ground(places: Sequence[Place], ground: Ground) -> None:
     west, south, east, north = ground.bbox
     for p in places:
         if p.lat is not None and p.lon is not None and not (south <= p.lat <= north and west <= p.lon <= east):
-            msg = (f"place {p.name!r} ({p.id}) at {p.lat}, {p.lon} lies outside the map's ground {ground.path} "
-                   f"(longitude {west} to {east}, latitude {south} to {north})")
+            msg = (
+                f"place {p.name!r} ({p.id}) at {p.lat}, {p.lon} lies outside the map's ground {ground.path} "
+                f"(longitude {west} to {east}, latitude {south} to {north})"
+            )
             raise MapError(msg)
 
 
-def positions(places: Sequence[Place], project: Projection,
-              parents: Mapping[str, Place] | None = None) -> dict[str, tuple[float, float]]:
+def positions(
+    places: Sequence[Place], project: Projection, parents: Mapping[str, Place] | None = None
+) -> dict[str, tuple[float, float]]:
     """Where each place is drawn: at its coordinates, else at its parent's (`parents`); a place on top
     of an earlier one (a town and its district) moves 18 px aside, so both stay visible."""
     out: dict[str, tuple[float, float]] = {}
@@ -237,8 +261,14 @@ class ControlMap:
     ground: Ground
 
 
-def control_map(log: Log, when: str, *, known_at: str | None = None,
-                subjects: Sequence[str] | None = None, ground: Ground | None = None) -> ControlMap:
+def control_map(
+    log: Log,
+    when: str,
+    *,
+    known_at: str | None = None,
+    subjects: Sequence[str] | None = None,
+    ground: Ground | None = None,
+) -> ControlMap:
     """The map of control at `when` (as `at` answers it), of the places about `subjects`, drawn
     over `ground` (default: the shipped cut of Natural Earth)."""
     answer = at(log, when, known_at=known_at, aspects=["control"], subjects=subjects)
@@ -264,8 +294,9 @@ def control_map(log: Log, when: str, *, known_at: str | None = None,
         if fact.certainty == "possible":
             previous = fact.settled_before(answer.instant)
             before = palette.swatch(previous) if previous is not None else None
-            markers.append(Marker(place, x, y, fact, before.paint if before else NO_HOLDER, swatch.colour,
-                                  swatch, before, parent))
+            markers.append(
+                Marker(place, x, y, fact, before.paint if before else NO_HOLDER, swatch.colour, swatch, before, parent)
+            )
         else:
             markers.append(Marker(place, x, y, fact, swatch.paint, None, swatch, None, parent))
     legend = palette.legend([s for m in markers for s in (m.swatch, m.otherwise) if s is not None])
@@ -287,10 +318,12 @@ def place_labels(points: Sequence[tuple[str, float, float]], char_w: float = 6.6
     out = []
     for name, x, y in points:
         w = len(name) * char_w
-        options = [(x + 11, y + 4, "start", (x + 10, y - 8, x + 12 + w, y + 6)),
-                   (x - 11, y + 4, "end", (x - 12 - w, y - 8, x - 10, y + 6)),
-                   (x, y + 22, "middle", (x - w / 2, y + 10, x + w / 2, y + 24)),
-                   (x, y - 14, "middle", (x - w / 2, y - 26, x + w / 2, y - 12))]
+        options = [
+            (x + 11, y + 4, "start", (x + 10, y - 8, x + 12 + w, y + 6)),
+            (x - 11, y + 4, "end", (x - 12 - w, y - 8, x - 10, y + 6)),
+            (x, y + 22, "middle", (x - w / 2, y + 10, x + w / 2, y + 24)),
+            (x, y - 14, "middle", (x - w / 2, y - 26, x + w / 2, y - 12)),
+        ]
         choice = next((o for o in options if not any(_boxes_overlap(o[3], t) for t in taken)), options[0])
         taken.append(choice[3])
         out.append((choice[0], choice[1], choice[2]))
@@ -314,10 +347,27 @@ def _ground_layer(parent: Node, g: Ground, p: Projection, avoid: Sequence[tuple[
     for coast in g.coast:
         lines.add(element("path", d=_path(coast, p, False), stroke=COAST, stroke_width="1.2", class_="coast"))
     for border in g.borders:
-        lines.add(element("path", d=_path(border, p, False), stroke=BORDER, stroke_width="1.2",
-                          stroke_dasharray="6 2 1.5 2", class_="border"))
-    names = layer.add(element("g", class_="country-names", font_size=13, fill="#8a8578", font_style="italic",
-                              text_anchor="middle", letter_spacing="2"))
+        lines.add(
+            element(
+                "path",
+                d=_path(border, p, False),
+                stroke=BORDER,
+                stroke_width="1.2",
+                stroke_dasharray="6 2 1.5 2",
+                class_="border",
+            )
+        )
+    names = layer.add(
+        element(
+            "g",
+            class_="country-names",
+            font_size=13,
+            fill="#8a8578",
+            font_style="italic",
+            text_anchor="middle",
+            letter_spacing="2",
+        )
+    )
     taken = list(avoid)
     for name, rings in g.countries:
         spot = _label_spot([[p(lat, lon) for lon, lat in r] for r in rings], p, taken, len(name) * 10)
@@ -340,8 +390,9 @@ def _edge_distance(x: float, y: float, rings: Sequence[Sequence[tuple[float, flo
     return min(math.hypot(x - ax, y - ay) for r in rings for ax, ay in r)
 
 
-def _label_spot(rings: Sequence[Sequence[tuple[float, float]]], p: Projection, avoid: Sequence[tuple[float, float]],
-                text_w: float) -> tuple[float, float] | None:
+def _label_spot(
+    rings: Sequence[Sequence[tuple[float, float]]], p: Projection, avoid: Sequence[tuple[float, float]], text_w: float
+) -> tuple[float, float] | None:
     """A point inside the country, in the frame, as far as possible from the `avoid` points (at least
     40 px), so its name covers no place; None when there is no such point."""
     best: tuple[float, float, float] | None = None
@@ -369,16 +420,28 @@ def _scale_bar(parent: Node, p: Projection) -> None:
     bar = parent.add(element("g", class_="scale", data_km=str(length), data_px=round(px, 2)))
     bar.add(element("rect", x=x - 6, y=y - 16, width=px + 12, height=24.0, fill="#ffffff", fill_opacity="0.8"))
     bar.add(element("rect", x=x, y=y, width=px / 2, height=4.0, fill="#222222"))
-    bar.add(element("rect", x=x + px / 2, y=y, width=px / 2, height=4.0, fill="#ffffff", stroke="#222222",
-                    stroke_width="0.8"))
-    bar.add(element("text", f"{length} km (at {(p.north + p.south) / 2:.1f}°N)", x=x + px / 2, y=y - 4,
-                    text_anchor="middle", font_size=10))
+    bar.add(
+        element(
+            "rect", x=x + px / 2, y=y, width=px / 2, height=4.0, fill="#ffffff", stroke="#222222", stroke_width="0.8"
+        )
+    )
+    bar.add(
+        element(
+            "text",
+            f"{length} km (at {(p.north + p.south) / 2:.1f}°N)",
+            x=x + px / 2,
+            y=y - 4,
+            text_anchor="middle",
+            font_size=10,
+        )
+    )
 
 
 def _graticule(parent: Node, p: Projection) -> None:
     """Faint lines every half degree, labelled."""
-    group = parent.add(element("g", class_="graticule", stroke="#d8dde2", stroke_width="0.6", font_size=9,
-                               fill="#8899aa"))
+    group = parent.add(
+        element("g", class_="graticule", stroke="#d8dde2", stroke_width="0.6", font_size=9, fill="#8899aa")
+    )
     lat = math.ceil(p.south * 2) / 2
     while lat <= p.north:
         _, y = p(lat, p.west)
@@ -397,8 +460,16 @@ def base_map(m: ControlMap, patterns: Sequence[Swatch] = ()) -> Node:
     """The map drawing (ground, graticule, markers, scale) as an `<svg>` element of the projection's size;
     `patterns` adds the stripes of disputed swatches not on this map (the explorer needs all)."""
     p = m.projection
-    root = element("svg", xmlns="http://www.w3.org/2000/svg", width=p.width, height=p.height,
-                   viewBox=f"0 0 {p.width:g} {p.height:g}", font_family=FONT, font_size=12, class_="map-frame")
+    root = element(
+        "svg",
+        xmlns="http://www.w3.org/2000/svg",
+        width=p.width,
+        height=p.height,
+        viewBox=f"0 0 {p.width:g} {p.height:g}",
+        font_family=FONT,
+        font_size=12,
+        class_="map-frame",
+    )
     defs = root.add(element("defs"))
     clip = defs.add(element("clipPath", id="frame"))
     clip.add(element("rect", x=0.0, y=0.0, width=p.width, height=p.height))
@@ -410,8 +481,10 @@ def base_map(m: ControlMap, patterns: Sequence[Swatch] = ()) -> Node:
     _ground_layer(root, m.ground, p, [(mk.x, mk.y) for mk in m.markers if mk.x is not None and mk.y is not None])
     _graticule(root, p)
     root.add(element("rect", x=0.5, y=0.5, width=p.width - 1, height=p.height - 1, fill="none", stroke="#999999"))
-    drawn = sorted(((mk, mk.x, mk.y) for mk in m.markers if mk.x is not None and mk.y is not None),
-                   key=lambda item: (item[2], item[1]))
+    drawn = sorted(
+        ((mk, mk.x, mk.y) for mk in m.markers if mk.x is not None and mk.y is not None),
+        key=lambda item: (item[2], item[1]),
+    )
     labels = place_labels([(_name(mk), x, y) for mk, x, y in drawn])
     places = root.add(element("g", class_="places"))
     for (mk, _, _), (lx, ly, anchor) in zip(drawn, labels, strict=True):
@@ -428,8 +501,16 @@ def render_map_svg(m: ControlMap) -> str:
     width = m.projection.width + side + 20
     legend = map_legend(m.legend, width=side, unplaced=missing)
     height = max(m.projection.height, _legend_height(len(m.legend), len(missing), 1)) + 56
-    root = element("svg", xmlns="http://www.w3.org/2000/svg", width=width, height=height,
-                   viewBox=f"0 0 {width:g} {height:g}", font_family=FONT, font_size=12, class_="statustrack-map")
+    root = element(
+        "svg",
+        xmlns="http://www.w3.org/2000/svg",
+        width=width,
+        height=height,
+        viewBox=f"0 0 {width:g} {height:g}",
+        font_family=FONT,
+        font_size=12,
+        class_="statustrack-map",
+    )
     root.add(element("rect", width=width, height=height, fill="#ffffff"))
     root.add(element("text", m.title, x=10, y=22, font_size=14, font_weight="bold"))
     frame.attrs.update({"x": 10.0, "y": 34.0})
@@ -459,19 +540,59 @@ def _describe(mk: Marker) -> str:
 
 def _marker(parent: Node, mk: Marker, lx: float, ly: float, anchor: str) -> None:
     fact = mk.fact
-    group = parent.add(element("g", class_="place", data_place=mk.place.id,
-                               data_holder=mk.swatch.ident if mk.swatch else "",
-                               data_certainty=fact.certainty if fact else "none",
-                               data_disputed="true" if mk.swatch is not None and mk.swatch.stripes else "false",
-                               data_parent=mk.parent.id if mk.parent else None,
-                               data_event=fact.event if fact else ""))
+    group = parent.add(
+        element(
+            "g",
+            class_="place",
+            data_place=mk.place.id,
+            data_holder=mk.swatch.ident if mk.swatch else "",
+            data_certainty=fact.certainty if fact else "none",
+            data_disputed="true" if mk.swatch is not None and mk.swatch.stripes else "false",
+            data_parent=mk.parent.id if mk.parent else None,
+            data_event=fact.event if fact else "",
+        )
+    )
     group.add(element("title", _describe(mk)))
-    group.add(element("circle", cx=mk.x, cy=mk.y, r=11.0, fill="none", stroke=mk.ring or "none", stroke_width=3,
-                      stroke_dasharray="4 3", class_="possible-ring"))
-    group.add(element("circle", cx=mk.x, cy=mk.y, r=7.0, fill=mk.fill, stroke="#222222", stroke_width="1.2",
-                      stroke_dasharray="2 1.5" if mk.parent else None, class_="marker"))
-    group.add(element("text", _name(mk), x=lx, y=ly, text_anchor=anchor, stroke="#ffffff", stroke_width=3,
-                      paint_order="stroke", fill="#111111", class_="name"))
+    group.add(
+        element(
+            "circle",
+            cx=mk.x,
+            cy=mk.y,
+            r=11.0,
+            fill="none",
+            stroke=mk.ring or "none",
+            stroke_width=3,
+            stroke_dasharray="4 3",
+            class_="possible-ring",
+        )
+    )
+    group.add(
+        element(
+            "circle",
+            cx=mk.x,
+            cy=mk.y,
+            r=7.0,
+            fill=mk.fill,
+            stroke="#222222",
+            stroke_width="1.2",
+            stroke_dasharray="2 1.5" if mk.parent else None,
+            class_="marker",
+        )
+    )
+    group.add(
+        element(
+            "text",
+            _name(mk),
+            x=lx,
+            y=ly,
+            text_anchor=anchor,
+            stroke="#ffffff",
+            stroke_width=3,
+            paint_order="stroke",
+            fill="#111111",
+            class_="name",
+        )
+    )
 
 
 _FIXED_ENTRIES = 5  # the ring, no record, drawn at its area, border, coastline
@@ -482,8 +603,9 @@ def _legend_height(swatches: int, unplaced: int, columns: int) -> float:
     return float(24 + rows * 20 + (18 * unplaced + 26 if unplaced else 0))
 
 
-def map_legend(legend: Sequence[Swatch], *, width: float = 380, unplaced: Sequence[Marker] = (),
-               columns: int = 1) -> Node:
+def map_legend(
+    legend: Sequence[Swatch], *, width: float = 380, unplaced: Sequence[Marker] = (), columns: int = 1
+) -> Node:
     """The map's legend as an `<svg>` element: every holder and dispute, the possible ring, no record,
     the place drawn at its parent's point, the ground's lines, and the places not drawn."""
     entries: list[tuple[str, dict[str, object], str]] = []
@@ -492,16 +614,26 @@ def map_legend(legend: Sequence[Swatch], *, width: float = 380, unplaced: Sequen
         if s.stripes:
             defs.add(stripes_pattern(s))
         entries.append(("swatch", {"fill": s.paint, "data_swatch": f"{s.group}:{s.ident}"}, s.label))
-    entries += [("ring", {}, "dashed ring: possible holder; fill: holder if not yet"),
-                ("swatch", {"fill": NO_RECORD, "data_swatch": "none:no-record"}, "no control fact on record"),
-                ("parent", {}, "dashed outline: drawn at its area's point"),
-                ("line", {"stroke": BORDER, "stroke_dasharray": "6 2 1.5 2"}, "international border"),
-                ("line", {"stroke": COAST}, "coastline")]
+    entries += [
+        ("ring", {}, "dashed ring: possible holder; fill: holder if not yet"),
+        ("swatch", {"fill": NO_RECORD, "data_swatch": "none:no-record"}, "no control fact on record"),
+        ("parent", {}, "dashed outline: drawn at its area's point"),
+        ("line", {"stroke": BORDER, "stroke_dasharray": "6 2 1.5 2"}, "international border"),
+        ("line", {"stroke": COAST}, "coastline"),
+    ]
     col_w = width / columns
     rows = (len(entries) + columns - 1) // columns
     height = _legend_height(len(legend), len(unplaced), columns)
-    root = element("svg", xmlns="http://www.w3.org/2000/svg", width=width, height=height,
-                   viewBox=f"0 0 {width:g} {height:g}", font_family=FONT, font_size=12, class_="map-legend")
+    root = element(
+        "svg",
+        xmlns="http://www.w3.org/2000/svg",
+        width=width,
+        height=height,
+        viewBox=f"0 0 {width:g} {height:g}",
+        font_family=FONT,
+        font_size=12,
+        class_="map-legend",
+    )
     root.add(defs)
     root.add(element("text", "held by", x=4, y=14, font_weight="bold"))
     for i, (kind, style, label) in enumerate(entries):
@@ -510,11 +642,22 @@ def map_legend(legend: Sequence[Swatch], *, width: float = 380, unplaced: Sequen
         if kind == "swatch":
             entry.add(element("circle", cx=x + 7, cy=y - 4, r=6.5, stroke="#222222", **style))
         elif kind == "ring":
-            entry.add(element("circle", cx=x + 7, cy=y - 4, r=7.0, fill="none", stroke="#555555", stroke_width=2.5,
-                              stroke_dasharray="3 2"))
+            entry.add(
+                element(
+                    "circle",
+                    cx=x + 7,
+                    cy=y - 4,
+                    r=7.0,
+                    fill="none",
+                    stroke="#555555",
+                    stroke_width=2.5,
+                    stroke_dasharray="3 2",
+                )
+            )
         elif kind == "parent":
-            entry.add(element("circle", cx=x + 7, cy=y - 4, r=6.5, fill=NO_HOLDER, stroke="#222222",
-                              stroke_dasharray="2 1.5"))
+            entry.add(
+                element("circle", cx=x + 7, cy=y - 4, r=6.5, fill=NO_HOLDER, stroke="#222222", stroke_dasharray="2 1.5")
+            )
         else:
             entry.add(element("line", x1=x, x2=x + 16, y1=y - 4, y2=y - 4, stroke_width="1.5", **style))
         entry.add(element("text", label, x=x + 22, y=y))
@@ -524,14 +667,22 @@ def map_legend(legend: Sequence[Swatch], *, width: float = 380, unplaced: Sequen
         for mk in unplaced:
             y += 18
             holder = mk.swatch.label if mk.swatch else "no record"
-            entry = root.add(element("g", class_="unplaced", data_place=mk.place.id,
-                                     data_holder=mk.swatch.ident if mk.swatch else ""))
+            entry = root.add(
+                element(
+                    "g", class_="unplaced", data_place=mk.place.id, data_holder=mk.swatch.ident if mk.swatch else ""
+                )
+            )
             entry.add(element("rect", x=4, y=y - 10, width=10.0, height=10.0, fill=mk.fill, stroke="#222222"))
             entry.add(element("text", f"{mk.place.name}: {holder}", x=20, y=y))
     return root
 
 
-def map(log: Log, when: str, *, known_at: str | None = None,  # named after its command; no builtin map here
-        subjects: Sequence[str] | None = None) -> str:
+def map(
+    log: Log,
+    when: str,
+    *,
+    known_at: str | None = None,  # named after its command; no builtin map here
+    subjects: Sequence[str] | None = None,
+) -> str:
     """The `map` command's picture: the `control_map` at `when` as a standalone SVG document."""
     return render_map_svg(control_map(log, when, known_at=known_at, subjects=subjects))

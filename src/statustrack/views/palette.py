@@ -26,18 +26,59 @@ from statustrack.core.registry import Registry
 from statustrack.log.load import Log
 from statustrack.views.svg import Node, element
 
-__all__ = ["BAND_KINDS", "KIND_COLOURS", "NO_HOLDER", "NO_RECORD", "Palette", "Swatch", "palette_for",
-           "stripes_pattern"]
+__all__ = [
+    "BAND_KINDS",
+    "KIND_COLOURS",
+    "NO_HOLDER",
+    "NO_RECORD",
+    "Palette",
+    "Swatch",
+    "palette_for",
+    "stripes_pattern",
+]
 
 # Okabe-Ito, then further distinct hues: readable for the common colour-vision deficiencies.
-HOLDER_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7", "#56b4e9", "#8c564b",
-                  "#f0e442", "#7f7f7f", "#17becf", "#bcbd22", "#9467bd")
+HOLDER_COLOURS = (
+    "#0072b2",
+    "#e69f00",
+    "#009e73",
+    "#d55e00",
+    "#cc79a7",
+    "#56b4e9",
+    "#8c564b",
+    "#f0e442",
+    "#7f7f7f",
+    "#17becf",
+    "#bcbd22",
+    "#9467bd",
+)
 # Conflict kinds stay clear of the holder colours: dark red war, brick offensive, pale ceasefire.
-KIND_COLOURS = {"war": "#7f0000", "offensive": "#c2524a", "ceasefire": "#d9f0d3", "blockade": "#762a83",
-                "deployment": "#92c5de"}
+KIND_COLOURS = {
+    "war": "#7f0000",
+    "offensive": "#c2524a",
+    "ceasefire": "#d9f0d3",
+    "blockade": "#762a83",
+    "deployment": "#92c5de",
+}
 # Every other kind, in order of first appearance in the log: none equal to a colour above.
-OTHER_KIND_COLOURS = ("#e7298a", "#b2df8a", "#fb9a99", "#fdbf6f", "#cab2d6", "#ffff99", "#01665e", "#8e0152",
-                      "#dfc27d", "#4d4d4d", "#666600", "#f1b6da", "#b35806", "#2d004b", "#7fbc41", "#bababa")
+OTHER_KIND_COLOURS = (
+    "#e7298a",
+    "#b2df8a",
+    "#fb9a99",
+    "#fdbf6f",
+    "#cab2d6",
+    "#ffff99",
+    "#01665e",
+    "#8e0152",
+    "#dfc27d",
+    "#4d4d4d",
+    "#666600",
+    "#f1b6da",
+    "#b35806",
+    "#2d004b",
+    "#7fbc41",
+    "#bababa",
+)
 OTHER = "#999999"
 NO_HOLDER = "#ffffff"
 #: A place the log tracks with no control fact at the date.
@@ -71,8 +112,16 @@ def stripes_pattern(swatch: Swatch) -> Node:
     """The `<pattern>` drawing a disputed swatch: 4 px diagonal stripes, one per account's holder,
     each followed by a 1 px white line so that neighbouring hues stay apart."""
     width = 5 * len(swatch.stripes)
-    pattern = element("pattern", id=swatch.pattern, patternUnits="userSpaceOnUse", width=width, height=width,
-                      patternTransform="rotate(45)", class_="stripes", data_swatch=f"disputed:{swatch.ident}")
+    pattern = element(
+        "pattern",
+        id=swatch.pattern,
+        patternUnits="userSpaceOnUse",
+        width=width,
+        height=width,
+        patternTransform="rotate(45)",
+        class_="stripes",
+        data_swatch=f"disputed:{swatch.ident}",
+    )
     pattern.add(element("rect", x=0, y=0, width=width, height=width, fill=NO_HOLDER))
     for i, colour in enumerate(swatch.stripes):
         pattern.add(element("rect", x=5 * i, y=0, width=4, height=width, fill=colour))
@@ -118,8 +167,13 @@ class Palette:
             holders = self.account_holders(fact)
             if fact.disputed and len(holders) > 1:
                 names = " / ".join(self.registry.name(h) for h in holders)
-                return Swatch("disputed", "+".join(holders), f"{names}: accounts differ", OTHER,
-                              tuple(self.holder(h) for h in holders))
+                return Swatch(
+                    "disputed",
+                    "+".join(holders),
+                    f"{names}: accounts differ",
+                    OTHER,
+                    tuple(self.holder(h) for h in holders),
+                )
             return self.holder_swatch(dict(fact.detail).get("holder", ""))
         return self.kind_swatch(self.kind_of(fact))
 
@@ -133,8 +187,9 @@ class Palette:
                 for h in s.ident.split("+"):
                     unique.setdefault(("holder", h), self.holder_swatch(h))
         order = {h: i for i, h in enumerate((*self.holders, *self.kind_colours))}
-        return tuple(sorted(unique.values(), key=lambda s: (_GROUPS.get(s.group, 9), order.get(s.ident, len(order)),
-                                                             s.label)))
+        return tuple(
+            sorted(unique.values(), key=lambda s: (_GROUPS.get(s.group, 9), order.get(s.ident, len(order)), s.label))
+        )
 
 
 _PALETTES: weakref.WeakKeyDictionary[Log, Palette] = weakref.WeakKeyDictionary()

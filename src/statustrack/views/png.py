@@ -20,8 +20,7 @@ def chromium() -> str:
     """The Chromium executable: $STATUSTRACK_CHROMIUM, else `chromium` or `chromium-browser` on PATH."""
     found = os.environ.get(ENV) or shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
-        msg = (f"PNG output needs Chromium: install it (apt-get install chromium) or set ${ENV}; "
-               "or write .svg instead")
+        msg = f"PNG output needs Chromium: install it (apt-get install chromium) or set ${ENV}; or write .svg instead"
         raise StatustrackError(msg)
     return found
 
@@ -33,11 +32,24 @@ def svg_to_png(svg: str, size: tuple[int, int], out: Path, scale: float = 1.0) -
         page = Path(tmp) / "picture.svg"
         page.write_text(svg, encoding="utf-8")
         shot = Path(tmp) / "picture.png"
-        command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                   "--no-first-run", "--disable-extensions", "--disable-background-networking",
-                   "--disable-component-update", "--disable-sync", "--metrics-recording-only",
-                   f"--user-data-dir={Path(tmp) / 'profile'}", f"--force-device-scale-factor={scale}",
-                   f"--window-size={width},{height}", f"--screenshot={shot}", page.as_uri()]
+        command = [
+            chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--no-first-run",
+            "--disable-extensions",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--metrics-recording-only",
+            f"--user-data-dir={Path(tmp) / 'profile'}",
+            f"--force-device-scale-factor={scale}",
+            f"--window-size={width},{height}",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
         except (OSError, subprocess.TimeoutExpired) as e:

@@ -34,24 +34,37 @@ def _tally_json(tally: Tally) -> dict[str, Any]:
 
 
 def _stance_json(stance: StanceTally) -> dict[str, Any]:
-    return {"stance": stance.stance, "label": stance.label, "count": stance.count,
-            "levels": [_tally_json(t) for t in stance.levels]}
+    return {
+        "stance": stance.stance,
+        "label": stance.label,
+        "count": stance.count,
+        "levels": [_tally_json(t) for t in stance.levels],
+    }
 
 
 def summary_json(summary: Summary) -> dict[str, Any]:
     """The summary as a JSON object: the same content as the table, every list in full."""
     return {
-        "at": summary.at, "instant": iso(summary.instant), "recent_from": iso(summary.recent_from),
-        "facts": summary.facts, "pending": summary.pending,
+        "at": summary.at,
+        "instant": iso(summary.instant),
+        "recent_from": iso(summary.recent_from),
+        "facts": summary.facts,
+        "pending": summary.pending,
         "aspects": {t.key: t.count for t in summary.aspects},
         "status": [_item_json(i) for i in summary.status],
-        "control": {"places": summary.places, "possible": summary.control_possible,
-                    "holders": [_tally_json(t) for t in summary.control],
-                    "changed": [_item_json(i) for i in summary.control_changed]},
+        "control": {
+            "places": summary.places,
+            "possible": summary.control_possible,
+            "holders": [_tally_json(t) for t in summary.control],
+            "changed": [_item_json(i) for i in summary.control_changed],
+        },
         "offices": [_tally_json(t) for t in summary.offices],
         "officeholders": [_item_json(i) for i in summary.officeholders],
-        "recognition": {"count": summary.recognitions, "stances": [_stance_json(s) for s in summary.recognition],
-                        "notable": [_item_json(i) for i in summary.notable]},
+        "recognition": {
+            "count": summary.recognitions,
+            "stances": [_stance_json(s) for s in summary.recognition],
+            "notable": [_item_json(i) for i in summary.notable],
+        },
         "conflict": [_item_json(i) for i in summary.conflict],
         "acts": [_item_json(i) for i in summary.acts],
     }
@@ -112,8 +125,10 @@ def _sections(summary: Summary, caps: dict[str, int], tz: str) -> list[str]:
     lines.append(f"status: {_n(len(s.status), 'position')}" if s.status else "status: none on record")
     lines += _listed(s.status, caps["status"], _item_line, "--aspect status")
     possible = f" ({s.control_possible} possible {_POSSIBLE})" if s.control_possible else ""
-    lines.append(f"control: {_n(s.places, 'place')}{possible}" + (
-        f"; changed since {recent}: {len(s.control_changed)}" if s.places else ""))
+    lines.append(
+        f"control: {_n(s.places, 'place')}{possible}"
+        + (f"; changed since {recent}: {len(s.control_changed)}" if s.places else "")
+    )
     if s.control:
         lines += _wrapped(_counts(s.control))
     lines += _listed(s.control_changed, caps["changed"], lambda i: _item_line(i, "    "), "--aspect control")
@@ -122,14 +137,19 @@ def _sections(summary: Summary, caps: dict[str, int], tz: str) -> list[str]:
     lines.append(f"posts: {len(s.officeholders)}" if s.officeholders else "posts: none on record")
     lines += _listed(s.officeholders, caps["officeholders"], _item_line, "--aspect officeholder")
     lines.append(f"recognition: {_n(s.recognitions, 'actor')}" if s.recognition else "recognition: none on record")
-    lines += _listed(s.recognition, caps["recognition"],
-                     lambda t: _clip(f"  {t.label} {t.count}: {_counts(t.levels)}", WIDTH), "--aspect recognition")
+    lines += _listed(
+        s.recognition,
+        caps["recognition"],
+        lambda t: _clip(f"  {t.label} {t.count}: {_counts(t.levels)}", WIDTH),
+        "--aspect recognition",
+    )
     if s.notable:
         lines.append(_clip("  notable: " + "; ".join(f"{i.label} ({i.value})" for i in s.notable), WIDTH))
     lines.append(f"conflict: {len(s.conflict)}" if s.conflict else "conflict: none on record")
     lines += _listed(s.conflict, caps["conflict"], _item_line, "--aspect conflict")
-    lines.append(f"recent acts (since {recent}): {len(s.acts)}" if s.acts else
-                 f"recent acts (since {recent}): none on record")
+    lines.append(
+        f"recent acts (since {recent}): {len(s.acts)}" if s.acts else f"recent acts (since {recent}): none on record"
+    )
     lines += _listed(s.acts, caps["acts"], _item_line, "--all")
     return lines
 

@@ -41,8 +41,13 @@ class Node:
 
     __slots__ = ("attrs", "children", "tag", "text")
 
-    def __init__(self, tag: str, attrs: Mapping[str, object] | None = None, text: str | None = None,
-                 children: Iterable[Node] = ()) -> None:
+    def __init__(
+        self,
+        tag: str,
+        attrs: Mapping[str, object] | None = None,
+        text: str | None = None,
+        children: Iterable[Node] = (),
+    ) -> None:
         self.tag = tag
         self.attrs = dict(attrs or {})
         self.text = text
@@ -55,8 +60,11 @@ class Node:
 
     def render(self, out: list[str], indent: str = "") -> None:
         """Append this element's markup to `out`."""
-        attrs = "".join(f' {k}="{attr_text(v if isinstance(v, str) else num(v) if isinstance(v, float) else str(v))}"'
-                        for k, v in self.attrs.items() if v is not None)
+        attrs = "".join(
+            f' {k}="{attr_text(v if isinstance(v, str) else num(v) if isinstance(v, float) else str(v))}"'
+            for k, v in self.attrs.items()
+            if v is not None
+        )
         if self.text is None and not self.children:
             out.append(f"{indent}<{self.tag}{attrs}/>")
         elif not self.children:

@@ -20,18 +20,73 @@ __all__ = ["TABLE_FORMATS", "simple_table", "table_format", "wrap", "wrap_cell"]
 
 #: tabulate's table formats (`tabulate.tabulate_formats`, written out so that naming them,
 #: for --table-format's choices and completion, does not import tabulate).
-TABLE_FORMATS = ("asciidoc", "colon_grid", "double_grid", "double_outline", "fancy_grid", "fancy_outline", "github",
-                 "grid", "heavy_grid", "heavy_outline", "html", "jira", "latex", "latex_booktabs", "latex_longtable",
-                 "latex_raw", "mediawiki", "mixed_grid", "mixed_outline", "moinmoin", "orgtbl", "outline", "pipe",
-                 "plain", "presto", "pretty", "psql", "rounded_grid", "rounded_outline", "rst", "simple",
-                 "simple_grid", "simple_outline", "textile", "tsv", "unsafehtml", "youtrack")
+TABLE_FORMATS = (
+    "asciidoc",
+    "colon_grid",
+    "double_grid",
+    "double_outline",
+    "fancy_grid",
+    "fancy_outline",
+    "github",
+    "grid",
+    "heavy_grid",
+    "heavy_outline",
+    "html",
+    "jira",
+    "latex",
+    "latex_booktabs",
+    "latex_longtable",
+    "latex_raw",
+    "mediawiki",
+    "mixed_grid",
+    "mixed_outline",
+    "moinmoin",
+    "orgtbl",
+    "outline",
+    "pipe",
+    "plain",
+    "presto",
+    "pretty",
+    "psql",
+    "rounded_grid",
+    "rounded_outline",
+    "rst",
+    "simple",
+    "simple_grid",
+    "simple_outline",
+    "textile",
+    "tsv",
+    "unsafehtml",
+    "youtrack",
+)
 
 #: The formats whose drawing holds a cell of several lines (text pictures); in the others a
 #: cell's lines are joined by a space.
-_MULTILINE = frozenset({"plain", "simple", "grid", "simple_grid", "rounded_grid", "heavy_grid", "mixed_grid",
-                        "double_grid", "fancy_grid", "colon_grid", "outline", "simple_outline", "rounded_outline",
-                        "heavy_outline", "mixed_outline", "double_outline", "fancy_outline", "psql", "pretty",
-                        "presto", "rst"})
+_MULTILINE = frozenset(
+    {
+        "plain",
+        "simple",
+        "grid",
+        "simple_grid",
+        "rounded_grid",
+        "heavy_grid",
+        "mixed_grid",
+        "double_grid",
+        "fancy_grid",
+        "colon_grid",
+        "outline",
+        "simple_outline",
+        "rounded_outline",
+        "heavy_outline",
+        "mixed_outline",
+        "double_outline",
+        "fancy_outline",
+        "psql",
+        "pretty",
+        "presto",
+        "rst",
+    }
+)
 
 _FORMAT: ContextVar[str | None] = ContextVar("table_format", default=None)
 
@@ -57,6 +112,7 @@ def _tabulated(rows: Sequence[Sequence[str]], headers: Sequence[str], name: str)
         rows = [[" ".join(c.split("\n")) for c in row] for row in rows]
     return str(tabulate(rows, headers=list(headers), tablefmt=name, disable_numparse=True))
 
+
 _SPACES = re.compile(r"[\t\n\x0b\x0c\r]|  ")
 
 
@@ -75,12 +131,17 @@ def simple_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
     for row in cells:
         for column, lines in enumerate(row):
             widths[column] = max(widths[column], 0, *map(len, lines))
-    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
-           "  ".join("-" * w for w in widths)]
+    out = [
+        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
     for row in cells:
         for depth in range(max(map(len, row), default=0)):
-            out.append("  ".join((lines[depth] if depth < len(lines) else "").ljust(w)
-                                 for lines, w in zip(row, widths, strict=True)).rstrip())
+            out.append(
+                "  ".join(
+                    (lines[depth] if depth < len(lines) else "").ljust(w) for lines, w in zip(row, widths, strict=True)
+                ).rstrip()
+            )
     return "\n".join(out)
 
 
@@ -101,5 +162,11 @@ def _wrapped(part: str, width: int) -> list[str]:
 def wrap(text: str, indent: str, width: int = 80, hang: str = "") -> list[str]:
     """`text` wrapped to `width` at spaces only (ids and addresses stay whole), indented;
     continuation lines get `hang` more: a line of prose output."""
-    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + hang,
-                         break_long_words=False, break_on_hyphens=False) or [indent.rstrip()]
+    return textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent + hang,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [indent.rstrip()]

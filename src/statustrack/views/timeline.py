@@ -93,8 +93,9 @@ class Segment:
         return self.x0 + share * (self.x1 - self.x0)
 
 
-def axis_segments(lo: pendulum.DateTime, hi: pendulum.DateTime, changes: Sequence[pendulum.DateTime],
-                  tz: str) -> tuple[Segment, ...]:
+def axis_segments(
+    lo: pendulum.DateTime, hi: pendulum.DateTime, changes: Sequence[pendulum.DateTime], tz: str
+) -> tuple[Segment, ...]:
     """The axis from `lo` to `hi`: one linear segment for a span under 15 years; else the busy years
     (at least 4 changes and twice the mean per year, gaps of up to 2 years bridged) share 70% of the
     width and the quiet years between them 30%."""
@@ -207,8 +208,15 @@ def _label(fact_swatch: Swatch, run: Run) -> str:
     return fact_swatch.label if run.key.aspect == "control" else _stance(run.fact.value)
 
 
-def chart(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None,
-          from_: str | None = None, to: str | None = None, known_at: str | None = None) -> Chart:
+def chart(
+    log: Log,
+    *,
+    aspects: Sequence[str] | None = None,
+    subjects: Sequence[str] | None = None,
+    from_: str | None = None,
+    to: str | None = None,
+    known_at: str | None = None,
+) -> Chart:
     """The timeline of the runs of `aspects` about `subjects` between `from_` and `to`."""
     record = resolve_when(log, known_at) if known_at else None
     runs = runs_for(log, record)
@@ -227,8 +235,9 @@ def chart(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[
     subjects_seen: dict[tuple[str, str], str] = {}
     for r in sorted(shown, key=lambda r: r.valid_from):
         subjects_seen.setdefault(_row_key(log, r), _row_name(log, r))
-    ordered = sorted(subjects_seen.items(), key=lambda kv: (rank.get(kv[0][0], len(rank)), kv[0][0],
-                                                             kv[1].casefold(), kv[0][1]))
+    ordered = sorted(
+        subjects_seen.items(), key=lambda kv: (rank.get(kv[0][0], len(rank)), kv[0][0], kv[1].casefold(), kv[0][1])
+    )
     rows: list[Row] = []
     index: dict[tuple[str, str], int] = {}
     several = len({a for (a, _), _ in ordered}) > 1
@@ -238,17 +247,23 @@ def chart(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[
         index[(aspect, subject)] = len(rows)
         rows.append(Row(aspect, subject, name))
     bars = tuple(_bar(index[_row_key(log, r)], r, lo, hi, palette) for r in shown)
-    band = tuple(_bar(-1, r, lo, hi, palette) for r in runs
-                 if r.key.aspect == "conflict" and not r.key.pending and palette.kind_of(r.fact) in BAND_KINDS
-                 and _overlaps(r, lo, hi))
+    band = tuple(
+        _bar(-1, r, lo, hi, palette)
+        for r in runs
+        if r.key.aspect == "conflict"
+        and not r.key.pending
+        and palette.kind_of(r.fact) in BAND_KINDS
+        and _overlaps(r, lo, hi)
+    )
     legend = palette.legend([b.swatch for b in (*bars, *band)])
     changes = [t for b in (*bars, *band) for t in (b.run.valid_from, b.run.valid_to) if t is not None]
     what = ", ".join(aspects) if aspects else "every aspect"
     about = f" about {', '.join(subjects)}" if subjects else ""
     known = f", as recorded by {known_at}" if known_at else ""
     title = f"{log.name}: {what}{about}, {_day(lo, log.timezone)} to {_day(hi, log.timezone)}{known}"
-    return Chart(title, lo, hi, log.timezone, tuple(rows), bars, band, legend,
-                 axis_segments(lo, hi, changes, log.timezone))
+    return Chart(
+        title, lo, hi, log.timezone, tuple(rows), bars, band, legend, axis_segments(lo, hi, changes, log.timezone)
+    )
 
 
 def _row_key(log: Log, run: Run) -> tuple[str, str]:
@@ -369,10 +384,10 @@ def _fit(names: Sequence[str], limit: int = 32) -> list[str]:
             out.append(name)
             continue
         tail = 12
-        short = name[:limit - tail - 1] + "…" + name[-tail:]
+        short = name[: limit - tail - 1] + "…" + name[-tail:]
         while short in out and tail < limit - 4:
             tail += 4
-            short = name[:limit - tail - 1] + "…" + name[-tail:]
+            short = name[: limit - tail - 1] + "…" + name[-tail:]
         out.append(short)
     return out
 
@@ -385,17 +400,40 @@ def render_svg(c: Chart) -> str:
     legend_y = rows_y + len(c.rows) * ROW_H + 16
     legend_rows = (len(c.legend) + 3 + 3) // 4
     height = legend_y + legend_rows * 20 + 16
-    root = element("svg", xmlns="http://www.w3.org/2000/svg", width=WIDTH, height=height,
-                   viewBox=f"0 0 {WIDTH} {height}", font_family=FONT, font_size=11, class_="statustrack-timeline",
-                   data_lo=iso(c.lo), data_hi=iso(c.hi), data_x0=float(LABEL_W), data_x1=float(WIDTH - RIGHT),
-                   data_top=float(axis_y), data_bottom=float(legend_y - 10),
-                   data_segments=" ".join(f"{iso(s.lo)},{iso(s.hi)},{s.x0:.2f},{s.x1:.2f}" for s in c.segments))
+    root = element(
+        "svg",
+        xmlns="http://www.w3.org/2000/svg",
+        width=WIDTH,
+        height=height,
+        viewBox=f"0 0 {WIDTH} {height}",
+        font_family=FONT,
+        font_size=11,
+        class_="statustrack-timeline",
+        data_lo=iso(c.lo),
+        data_hi=iso(c.hi),
+        data_x0=float(LABEL_W),
+        data_x1=float(WIDTH - RIGHT),
+        data_top=float(axis_y),
+        data_bottom=float(legend_y - 10),
+        data_segments=" ".join(f"{iso(s.lo)},{iso(s.hi)},{s.x0:.2f},{s.x1:.2f}" for s in c.segments),
+    )
     defs = root.add(element("defs"))
-    pattern = defs.add(element("pattern", id="possible", patternUnits="userSpaceOnUse", width=6, height=6,
-                               patternTransform="rotate(45)"))
+    pattern = defs.add(
+        element(
+            "pattern", id="possible", patternUnits="userSpaceOnUse", width=6, height=6, patternTransform="rotate(45)"
+        )
+    )
     pattern.add(element("rect", width=3, height=6, fill="#ffffff", fill_opacity="0.6"))
-    dark = defs.add(element("pattern", id="possible-dark", patternUnits="userSpaceOnUse", width=6, height=6,
-                            patternTransform="rotate(45)"))
+    dark = defs.add(
+        element(
+            "pattern",
+            id="possible-dark",
+            patternUnits="userSpaceOnUse",
+            width=6,
+            height=6,
+            patternTransform="rotate(45)",
+        )
+    )
     dark.add(element("rect", width=2, height=6, fill="#000000", fill_opacity="0.35"))
     for swatch in c.legend:
         if swatch.stripes:
@@ -407,13 +445,32 @@ def render_svg(c: Chart) -> str:
         zoomed = root.add(element("g", class_="zoomed"))
         for segment in c.segments:
             if segment.zoom > 1:
-                zoomed.add(element("rect", x=segment.x0, y=float(axis_y - 2), width=segment.x1 - segment.x0,
-                                   height=float(bottom - axis_y + 2), fill="#fff8e1", class_="zoomed-span"))
-                zoomed.add(element("text", f"×{segment.zoom:.1f}", x=segment.x1 - 3, y=float(bottom - 3),
-                                   text_anchor="end", fill="#b08800", font_size=10))
+                zoomed.add(
+                    element(
+                        "rect",
+                        x=segment.x0,
+                        y=float(axis_y - 2),
+                        width=segment.x1 - segment.x0,
+                        height=float(bottom - axis_y + 2),
+                        fill="#fff8e1",
+                        class_="zoomed-span",
+                    )
+                )
+                zoomed.add(
+                    element(
+                        "text",
+                        f"×{segment.zoom:.1f}",
+                        x=segment.x1 - 3,
+                        y=float(bottom - 3),
+                        text_anchor="end",
+                        fill="#b08800",
+                        font_size=10,
+                    )
+                )
     if c.band:
-        root.add(element("text", "conflict", x=LABEL_W - 8, y=34 + BAND_H / 2 + 4, text_anchor="end",
-                         font_weight="bold"))
+        root.add(
+            element("text", "conflict", x=LABEL_W - 8, y=34 + BAND_H / 2 + 4, text_anchor="end", font_weight="bold")
+        )
         band = root.add(element("g", class_="band"))
         for bar in c.band:
             _draw(band, c, bar, 34.0, BAND_H, "band")
@@ -423,13 +480,29 @@ def render_svg(c: Chart) -> str:
         axis.add(element("line", x1=c.x(t), x2=c.x(t), y1=float(rows_y - 4), y2=float(bottom), stroke="#eeeeee"))
     for t, label in labelled:
         axis.add(element("line", x1=c.x(t), x2=c.x(t), y1=float(axis_y + 4), y2=float(bottom), stroke="#cccccc"))
-        axis.add(element("text", label, x=c.x(t), y=float(axis_y + 12), text_anchor="middle", stroke="none",
-                         fill="#444444", class_="tick"))
+        axis.add(
+            element(
+                "text",
+                label,
+                x=c.x(t),
+                y=float(axis_y + 12),
+                text_anchor="middle",
+                stroke="none",
+                fill="#444444",
+                class_="tick",
+            )
+        )
     for segment in c.segments[1:]:  # the breaks: a double slash across the axis
         x = segment.x0
-        axis.add(element("path", d=f"M{x - 5:g} {axis_y + 20} L{x - 1:g} {axis_y + 2} M{x + 1:g} {axis_y + 20} "
-                                   f"L{x + 5:g} {axis_y + 2}", stroke="#555555", stroke_width="1.2",
-                         class_="axis-break"))
+        axis.add(
+            element(
+                "path",
+                d=f"M{x - 5:g} {axis_y + 20} L{x - 1:g} {axis_y + 2} M{x + 1:g} {axis_y + 20} L{x + 5:g} {axis_y + 2}",
+                stroke="#555555",
+                stroke_width="1.2",
+                class_="axis-break",
+            )
+        )
     rows = root.add(element("g", class_="rows"))
     names = _fit([row.name for row in c.rows])
     for i, (row, name) in enumerate(zip(c.rows, names, strict=True)):
@@ -438,10 +511,28 @@ def render_svg(c: Chart) -> str:
             rows.add(element("text", row.name, x=8, y=float(y + 14), font_weight="bold", class_="aspect"))
             continue
         if i % 2:
-            rows.add(element("rect", x=float(LABEL_W), y=float(y), width=float(WIDTH - LABEL_W - RIGHT),
-                             height=float(ROW_H), fill="#000000", fill_opacity="0.03"))
-        subject = rows.add(element("text", name, x=LABEL_W - 8, y=float(y + 14), text_anchor="end",
-                                   class_="subject", data_subject=row.subject))
+            rows.add(
+                element(
+                    "rect",
+                    x=float(LABEL_W),
+                    y=float(y),
+                    width=float(WIDTH - LABEL_W - RIGHT),
+                    height=float(ROW_H),
+                    fill="#000000",
+                    fill_opacity="0.03",
+                )
+            )
+        subject = rows.add(
+            element(
+                "text",
+                name,
+                x=LABEL_W - 8,
+                y=float(y + 14),
+                text_anchor="end",
+                class_="subject",
+                data_subject=row.subject,
+            )
+        )
         subject.add(element("title", row.name))
     bars = root.add(element("g", class_="bars"))
     for bar in c.bars:
@@ -459,11 +550,28 @@ def render_svg(c: Chart) -> str:
 def _mark(parent: Node, c: Chart, bar: Bar, y: float) -> None:
     """An act: a diamond at its date in its kind's colour."""
     x = c.x(bar.start)
-    group = parent.add(element("g", class_="act-group", data_run=str(bar.run.run), data_event=bar.run.fact.event,
-                               data_aspect=bar.run.key.aspect, data_subject=bar.run.key.subject))
-    mark = group.add(element("path", d=f"M{x:g} {y - 6:g} L{x + 5:g} {y:g} L{x:g} {y + 6:g} L{x - 5:g} {y:g} Z",
-                             fill=bar.swatch.paint, stroke="#333333", stroke_width="0.6", class_="act",
-                             data_from=iso(bar.start), data_swatch=f"{bar.swatch.group}:{bar.swatch.ident}"))
+    group = parent.add(
+        element(
+            "g",
+            class_="act-group",
+            data_run=str(bar.run.run),
+            data_event=bar.run.fact.event,
+            data_aspect=bar.run.key.aspect,
+            data_subject=bar.run.key.subject,
+        )
+    )
+    mark = group.add(
+        element(
+            "path",
+            d=f"M{x:g} {y - 6:g} L{x + 5:g} {y:g} L{x:g} {y + 6:g} L{x - 5:g} {y:g} Z",
+            fill=bar.swatch.paint,
+            stroke="#333333",
+            stroke_width="0.6",
+            class_="act",
+            data_from=iso(bar.start),
+            data_swatch=f"{bar.swatch.group}:{bar.swatch.ident}",
+        )
+    )
     fact = bar.run.fact
     mark.add(element("title", f"{fact.subject_name}: {fact.value}, {fact.since} ({fact.event})"))
 
@@ -479,37 +587,76 @@ def _title(bar: Bar, tz: str) -> str:
 def _draw(parent: Node, c: Chart, bar: Bar, y: float, h: float, cls: str) -> None:
     x0, x1 = c.x(bar.start), c.x(bar.end)
     width = max(x1 - x0, 1.0)
-    common = {"data_run": str(bar.run.run), "data_event": bar.run.fact.event, "data_aspect": bar.run.key.aspect,
-              "data_subject": bar.run.key.subject}
+    common = {
+        "data_run": str(bar.run.run),
+        "data_event": bar.run.fact.event,
+        "data_aspect": bar.run.key.aspect,
+        "data_subject": bar.run.key.subject,
+    }
     group = parent.add(element("g", class_=f"{cls}-group", **common))
-    rect = group.add(element("rect", x=x0, y=y, width=width, height=h, fill=bar.swatch.paint, class_=cls,
-                             data_from=iso(bar.start), data_to=iso(bar.run.valid_to) if bar.run.valid_to else "",
-                             data_swatch=f"{bar.swatch.group}:{bar.swatch.ident}",
-                             stroke="#333333" if cls == "pending" else None,
-                             stroke_dasharray="2 1" if cls == "pending" else None,
-                             stroke_width="0.6" if cls == "pending" else None))
+    rect = group.add(
+        element(
+            "rect",
+            x=x0,
+            y=y,
+            width=width,
+            height=h,
+            fill=bar.swatch.paint,
+            class_=cls,
+            data_from=iso(bar.start),
+            data_to=iso(bar.run.valid_to) if bar.run.valid_to else "",
+            data_swatch=f"{bar.swatch.group}:{bar.swatch.ident}",
+            stroke="#333333" if cls == "pending" else None,
+            stroke_dasharray="2 1" if cls == "pending" else None,
+            stroke_width="0.6" if cls == "pending" else None,
+        )
+    )
     rect.add(element("title", _title(bar, c.tz)))
     if bar.possible_end is not None and cls != "pending":
         px1 = c.x(bar.possible_end)
         hatch = "url(#possible)" if _ink(bar.swatch.colour) == "#ffffff" else "url(#possible-dark)"
-        group.add(element("rect", x=x0, y=y, width=max(px1 - x0, 1.0), height=h, fill=hatch,
-                          class_="possible", data_from=iso(bar.start), data_to=iso(bar.possible_end)))
+        group.add(
+            element(
+                "rect",
+                x=x0,
+                y=y,
+                width=max(px1 - x0, 1.0),
+                height=h,
+                fill=hatch,
+                class_="possible",
+                data_from=iso(bar.start),
+                data_to=iso(bar.possible_end),
+            )
+        )
     if cls != "pending" and not bar.swatch.stripes and len(bar.label) * CHAR_W + 8 < width:
-        group.add(element("text", bar.label, x=x0 + 4, y=y + h / 2 + 4, fill=_ink(bar.swatch.colour),
-                          class_="label", pointer_events="none"))
+        group.add(
+            element(
+                "text",
+                bar.label,
+                x=x0 + 4,
+                y=y + h / 2 + 4,
+                fill=_ink(bar.swatch.colour),
+                class_="label",
+                pointer_events="none",
+            )
+        )
 
 
 def _ink(colour: str) -> str:
     """Black or white, whichever reads better on `colour`."""
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#ffffff"
 
 
 def _legend(root: Node, c: Chart, y: float) -> None:
     group = root.add(element("g", class_="legend"))
     items: list[tuple[str, dict[str, object]]] = [
-        (s.label if s.group != "kind" else f"{s.label} (event kind)",
-         {"fill": s.paint, "data_swatch": f"{s.group}:{s.ident}"}) for s in c.legend]
+        (
+            s.label if s.group != "kind" else f"{s.label} (event kind)",
+            {"fill": s.paint, "data_swatch": f"{s.group}:{s.ident}"},
+        )
+        for s in c.legend
+    ]
     items.append(("possible: may not have begun yet", {"fill": "#777777", "hatched": True}))
     items.append(("pending: announced, not yet in effect", {"fill": "#dddddd", "pending": True}))
     if any(b.act for b in c.bars):
@@ -520,18 +667,42 @@ def _legend(root: Node, c: Chart, y: float) -> None:
         hatched, pending, act = style.pop("hatched", False), style.pop("pending", False), style.pop("act", False)
         entry = group.add(element("g", class_="legend-entry", data_label=label))
         if act:
-            entry.add(element("path", d=f"M{x + 9:g} {yy:g} L{x + 14:g} {yy + 6:g} L{x + 9:g} {yy + 12:g} "
-                                        f"L{x + 4:g} {yy + 6:g} Z", fill="#ffffff", stroke="#333333",
-                              stroke_width="0.6"))
+            entry.add(
+                element(
+                    "path",
+                    d=f"M{x + 9:g} {yy:g} L{x + 14:g} {yy + 6:g} L{x + 9:g} {yy + 12:g} L{x + 4:g} {yy + 6:g} Z",
+                    fill="#ffffff",
+                    stroke="#333333",
+                    stroke_width="0.6",
+                )
+            )
         else:
-            entry.add(element("rect", x=x, y=yy, width=18.0, height=5.0 if pending else 12.0, stroke="#333333",
-                              stroke_width="0.6", stroke_dasharray="2 1" if pending else None, **style))
+            entry.add(
+                element(
+                    "rect",
+                    x=x,
+                    y=yy,
+                    width=18.0,
+                    height=5.0 if pending else 12.0,
+                    stroke="#333333",
+                    stroke_width="0.6",
+                    stroke_dasharray="2 1" if pending else None,
+                    **style,
+                )
+            )
         if hatched:
             entry.add(element("rect", x=x, y=yy, width=18.0, height=12.0, fill="url(#possible)"))
         entry.add(element("text", label, x=x + 24, y=yy + 10))
 
 
-def timeline(log: Log, *, aspects: Sequence[str] | None = None, subjects: Sequence[str] | None = None,
-             from_: str | None = None, to: str | None = None, known_at: str | None = None) -> str:
+def timeline(
+    log: Log,
+    *,
+    aspects: Sequence[str] | None = None,
+    subjects: Sequence[str] | None = None,
+    from_: str | None = None,
+    to: str | None = None,
+    known_at: str | None = None,
+) -> str:
     """The `timeline` command's picture: the `chart` of those runs as a standalone SVG document."""
     return render_svg(chart(log, aspects=aspects, subjects=subjects, from_=from_, to=to, known_at=known_at))
