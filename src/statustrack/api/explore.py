@@ -257,7 +257,7 @@ def why(log: Log, aspect: str, subject: str, when: str, *, known_at: str | None 
     table = [p for p in periods(log, record) if keep(p.fact)]
     ids, folded = log.registry.resolve(subject), fold(subject)
     exact = [p for p in table if p.key.subject in ids or folded in (fold(p.key.subject), fold(p.fact.subject_name))]
-    table = exact or table  # "status of Artsakh" is its own status, not every party's claim about it
+    table = exact or table  # a polity's own status, not every party's claim about it
     reasons = []
     for period in _order([p for p in table if p.holds_at(instant)]):
         chain = [p for p in table if p.key == period.key and p.valid_from < period.valid_from]

@@ -281,7 +281,12 @@ def _settings(ck: _Checker, records: list[Raw], root: str) -> Settings | None:
     try:
         pendulum.timezone(tz)
     except Exception:  # pendulum raises several types for an unknown zone
-        ck.add(raw, "timezone", f"unknown time zone {tz!r}", 'use an IANA name such as "Asia/Baku"')
+        ck.add(
+            raw,
+            "timezone",
+            f"unknown time zone {tz!r}",
+            'use an IANA name such as "Europe/Vienna" or "America/Santiago"',
+        )
         return None
     name = _text(ck, raw, "name", optional=True) or Path(root).name
     horizon = _date(ck, raw, "horizon", tz, optional=True, span=True)
