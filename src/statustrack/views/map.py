@@ -32,7 +32,7 @@ from statustrack.core.registry import Place
 from statustrack.errors import StatustrackError
 from statustrack.log.load import Log
 from statustrack.views.palette import NO_HOLDER, NO_RECORD, Swatch, palette_for, stripes_pattern
-from statustrack.views.svg import Node, element
+from statustrack.views.svg import Node, canvas, element
 from statustrack.views.timeline import FONT, runs_for
 
 __all__ = [
@@ -501,16 +501,7 @@ def render_map_svg(m: ControlMap) -> str:
     width = m.projection.width + side + 20
     legend = map_legend(m.legend, width=side, unplaced=missing)
     height = max(m.projection.height, _legend_height(len(m.legend), len(missing), 1)) + 56
-    root = element(
-        "svg",
-        xmlns="http://www.w3.org/2000/svg",
-        width=width,
-        height=height,
-        viewBox=f"0 0 {width:g} {height:g}",
-        font_family=FONT,
-        font_size=12,
-        class_="statustrack-map",
-    )
+    root = canvas(width, height, FONT, 12, "statustrack-map")
     root.add(element("rect", width=width, height=height, fill="#ffffff"))
     root.add(element("text", m.title, x=10, y=22, font_size=14, font_weight="bold"))
     frame.attrs.update({"x": 10.0, "y": 34.0})
@@ -624,16 +615,7 @@ def map_legend(
     col_w = width / columns
     rows = (len(entries) + columns - 1) // columns
     height = _legend_height(len(legend), len(unplaced), columns)
-    root = element(
-        "svg",
-        xmlns="http://www.w3.org/2000/svg",
-        width=width,
-        height=height,
-        viewBox=f"0 0 {width:g} {height:g}",
-        font_family=FONT,
-        font_size=12,
-        class_="map-legend",
-    )
+    root = canvas(width, height, FONT, 12, "map-legend")
     root.add(defs)
     root.add(element("text", "held by", x=4, y=14, font_weight="bold"))
     for i, (kind, style, label) in enumerate(entries):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-__all__ = ["Node", "attr_text", "clean", "element", "num", "text_of"]
+__all__ = ["Node", "attr_text", "canvas", "clean", "element", "num", "text_of"]
 
 # XML 1.0 refuses most C0 controls even as character references; the validator refuses
 # them in logs, but a picture must never be invalid XML, so any that slip through show
@@ -88,6 +88,21 @@ def element(tag: str, text: str | None = None, /, **attrs: object) -> Node:
 
 
 _SIZE = re.compile(r'<svg\b[^>]*?\swidth="([0-9.]+)"[^>]*?\sheight="([0-9.]+)"')
+
+
+def canvas(width: float, height: float, font: str, font_size: int, class_: str, **attrs: object) -> Node:
+    """An `<svg>` root of `width` x `height` with its viewBox, font and class: how every picture begins."""
+    return element(
+        "svg",
+        xmlns="http://www.w3.org/2000/svg",
+        width=width,
+        height=height,
+        viewBox=f"0 0 {width:g} {height:g}",
+        font_family=font,
+        font_size=font_size,
+        class_=class_,
+        **attrs,
+    )
 
 
 def size_of(markup: str) -> tuple[int, int]:

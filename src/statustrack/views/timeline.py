@@ -30,7 +30,7 @@ from statustrack.core.history import Run, runs_of, versions
 from statustrack.errors import QueryError
 from statustrack.log.load import Log
 from statustrack.views.palette import BAND_KINDS, Palette, Swatch, palette_for, stripes_pattern
-from statustrack.views.svg import Node, element
+from statustrack.views.svg import Node, canvas, element
 
 __all__ = ["ACT_ROWS", "Bar", "Chart", "Row", "Segment", "axis_segments", "chart", "render_svg", "timeline"]
 
@@ -400,15 +400,12 @@ def render_svg(c: Chart) -> str:
     legend_y = rows_y + len(c.rows) * ROW_H + 16
     legend_rows = (len(c.legend) + 3 + 3) // 4
     height = legend_y + legend_rows * 20 + 16
-    root = element(
-        "svg",
-        xmlns="http://www.w3.org/2000/svg",
-        width=WIDTH,
-        height=height,
-        viewBox=f"0 0 {WIDTH} {height}",
-        font_family=FONT,
-        font_size=11,
-        class_="statustrack-timeline",
+    root = canvas(
+        WIDTH,
+        height,
+        FONT,
+        11,
+        "statustrack-timeline",
         data_lo=iso(c.lo),
         data_hi=iso(c.hi),
         data_x0=float(LABEL_W),
