@@ -239,7 +239,7 @@ CORPUS: list[tuple[str, dict[str, str | bytes], str]] = [
     (
         "unknown time zone",
         {"log.toml": '[log]\nformat = 1\ntimezone = "Asia/Stepanakert"\n'},
-        "log/log.toml:3: unknown time zone 'Asia/Stepanakert'; use an IANA name such as \"Europe/Vienna\" or \"America/Santiago\"",
+        'log/log.toml:3: unknown time zone \'Asia/Stepanakert\'; use an IANA name such as "Europe/Vienna" or "America/Santiago"',
     ),
     (
         "unknown level",
