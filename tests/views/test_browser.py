@@ -411,3 +411,29 @@ def test_the_page_fits_1400_by_900(page: Page, tmp_path: Path) -> None:
         assert top >= 0 and bottom <= 900 and left >= 0 and right <= 1400, name
     assert page.js("() => document.scrollingElement.scrollHeight") <= 900
     assert page.page.screenshot(path=str(tmp_path / "explorer-1400x900.png"))
+
+
+def test_the_summary_is_at_s_summary(page: Page, shipped) -> None:
+    """At 2020-11-10 the summary names the ceasefire, Shusha's new holder and the President of
+    Artsakh's holder, and counts the places per holder as `at`'s summary does."""
+    from statustrack.api.summary import summarise
+
+    _set_box(page, "2020-11-10")
+    want = summarise(at(shipped, "2020-11-10"), shipped.registry)
+    part = lambda name: page.page.text_content(f"#summary [data-part={name}]")  # noqa: E731
+    assert "ceasefire: trilateral statement" in part("conflict")
+    assert "Shusha: Azerbaijan" in part("control")
+    president = next(i for i in want.officeholders if i.label == "President of Artsakh")
+    assert f"President of Artsakh: {president.value}" in part("posts")
+    shown = page.js(
+        """() => [...document.querySelectorAll("#summary [data-part=control] .tally")]
+          .map(t => [t.getAttribute("data-key"), Number(t.getAttribute("data-count"))])"""
+    )
+    assert shown == [[t.key, t.count] for t in want.control]
+    stances = page.js(
+        """() => [...document.querySelectorAll("#summary [data-part=recognition] [data-stance]")]
+          .map(t => [t.getAttribute("data-stance"), Number(t.getAttribute("data-count"))])"""
+    )
+    assert stances == [[t.stance, t.count] for t in want.recognition][: len(stances)] and stances
+    assert f"{want.facts} facts in force" in part("counts")
+    assert "innerHTML" not in (Path(__file__).parents[2] / "src/statustrack/views/explorer.js").read_text()

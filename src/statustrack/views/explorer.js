@@ -242,24 +242,176 @@
     });
     root.appendChild(list);
   }
-  // One line per aspect: how many facts, and who holds how many places. (The issue on `at`'s
-  // summary will put its one-screen summary in this section.)
+  // --- the summary of the date: the content of `at`'s summary (api/summary.py), counted here
+  // from the facts in force. A fact whose accounts name different values is counted under
+  // "disputed" ("accounts differ"), never under one account's value.
+  var DISPUTED = "disputed", NOTABLE = 4;
+  var LEVEL_ORDER = {};
+  (D.levels || []).forEach(function (l, i) { LEVEL_ORDER[l] = i; });
+  function detailOf(x, name) { var v = x[name]; return v === undefined || v === null ? "" : String(v); }
+  // The fact's own field `name`, or DISPUTED when its accounts give different ones.
+  function field(f, name) {
+    var first = detailOf(f, name), accounts = f.accounts || [];
+    for (var i = 0; i < accounts.length; i++) if (detailOf(accounts[i], name) !== first) return DISPUTED;
+    return first;
+  }
+  function lower(s) { return String(s).toLowerCase(); }
+  // `entries` counted by key, largest first (ties: "accounts differ" last, then by label).
+  function tallies(entries, key, label) {
+    var groups = {}, order = [];
+    entries.forEach(function (e) {
+      var k = key(e);
+      if (!Object.prototype.hasOwnProperty.call(groups, k)) { groups[k] = []; order.push(k); }
+      groups[k].push(e);
+    });
+    var out = order.map(function (k) {
+      var g = groups[k];
+      return { key: k, label: label(k, g[0]), count: g.length, entries: g };
+    });
+    out.sort(function (a, b) {
+      if (a.count !== b.count) return b.count - a.count;
+      if ((a.key === DISPUTED) !== (b.key === DISPUTED)) return a.key === DISPUTED ? 1 : -1;
+      var x = lower(a.label), y = lower(b.label);
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+    return out;
+  }
+  // One UTC calendar year before t (µs), as pendulum subtracts it (29 February → 28).
+  function yearBefore(t) {
+    var ms = Math.floor(t / 1000), d = new Date(ms);
+    var y = d.getUTCFullYear() - 1, m = d.getUTCMonth();
+    var back = Date.UTC(y, m, Math.min(d.getUTCDate(), lastDay(y, m + 1)), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+    if (y < 100) back = new Date(back).setUTCFullYear(y);
+    return back * 1000 + (t - ms * 1000);
+  }
+  function summarise(entries, when) {
+    var settled = entries.filter(function (e) { return !e.fact.pending; });
+    var of = {};
+    settled.forEach(function (e) { (of[e.fact.aspect] = of[e.fact.aspect] || []).push(e); });
+    function aspect(a) { return of[a] || []; }
+    var recentFrom = yearBefore(when.t);
+    var control = aspect("control");
+    var changed = control.filter(function (e) { return e.v.start > recentFrom; })
+      .sort(function (a, b) { return b.v.start - a.v.start; });
+    var recognition = aspect("recognition");
+    var stances = tallies(recognition, function (e) { return field(e.fact, "stance"); },
+      function (k, e) { return k === DISPUTED ? "accounts differ" : e.fact.display; });
+    stances.forEach(function (s) {
+      s.levels = tallies(s.entries, function (e) { return field(e.fact, "level"); }, function (k) {
+        return k === DISPUTED ? "accounts differ" : k ? k.replace(/-/g, " ") : "level not recorded";
+      });
+    });
+    function level(e) { var l = LEVEL_ORDER[field(e.fact, "level")]; return l === undefined ? D.levels.length : l; }
+    var notable = recognition.filter(function (e) { return level(e) < LEVEL_ORDER.parliament; })
+      .sort(function (a, b) { return level(a) - level(b); }).slice(0, NOTABLE);
+    return {
+      facts: settled.length,
+      pending: entries.length - settled.length,
+      aspects: tallies(settled, function (e) { return e.fact.aspect; }, function (k) { return k; }),
+      status: aspect("status"),
+      control: tallies(control, function (e) { return field(e.fact, "holder"); }, function (k, e) {
+        return k === DISPUTED ? "accounts differ" : k ? holderName(k) : e.fact.display;
+      }),
+      controlPossible: control.filter(function (e) { return e.fact.certainty === "possible"; }).length,
+      changed: changed,
+      recentLabel: recentFrom < dayEnd(0) - DAY_US ? new Date(Math.floor(recentFrom / 1000)).toISOString().slice(0, 10) : dayLabel(dayOfInstant(recentFrom)),
+      offices: tallies(aspect("office"), function (e) {
+        return e.v.ended ? "closed" : e.fact.value === null ? DISPUTED : e.fact.value;
+      }, function (k) { return k === DISPUTED ? "accounts differ" : k; }),
+      officeholders: aspect("officeholder"),
+      recognition: stances,
+      recognitions: recognition.length,
+      notable: notable,
+      conflict: aspect("conflict")
+    };
+  }
+  function n(count, noun, plural) { return count + " " + (count === 1 ? noun : plural || noun + "s"); }
+  // Whose word a status fact is: "per <party>", else the polity's name.
+  function statedBy(f) {
+    var party = f.subject_fields && f.subject_fields.party;
+    return party ? "per " + (D.parties && D.parties[party] || party) : f.subject_name;
+  }
+  function itemText(e, label) {
+    var f = e.fact;
+    return (label || f.subject_name) + ": " + f.display + ", since " + f.since + (f.certainty === "possible" ? " ?" : "");
+  }
+  var lastSummary = null;
   function renderSummary(entries, when) {
     var root = document.getElementById("summary");
-    clear(root);
-    var per = {}, holders = {}, disputed = [];
-    entries.forEach(function (e) {
-      var f = e.fact;
-      per[f.aspect] = (per[f.aspect] || 0) + 1;
-      if (f.aspect === "control" && !f.pending) {
-        holders[f.holder] = (holders[f.holder] || 0) + 1;
-        if (f.disputed) disputed.push(f.subject_name);
-      }
+    var s = summarise(entries, when);
+    // Built as a list of lines first; the DOM is rebuilt only when a line differs.
+    var parts = [];
+    function part(name, column) { var p = { name: name, column: column, lines: [] }; parts.push(p); return p; }
+    function line(p, head, text, extra) { p.lines.push({ head: head, text: text, extra: extra || null }); }
+    function listed(p, entries, cap, label, indent) {
+      var shown = entries.length <= cap ? entries.length : Math.max(cap - 1, 0);
+      entries.slice(0, shown).forEach(function (e) {
+        line(p, null, itemText(e, label ? label(e.fact) : null), { indent: indent || 1, subject: e.fact.subject });
+      });
+      if (shown < entries.length) line(p, null, "… and " + (entries.length - shown) + " more (in the list below)", { indent: indent || 1 });
+    }
+    var head = part("counts", 0);
+    line(head, when.label + ": ", s.facts ? s.facts + " facts in force (" + s.aspects.map(function (t) { return t.count + " " + t.key; }).join(", ") + ")" +
+      (s.pending ? "; " + s.pending + " pending" : "") : "no facts in force");
+    var status = part("status", 1);
+    line(status, "status: ", s.status.length ? n(s.status.length, "position") : "none on record");
+    listed(status, s.status, 3, function (f) { return statedBy(f); });
+    var control = part("control", 1);
+    var places = s.control.reduce(function (a, t) { return a + t.count; }, 0);
+    line(control, "control: ", places ? n(places, "place") + (s.controlPossible ? " (" + s.controlPossible + " possible ?)" : "") +
+      "; changed since " + s.recentLabel + ": " + s.changed.length : "none on record");
+    if (s.control.length) line(control, null, s.control.map(function (t) { return t.label + " " + t.count; }).join(" · "),
+      { indent: 1, tallies: s.control, wrap: true });
+    listed(control, s.changed, 4, null, 2);
+    var conflict = part("conflict", 1);
+    line(conflict, "conflict: ", s.conflict.length ? String(s.conflict.length) : "none on record");
+    listed(conflict, s.conflict, 4);
+    var posts = part("posts", 2);
+    line(posts, "posts: ", (s.officeholders.length ? String(s.officeholders.length) : "none on record") +
+      (s.offices.length ? " · offices: " + s.offices.map(function (t) { return t.count + " " + t.label; }).join(", ") : ""));
+    listed(posts, s.officeholders, 5);
+    var recog = part("recognition", 2);
+    line(recog, "recognition: ", s.recognition.length ? n(s.recognitions, "actor") : "none on record");
+    var cap = 4, shownStances = s.recognition.length <= cap ? s.recognition.length : cap - 1;
+    s.recognition.slice(0, shownStances).forEach(function (t) {
+      line(recog, null, t.label + " " + t.count + ": " + t.levels.map(function (l) { return l.label + " " + l.count; }).join(", "),
+        { indent: 1, stance: t.key, count: t.count });
     });
-    root.appendChild(el("strong", "t", when.label + ": "));
-    root.appendChild(el("span", "t", entries.length + " facts in force (" + Object.keys(per).map(function (a) { return per[a] + " " + a; }).join(", ") + ")."));
-    var held = D.holder_order.filter(function (h) { return holders[h]; }).map(function (h) { return holderName(h) + " " + holders[h]; });
-    if (held.length) root.appendChild(el("div", "t", "Places held: " + held.join(" · ") + (disputed.length ? " · accounts differ on " + disputed.join(", ") : "")));
+    if (shownStances < s.recognition.length) line(recog, null, "… and " + (s.recognition.length - shownStances) + " more (in the list below)", { indent: 1 });
+    if (s.notable.length) line(recog, null, "notable: " + s.notable.map(function (e) { return e.fact.subject_name + " (" + e.fact.display + ")"; }).join("; "), { indent: 1 });
+
+    var key = JSON.stringify(parts, function (k, v) { return k === "tallies" ? v.map(function (t) { return [t.key, t.count, t.entries.map(function (e) { return e.fact.subject; })]; }) : v; });
+    if (key === lastSummary) return;
+    lastSummary = key;
+    clear(root);
+    var columns = [el("div", "sum-top"), el("div", "sum-col"), el("div", "sum-col")];
+    var grid = el("div", "sum-grid");
+    grid.appendChild(columns[1]); grid.appendChild(columns[2]);
+    root.appendChild(columns[0]); root.appendChild(grid);
+    parts.forEach(function (p) {
+      var box = el("div", "sum-part");
+      box.setAttribute("data-part", p.name);
+      p.lines.forEach(function (l) {
+        var row = el("div", "sum-line" + (l.extra && l.extra.indent ? " in" + l.extra.indent : "") + (l.extra && l.extra.wrap ? " wrap" : ""));
+        if (l.head) row.appendChild(el("b", null, l.head));
+        if (l.extra && l.extra.tallies) {
+          l.extra.tallies.forEach(function (t, i) {
+            var chip = el("span", "tally t", t.label + " " + t.count + (i < l.extra.tallies.length - 1 ? " · " : ""));
+            chip.setAttribute("data-key", t.key);
+            chip.setAttribute("data-count", String(t.count));
+            chip.setAttribute("title", t.entries.map(function (e) { return e.fact.subject_name; }).join(", "));
+            row.appendChild(chip);
+          });
+        } else {
+          row.appendChild(el("span", "t", l.text));
+          row.setAttribute("title", (l.head || "") + l.text);
+        }
+        if (l.extra && l.extra.subject) row.setAttribute("data-subject", l.extra.subject);
+        if (l.extra && l.extra.stance) { row.setAttribute("data-stance", l.extra.stance); row.setAttribute("data-count", String(l.extra.count)); }
+        box.appendChild(row);
+      });
+      columns[p.column].appendChild(box);
+    });
   }
 
   // --- the map: drawn by Python (views/map.py); here only the markers' paint changes ---

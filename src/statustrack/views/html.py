@@ -33,6 +33,7 @@ from statustrack.api.query import rank, resolve_when, steps_for, wanted
 from statustrack.core.dates import parse_when
 from statustrack.core.facts import ASPECTS, Fact
 from statustrack.core.history import versions
+from statustrack.core.registry import LEVELS
 from statustrack.log.load import Log
 from statustrack.views.facts import fact_json
 from statustrack.views.map import base_map, control_map, disputed_swatches, map_legend
@@ -171,6 +172,7 @@ def payload(
     rows = []
     referenced: dict[str, None] = {}
     holders: dict[str, None] = {}
+    parties: dict[str, None] = {}
     for v in kept:
         if v.key not in key_index:
             key_index[v.key] = len(keys)
@@ -199,6 +201,11 @@ def payload(
                     holders.setdefault(item[3])
         if fact.aspect == "control":
             row["paint"] = palette.swatch(fact).paint
+            row["start"] = micros(fact.interval.start)  # the summary's "changed in the recent year"
+        if fact.ended:
+            row["ended"] = True  # the summary counts an ended office as closed
+        if fact.aspect == "status" and (party := dict(fact.about).get("party")):
+            parties.setdefault(party)
         rows.append(row)
         for ident in (fact.event, *(s.event for s in fact.supports)):
             referenced.setdefault(ident)
@@ -253,6 +260,8 @@ def payload(
         "holder_order": [h for h in palette.holders if h in holders]
         + [h for h in holders if h and h not in palette.holders],
         "kinds": KIND_COLOURS,
+        "parties": {p: log.registry.name(p) for p in parties},
+        "levels": list(LEVELS),
         "timeline": {
             "lo": micros(drawn_chart.lo),
             "hi": micros(drawn_chart.hi),
