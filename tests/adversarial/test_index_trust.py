@@ -579,6 +579,20 @@ def test_a_fully_unspecified_date_is_refused_with_a_reason(
         assert drawn.status == 2, drawn.err
 
 
+@pytest.mark.parametrize("date", ["9999", "9XXX", "9999-12-31"])
+def test_a_date_at_the_end_of_the_calendar_draws_without_overflow(
+    make_log: Callable[..., Path], tmp_path: Path, date: str
+) -> None:
+    """A date in year 9999, in a zone east of UTC (Asia/Baku), is drawn on the timeline and
+    the map like any other: the views show an instant past the calendar's last local day at
+    that day (`core.dates.in_zone`), never an internal error."""
+    log = _dated(make_log, date, horizon=False)
+    assert run_cli("validate", "--log", str(log)).status == 0
+    for view in (("timeline", "-o", str(tmp_path / "t.svg")), ("map", "2020-11-10", "-o", str(tmp_path / "m.svg"))):
+        drawn = run_cli(*view, "--log", str(log))
+        assert drawn.status == 0, drawn.err
+
+
 @pytest.mark.parametrize(
     ("date", "kind", "fmt"),
     [

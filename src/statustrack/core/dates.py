@@ -25,10 +25,33 @@ import pendulum
 
 from statustrack.errors import DateError
 
-__all__ = ["ACCEPTED", "BEGINNING", "END", "Interval", "iso", "iso_fixed", "parse_edtf", "parse_when", "upcast_v1"]
+__all__ = [
+    "ACCEPTED",
+    "BEGINNING",
+    "END",
+    "Interval",
+    "in_zone",
+    "iso",
+    "iso_fixed",
+    "parse_edtf",
+    "parse_when",
+    "upcast_v1",
+]
 
 BEGINNING = pendulum.datetime(1, 1, 1, tz="UTC")
 END = pendulum.datetime(9999, 12, 31, 23, 59, 59, 999999, tz="UTC")
+#: The instants every zone can show as a local date: a day inside each end of the calendar.
+_SHOWABLE = (pendulum.datetime(1, 1, 2, tz="UTC"), pendulum.datetime(9999, 12, 30, tz="UTC"))
+
+
+def in_zone(instant: pendulum.DateTime, tz: str) -> pendulum.DateTime:
+    """`instant` as a local time in `tz`, for display: an instant within a day of either end of
+    the calendar (an open end, a date in year 9999) is shown at the last day every zone can
+    show, never an overflow."""
+    low, high = _SHOWABLE
+    return min(max(instant, low), high).in_tz(tz)
+
+
 _TICK = dt.timedelta(microseconds=1)
 
 ACCEPTED = (

@@ -30,7 +30,7 @@ import attrs
 import pendulum
 
 from statustrack.api.query import rank, resolve_when, steps_for, wanted
-from statustrack.core.dates import parse_when
+from statustrack.core.dates import in_zone, parse_when
 from statustrack.core.facts import ASPECTS, Fact
 from statustrack.core.history import versions
 from statustrack.core.registry import LEVELS
@@ -159,7 +159,7 @@ def payload(
     keep = wanted(log, aspects, subjects)
     palette = palette_for(log)
     lo, hi = span_of(log, runs_for(log, None))
-    first, last = lo.in_tz(log.timezone).date(), hi.in_tz(log.timezone).date()
+    first, last = in_zone(lo, log.timezone).date(), in_zone(hi, log.timezone).date()
     # the facts `at` lists as in force (issue 19): no acts (unless pending), no lapsed positions
     kept = [
         v
@@ -273,7 +273,7 @@ def payload(
 
 
 def _day_index(instant: pendulum.DateTime, first: dt.date, tz: str) -> int:
-    local = instant.in_tz(tz)
+    local = in_zone(instant, tz)
     return (dt.date(local.year, local.month, local.day) - first).days
 
 
@@ -283,7 +283,7 @@ def _periods(drawn: Any, first: dt.date, tz: str) -> list[list[Any]]:
     for segment in drawn.segments:
         if segment.zoom > 1:
             a, b = _day_index(segment.lo, first, tz), _day_index(segment.hi, first, tz) - 1
-            out.append([f"{segment.lo.in_tz(tz).year}–{segment.hi.in_tz(tz).subtract(days=1).year}", a, b])
+            out.append([f"{in_zone(segment.lo, tz).year}–{in_zone(segment.hi, tz).subtract(days=1).year}", a, b])
     return out
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from statustrack.api.summary import Item, StanceTally, Summary, Tally
-from statustrack.core.dates import iso
+from statustrack.core.dates import in_zone, iso
 
 __all__ = ["LINES", "WIDTH", "render_summary_table", "summary_json"]
 
@@ -120,7 +120,7 @@ def _n(count: int, noun: str, plural: str | None = None) -> str:
 
 def _sections(summary: Summary, caps: dict[str, int], tz: str) -> list[str]:
     s = summary
-    recent = s.recent_from.in_tz(tz).date().isoformat()
+    recent = in_zone(s.recent_from, tz).date().isoformat()
     lines: list[str] = []
     lines.append(f"status: {_n(len(s.status), 'position')}" if s.status else "status: none on record")
     lines += _listed(s.status, caps["status"], _item_line, "--aspect status")

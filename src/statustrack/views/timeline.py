@@ -24,7 +24,7 @@ import attrs
 import pendulum
 
 from statustrack.api.query import resolve_when, steps_for, wanted
-from statustrack.core.dates import BEGINNING, END, iso, parse_edtf
+from statustrack.core.dates import BEGINNING, END, in_zone, iso, parse_edtf
 from statustrack.core.facts import ASPECTS
 from statustrack.core.history import Run, runs_of, versions
 from statustrack.errors import QueryError
@@ -100,13 +100,13 @@ def axis_segments(
     (at least 4 changes and twice the mean per year, gaps of up to 2 years bridged) share 70% of the
     width and the quiet years between them 30%."""
     x0, x1 = float(LABEL_W), float(WIDTH - RIGHT)
-    years = range(lo.in_tz(tz).year, hi.in_tz(tz).year + 1)
+    years = range(in_zone(lo, tz).year, in_zone(hi, tz).year + 1)
     if len(years) < 15:
         return (Segment(lo, hi, x0, x1, 1.0),)
     counts = dict.fromkeys(years, 0)
     for t in changes:
         if lo <= t <= hi:
-            counts[t.in_tz(tz).year] += 1
+            counts[in_zone(t, tz).year] += 1
     mean = sum(counts.values()) / len(years)
     busy = [y for y in years if counts[y] >= max(4.0, 2 * mean)]
     if not busy:
@@ -291,7 +291,7 @@ def _stance(value: str) -> str:
 
 
 def _day(instant: pendulum.DateTime, tz: str) -> str:
-    return instant.in_tz(tz).to_date_string()
+    return in_zone(instant, tz).to_date_string()
 
 
 def _overlaps(run: Run, lo: pendulum.DateTime, hi: pendulum.DateTime) -> bool:
@@ -309,7 +309,7 @@ def _bar(row: int, run: Run, lo: pendulum.DateTime, hi: pendulum.DateTime, palet
 
 def _ticks(chart_: Chart) -> tuple[list[tuple[pendulum.DateTime, str]], list[pendulum.DateTime]]:
     """Labelled ticks and minor ticks at local calendar boundaries, spaced for the span."""
-    lo, hi = chart_.lo.in_tz(chart_.tz), chart_.hi.in_tz(chart_.tz)
+    lo, hi = in_zone(chart_.lo, chart_.tz), in_zone(chart_.hi, chart_.tz)
     days = (hi - lo).total_seconds() / 86400
     if days > 365 * 40:
         unit, major, minor = "years", 10, 1
@@ -359,7 +359,7 @@ def _year_ticks(c: Chart) -> tuple[list[tuple[pendulum.DateTime, str]], list[pen
     labelled: list[tuple[pendulum.DateTime, str]] = []
     small: list[pendulum.DateTime] = []
     for segment in c.segments:
-        lo, hi = segment.lo.in_tz(c.tz), segment.hi.in_tz(c.tz)
+        lo, hi = in_zone(segment.lo, c.tz), in_zone(segment.hi, c.tz)
         px_per_year = (segment.x1 - segment.x0) / max((hi - lo).total_seconds() / (365.25 * 86400), 1e-9)
         every = next((n for n in (1, 2, 5, 10, 20, 50) if n * px_per_year >= 34), 100)
         year = lo.year if (lo.month, lo.day) == (1, 1) else lo.year + 1
