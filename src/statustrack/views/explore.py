@@ -35,6 +35,8 @@ __all__ = [
 ]
 
 HOLDS = "(holds)"
+#: How a run of an act shows: it happened on its date; it is not a position that holds.
+ACT = "(an act)"
 
 
 def _opt(instant: Any) -> str | None:
@@ -77,6 +79,13 @@ def _to(period: Period) -> str:
     return period.until if period.until is not None else HOLDS
 
 
+def _span(period: Period) -> str:
+    """When a run held (`from -> to`), or for an act the date it happened on."""
+    if period.fact.act:
+        return f"{_from(period)} {ACT}"
+    return f"{_from(period)} -> {_to(period)}"
+
+
 def _per(sources: Sequence[Any]) -> str:
     return "per " + ", ".join(dict.fromkeys(r.id for r in sources))
 
@@ -94,7 +103,7 @@ def _run_lines(log: Log, period: Period) -> list[str]:
     fact = period.fact
     pending = f" [pending: from {fact.effective}]" if fact.pending and fact.effective is not None else ""
     accounts = [s for s in fact.supports if s.role == "account"]
-    span = f"{_from(period)} -> {_to(period)}"
+    span = _span(period)
     lines = []
     if fact.disputed and accounts:
         lines += wrap(f"{span}  accounts differ:", "  ")
@@ -141,8 +150,9 @@ def render_history(log: Log, result: History, fmt: str) -> str:
         for period in group:
             lines += _run_lines(log, period)
         blocks.append("\n".join(lines))
+    acts = f"{ACT}: happened on its date, not a position in force.\n" if any(p.fact.act for p in result.periods) else ""
     legend = (
-        f"Dates are as the sources give them; {HOLDS}: still in force at the log's end.\n"
+        f"Dates are as the sources give them; {HOLDS}: still in force at the log's end.\n{acts}"
         "`statustrack show EVENT` shows an event, its note and its sources."
     )
     return f"{head}\n\n" + "\n\n".join(blocks) + f"\n\n{legend}\n"
