@@ -177,10 +177,12 @@ if __name__ == "__main__":
 
 def test_history_shows_an_act_on_its_date_not_as_holding() -> None:
     """An act's run in `history` reads "DATE (an act)", never "-> (holds)", and the legend says
-    what that means; a standing position beside it still holds."""
+    what that means; a standing position still holds."""
     result = run_cli("history", "China", "--aspect", "resolution")
     assert result.status == 0, result.err
     assert "  2023-08-16 (an act)  disputes over the Lachin corridor" in result.out
     assert "2023-08-16 -> (holds)" not in result.out
-    assert "2010-05-27 -> (holds)" in result.out  # a standing resolution of the same actor
+    assert "-> (holds)" not in result.out  # China's statements are all acts
+    standing = run_cli("history", "Shusha", "--aspect", "control")
+    assert "-> (holds)" in standing.out and "(an act)" not in standing.out
     assert "(an act): happened on its date, not a position in force.\n" in result.out
