@@ -113,6 +113,20 @@ def _nearest(value: str, known: Iterable[str]) -> list[str]:
     return difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
 
 
+def _unknown_choice(ck: _Checker, raw: Raw, field: str, value: str, allowed: Iterable[str]) -> None:
+    """The problem of a `field` whose `value` is none of `allowed`: the nearest, then the list."""
+    allowed = list(allowed)
+    near = _nearest(value, allowed)
+    ck.add(
+        raw,
+        field,
+        f"unknown {field} {value!r}",
+        _did_you_mean(near, field) + f"use one of: {', '.join(allowed)}",
+        fix=field,
+        nearest=near,
+    )
+
+
 def _did_you_mean(nearest: Sequence[str], field: str | None) -> str:
     """`did you mean 'x'? write field = "x"; otherwise ` for the nearest values (without
     `field`, a list's item: no line to write), or nothing."""
@@ -406,15 +420,7 @@ def _registry(ck: _Checker, records: list[Raw], tz: str) -> Registry:
             part_of = _text(ck, raw, "part_of", optional=True)
             existed = _date(ck, raw, "existed", tz, optional=True, span=True)
             if level is not None and level not in LEVELS:
-                near = _nearest(level, LEVELS)
-                ck.add(
-                    raw,
-                    "level",
-                    f"unknown level {level!r}",
-                    _did_you_mean(near, "level") + f"use one of: {', '.join(LEVELS)}",
-                    fix="level",
-                    nearest=near,
-                )
+                _unknown_choice(ck, raw, "level", level, LEVELS)
                 level = None
             if name and level:
                 actors[ident] = Actor(ident, name, level, _aliases(ck, raw), part_of, note, existed)
@@ -666,15 +672,7 @@ def _event(ck: _Checker, raw: Raw, reg: Registry, tz: str, version: int = FORMAT
         )
         return None
     if kind not in KINDS:
-        near = _nearest(kind, KINDS)
-        ck.add(
-            raw,
-            "kind",
-            f"unknown kind {kind!r}",
-            _did_you_mean(near, "kind") + f"use one of: {', '.join(KINDS)}",
-            fix="kind",
-            nearest=near,
-        )
+        _unknown_choice(ck, raw, "kind", kind, KINDS)
         return None
     cls = KINDS[kind]
     allowed, specific = _spec(cls)  # type: ignore[arg-type]  # mypy#20409: a class is hashable
