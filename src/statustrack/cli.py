@@ -783,7 +783,7 @@ def _history(args: argparse.Namespace) -> int:
     from statustrack.api.explore import history
     from statustrack.views.explore import render_history
 
-    log = _load(args)
+    log = _load(args, indexed=True)
     _note_known_at(log, args)
     result = history(log, args.subject, aspects=args.aspect, known_at=args.known_at, **_filtered(args))
     sys.stdout.write(render_history(log, result, args.format))

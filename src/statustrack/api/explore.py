@@ -11,13 +11,13 @@ import difflib
 import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 import pendulum
 
 from statustrack.api.query import at, outside_horizon, rank, resolve_when, seen_at, steps_for, wanted
-from statustrack.core.dates import iso
+from statustrack.core.dates import Interval, iso, parse_edtf
 from statustrack.core.events import Event, Retraction, SourceRef
 from statustrack.core.facts import ASPECTS, Fact, Key
 from statustrack.core.history import Run, Version, runs_of, versions
@@ -25,11 +25,14 @@ from statustrack.core.reducers import ID_ROLES
 from statustrack.core.registry import Actor, Source, fold
 from statustrack.core.replay import counted_events
 from statustrack.errors import QueryError
+from statustrack.index.codec import instant_of
+from statustrack.index.read import history_facts, history_rows
 from statustrack.log.ledger import Seal, digest, read_ledger
 from statustrack.log.load import Log
 from statustrack.log.write import event_record
 
 if TYPE_CHECKING:
+    from statustrack.api.reader import Indexed
     from statustrack.api.reader import Source as Readable
 
 __all__ = [
@@ -39,13 +42,16 @@ __all__ = [
     "History",
     "Period",
     "Reason",
+    "Recorded",
     "Shown",
     "SubjectEntry",
     "Why",
     "countries",
     "first_in_filter",
     "history",
+    "indexed_periods",
     "periods",
+    "recorded_event",
     "show",
     "subjects",
     "why",
@@ -97,7 +103,35 @@ def _certain_from(run: Run) -> pendulum.DateTime | None:
     return min(found, default=None)
 
 
-def _until(log: Log, run: Run, after: Period | None) -> str | None:
+class Recorded(NamedTuple):
+    """What the views of a run read of the event behind it: its date, sources and note."""
+
+    date: Interval | None
+    sources: tuple[SourceRef, ...]
+    note: str | None
+
+
+def recorded_event(source: Readable, ident: str) -> Recorded | None:
+    """Event `ident`'s date, sources and note, from the log or, through a current index,
+    from the index's copy of its record (so nothing of the log is parsed); None if unknown."""
+    from statustrack.api.reader import Indexed
+
+    if isinstance(source, Indexed):
+        record = source.index.event_record(ident)
+        if record is None:
+            return None
+        written = record.get("date")
+        date = parse_edtf(written, source.timezone, int(source.index.meta["format"])) if written else None
+        refs = tuple(SourceRef(s["id"], s.get("at", "")) for s in record.get("sources", ()))
+        return Recorded(date, refs, record.get("note"))
+    try:
+        event = source.event(ident)
+    except KeyError:
+        return None
+    return Recorded(event.date, event.sources, event.note)
+
+
+def _until(log: Readable, run: Run, after: Period | None) -> str | None:
     """The date text a run's end comes from: the next value's `since`, else what removed it."""
     if run.valid_to is None:
         return None
@@ -106,10 +140,8 @@ def _until(log: Log, run: Run, after: Period | None) -> str | None:
     fact = run.fact
     if fact.pending and fact.effective is not None:
         return str(fact.effective)
-    try:
-        date = log.event(fact.event).date
-    except KeyError:
-        date = None
+    told = recorded_event(log, fact.event)
+    date = told.date if told is not None else None
     if date is not None and date.until is not None:
         return str(date.until)
     return iso(run.valid_to)
@@ -125,7 +157,13 @@ def periods(log: Log, known_at: pendulum.DateTime | None = None) -> tuple[Period
     known = _PERIODS.setdefault(log, {})
     if known_at in known:
         return known[known_at]
-    runs = runs_of(versions(steps_for(log, known_at)))
+    result = _periods_of(log, runs_of(versions(steps_for(log, known_at))))
+    known[known_at] = result
+    return result
+
+
+def _periods_of(log: Readable, runs: Sequence[Run]) -> tuple[Period, ...]:
+    """`runs` (in key then time order, every run of each key they hold) as periods."""
     out: list[Period] = []
     for run in reversed(runs):  # backwards, so the run after each is built first
         after = out[-1] if out and out[-1].key == run.key and out[-1].valid_from == run.valid_to else None
@@ -143,9 +181,24 @@ def periods(log: Log, known_at: pendulum.DateTime | None = None) -> tuple[Period
                 run.versions,
             )
         )
-    result = tuple(reversed(out))
-    known[known_at] = result
-    return result
+    return tuple(reversed(out))
+
+
+def indexed_periods(source: Indexed, subject: str) -> tuple[Period, ...]:
+    """Every value run of every key a history of `subject` may show, read from the index
+    (`index.read.history_rows`: whole keys, a superset the caller filters), in key then
+    time order; what `periods` gives for those keys, without replaying the log."""
+    rows = history_rows(source.index.db, source.registry.resolve(subject), [fold(subject)], fold)
+    facts = history_facts(source.index, rows)
+    keys: dict[tuple[str, str, int], Key] = {}
+    found = []
+    for row in rows:
+        key = keys.get((row.aspect, row.subject, row.pending))
+        if key is None:
+            key = keys[(row.aspect, row.subject, row.pending)] = Key(row.aspect, row.subject, bool(row.pending))
+        valid_to = instant_of(row.valid_to) if row.valid_to is not None else None
+        found.append(Version(key, facts[row.fact], instant_of(row.valid_from), valid_to, row.run))
+    return _periods_of(source, runs_of(found))
 
 
 def _order(items: Sequence[Period]) -> tuple[Period, ...]:
@@ -161,25 +214,43 @@ class History:
     periods: tuple[Period, ...]
 
 
-def _record(log: Log, known_at: str | None) -> pendulum.DateTime | None:
+def _record(log: Readable, known_at: str | None) -> pendulum.DateTime | None:
     return resolve_when(log, known_at) if known_at else None
 
 
 def history(
-    log: Log, subject: str, *, aspects: Sequence[str] | None = None, known_at: str | None = None, **filters: Any
+    log: Readable,
+    subject: str,
+    *,
+    aspects: Sequence[str] | None = None,
+    known_at: str | None = None,
+    **filters: Any,
 ) -> History:
     """Every value `subject` held, run by run: from, to, value, certainty, events and sources.
 
     `subject` is any spelling `--subject` takes (a place or actor, or a subject as printed);
-    `filters` are `query.wanted`'s (with_parts, levels, stances).
+    `filters` are `query.wanted`'s (with_parts, levels, stances). A log opened through its
+    current index (`open_log`) is answered from the index's versions, unless a record time
+    is asked for (`reader` makes that choice); else by replaying it.
 
         >>> from statustrack import load_log, history
         >>> [p.fact.value for p in history(load_log(), "Kalbajar", aspects=["control"]).periods][-1]
         'Azerbaijan'
     """
+    from statustrack.api.reader import DAMAGE, Indexed, damaged, reader
+
     keep = wanted(log, aspects, [subject], **filters)
-    found = [p for p in periods(log, _record(log, known_at)) if keep(p.fact)]
-    return History(subject, known_at, _order(found))
+    record = resolve_when(log, known_at) if known_at else None
+    if isinstance(reader(log, record), Indexed):
+        assert isinstance(log, Indexed)
+        try:
+            table = indexed_periods(log, subject)
+        except DAMAGE as e:
+            damaged(e)
+            table = periods(log.load())
+    else:
+        table = periods(log.load() if isinstance(log, Indexed) else log, record)
+    return History(subject, known_at, _order([p for p in table if keep(p.fact)]))
 
 
 @attrs.frozen

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from statustrack.api.explore import Period, periods
+from statustrack.api.explore import Period, periods, recorded_event
 from statustrack.api.query import rank, resolve_when
 from statustrack.core.facts import Fact, Support
 from statustrack.core.registry import SourceRef
 from statustrack.log.load import Log
+
+if TYPE_CHECKING:
+    from statustrack.api.reader import Source as Readable
 
 __all__ = [
     "BASE_COLUMNS",
@@ -196,16 +199,15 @@ def _differs(fact: Fact) -> tuple[Support, ...]:
     return accounts if len({a.value for a in accounts}) > 1 else ()
 
 
-def _note(log: Log, ident: str) -> tuple[str | None, str | None]:
-    try:
-        event = log.event(ident)
-    except KeyError:
+def _note(log: Readable, ident: str) -> tuple[str | None, str | None]:
+    told = recorded_event(log, ident)
+    if told is None:
         return None, None
-    return event.note, (event.date.edtf if event.date is not None else None)
+    return told.note, (told.date.edtf if told.date is not None else None)
 
 
 def period_rows(
-    log: Log, period: Period, number: int, fields: Sequence[str], first_row: int = 1
+    log: Readable, period: Period, number: int, fields: Sequence[str], first_row: int = 1
 ) -> list[dict[str, Any]]:
     """One run as export rows (one, or one per differing account), numbered from `first_row`:
     instants as pendulum instants, `sources` as dicts (id, at, title, url), lists as lists."""
@@ -266,7 +268,7 @@ def period_rows(
     return rows
 
 
-def table_of(log: Log, items: Sequence[Period]) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
+def table_of(log: Readable, items: Sequence[Period]) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
     """The columns and rows for `items`: runs numbered from 1 in the order given, rows too."""
     fields = detail_columns(items)
     rows: list[dict[str, Any]] = []
@@ -282,7 +284,7 @@ def export_rows(log: Log, known_at: str | None = None) -> tuple[tuple[str, ...],
     return table_of(log, sorted(periods(log, record), key=lambda p: (rank(p.fact), p.valid_from)))
 
 
-def _source(log: Log, ref: SourceRef) -> dict[str, str | None]:
+def _source(log: Readable, ref: SourceRef) -> dict[str, str | None]:
     entry = log.registry.sources.get(ref.id)
     return {"id": ref.id, "at": ref.at, "title": entry.title if entry else None, "url": entry.url if entry else None}
 

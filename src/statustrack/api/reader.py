@@ -32,7 +32,20 @@ from statustrack.core.registry import Registry, SourceRef
 from statustrack.index.keys import current_key, index_place, log_root
 from statustrack.index.read import Index, State, Verdict, assess, open_current
 
-__all__ = ["Indexed", "Keep", "Reader", "Sides", "Source", "event_told", "kept", "load_indexed", "open_log", "reader"]
+__all__ = [
+    "DAMAGE",
+    "Indexed",
+    "Keep",
+    "Reader",
+    "Sides",
+    "Source",
+    "damaged",
+    "event_told",
+    "kept",
+    "load_indexed",
+    "open_log",
+    "reader",
+]
 
 
 class Reader(Protocol):
@@ -113,7 +126,7 @@ class Indexed:
         was opened: a row or table gone): said once, never an internal error."""
         from statustrack.api.replayed import Replayed  # only here: reading through the index never replays
 
-        say(f"the index could not be read ({type(error).__name__}: {error}); answering by replaying the log")
+        damaged(error)
         return Replayed(self.load(), None)
 
     def at(self, instant: pendulum.DateTime, keep: Keep) -> tuple[Fact, ...]:
@@ -226,8 +239,13 @@ def _next_move(fact: Fact, instant: pendulum.DateTime) -> pendulum.DateTime:
 
 
 #: What a damaged index raises when a query reads it.
-_DAMAGE = (sqlite3.Error, KeyError, ValueError)
+DAMAGE = _DAMAGE = (sqlite3.Error, KeyError, ValueError)
 _SAID: set[str] = set()
+
+
+def damaged(error: Exception) -> None:
+    """Say once that the index failed a query (`error`, one of `DAMAGE`) and the log is replayed."""
+    say(f"the index could not be read ({type(error).__name__}: {error}); answering by replaying the log")
 
 
 def say(text: str) -> None:

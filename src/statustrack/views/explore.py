@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
-from statustrack.api.explore import Cited, Countries, History, Period, Shown, SubjectEntry, Why
+from statustrack.api.explore import Cited, Countries, History, Period, Shown, SubjectEntry, Why, recorded_event
 from statustrack.api.export import table_of
 from statustrack.api.query import Diff
 from statustrack.api.reader import Source
@@ -48,11 +48,11 @@ def _cited_json(cited: Cited) -> dict[str, Any]:
     return {"id": cited.ref.id, "at": cited.ref.at, "title": s.title if s else None, "url": s.url if s else None}
 
 
-def _sources_json(log: Log, fact: Fact) -> list[dict[str, Any]]:
+def _sources_json(log: Source, fact: Fact) -> list[dict[str, Any]]:
     return [_cited_json(Cited(r, log.registry.sources.get(r.id))) for r in fact.sources]
 
 
-def period_json(log: Log, period: Period) -> dict[str, Any]:
+def period_json(log: Source, period: Period) -> dict[str, Any]:
     """A value run as a JSON object: the fact's public fields (sources with title and
     address), then when it held and how certain its bounds are."""
     out = fact_json(period.fact)
@@ -90,15 +90,13 @@ def _per(sources: Sequence[Any]) -> str:
     return "per " + ", ".join(dict.fromkeys(r.id for r in sources))
 
 
-def _own_sources(log: Log, fact: Fact) -> Sequence[Any]:
+def _own_sources(log: Source, fact: Fact) -> Sequence[Any]:
     """The sources of the event that began a run (its corroborations list their own)."""
-    try:
-        return log.event(fact.event).sources
-    except KeyError:
-        return fact.sources
+    told = recorded_event(log, fact.event)
+    return told.sources if told is not None else fact.sources
 
 
-def _run_lines(log: Log, period: Period) -> list[str]:
+def _run_lines(log: Source, period: Period) -> list[str]:
     """A value run as lines: from -> to and the value, then each account or event with its sources."""
     fact = period.fact
     pending = f" [pending: from {fact.effective}]" if fact.pending and fact.effective is not None else ""
@@ -126,7 +124,7 @@ def _run_lines(log: Log, period: Period) -> list[str]:
     return lines
 
 
-def render_history(log: Log, result: History, fmt: str) -> str:
+def render_history(log: Source, result: History, fmt: str) -> str:
     """A `history` result in `fmt`: one row (or object) per value run."""
     if fmt == "json":
         return document(
