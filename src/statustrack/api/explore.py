@@ -18,22 +18,20 @@ import pendulum
 
 from statustrack.api.query import at, outside_horizon, rank, resolve_when, seen_at, steps_for, wanted
 from statustrack.core.dates import Interval, iso, parse_edtf
-from statustrack.core.events import Event, Retraction, SourceRef
-from statustrack.core.facts import ASPECTS, Fact, Key
+from statustrack.core.facts import ASPECTS, ID_ROLES, Fact, Key
 from statustrack.core.history import Run, Version, runs_of, versions
-from statustrack.core.reducers import ID_ROLES
-from statustrack.core.registry import Actor, Source, fold
-from statustrack.core.replay import counted_events
+from statustrack.core.model import Log
+from statustrack.core.registry import Actor, Source, SourceRef, fold
 from statustrack.errors import QueryError
 from statustrack.index.codec import instant_of
 from statustrack.index.read import history_facts, history_rows
-from statustrack.log.ledger import Seal, digest, read_ledger
-from statustrack.log.load import Log
-from statustrack.log.write import event_record
 
+# Only for types: a history from the index imports neither the event classes nor the ledger.
 if TYPE_CHECKING:
     from statustrack.api.reader import Indexed
     from statustrack.api.reader import Source as Readable
+    from statustrack.core.events import Event
+    from statustrack.log.ledger import Seal
 
 __all__ = [
     "Cited",
@@ -405,6 +403,11 @@ def show(log: Log, ident: str) -> Shown:
         >>> show(load_log(), "2020-11-10-lachin-corridor-to-russian-peacekeepers").event.kind
         'handover'
     """
+    from statustrack.core.events import Retraction
+    from statustrack.core.replay import counted_events
+    from statustrack.log.ledger import digest, read_ledger
+    from statustrack.log.write import event_record
+
     try:
         event = log.event(ident)
     except KeyError:

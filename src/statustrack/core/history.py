@@ -10,12 +10,15 @@ versions containing D; the fold stays the definition and this is its materialise
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 import pendulum
 
 from statustrack.core.facts import Fact, Key
-from statustrack.core.replay import Step, apply
+
+if TYPE_CHECKING:  # the replay only where a sweep runs: versions read from the index need none of it
+    from statustrack.core.replay import Step
 
 __all__ = ["Run", "Version", "runs_of", "sweep", "versions"]
 
@@ -63,6 +66,8 @@ def sweep(steps: Sequence[Step]) -> Iterator[tuple[Step, dict[Key, Fact], list[K
 
     The facts dict is the same object throughout (mutated in place); copy it to keep it.
     """
+    from statustrack.core.replay import apply
+
     facts: dict[Key, Fact] = {}
     for step in steps:
         yield step, facts, apply(facts, step)

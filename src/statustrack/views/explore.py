@@ -7,20 +7,20 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from itertools import groupby
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from statustrack.api.explore import Cited, Countries, History, Period, Shown, SubjectEntry, Why, recorded_event
-from statustrack.api.export import table_of
-from statustrack.api.query import Diff
 from statustrack.api.reader import Source
 from statustrack.core.dates import iso
 from statustrack.core.facts import Fact
-from statustrack.log.load import Log
 from statustrack.views.csv import Cell, csv_text
-from statustrack.views.export import runs_csv
 from statustrack.views.facts import fact_json
 from statustrack.views.json import document
 from statustrack.views.table import wrap
+
+if TYPE_CHECKING:
+    from statustrack.api.query import Diff
+    from statustrack.core.model import Log
 
 __all__ = [
     "period_json",
@@ -135,6 +135,9 @@ def render_history(log: Source, result: History, fmt: str) -> str:
             }
         )
     if fmt == "csv":
+        from statustrack.api.export import table_of  # only here: the export's columns cost start-up time
+        from statustrack.views.export import runs_csv
+
         return runs_csv(*table_of(log, result.periods))
     known = f", as recorded by {result.known_at}" if result.known_at else ""
     head = "\n".join(wrap(f"{log.name}: history of {result.subject} ({log.timezone}{known})", "", hang="  "))
