@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from statustrack.core.dates import iso
-from statustrack.core.shown import OTHERWISE, Row, micros_of, seen_json
+from statustrack.core.shown import DISPUTED, OTHERWISE, Row, micros_of, seen_json
 
 if TYPE_CHECKING:
     import pendulum
@@ -17,10 +17,7 @@ if TYPE_CHECKING:
     from statustrack.core.facts import Fact, Support
     from statustrack.core.registry import Registry
 
-__all__ = ["DISPUTED", "account_json", "fact_base", "fact_json", "field", "row_of", "support_json"]
-
-#: The key under which a fact whose accounts disagree on a field is counted.
-DISPUTED = "disputed"
+__all__ = ["account_json", "fact_base", "fact_json", "field", "row_of", "support_json"]
 
 
 def support_json(support: Support) -> dict[str, Any]:

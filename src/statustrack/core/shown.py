@@ -16,6 +16,7 @@ from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
 __all__ = [
+    "DISPUTED",
     "OTHERWISE",
     "Row",
     "emit",
@@ -31,6 +32,8 @@ _STEP = "  "
 #: The key of a fact's JSON base that stands where `otherwise` and `otherwise_event` go
 #: when the fact is possible at the instant asked about (dropped when it is certain).
 OTHERWISE = "\x00otherwise"
+#: The key under which a fact whose accounts disagree on a field is counted (the summary's).
+DISPUTED = "disputed"
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import attrs
-
 from statustrack.api.summary import Item, StanceTally, Summary, Tally
 from statustrack.core.dates import in_zone, iso
 
@@ -26,7 +24,7 @@ _CAPS = {"status": 6, "changed": 6, "officeholders": 6, "recognition": 6, "confl
 
 
 def _item_json(item: Item) -> dict[str, Any]:
-    return attrs.asdict(item)
+    return item._asdict()
 
 
 def _tally_json(tally: Tally) -> dict[str, Any]:
