@@ -21,6 +21,7 @@ __all__ = [
     "Row",
     "emit",
     "end_of_day",
+    "iso",
     "iso_micros",
     "micros_of",
     "pretty",
@@ -138,6 +139,13 @@ def micros_of(instant: dt.datetime) -> int:
     """An aware instant as whole microseconds since 1970-01-01T00:00Z."""
     delta = dt.datetime.__sub__(instant, _EPOCH)
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def iso(instant: dt.datetime) -> str:
+    """An instant as ISO 8601 in UTC (`2020-11-07T20:00:00Z`), microseconds only when present."""
+    u = dt.datetime.astimezone(instant, dt.UTC)  # the C method: pendulum's in_tz costs 20x more
+    text = f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}"
+    return text + (f".{u.microsecond:06d}" if u.microsecond else "") + "Z"
 
 
 def iso_micros(value: int) -> str:

@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 INDEX_NAME = ".statustrack-index.sqlite"
-SCHEMA = 2
+SCHEMA = 3
 
 
 def code_version() -> str:

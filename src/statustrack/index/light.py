@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from statustrack.core.shown import Row, emit, seen_json
-from statustrack.index.keys import stale
+from statustrack.index.keys import SCHEMA, stale
 from statustrack.index.trust import Header, Refused, file_refusal, header
 
 __all__ = [
@@ -90,7 +90,7 @@ SELECT {columns} FROM path JOIN versions v INDEXED BY versions_by_fork_until
 """
 _SHOWN_AT = (
     "SELECT s.act, s.lapsed, s.pending, s.start, s.end, s.certain_from, s.accounts, s.chain, s.text, s.base, s.row "
-    "FROM (" + AT.format(columns="v.id", extra="") + ") AS f(id) JOIN shown s ON s.version = f.id "
+    "FROM (" + AT.format(columns="v.id AS id", extra="") + ") AS f JOIN shown s ON s.version = f.id "
     "ORDER BY s.aspect_order, s.aspect, s.pending, s.folded, s.subject"
 )
 #: Where a fact's JSON object stands in `at --format json`: an item of `facts` or `acts`.
@@ -145,6 +145,9 @@ def opened(path: Path) -> tuple[sqlite3.Connection, dict[str, Any], Header] | Ve
         return Verdict(State.DAMAGED, f"cannot open it ({e})")
     try:
         names = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
+        if "meta" in names and read_meta(db).get("schema") != SCHEMA:
+            db.close()  # an index of another schema: rebuilt, as a stale one
+            return Verdict(State.STALE, "the log, the code or the time-zone data changed since it was built")
         missing = sorted(REQUIRED - names)
         if missing:
             db.close()

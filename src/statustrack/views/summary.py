@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from statustrack.api.summary import Item, StanceTally, Summary, Tally
-from statustrack.core.dates import in_zone, iso
+from statustrack.core.shown import iso
 
 __all__ = ["LINES", "WIDTH", "render_summary_table", "summary_json"]
 
@@ -117,6 +117,8 @@ def _n(count: int, noun: str, plural: str | None = None) -> str:
 
 
 def _sections(summary: Summary, caps: dict[str, int], tz: str) -> list[str]:
+    from statustrack.core.dates import in_zone
+
     s = summary
     recent = in_zone(s.recent_from, tz).date().isoformat()
     lines: list[str] = []
