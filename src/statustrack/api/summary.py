@@ -16,8 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from statustrack.core.registry import LEVELS
-from statustrack.core.shown import DISPUTED, Row, micros_of, year_before
+from statustrack.core.shown import DISPUTED, LEVELS, Row, micros_of, year_before
 
 if TYPE_CHECKING:
     from statustrack.api.answer import Answer

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 __all__ = [
     "DISPUTED",
+    "LEVELS",
     "OTHERWISE",
     "Row",
     "emit",
@@ -35,6 +36,23 @@ _STEP = "  "
 OTHERWISE = "\x00otherwise"
 #: The key under which a fact whose accounts disagree on a field is counted (the summary's).
 DISPUTED = "disputed"
+#: The levels of actor, the highest first (the registry's and the summary's order).
+LEVELS = (
+    "un-member",
+    "non-un-state",
+    "polity",
+    "un-body",
+    "international-body",
+    "parliament",
+    "regional-parliament",
+    "state-region",
+    "county",
+    "city",
+    "party",
+    "government-body",
+    "armed-force",
+    "person",
+)
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
