@@ -55,7 +55,7 @@ class Tally(NamedTuple):
 
     key: str
     label: str
-    count: int
+    count: int  # type: ignore[assignment]  # the field, not tuple.count: the JSON key
     subjects: tuple[str, ...] = ()
 
 
@@ -64,7 +64,7 @@ class StanceTally(NamedTuple):
 
     stance: str
     label: str
-    count: int
+    count: int  # type: ignore[assignment]  # the field, not tuple.count: the JSON key
     levels: tuple[Tally, ...]
 
 

@@ -38,8 +38,8 @@ from statustrack.errors import LogInvalid
 from statustrack.index.build import EventRows, Rows, event_rows, history_rows, insert_rows, write_meta
 from statustrack.index.codec import interval_of, registry_of
 from statustrack.index.keys import stale
-from statustrack.index.light import write_shown
 from statustrack.index.read import REQUIRED
+from statustrack.index.shown import write_shown
 from statustrack.index.trust import Refused, header
 from statustrack.log.ledger import LedgerState
 from statustrack.log.load import build_events

@@ -41,7 +41,7 @@ from statustrack.index.codec import (
 )
 from statustrack.index.keys import zone_key
 from statustrack.index.light import DDL as SHOWN_DDL
-from statustrack.index.light import write_shown
+from statustrack.index.shown import write_shown
 from statustrack.index.trust import UnsafePlace, dir_refusal, drop_journal, stamp
 from statustrack.log.ledger import LEDGER, LedgerState, ledger_state, read_ledger, verify
 from statustrack.log.store import PENDING

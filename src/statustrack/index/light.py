@@ -1,6 +1,6 @@
 """The light read path of the index: opening it (trusted, whole, current: the one check,
 which `index.read` uses too) and what an answer shows of each version, stored when the
-index is written (`write_shown`) and read back without attrs, pendulum or the event
+index is written (`index.shown.write_shown`) and read back without attrs, pendulum or the event
 classes (`shown_at`).
 
 Per version the `shown` table keeps the fact's JSON object as `at --format json` prints it
@@ -36,7 +36,6 @@ __all__ = [
     "read_meta",
     "ro",
     "shown_at",
-    "write_shown",
 ]
 
 #: The tables and indexes a query reads: an index without one of them is not read.
@@ -191,9 +190,7 @@ class Shown(NamedTuple):
     act_rows: list[Row]
 
 
-def _item(
-    q: int, certain_from: int, accounts: str, chain: str, text: str, base: str
-) -> tuple[str, str]:
+def _item(q: int, certain_from: int, accounts: str, chain: str, text: str, base: str) -> tuple[str, str]:
     """The JSON text of one version at `q`, and its certainty there."""
     cuts = json.loads(accounts)
     possible = q < certain_from
@@ -219,9 +216,7 @@ def shown_at(db: sqlite3.Connection, q: int, window_from: int | None) -> Shown:
     facts: list[str] = []
     fact_rows: list[Row] = []
     acts: list[tuple[int, int, str, Row]] = []
-    for act, lapsed, pending, start, end, certain_from, accounts, chain, text, base, row in db.execute(
-        _SHOWN_AT, (q,)
-    ):
+    for act, lapsed, pending, start, end, certain_from, accounts, chain, text, base, row in db.execute(_SHOWN_AT, (q,)):
         if lapsed:
             continue
         shown, certainty = _item(q, certain_from, accounts, chain, text, base)
@@ -236,59 +231,3 @@ def shown_at(db: sqlite3.Connection, q: int, window_from: int | None) -> Shown:
             fact_rows.append(summary_row)
     acts.sort(key=lambda a: (a[0], a[1]), reverse=True)
     return Shown(facts, [a[2] for a in acts], fact_rows, [a[3] for a in acts])
-
-
-def write_shown(db: sqlite3.Connection, registry: Any, first_version: int = 1) -> None:
-    """Write the `shown` rows of every version numbered `first_version` or more (a build:
-    all; an append: those it added, after deleting the rows of the versions it replaced)."""
-    from statustrack.core.facts import rank
-    from statustrack.core.shape import fact_base, row_of
-    from statustrack.index.codec import micros
-    from statustrack.index.read import Index
-
-    index = Index(db, {})
-    versions = db.execute(
-        "SELECT id, fact, valid_from FROM versions WHERE id >= ? ORDER BY id", (first_version,)
-    ).fetchall()
-    rows = []
-    for first in range(0, len(versions), 2000):
-        batch = versions[first : first + 2000]
-        index._load(f for _, f, _ in batch)
-        for version, fact_id, valid_from in batch:
-            fact = index.fact(fact_id, True)
-            base = fact_base(fact, registry)
-            accounts = [micros(a.interval.end) for a in fact.accounts]
-            chain = []
-            earlier = fact.previous
-            while earlier is not None:
-                cut = micros(earlier.interval.end)
-                chain.append([cut, earlier.value, earlier.event])
-                if cut <= valid_from:
-                    break  # certain by every instant this version is in force
-                earlier = earlier.previous
-            out: list[str] = []
-            emit(seen_json(base, "certain", ["certain"] * len(accounts), None), DEPTH, out)
-            order, aspect, pending, folded, subject = rank(fact)
-            summary = list(row_of(fact, registry))
-            rows.append(
-                (
-                    version,
-                    order,
-                    aspect,
-                    int(pending),
-                    folded,
-                    subject,
-                    int(fact.act),
-                    int(fact.lapsed is not None),
-                    micros(fact.interval.start),
-                    micros(fact.interval.end),
-                    micros(fact.interval.end),
-                    json.dumps(accounts),
-                    json.dumps(chain, ensure_ascii=False),
-                    "".join(out),
-                    json.dumps(base, ensure_ascii=False),
-                    json.dumps(summary, ensure_ascii=False),
-                )
-            )
-        db.executemany("INSERT INTO shown VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        rows.clear()

@@ -29,6 +29,7 @@ from statustrack.index.light import AT, REQUIRED, State, Verdict, opened, read_m
 
 __all__ = ["REQUIRED", "Index", "IndexDamaged", "State", "Verdict", "assess", "open_current", "open_file", "read_meta"]
 
+
 class IndexDamaged(Exception):
     """An index that passed the checks at opening turned out unreadable or inconsistent
     while a query read it (a row missing, a table gone): the caller replays instead."""

@@ -49,5 +49,3 @@ def document(data: Any) -> str:
     if fields and isinstance(data, dict):
         data = {**data, **fields}
     return pretty(data) + "\n"
-
-

@@ -120,7 +120,7 @@ def _sections(summary: Summary, caps: dict[str, int], tz: str) -> list[str]:
     from statustrack.core.dates import in_zone
 
     s = summary
-    recent = in_zone(s.recent_from, tz).date().isoformat()
+    recent = in_zone(s.recent_from, tz).date().isoformat()  # type: ignore[arg-type]  # pendulum's, from summarise
     lines: list[str] = []
     lines.append(f"status: {_n(len(s.status), 'position')}" if s.status else "status: none on record")
     lines += _listed(s.status, caps["status"], _item_line, "--aspect status")
