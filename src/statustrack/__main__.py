@@ -2,6 +2,6 @@
 
 import sys
 
-from statustrack.cli import main
+from statustrack.start import main
 
 sys.exit(main())

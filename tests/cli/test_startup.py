@@ -111,3 +111,26 @@ def test_the_probe_sees_a_stale_index_rebuilt(indexed: tuple[Path, dict[str, str
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".statustrack-index.sqlite*"))
     _, modules = _imported(["at", "2020-11-10", "--format", "json", "--log", str(copy)], env)
     assert {"statustrack.core.events", "statustrack.log.load", "statustrack.index.build"} <= modules
+
+
+LIGHT_PROBE = PROBE.replace("from statustrack.cli import main", "from statustrack.start import main")
+#: What `at DATE --format json` from a current index must not import at all (issue 20): the
+#: light path answers from stored rows, so neither attrs nor pendulum, the event classes nor
+#: tabulate, nor the full command line.
+LIGHT_FORBIDDEN = (*FORBIDDEN, "attrs", "attr", "pendulum", "statustrack.cli", "statustrack.core.facts")
+
+
+def test_the_light_json_of_at_imports_neither_attrs_nor_pendulum(indexed: tuple[Path, dict[str, str]]) -> None:
+    """`statustrack at DATE --format json` from a current index (the command's entry point,
+    `statustrack.start`) imports none of `LIGHT_FORBIDDEN`."""
+    root, env = indexed
+    done = subprocess.run(
+        [sys.executable, "-c", LIGHT_PROBE, "at", "2020-11-10", "--format", "json", "--log", str(root)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    status, modules = json.loads(done.stdout.strip().splitlines()[-1])
+    assert status == 0
+    assert sorted(set(modules).intersection(LIGHT_FORBIDDEN)) == []

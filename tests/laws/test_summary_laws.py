@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from statustrack.api import summary as summary_module
 from statustrack.core import events as ev
+from statustrack.core import shape as shape_module
 from statustrack.core.facts import Fact
 from statustrack.log.load import load_log
 
@@ -55,7 +56,7 @@ def test_summary_law_catches_counting_one_account(monkeypatch: pytest.MonkeyPatc
     def first_account(fact: Fact, name: str) -> str:
         return dict(fact.detail).get(name, "")
 
-    monkeypatch.setattr(summary_module, "_field", first_account)
+    monkeypatch.setattr(shape_module, "field", first_account)
     breaks(laws.check_summary_counts, st.tuples(logs_with_accounts(4).map(log_of), query_dates()))
 
 
@@ -64,11 +65,9 @@ def test_summary_law_catches_a_dropped_pending_count(monkeypatch: pytest.MonkeyP
     """A summary that counts pending facts as if in force breaks the law."""
     original = summary_module.summarise
 
-    def counts_pending(answer: object, registry: object, recent: object = summary_module.RECENT) -> object:
-        import attrs
-
-        found = original(answer, registry, recent)  # type: ignore[arg-type]
-        return attrs.evolve(found, facts=found.facts + found.pending, pending=0)
+    def counts_pending(answer: object, registry: object) -> object:
+        found = original(answer, registry)  # type: ignore[arg-type]
+        return found._replace(facts=found.facts + found.pending, pending=0)
 
     monkeypatch.setattr(summary_module, "summarise", counts_pending)
     breaks(laws.check_summary_counts, st.tuples(logs_with_accounts(4).map(log_of), query_dates()))

@@ -12,21 +12,18 @@ disagree is counted under `DISPUTED`, never under one account's value.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
-import attrs
-import pendulum
+from statustrack.core.shown import DISPUTED, LEVELS, Row, micros_of, year_before
 
-from statustrack.api.answer import Answer
-from statustrack.core.facts import Fact
-from statustrack.core.registry import LEVELS, Registry
+if TYPE_CHECKING:
+    from statustrack.api.answer import Answer
+    from statustrack.core.registry import Registry
 
-__all__ = ["CLOSED", "DISPUTED", "NOTABLE", "RECENT", "Item", "StanceTally", "Summary", "Tally", "summarise"]
+__all__ = ["CLOSED", "DISPUTED", "NOTABLE", "Item", "StanceTally", "Summary", "Tally", "summarise", "summarise_rows"]
 
-#: How far back "recent" reaches by default: control changes and acts of the preceding year.
-RECENT = pendulum.duration(years=1)
-#: The key under which a fact whose accounts name different values is counted.
-DISPUTED = "disputed"
 #: The key under which an ended office (closed, or closed by a dissolution) is counted.
 CLOSED = "closed"
 #: How many recognitions the summary names, the highest levels first (`LEVELS` order).
@@ -34,8 +31,7 @@ NOTABLE = 4
 _LEVEL_ORDER = {level: i for i, level in enumerate(LEVELS)}
 
 
-@attrs.frozen
-class Item:
+class Item(NamedTuple):
     """One fact as the summary names it: its subject, its value (the readable line), since
     when, how certain at the instant, and the event that began it."""
 
@@ -48,42 +44,37 @@ class Item:
     event: str
 
     @classmethod
-    def of(cls, fact: Fact, label: str | None = None) -> Item:
-        """The item for `fact`, named `label` (default: its subject's name)."""
-        return cls(
-            fact.aspect, fact.subject, label or fact.subject_name, fact.value, fact.since, fact.certainty, fact.event
-        )
+    def of(cls, row: Row, label: str | None = None) -> Item:
+        """The item for the fact `row`, named `label` (default: its subject's name)."""
+        return cls(row.aspect, row.subject, label or row.name, row.value, row.since, row.certainty, row.event)
 
 
-@attrs.frozen
-class Tally:
+class Tally(NamedTuple):
     """How many facts share one `key` (a holder's id, a state, a level, an aspect), how the
     key reads (`label`), and the subjects counted, in answer order."""
 
     key: str
     label: str
-    count: int
+    count: int  # type: ignore[assignment]  # the field, not tuple.count: the JSON key
     subjects: tuple[str, ...] = ()
 
 
-@attrs.frozen
-class StanceTally:
+class StanceTally(NamedTuple):
     """The recognition facts of one stance: how many, and how many per level of actor."""
 
     stance: str
     label: str
-    count: int
+    count: int  # type: ignore[assignment]  # the field, not tuple.count: the JSON key
     levels: tuple[Tally, ...]
 
 
-@attrs.frozen
-class Summary:
+class Summary(NamedTuple):
     """The summary of an answer at `at` (`instant`); `recent_from` starts the recent window.
     `control_possible` counts the places whose holder may not have taken them yet."""
 
     at: str
-    instant: pendulum.DateTime
-    recent_from: pendulum.DateTime
+    instant: dt.datetime
+    recent_from: dt.datetime
     facts: int
     aspects: tuple[Tally, ...]
     pending: int
@@ -109,91 +100,82 @@ class Summary:
         return sum(t.count for t in self.recognition)
 
 
-def _field(fact: Fact, name: str) -> str:
-    """The fact's own field `name`, or DISPUTED when its accounts give different ones."""
-    found = {dict(fact.detail).get(name, "")} | {dict(a.detail).get(name, "") for a in fact.accounts}
-    return found.pop() if len(found) == 1 else DISPUTED
-
-
-def _tallies(facts: Iterable[Fact], key: Callable[[Fact], str], label: Callable[[str, Fact], str]) -> tuple[Tally, ...]:
-    """`facts` counted by `key`, largest first (ties by label), each with its subjects."""
-    groups: dict[str, list[Fact]] = {}
-    for fact in facts:
-        groups.setdefault(key(fact), []).append(fact)
-    tallies = [
-        Tally(k, label(k, group[0]), len(group), tuple(f.subject_name for f in group)) for k, group in groups.items()
-    ]
+def _tallies(rows: Iterable[Row], key: Callable[[Row], str], label: Callable[[str, Row], str]) -> tuple[Tally, ...]:
+    """`rows` counted by `key`, largest first (ties by label), each with its subjects."""
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(key(row), []).append(row)
+    tallies = [Tally(k, label(k, group[0]), len(group), tuple(f.name for f in group)) for k, group in groups.items()]
     return tuple(sorted(tallies, key=lambda t: (-t.count, t.key == DISPUTED, t.label.casefold())))
 
 
-def _holder_label(registry: Registry) -> Callable[[str, Fact], str]:
-    def label(key: str, fact: Fact) -> str:
-        if key == DISPUTED:
-            return "accounts differ"
-        return registry.name(key) if key else fact.value
-
-    return label
+def _holder_label(key: str, row: Row) -> str:
+    if key == DISPUTED:
+        return "accounts differ"
+    return row.holder_name if key else row.value
 
 
-def _level_label(key: str, fact: Fact) -> str:
+def _level_label(key: str, row: Row) -> str:
     return "accounts differ" if key == DISPUTED else key.replace("-", " ") if key else "level not recorded"
 
 
-def _stances(facts: Sequence[Fact]) -> tuple[StanceTally, ...]:
+def _stances(rows: Sequence[Row]) -> tuple[StanceTally, ...]:
     out = []
-    for stance in _tallies(
-        facts, lambda f: _field(f, "stance"), lambda k, f: "accounts differ" if k == DISPUTED else f.value
-    ):
-        members = [f for f in facts if _field(f, "stance") == stance.key]
+    for stance in _tallies(rows, lambda f: f.stance, lambda k, f: "accounts differ" if k == DISPUTED else f.value):
+        members = [f for f in rows if f.stance == stance.key]
         out.append(
-            StanceTally(
-                stance.key, stance.label, stance.count, _tallies(members, lambda f: _field(f, "level"), _level_label)
-            )
+            StanceTally(stance.key, stance.label, stance.count, _tallies(members, lambda f: f.level, _level_label))
         )
     return tuple(out)
 
 
-def _notable(facts: Sequence[Fact]) -> tuple[Item, ...]:
+def _notable(rows: Sequence[Row]) -> tuple[Item, ...]:
     """The recognitions by the highest levels of actor (a UN member before a city), at most NOTABLE."""
 
-    def level(fact: Fact) -> int:
-        return _LEVEL_ORDER.get(_field(fact, "level"), len(LEVELS))
+    def level(row: Row) -> int:
+        return _LEVEL_ORDER.get(row.level, len(LEVELS))
 
-    ranked = sorted((f for f in facts if level(f) < _LEVEL_ORDER["parliament"]), key=level)
+    ranked = sorted((f for f in rows if level(f) < _LEVEL_ORDER["parliament"]), key=level)
     return tuple(Item.of(f) for f in ranked[:NOTABLE])
 
 
-def _stated_by(fact: Fact, registry: Registry) -> str:
-    """Whose word a status fact is: `per <party>` for a party's claim, else the polity's name."""
-    party = dict(fact.about).get("party")
-    return f"per {registry.name(party)}" if party else fact.subject_name
-
-
-def summarise(answer: Answer, registry: Registry, recent: pendulum.Duration = RECENT) -> Summary:
+def summarise(answer: Answer, registry: Registry) -> Summary:
     """The summary of `answer`: every count over its facts (pending facts counted apart)."""
-    settled = [f for f in answer.facts if not f.pending]
-    by_aspect: dict[str, list[Fact]] = {}
-    for fact in settled:
-        by_aspect.setdefault(fact.aspect, []).append(fact)
-    recent_from = answer.instant - recent
+    from statustrack.core.shape import row_of
 
-    def of(aspect: str) -> list[Fact]:
+    return summarise_rows(
+        answer.at,
+        answer.instant,
+        [row_of(f, registry) for f in answer.facts],
+        [row_of(f, registry) for f in answer.acts],
+    )
+
+
+def summarise_rows(at: str, instant: dt.datetime, facts: Sequence[Row], acts: Sequence[Row]) -> Summary:
+    """The summary at `instant` (asked as `at`) of the facts in force and the recent acts,
+    as rows in answer order: what `summarise` counts, from an answer or from the index."""
+    settled = [f for f in facts if not f.pending]
+    by_aspect: dict[str, list[Row]] = {}
+    for row in settled:
+        by_aspect.setdefault(row.aspect, []).append(row)
+    recent_from = year_before(instant)
+    recent = micros_of(recent_from)
+
+    def of(aspect: str) -> list[Row]:
         return by_aspect.get(aspect, [])
 
     control = of("control")
-    changed = sorted(
-        (f for f in control if f.interval.start > recent_from), key=lambda f: f.interval.start, reverse=True
-    )
+    changed = sorted((f for f in control if f.start > recent), key=lambda f: f.start, reverse=True)
     aspects = _tallies(settled, lambda f: f.aspect, lambda k, f: k)
     return Summary(
-        at=answer.at,
-        instant=answer.instant,
+        at=at,
+        instant=instant,
         recent_from=recent_from,
         facts=len(settled),
         aspects=aspects,
-        pending=len(answer.facts) - len(settled),
-        status=tuple(Item.of(f, _stated_by(f, registry)) for f in of("status")),
-        control=_tallies(control, lambda f: _field(f, "holder"), _holder_label(registry)),
+        pending=len(facts) - len(settled),
+        status=tuple(Item.of(f, f.stated) for f in of("status")),
+        control=_tallies(control, lambda f: f.holder, _holder_label),
         control_possible=sum(f.certainty == "possible" for f in control),
         control_changed=tuple(Item.of(f) for f in changed),
         offices=_tallies(
@@ -205,5 +187,5 @@ def summarise(answer: Answer, registry: Registry, recent: pendulum.Duration = RE
         recognition=_stances(of("recognition")),
         notable=_notable(of("recognition")),
         conflict=tuple(Item.of(f) for f in of("conflict")),
-        acts=tuple(Item.of(f) for f in answer.acts),
+        acts=tuple(Item.of(f) for f in acts),
     )

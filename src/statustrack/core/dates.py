@@ -23,6 +23,7 @@ import re
 import attrs
 import pendulum
 
+from statustrack.core.shown import iso
 from statustrack.errors import DateError
 
 __all__ = [
@@ -343,13 +344,6 @@ def _span(text: str, written: str, tz: str) -> Interval:
         if u_end < start:
             raise _fail(written, "the span ends before it starts", SPAN)
     return Interval(written, start, end, "span", tz, text, qualifier, until, open_start=left in ("..", ""))
-
-
-def iso(instant: pendulum.DateTime) -> str:
-    """An instant as ISO 8601 in UTC (`2020-11-07T20:00:00Z`), microseconds only when present."""
-    u = dt.datetime.astimezone(instant, dt.UTC)  # the C method: pendulum's in_tz costs 20x more
-    text = f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}"
-    return text + (f".{u.microsecond:06d}" if u.microsecond else "") + "Z"
 
 
 def iso_fixed(instant: pendulum.DateTime) -> str:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import functools
-import os
 from array import array
 from collections.abc import Iterator, Mapping
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,13 +12,12 @@ import attrs
 
 from statustrack.core.dates import Interval
 from statustrack.core.registry import Registry
+from statustrack.core.where import ENV_VAR, default_log_path
 
 if TYPE_CHECKING:
     from statustrack.core.events import Event
 
 __all__ = ["ENV_VAR", "Log", "Origins", "default_log_path"]
-
-ENV_VAR = "STATUSTRACK_LOG"
 
 
 @attrs.frozen(eq=False)
@@ -129,10 +126,3 @@ class _Paths(_View):
     def __getitem__(self, ident: str) -> str:
         o = self._o
         return o._files[o._file[o._position[ident]]][1]
-
-
-def default_log_path() -> Path:
-    """The log to read when none is named: $STATUSTRACK_LOG, else the shipped log."""
-    if env := os.environ.get(ENV_VAR):
-        return Path(env)
-    return Path(str(resources.files("statustrack") / "data" / "events"))

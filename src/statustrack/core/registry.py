@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from statustrack.core.shown import LEVELS
+
 if TYPE_CHECKING:
     from statustrack.core.dates import Interval
 
@@ -25,22 +27,6 @@ __all__ = [
     "fold",
 ]
 
-LEVELS = (
-    "un-member",
-    "non-un-state",
-    "polity",
-    "un-body",
-    "international-body",
-    "parliament",
-    "regional-parliament",
-    "state-region",
-    "county",
-    "city",
-    "party",
-    "government-body",
-    "armed-force",
-    "person",
-)
 
 #: The levels of an actor that is a state: what `Registry.country` climbs a `part_of` chain to.
 #: A `polity` that is part of nothing (the region's own de facto state) counts as one too.

@@ -39,6 +39,7 @@ from statustrack.index.build import EventRows, Rows, event_rows, history_rows, i
 from statustrack.index.codec import interval_of, registry_of
 from statustrack.index.keys import stale
 from statustrack.index.read import REQUIRED
+from statustrack.index.shown import write_shown
 from statustrack.index.trust import Refused, header
 from statustrack.log.ledger import LedgerState
 from statustrack.log.load import build_events
@@ -387,10 +388,13 @@ def commit(opened: Opened, extension: Extension, files: list[list[Any]], ledger:
     )
     db.executemany("INSERT INTO redo VALUES (?, ?, ?)", [(k.aspect, k.subject, int(k.pending)) for k in extension.keys])
     matches = "(aspect, subject, pending) IN (SELECT aspect, subject, pending FROM redo)"
+    db.execute(f"DELETE FROM shown WHERE version IN (SELECT id FROM versions WHERE {matches})")
     db.execute(f"DELETE FROM versions WHERE {matches}")
     db.execute(f"DELETE FROM changes WHERE {matches}")
     db.executemany("UPDATE events SET counts = ? WHERE id = ?", [(c, i) for i, c in extension.counts.items()])
     insert_rows(db, extension.history, extension.events)
+    added = [v[0] for v in extension.history.versions]
+    write_shown(db, registry_of(opened.meta["registry"]), min(added) if added else 1 << 62)
     _recatalogue(db, *extension.catalogue)
     write_meta(
         db, {"files": files, "ledger": ledger.as_json(), "last_run": extension.last_run, "written": opened.written}

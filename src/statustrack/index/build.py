@@ -40,6 +40,8 @@ from statustrack.index.codec import (
     text_json,
 )
 from statustrack.index.keys import zone_key
+from statustrack.index.light import DDL as SHOWN_DDL
+from statustrack.index.shown import write_shown
 from statustrack.index.trust import UnsafePlace, dir_refusal, drop_journal, stamp
 from statustrack.log.ledger import LEDGER, LedgerState, ledger_state, read_ledger, verify
 from statustrack.log.store import PENDING
@@ -375,9 +377,10 @@ def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any], ledg
     try:
         db = sqlite3.connect(temporary)
         try:
-            db.executescript(_DDL)
+            db.executescript(_DDL + SHOWN_DDL)
             stamped = stamp(Path(temporary))  # before anything of this transaction is written
             last_run = _history(steps, None, Rows([], [], []), lambda rows: insert_history(db, rows))
+            write_shown(db, log.registry)
             write_meta(
                 db,
                 {

@@ -9,16 +9,15 @@ from __future__ import annotations
 import functools
 import getpass
 import hashlib
+import importlib.util
 import os
 import tempfile
 import zoneinfo
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-import attrs
-
-from statustrack.core.model import ENV_VAR, default_log_path
+from statustrack.core.where import ENV_VAR, default_log_path
 from statustrack.index.trust import dir_refusal, me
 from statustrack.log.files import log_files
 
@@ -37,7 +36,7 @@ __all__ = [
 ]
 
 INDEX_NAME = ".statustrack-index.sqlite"
-SCHEMA = 2
+SCHEMA = 3
 
 
 def code_version() -> str:
@@ -79,8 +78,6 @@ def zone_key(tz: str | None) -> str:
     the log and the code: the zone's data as `zoneinfo` (and so pendulum) reads it (the
     file in `zoneinfo.TZPATH`, else in the `tzdata` package), and the pendulum installed.
     A time-zone database updated after the build makes the index stale."""
-    import pendulum
-
     digest = hashlib.sha256(f"zone {tz}".encode())
     data = b""
     if tz:
@@ -96,8 +93,10 @@ def zone_key(tz: str | None) -> str:
             except (ImportError, OSError, ValueError):
                 data = b"none"
     digest.update(data)
-    st = os.stat(pendulum.__file__)
-    digest.update(f" pendulum {os.path.dirname(pendulum.__file__)} {st.st_size} {st.st_mtime_ns}".encode())
+    spec = importlib.util.find_spec("pendulum")  # its file, without importing it
+    origin = spec.origin if spec is not None and spec.origin else ""
+    st = os.stat(origin)
+    digest.update(f" pendulum {os.path.dirname(origin)} {st.st_size} {st.st_mtime_ns}".encode())
     return digest.hexdigest()[:32]
 
 
@@ -111,8 +110,7 @@ def stale(meta: dict[str, Any], root: Path, written: int) -> bool:
     return any(meta.get(k) != v for k, v in current_key(root).items())
 
 
-@attrs.frozen
-class Place:
+class Place(NamedTuple):
     """Where the index of a log is read and written (`path`), and the index files found
     elsewhere that were passed over, each with why (`ignored`: said once on stderr)."""
 

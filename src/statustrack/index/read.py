@@ -10,9 +10,7 @@ file. The choice between it and a replay is the API's (`api.reader`).
 from __future__ import annotations
 
 import contextlib
-import enum
 import json
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -27,7 +25,7 @@ from statustrack.core.facts import Fact, Key
 from statustrack.core.registry import Registry
 from statustrack.index.codec import decode, interval_of, micros, registry_of
 from statustrack.index.keys import stale
-from statustrack.index.trust import Header, Refused, file_refusal, header
+from statustrack.index.light import AT, REQUIRED, State, Verdict, opened, read_meta, ro
 
 __all__ = [
     "REQUIRED",
@@ -44,53 +42,13 @@ __all__ = [
     "read_meta",
 ]
 
-#: The tables and indexes a query reads: an index without one of them is not read.
-REQUIRED = frozenset(
-    {
-        "meta",
-        "facts",
-        "versions",
-        "changes",
-        "events",
-        "event_links",
-        "event_keys",
-        "key_refs",
-        "endings",
-        "catalogue_ids",
-        "catalogue_names",
-        "catalogue_sources",
-        "catalogue_refs",
-        "versions_by_key",
-        "versions_by_fork_from",
-        "versions_by_fork_until",
-        "versions_by_from",
-        "versions_by_until",
-        "changes_by_instant",
-        "changes_by_key",
-    }
-)
-
 
 class IndexDamaged(Exception):
     """An index that passed the checks at opening turned out unreadable or inconsistent
     while a query read it (a row missing, a table gone): the caller replays instead."""
 
 
-# The versions in force at ?1: those whose fork node lies on the path from the root to ?1,
-# and of those, at a node at or after ?1 the ones begun by then, at a node before it the
-# ones lasting until then (the relational interval tree: O(log n + answer) index lookups).
-_AT = """
-WITH RECURSIVE path(node, step) AS (
-    SELECT 0, 2305843009213693952
-    UNION ALL
-    SELECT CASE WHEN ?1 < node THEN node - step ELSE node + step END, step / 2 FROM path
-    WHERE step > 0 AND node != ?1)
-SELECT v.fact, v.certain_from FROM path JOIN versions v INDEXED BY versions_by_fork_from
-    ON v.fork = path.node AND v.valid_from <= ?1 WHERE ?1 <= path.node {extra}
-UNION ALL
-SELECT v.fact, v.certain_from FROM path JOIN versions v INDEXED BY versions_by_fork_until
-    ON v.fork = path.node AND v.valid_until >= ?1 WHERE ?1 > path.node {extra}
-"""
+_AT = AT.replace("{columns}", "v.fact, v.certain_from")
 _POSSIBLE = _AT.format(extra="AND v.certain_from > ?1")
 _AT = _AT.format(extra="")
 _ENDED = (
@@ -291,81 +249,17 @@ class Index:
         self.db.close()
 
 
-def read_meta(db: sqlite3.Connection) -> dict[str, Any]:
-    """The index's meta keys, decoded."""
-    return {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
-
-
 def open_file(path: Path) -> Index:
     """The index at `path`, whatever it was built from (for tests and tools)."""
-    db = sqlite3.connect(_ro(path), uri=True)
+    db = sqlite3.connect(ro(path), uri=True)
     return Index(db, read_meta(db))
-
-
-def _ro(path: Path) -> str:
-    """The read-only URI of `path` (characters that mean something in a URI escaped)."""
-    from urllib.parse import quote
-
-    return f"file:{quote(str(path))}?mode=ro"
-
-
-class State(enum.Enum):
-    """What an index file is to the log it would answer for."""
-
-    CURRENT = "current"  #: built by statustrack from the log as it is on disk: read
-    MISSING = "missing"  #: no index yet: built on the next query
-    STALE = "stale"  #: the log, the code or the time-zone data changed since: rebuilt
-    ALTERED = "altered"  #: another program wrote to it since statustrack did: rebuilt
-    UNTRUSTED = "untrusted"  #: a link, another user's or writable by others: never read
-    DAMAGED = "damaged"  #: not an index statustrack can read (a table gone, a hot journal): rebuilt
-
-
-@attrs.frozen
-class Verdict:
-    """What `assess` found of an index file: its `state` and, unless current, why."""
-
-    state: State
-    why: str = ""
-
-
-def _opened(path: Path) -> tuple[sqlite3.Connection, dict[str, Any], Header] | Verdict:
-    """The index at `path` opened read-only with its meta keys and header, if it may be
-    trusted (`index.trust`), is whole (every table and index a query reads) and can be
-    read (no hot journal); else why not. Never changes the file."""
-    if not os.path.lexists(path):
-        return Verdict(State.MISSING, "there is no index yet")
-    why = file_refusal(path)
-    if why is not None:
-        return Verdict(State.UNTRUSTED, why)
-    found = header(path)
-    if isinstance(found, Refused):
-        return Verdict(State.UNTRUSTED if found.untrusted else State.DAMAGED, found.why)
-    try:
-        db = sqlite3.connect(_ro(path), uri=True)
-    except sqlite3.Error as e:
-        return Verdict(State.DAMAGED, f"cannot open it ({e})")
-    try:
-        names = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
-        missing = sorted(REQUIRED - names)
-        if missing:
-            db.close()
-            return Verdict(State.DAMAGED, f"it lacks {', '.join(missing)}")
-        meta = read_meta(db)
-    except (sqlite3.Error, ValueError) as e:
-        db.close()
-        return Verdict(State.DAMAGED, f"cannot read it ({e})")
-    st = os.stat(path)
-    if (st.st_dev, st.st_ino) != (found.device, found.inode):  # swapped since the header was read
-        db.close()
-        return Verdict(State.UNTRUSTED, "it was replaced while being opened")
-    return db, meta, found
 
 
 def assess(root: Path, path: Path) -> Index | Verdict:
     """The index at `path`, open, if it may be trusted and is current for the log at
     `root`; else what it is and why (missing, stale, altered by another program, not to
     be trusted, or damaged). Reading never changes the file."""
-    found = _opened(path)
+    found = opened(path)
     if isinstance(found, Verdict):
         return found
     db, meta, head = found

@@ -19,8 +19,7 @@ import contextlib
 import os
 import stat
 from pathlib import Path
-
-import attrs
+from typing import NamedTuple
 
 __all__ = ["Header", "Refused", "UnsafePlace", "dir_refusal", "drop_journal", "file_refusal", "header", "me", "stamp"]
 
@@ -89,8 +88,7 @@ def file_refusal(path: Path) -> str | None:
     return _file_refusal(st, path.parent)
 
 
-@attrs.frozen
-class Header:
+class Header(NamedTuple):
     """What an index file's SQLite header says: the commit count (bytes 24-27), and the
     file's identity as opened (device, inode) so a swap after the check is noticed."""
 
@@ -99,8 +97,7 @@ class Header:
     inode: int
 
 
-@attrs.frozen
-class Refused:
+class Refused(NamedTuple):
     """Why an index file is not read: `why`, and whether it is the trust rule that refuses
     it (`untrusted`: a link, another user's, writable by others) or its content (not an
     SQLite database statustrack wrote, unreadable)."""

@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from statustrack.errors import LogInvalid, Problem
-
 __all__ = ["MAX_DEPTH", "log_files"]
 
 #: How deep folders may nest inside a log.
@@ -26,6 +24,8 @@ def log_files(root: Path) -> list[Path]:
     `MAX_DEPTH` deep. Symbolic links to files are followed; links to directories are not.
     """
     if not (root / "log.toml").is_file():
+        from statustrack.errors import LogInvalid, Problem  # only here: the index's key walks the log without attrs
+
         raise LogInvalid(
             [
                 Problem(
@@ -42,6 +42,8 @@ def log_files(root: Path) -> list[Path]:
     while pending:
         directory, rel, depth = pending.pop()
         if depth > MAX_DEPTH:
+            from statustrack.errors import LogInvalid, Problem  # only here: the index's key walks the log without attrs
+
             raise LogInvalid(
                 [
                     Problem(
@@ -62,6 +64,8 @@ def log_files(root: Path) -> list[Path]:
                     elif path.suffix in (".toml", ".jsonl") and entry.is_file():
                         found.append((name, path))
         except OSError as e:
+            from statustrack.errors import LogInvalid, Problem  # only here: the index's key walks the log without attrs
+
             raise LogInvalid(
                 [
                     Problem(

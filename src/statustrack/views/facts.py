@@ -7,13 +7,12 @@ from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import Any
 
-import pendulum
-
 from statustrack.api.query import Answer, Change, Diff
 from statustrack.api.summary import Summary
 from statustrack.core.dates import iso
-from statustrack.core.facts import Fact, Support
+from statustrack.core.facts import Fact
 from statustrack.core.registry import Registry
+from statustrack.core.shape import account_json, fact_json
 from statustrack.errors import Problem
 from statustrack.views.csv import csv_text
 from statustrack.views.json import document
@@ -33,85 +32,6 @@ _POSSIBLE = "?"
 #: The heading of the section of recent acts in a table answer (docs/claims.md).
 _ACTS = "recent acts (newest first)"
 _LEGEND = f"{_POSSIBLE} possible: the event's date straddles this instant; it may not hold yet."
-
-
-def _support_json(support: Support) -> dict[str, Any]:
-    return {
-        "role": support.role,
-        "event": support.event,
-        "value": support.value,
-        "since": support.since,
-        "since_start": iso(support.interval.start),
-        "since_end": iso(support.interval.end),
-        "sources": [{"id": s.id, "at": s.at} for s in support.sources],
-    }
-
-
-def account_json(account: Support, instant: pendulum.DateTime | None) -> dict[str, Any]:
-    """One account of a fact as a JSON object: what it says, when, how certain at `instant`
-    (None when no instant is asked about, as in `history`), and on whose word."""
-    certainty = None if instant is None else "certain" if account.certain_by(instant) else "possible"
-    out: dict[str, Any] = {
-        "value": account.value,
-        "since": account.since,
-        "since_start": iso(account.interval.start),
-        "since_end": iso(account.interval.end),
-        "certainty": certainty,
-        "event": account.event,
-        "sources": [{"id": s.id, "at": s.at} for s in account.sources],
-    }
-    for key, value in account.detail:
-        out.setdefault(key, value)
-    return out
-
-
-def fact_json(fact: Fact, instant: pendulum.DateTime | None = None, registry: Registry | None = None) -> dict[str, Any]:
-    """A fact as a JSON object: the public fields, then the aspect's own fields; with
-    `registry`, the `country` and `part_of` chain of the place or actor it is chiefly about.
-
-    `value` is what every account says (null when they differ), `display` the readable line
-    (the accounts joined, each with its sources); `accounts` lists them as data, each certain
-    or possible at `instant`, when the fact has more than one."""
-    out: dict[str, Any] = {
-        "aspect": fact.aspect,
-        "subject": fact.subject,
-        "subject_name": fact.subject_name,
-        "value": fact.agreed,
-        "display": fact.value,
-        "since": fact.since,
-        "since_start": iso(fact.interval.start),
-        "since_end": iso(fact.interval.end),
-        "certainty": fact.certainty,
-        "event": fact.event,
-        "events": list(fact.events),
-        "sources": [{"id": s.id, "at": s.at} for s in fact.sources],
-        "subject_fields": dict(fact.about),
-        "pending": fact.pending,
-    }
-    if fact.pending and fact.effective is not None:
-        out["effective"] = str(fact.effective)
-        out["effective_at"] = iso(fact.effective.start)
-    if fact.interval.qualifier:
-        out["qualifier"] = fact.interval.qualifier
-    out["disputed"] = fact.disputed
-    if fact.accounts:
-        out["dates_differ"] = fact.dates_differ
-        out["accounts"] = [account_json(a, instant) for a in fact.accounts]
-    if fact.supports:
-        out["supports"] = [_support_json(s) for s in fact.supports]
-    if fact.certainty == "possible":
-        out["otherwise"] = fact.otherwise
-        out["otherwise_event"] = fact.otherwise_event
-    if fact.act:
-        out["act"] = True
-    if fact.lapsed is not None:
-        out["lapsed"] = fact.lapsed.value
-    for key, value in fact.detail:
-        out.setdefault(key, value)
-    if registry is not None and (principal := registry.principal(fact.about)) is not None:
-        out.setdefault("country", registry.country(principal))
-        out.setdefault("part_of", list(registry.chain(principal)))
-    return out
 
 
 def _since(fact: Fact) -> str:

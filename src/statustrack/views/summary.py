@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import attrs
-
 from statustrack.api.summary import Item, StanceTally, Summary, Tally
-from statustrack.core.dates import in_zone, iso
+from statustrack.core.shown import iso
 
 __all__ = ["LINES", "WIDTH", "render_summary_table", "summary_json"]
 
@@ -26,7 +24,7 @@ _CAPS = {"status": 6, "changed": 6, "officeholders": 6, "recognition": 6, "confl
 
 
 def _item_json(item: Item) -> dict[str, Any]:
-    return attrs.asdict(item)
+    return item._asdict()
 
 
 def _tally_json(tally: Tally) -> dict[str, Any]:
@@ -119,8 +117,10 @@ def _n(count: int, noun: str, plural: str | None = None) -> str:
 
 
 def _sections(summary: Summary, caps: dict[str, int], tz: str) -> list[str]:
+    from statustrack.core.dates import in_zone
+
     s = summary
-    recent = in_zone(s.recent_from, tz).date().isoformat()
+    recent = in_zone(s.recent_from, tz).date().isoformat()  # type: ignore[arg-type]  # pendulum's, from summarise
     lines: list[str] = []
     lines.append(f"status: {_n(len(s.status), 'position')}" if s.status else "status: none on record")
     lines += _listed(s.status, caps["status"], _item_line, "--aspect status")

@@ -1,0 +1,85 @@
+"""The light path (`views.light`) answers `at DATE --format json` from a current index with
+the same bytes as the full path (`cli.main`), over many dates of several logs."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from statustrack.cli import main
+from statustrack.views.light import answer
+
+from ..support import MINI
+
+ROOT = Path(__file__).resolve().parents[1] / "data"
+#: Dates across the shipped log's span, around clock changes and leap days.
+DATES = [
+    "1988-02-20",
+    "1991-09-02",
+    "1992-02-29",
+    "1994-05-12",
+    "2008-02-29",
+    "2016-04-02",
+    "2020-09-27",
+    "2020-10-10",
+    "2020-11-09",
+    "2020-11-10",
+    "2021-03-28",
+    "2023-09-20",
+    "2023-12-31",
+]
+
+
+def _full(args: list[str]) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(args) == 0
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("log", [None, "marenza", "mini"])
+def test_the_light_json_is_the_full_json(log: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """For every date, the light answer (when it answers) equals the full path's, byte for
+    byte; it answers at least the dates inside the log's span."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("STATUSTRACK_LOG", raising=False)
+    extra: list[str] = []
+    if log is not None:
+        root = tmp_path / "log"
+        shutil.copytree(MINI if log == "mini" else ROOT / log, root)
+        extra = ["--log", str(root)]
+    answered = 0
+    for when in DATES + [(dt.date(2020, 1, 1) + dt.timedelta(days=37 * i)).isoformat() for i in range(12)]:
+        args = ["at", when, "--format", "json", *extra]
+        full = _full(args)
+        light = answer(args)
+        if light is not None:
+            answered += 1
+            assert light == full, when
+    assert answered > 0
+
+
+def test_the_light_path_leaves_what_it_does_not_handle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other formats, flags, dates that are not plain days and a missing index go to the full path."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = tmp_path / "log"
+    shutil.copytree(MINI, root)
+    assert answer(["at", "2020-11-10", "--format", "json", "--log", str(root)]) is None  # no index yet
+    _full(["at", "2020-11-10", "--format", "json", "--log", str(root)])
+    assert answer(["at", "2020-11-10", "--format", "json", "--log", str(root)]) is not None
+    for args in (
+        ["at", "2020-11-10", "--log", str(root)],
+        ["at", "2020-11-10", "--format", "json", "--all", "--log", str(root)],
+        ["at", "2020-11", "--format", "json", "--log", str(root)],
+        ["at", "2020-11-10T12:00Z", "--format", "json", "--log", str(root)],
+        ["at", "2020-11-10", "--format", "json", "--known-at", "2020-01-01", "--log", str(root)],
+    ):
+        assert answer(args) is None, args
+    os.utime(next(root.glob("*.toml")))  # the log changed: the index is stale
+    assert answer(["at", "2020-11-10", "--format", "json", "--log", str(root)]) is None
