@@ -116,8 +116,21 @@ def test_the_probe_sees_a_stale_index_rebuilt(indexed: tuple[Path, dict[str, str
 LIGHT_PROBE = PROBE.replace("from statustrack.cli import main", "from statustrack.start import main")
 #: What `at DATE --format json` from a current index must not import at all (issue 20): the
 #: light path answers from stored rows, so neither attrs nor pendulum, the event classes nor
-#: tabulate, nor the full command line.
-LIGHT_FORBIDDEN = (*FORBIDDEN, "attrs", "attr", "pendulum", "statustrack.cli", "statustrack.core.facts")
+#: tabulate, nor the full command line; nor hashlib (the key hashes with the `_sha256` C
+#: module), tempfile and getpass (the last-resort cache folder only) or importlib.resources
+#: (the package's folder is its `__file__`'s): each costs a start-up 1-4 ms.
+LIGHT_FORBIDDEN = (
+    *FORBIDDEN,
+    "attrs",
+    "attr",
+    "pendulum",
+    "statustrack.cli",
+    "statustrack.core.facts",
+    "hashlib",
+    "tempfile",
+    "getpass",
+    "importlib.resources",
+)
 
 
 def test_the_light_json_of_at_imports_neither_attrs_nor_pendulum(indexed: tuple[Path, dict[str, str]]) -> None:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 __all__ = ["ENV_VAR", "default_log_path"]
@@ -16,4 +15,4 @@ def default_log_path() -> Path:
     """The log to read when none is named: $STATUSTRACK_LOG, else the shipped log."""
     if env := os.environ.get(ENV_VAR):
         return Path(env)
-    return Path(str(resources.files("statustrack") / "data" / "events"))
+    return Path(__file__).parent.parent / "data" / "events"  # the package's folder, as importlib.resources finds it

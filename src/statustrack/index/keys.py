@@ -7,15 +7,12 @@ and written is `index.trust`'s rule."""
 from __future__ import annotations
 
 import functools
-import getpass
-import hashlib
 import importlib.util
 import os
-import tempfile
 import zoneinfo
-from importlib import resources
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from statustrack.core.where import ENV_VAR, default_log_path
 from statustrack.index.trust import dir_refusal, me
@@ -38,17 +35,48 @@ __all__ = [
 INDEX_NAME = ".statustrack-index.sqlite"
 SCHEMA = 3
 
+if TYPE_CHECKING:
+    from hashlib import sha256
+else:
+    try:  # the C module hashlib wraps: the same digest without hashlib's import (about 2 ms)
+        from _sha256 import sha256
+    except ImportError:  # a Python without it (3.12 names it _sha2)
+        try:
+            from _sha2 import sha256
+        except ImportError:
+            from hashlib import sha256
+
+
+def package_folder() -> Path:
+    """The folder of the statustrack package whose modules run (what `code_version` keys)."""
+    return Path(__file__).resolve().parent.parent
+
+
+def _modules(folder: str, relative: str) -> Iterator[tuple[str, os.stat_result]]:
+    # Every .py below `folder` but the log data, with its path relative to the package and
+    # its status (symbolic links followed, as the import system follows them).
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = f"{relative}{entry.name}"
+            if entry.is_dir():
+                if entry.name != "data" and entry.name != "__pycache__":
+                    yield from _modules(entry.path, f"{name}/")
+            elif entry.name.endswith(".py"):
+                yield name, entry.stat()
+
 
 def code_version() -> str:
-    """A digest of the package's own source, every module in every sub-package: an index
-    built by other code is not trusted."""
-    digest = hashlib.sha256(f"schema {SCHEMA}".encode())
-    package = Path(str(resources.files("statustrack")))
-    for path in sorted(package.rglob("*.py")):
-        if "data" in path.relative_to(package).parts:
-            continue
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
+    """A digest of the package's own source, every module in every sub-package, as the file
+    system describes each file: its path, size, modification and change times, device and
+    inode. An index built by other code is not trusted: any write to a module changes its
+    change time (ctime), which no program can set back, so an edit that keeps a file's size
+    and restores its modification time is noticed, as a module replaced by a rename (a new
+    inode) is. This is the log's own key (`manifest`), and stronger than what decides which
+    code Python runs (a cached .pyc is trusted on the source's size and whole-second
+    modification time); it reads no module's bytes (a whole `at` pays a few stat calls)."""
+    digest = sha256(f"schema {SCHEMA}".encode())
+    for name, st in sorted(_modules(str(package_folder()), "")):
+        digest.update(f"{name} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_dev} {st.st_ino}\n".encode())
     return digest.hexdigest()
 
 
@@ -78,7 +106,7 @@ def zone_key(tz: str | None) -> str:
     the log and the code: the zone's data as `zoneinfo` (and so pendulum) reads it (the
     file in `zoneinfo.TZPATH`, else in the `tzdata` package), and the pendulum installed.
     A time-zone database updated after the build makes the index stale."""
-    digest = hashlib.sha256(f"zone {tz}".encode())
+    digest = sha256(f"zone {tz}".encode())
     data = b""
     if tz:
         for base in zoneinfo.TZPATH:
@@ -89,6 +117,8 @@ def zone_key(tz: str | None) -> str:
                 break
         else:
             try:
+                from importlib import resources
+
                 data = b"tzdata " + resources.files("tzdata.zoneinfo").joinpath(*tz.split("/")).read_bytes()
             except (ImportError, OSError, ValueError):
                 data = b"none"
@@ -120,7 +150,7 @@ class Place(NamedTuple):
 
 def _cache_dirs() -> list[Path]:
     """The user's cache folders for indexes, in order of preference: `$XDG_CACHE_HOME`,
-    `~/.cache`, then a private folder of the user's own in the temporary directory."""
+    then `~/.cache` (the last resort, `_temporary_dir`, is found only when needed)."""
     dirs = []
     if os.environ.get("XDG_CACHE_HOME"):
         dirs.append(Path(os.environ["XDG_CACHE_HOME"]) / "statustrack")
@@ -128,8 +158,19 @@ def _cache_dirs() -> list[Path]:
         dirs.append(Path.home() / ".cache" / "statustrack")
     except (RuntimeError, KeyError):
         pass
-    dirs.append(Path(tempfile.gettempdir()) / f"statustrack-{me() if me() is not None else getpass.getuser()}")
     return list(dict.fromkeys(dirs))
+
+
+def _temporary_dir() -> Path:
+    """The last cache folder for indexes: a private folder of the user's own in the
+    temporary directory (tempfile imported only here: it costs a start-up 4 ms)."""
+    import tempfile
+
+    if me() is not None:
+        return Path(tempfile.gettempdir()) / f"statustrack-{me()}"
+    import getpass
+
+    return Path(tempfile.gettempdir()) / f"statustrack-{getpass.getuser()}"
 
 
 def index_place(root: Path, shipped: bool) -> Place:
@@ -146,16 +187,15 @@ def index_place(root: Path, shipped: bool) -> Place:
             return Place(beside)
         if where is not None and os.path.lexists(beside) and dir_refusal(root, root_too=True) is not None:
             ignored.append(f"ignored the index {beside} ({where})")  # root's own folder: not news
-    tag = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    dirs = _cache_dirs()
-    for cache in dirs[:-1]:
+    tag = sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    for cache in _cache_dirs():
         path = cache / f"index-{tag}.sqlite"
         where = dir_refusal(cache) if os.path.lexists(cache) else None
         if where is None:
             return Place(path, tuple(f"{text}; answering from {path}" for text in ignored))
         if os.path.lexists(path):
             ignored.append(f"ignored the index {path} ({where})")
-    path = dirs[-1] / f"index-{tag}.sqlite"
+    path = _temporary_dir() / f"index-{tag}.sqlite"
     return Place(path, tuple(f"{text}; answering from {path}" for text in ignored))
 
 
