@@ -14,16 +14,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (see `statustrack.cli.main`)."""
     given = list(sys.argv[1:] if argv is None else argv)
     if given[:1] == ["at"]:
-        from statustrack.views.light import answer
+        from statustrack.views.light import respond
 
-        text = answer(given)
-        if text is not None:
-            try:
-                sys.stdout.write(text)
+        try:
+            if respond(given, sys.stdout.write):
                 sys.stdout.flush()
-            except BrokenPipeError:
                 return 0
+        except BrokenPipeError:
             return 0
+        except Exception as e:  # the index failed after the answer began: said in one line
+            sys.stdout.flush()
+            print(
+                f"statustrack: the index could not be read to the end ({e}); the answer above is cut short",
+                file=sys.stderr,
+            )
+            return 2
     from statustrack.cli import main as full
 
     return full(given)

@@ -8,12 +8,16 @@ import datetime as dt
 import io
 import os
 import shutil
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from statustrack.cli import main
-from statustrack.views.light import answer
+from statustrack.start import main as start
+from statustrack.views import light
+from statustrack.views.light import answer, respond
 
 from ..support import MINI
 
@@ -83,3 +87,48 @@ def test_the_light_path_leaves_what_it_does_not_handle(tmp_path: Path, monkeypat
         assert answer(args) is None, args
     os.utime(next(root.glob("*.toml")))  # the log changed: the index is stale
     assert answer(["at", "2020-11-10", "--format", "json", "--log", str(root)]) is None
+
+
+def test_an_error_after_the_answer_began_is_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The light path streams: once a fact is written, an error is raised (said in one line by
+    `statustrack.start`, exit 2), never left to the full path, which would print the answer again."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = tmp_path / "log"
+    shutil.copytree(MINI, root)
+    args = ["at", "2020-11-10", "--format", "json", "--log", str(root)]
+    _full(args)
+    pieces: list[str] = []
+
+    def failing(text: str) -> None:
+        if pieces:
+            raise OSError("disk gone")
+        pieces.append(text)
+
+    with pytest.raises(OSError, match="disk gone"):
+        respond(args, failing)
+    assert len(pieces) == 1
+    streamed: list[str] = []
+    assert respond(args, streamed.append)
+    assert len(streamed) > 3  # piece by piece, not one text
+    assert "".join(streamed) == answer(args) == _full(args)
+
+
+def test_the_entry_point_says_a_broken_stream_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`statustrack.start.main` ends a light answer cut short by an error with one line on stderr, exit 2."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = tmp_path / "log"
+    shutil.copytree(MINI, root)
+    args = ["at", "2020-11-10", "--format", "json", "--log", str(root)]
+    _full(args)
+    capsys.readouterr()
+
+    def cut(db: object, q: int, window_from: int | None, write: Callable[[str], object]) -> None:
+        write("x")
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(light, "shown_at", cut)
+    assert start(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "malformed" in err

@@ -17,6 +17,7 @@ import enum
 import json
 import os
 import sqlite3
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -26,6 +27,7 @@ from statustrack.index.trust import Header, Refused, file_refusal, header
 
 __all__ = [
     "AT",
+    "CHECKED",
     "DDL",
     "REQUIRED",
     "Shown",
@@ -114,9 +116,17 @@ class Verdict(NamedTuple):
     why: str = ""
 
 
-def read_meta(db: sqlite3.Connection) -> dict[str, Any]:
-    """The index's meta keys, decoded."""
-    return {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
+#: The meta keys the currency check and an answer from the shown rows read (not, say, the
+#: registry: 100 KB of JSON on the shipped log, a millisecond to decode).
+CHECKED = ("schema", "written", "zone", "timezone", "code", "root", "files", "horizon")
+
+
+def read_meta(db: sqlite3.Connection, keys: Sequence[str] | None = None) -> dict[str, Any]:
+    """The index's meta keys, decoded: all, or those of `keys` it has."""
+    if keys is None:
+        return {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
+    marks = ", ".join("?" * len(keys))
+    return {k: json.loads(v) for k, v in db.execute(f"SELECT key, value FROM meta WHERE key IN ({marks})", keys)}
 
 
 def ro(path: Path) -> str:
@@ -126,10 +136,13 @@ def ro(path: Path) -> str:
     return f"file:{quote(str(path))}?mode=ro"
 
 
-def opened(path: Path) -> tuple[sqlite3.Connection, dict[str, Any], Header] | Verdict:
-    """The index at `path` opened read-only with its meta keys and header, if it may be
-    trusted (`index.trust`), is whole (every table and index a query reads) and can be
-    read (no hot journal); else why not. Never changes the file."""
+def opened(
+    path: Path, keys: Sequence[str] | None = None
+) -> tuple[sqlite3.Connection, dict[str, Any], Header] | Verdict:
+    """The index at `path` opened read-only with its meta keys (all, or `keys` and those of
+    `CHECKED`) and header, if it may be trusted (`index.trust`), is whole (every table and
+    index a query reads) and can be read (no hot journal); else why not. Never changes the
+    file."""
     if not os.path.lexists(path):
         return Verdict(State.MISSING, "there is no index yet")
     why = file_refusal(path)
@@ -144,14 +157,14 @@ def opened(path: Path) -> tuple[sqlite3.Connection, dict[str, Any], Header] | Ve
         return Verdict(State.DAMAGED, f"cannot open it ({e})")
     try:
         names = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
-        if "meta" in names and read_meta(db).get("schema") != SCHEMA:
+        if "meta" in names and read_meta(db, ("schema",)).get("schema") != SCHEMA:
             db.close()  # an index of another schema: rebuilt, as a stale one
             return Verdict(State.STALE, "the log, the code or the time-zone data changed since it was built")
         missing = sorted(REQUIRED - names)
         if missing:
             db.close()
             return Verdict(State.DAMAGED, f"it lacks {', '.join(missing)}")
-        meta = read_meta(db)
+        meta = read_meta(db, None if keys is None else tuple(dict.fromkeys((*CHECKED, *keys))))
     except (sqlite3.Error, ValueError) as e:
         db.close()
         return Verdict(State.DAMAGED, f"cannot read it ({e})")
@@ -162,11 +175,14 @@ def opened(path: Path) -> tuple[sqlite3.Connection, dict[str, Any], Header] | Ve
     return db, meta, found
 
 
-def current(root: Path, path: Path) -> tuple[sqlite3.Connection, dict[str, Any]] | Verdict:
-    """The index at `path`, open, with its meta keys, if it may be trusted and is current
-    for the log at `root`; else what it is and why (missing, stale, altered by another
-    program, not to be trusted, or damaged). Reading never changes the file."""
-    found = opened(path)
+def current(
+    root: Path, path: Path, keys: Sequence[str] | None = None
+) -> tuple[sqlite3.Connection, dict[str, Any]] | Verdict:
+    """The index at `path`, open, with its meta keys (all, or `keys` and those of `CHECKED`),
+    if it may be trusted and is current for the log at `root`; else what it is and why
+    (missing, stale, altered by another program, not to be trusted, or damaged). Reading
+    never changes the file."""
+    found = opened(path, keys)
     if isinstance(found, Verdict):
         return found
     db, meta, head = found
@@ -192,7 +208,7 @@ class Shown(NamedTuple):
 
 def _item(q: int, certain_from: int, accounts: str, chain: str, text: str, base: str) -> tuple[str, str]:
     """The JSON text of one version at `q`, and its certainty there."""
-    cuts = json.loads(accounts)
+    cuts = json.loads(accounts) if accounts != "[]" else []
     possible = q < certain_from
     if not possible and all(c <= q for c in cuts):
         return text, "certain"
@@ -209,25 +225,47 @@ def _item(q: int, certain_from: int, accounts: str, chain: str, text: str, base:
     return "".join(out), certainty
 
 
-def shown_at(db: sqlite3.Connection, q: int, window_from: int | None) -> Shown:
+def shown_at(
+    db: sqlite3.Connection, q: int, window_from: int | None, write: Callable[[str], object] | None = None
+) -> Shown:
     """What the answer at `q` (microseconds since 1970) shows: the facts in force but a
     lapsed position, and the acts not pending that may have happened after `window_from`
-    (None: every act), newest first (`api.answer.split`'s rule, on stored rows)."""
+    (None: every act), newest first (`api.answer.split`'s rule, on stored rows). With
+    `write`, each fact's text is handed to it as it is read, in answer order, instead of
+    being kept in `facts` (an answer streamed: its text is never whole in memory)."""
     facts: list[str] = []
-    fact_rows: list[Row] = []
-    acts: list[tuple[int, int, str, Row]] = []
+    fact_rows: list[str] = []
+    fact_certainty: list[str] = []
+    acts: list[tuple[int, int, str, str, str]] = []
     for act, lapsed, pending, start, end, certain_from, accounts, chain, text, base, row in db.execute(_SHOWN_AT, (q,)):
         if lapsed:
             continue
         shown, certainty = _item(q, certain_from, accounts, chain, text, base)
-        fields = json.loads(row)
-        fields[5] = certainty
-        summary_row = Row(*fields)
         if act and not pending:
             if window_from is None or end > window_from:
-                acts.append((start, end, shown, summary_row))
+                acts.append((start, end, shown, row, certainty))
         else:
-            facts.append(shown)
-            fact_rows.append(summary_row)
+            if write is None:
+                facts.append(shown)
+            else:
+                write(shown)
+            fact_rows.append(row)
+            fact_certainty.append(certainty)
     acts.sort(key=lambda a: (a[0], a[1]), reverse=True)
-    return Shown(facts, [a[2] for a in acts], fact_rows, [a[3] for a in acts])
+    return Shown(
+        facts,
+        [a[2] for a in acts],
+        _rows(fact_rows, fact_certainty),
+        _rows([a[3] for a in acts], [a[4] for a in acts]),
+    )
+
+
+def _rows(texts: list[str], certainty: list[str]) -> list[Row]:
+    """The summary rows stored as `texts` (JSON arrays), each with its certainty at the
+    instant: decoded in one `json.loads` (a call per row costs more than the decoding)."""
+    fields = json.loads("[" + ",".join(texts) + "]")
+    out = []
+    for values, seen in zip(fields, certainty, strict=True):
+        values[5] = seen
+        out.append(Row(*values))
+    return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from json.encoder import encode_basestring
 from pathlib import Path
 
@@ -18,15 +18,13 @@ from statustrack.index.keys import index_place, log_root
 from statustrack.index.light import Verdict, current, shown_at
 from statustrack.views.summary import summary_json
 
-__all__ = ["answer"]
+__all__ = ["answer", "respond"]
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _WINDOW = 365 * 86_400 * 1_000_000
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def _items(texts: Sequence[str]) -> str:
-    return "[\n    " + ",\n    ".join(texts) + "\n  ]" if texts else "[]"
+#: What stands before each item of `facts` and `acts`.
+_ITEM = "\n    "
 
 
 def _options(argv: Sequence[str]) -> tuple[str, str | None] | None:
@@ -56,44 +54,71 @@ def answer(argv: Sequence[str]) -> str | None:
     """The text `statustrack *argv` prints, when it is `at DATE --format json [--log DIR]`
     with a plain date inside the log's horizon and a current index that may be trusted;
     else None (the full path answers, notes and errors included)."""
+    parts: list[str] = []
+    return "".join(parts) if respond(argv, parts.append) else None
+
+
+def respond(argv: Sequence[str], write: Callable[[str], object]) -> bool:
+    """Hand what `statustrack *argv` prints to `write`, piece by piece as the index is read
+    (a fact's text at a time: the answer is never whole in memory), when `answer` would
+    answer; else write nothing and return False. Nothing is written before the first row
+    is read: until then anything amiss leaves the command to the full path; an error of
+    the index after that is raised (the caller says it in one line)."""
     found = _options(argv)
     if found is None:
-        return None
+        return False
     when, log = found
     try:
         day = dt.date.fromisoformat(when)
     except ValueError:
-        return None
+        return False
     if not 3 <= day.year <= 9998:
-        return None
+        return False
     try:
         root, shipped = log_root(log)
         if not root.is_dir():
-            return None
+            return False
         place = index_place(Path(root), shipped)
         if place.ignored:
-            return None
-        opened = current(root, place.path)
+            return False
+        opened = current(root, place.path, ())
     except Exception:  # the full path says what is wrong, in one line
-        return None
+        return False
     if isinstance(opened, Verdict):
-        return None
+        return False
     db, meta = opened
     try:
         q = end_of_day(day, str(meta["timezone"]))
         horizon = meta["horizon"]
-        if q is None or (horizon is not None and (q < horizon[1] or (horizon[7] and q > horizon[7][2]))):
-            return None
-        shown = shown_at(db, q, q - _WINDOW)
     except Exception:
-        return None
+        db.close()
+        return False
+    if q is None or (horizon is not None and (q < horizon[1] or (horizon[7] and q > horizon[7][2]))):
+        db.close()
+        return False
+    head = (
+        f'{{\n  "at": {encode_basestring(when)},\n  "known_at": null,\n  "instant": '
+        f'{encode_basestring(iso_micros(q))},\n  "beyond_horizon": false,\n  "facts": '
+    )
+    written = [0]  # facts written so far
+
+    def fact(text: str) -> None:
+        written[0] += 1  # first: a write that fails is not left to the full path to repeat
+        write(f"{head}[{_ITEM}" if written[0] == 1 else f",{_ITEM}")
+        write(text)
+
+    try:
+        shown = shown_at(db, q, q - _WINDOW, fact)
+    except Exception:
+        if written[0]:
+            raise
+        return False
     finally:
         db.close()
+    write("\n  ]," if written[0] else f"{head}[],")
     instant = _EPOCH + dt.timedelta(microseconds=q)
     summary: list[str] = []
     emit(summary_json(summarise_rows(when, instant, shown.fact_rows, shown.act_rows)), "\n  ", summary)
-    return (
-        f'{{\n  "at": {encode_basestring(when)},\n  "known_at": null,\n  "instant": {encode_basestring(iso_micros(q))},'
-        f'\n  "beyond_horizon": false,\n  "facts": {_items(shown.facts)},\n  "acts": {_items(shown.acts)},'
-        f'\n  "summary": {"".join(summary)}\n}}\n'
-    )
+    acts = "[" + _ITEM + f",{_ITEM}".join(shown.acts) + "\n  ]" if shown.acts else "[]"
+    write(f'\n  "acts": {acts},\n  "summary": {"".join(summary)}\n}}\n')
+    return True
