@@ -41,14 +41,15 @@ def check_counts_agree(log: Log, when: str) -> None:
     _, rows = export_rows(log)
     assert len({r["run"] for r in rows}) == len(periods(log))
     instant = resolve_when(log, when)
-    # In force: standing positions whose run contains the instant (an act happened on its date; a
-    # lapsed run is its holder's ending, not a position): what `at` lists.
+    # In force: the runs containing the instant that `at` lists: standing positions, and acts
+    # still pending (decided, not yet in effect); an act that took effect happened on its date,
+    # and a lapsed run is its holder's ending, not a position.
     in_force = [
         r
         for r in rows
         if r["valid_from"] <= instant
         and (r["valid_to"] is None or instant < r["valid_to"])
-        and not r["act"]
+        and (r["pending"] or not r["act"])
         and not r["lapsed"]
     ]
     for stance in STANCES:
