@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from statustrack.core.catalogue import Catalogue, catalogue
+from statustrack.core.catalogue import Catalogue, Gathering
 from statustrack.core.checks import _links
 from statustrack.core.events import Dissolution, Event
 from statustrack.core.facts import ID_ROLES, Fact, Key
@@ -250,16 +250,26 @@ class EventRows:
     own: list[tuple[str, str]] = attrs.field(factory=list)
 
 
-def event_rows(placed: Iterable[tuple[Event, str, int]], reg: Registry, counted: Callable[[str], bool]) -> EventRows:
-    """The rows of `placed` events (each with its log-relative file and line), in log order."""
+def event_rows(
+    placed: Iterable[tuple[Event, str, int]],
+    reg: Registry,
+    counted: Callable[[str], bool],
+    gathering: Gathering | None = None,
+) -> EventRows:
+    """The rows of `placed` events (each with its log-relative file and line), in log order;
+    the facts of those that count are added to `gathering`, if given (the catalogue)."""
     rows = EventRows()
     for event, file, line in placed:
-        rows.events.append((event.id, file, line, event.kind, int(counted(event.id)), compact(event_record(event))))
+        counts = counted(event.id)
+        rows.events.append((event.id, file, line, event.kind, int(counts), compact(event_record(event))))
         rows.links.extend((event.id, field, target) for field, target in _links(event))
         if isinstance(event, Dissolution):
             rows.endings.extend((event.id, aspect) for aspect in event.ends)
         named: set[str] = set()
-        for number, fact in enumerate(facts_of(event, reg)):
+        facts = facts_of(event, reg)
+        if counts and gathering is not None:
+            gathering.add(facts)
+        for number, fact in enumerate(facts):
             own = sorted({v for role, v in fact.about if role in ID_ROLES})
             named.update(own)
             rows.spellings.extend(
@@ -384,8 +394,7 @@ def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any], ledg
     can write (`index.trust`)."""
     if ledger is None:
         ledger = verified_ledger(log)
-    counted_list = counted_events(log.events)
-    counted = {e.id for e in counted_list}
+    counted = {e.id for e in counted_events(log.events)}
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     unsafe = dir_refusal(path.parent)  # never write where others can (index.trust)
     if unsafe is not None:
@@ -414,9 +423,10 @@ def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any], ledg
                 },
             )
             placed = (placement(log, e, position) for position, e in enumerate(log.events, start=1))
+            gathering = Gathering()  # the catalogue, from the facts the event rows work out anyway
             while batch := list(itertools.islice(placed, BATCH)):
-                insert_events(db, event_rows(batch, log.registry, counted.__contains__))
-            insert_catalogue(db, catalogue(counted_list, log.registry))
+                insert_events(db, event_rows(batch, log.registry, counted.__contains__, gathering))
+            insert_catalogue(db, gathering.done())
             for statement in filter(str.strip, _INDEXES.split(";")):
                 db.execute(statement)  # inside the transaction: one commit, as `stamp` counted
             db.commit()
