@@ -68,9 +68,7 @@ def sweep(steps: Sequence[Step]) -> Iterator[tuple[Step, dict[Key, Fact], list[K
         yield step, facts, apply(facts, step)
 
 
-def versions(
-    steps: Sequence[Step], each: Callable[[Step, list[Key]], object] | None = None
-) -> tuple[Version, ...]:
+def versions(steps: Sequence[Step], each: Callable[[Step, list[Key]], object] | None = None) -> tuple[Version, ...]:
     """Every version of every fact over the whole timeline, ordered by key then time.
 
     `each`, if given, is called with every step and the keys it changed (as `sweep` gives

@@ -42,6 +42,7 @@ from statustrack.index.codec import (
 from statustrack.index.keys import zone_key
 from statustrack.index.trust import UnsafePlace, dir_refusal, drop_journal, stamp
 from statustrack.log.ledger import LEDGER, LedgerState, ledger_state, read_ledger, verify
+from statustrack.log.load import collector_paused
 from statustrack.log.store import PENDING
 from statustrack.log.write import event_record
 
@@ -391,7 +392,13 @@ def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any], ledg
 
     Rows go to SQLite in batches of `BATCH` as they are made: the build holds the log and
     its timeline, never every row of a table as well. Never written into a folder others
-    can write (`index.trust`)."""
+    can write (`index.trust`). Python's cyclic collector is paused meanwhile (see
+    `collector_paused`)."""
+    with collector_paused():
+        _build(log, steps, path, key, ledger)
+
+
+def _build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any], ledger: LedgerState | None) -> None:
     if ledger is None:
         ledger = verified_ledger(log)
     counted = {e.id for e in counted_events(log.events)}
