@@ -368,10 +368,6 @@ def verified_ledger(log: Log) -> LedgerState | None:
     return ledger_state(root, seals)
 
 
-#: The page cache of a build's connection, in KiB (SQLite's default is 2 MiB).
-_CACHE_KIB = 64 * 1024
-
-
 def _sync(path: str) -> None:
     """Flush the file at `path` to disk (the build writes it with `synchronous = OFF`)."""
     handle = os.open(path, os.O_RDONLY)
@@ -415,7 +411,6 @@ def _build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any], led
             # no sync per write (the file is synced once, below, before the rename).
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("PRAGMA synchronous = OFF")
-            db.execute(f"PRAGMA cache_size = {-_CACHE_KIB}")
             db.executescript(_DDL)
             stamped = stamp(Path(temporary))  # before anything of this transaction is written
             last_run = _history(steps, None, Rows([], [], []), lambda rows: insert_history(db, rows))
