@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from statustrack.api.explore import history, why
@@ -13,7 +15,7 @@ from statustrack.core import events as ev
 from statustrack.core.dates import parse_edtf
 from statustrack.core.events import SourceRef
 from statustrack.core.facts import Lapse
-from statustrack.core.replay import counted_events
+from statustrack.core.replay import Replay, apply, counted_events, replay
 from statustrack.core.standing import STANDING, Standing, holders, standing_of
 from statustrack.errors import LogInvalid, ProblemCode
 from statustrack.log.load import load_log
@@ -140,6 +142,36 @@ def test_an_offensive_stands_beside_its_war_until_the_theatres_next_state() -> N
     assert [f.event for f in at(log, "2019-06-01").facts] == ["war", "push"]
     assert [f.event for f in at(log, "2019-10-01").facts] == ["truce"]
     assert holders(at(log, "2019-06-01").facts[1]) == frozenset()
+
+
+def test_a_war_stops_every_open_offensive_of_its_theatre_in_the_states_order() -> None:
+    """A war's step looks only at the keys it may close (`Step.closing`), yet stops every open
+    offensive of its theatre, those begun before an earlier truce never again, and reports
+    them in the state's order whatever the order of its candidates (the index's changes
+    rows keep that order)."""
+    war = make(ev.War, "war", "2019-01-01", theatre="nagorno-karabakh", name="the war", parties=("armenia",))
+    early = make(ev.Offensive, "early", "2019-02-01", theatre="nagorno-karabakh", name="early", by="azerbaijan")
+    truce = make(ev.Ceasefire, "truce", "2019-03-01", theatre="nagorno-karabakh", ends="war", name="truce")
+    first = make(ev.Offensive, "first", "2019-05-01", theatre="nagorno-karabakh", name="one", by="azerbaijan")
+    second = make(ev.Offensive, "second", "2019-06-01", theatre="nagorno-karabakh", name="two", by="armenia")
+    again = make(ev.War, "again", "2019-09-01", theatre="nagorno-karabakh", name="the war again", parties=("armenia",))
+    log = log_of([war, early, truce, first, second, again])
+    assert [f.event for f in at(log, "2019-07-01").facts] == ["truce", "first", "second"]
+    assert [f.event for f in at(log, "2019-10-01").facts] == ["again"]
+    steps = Replay.of(log).steps()
+    closing = [s for s in steps if s.closes is not None]
+    assert [[k.subject for k in s.closing] for s in closing] == [
+        [],
+        ["nagorno-karabakh:early"],
+        ["nagorno-karabakh:one", "nagorno-karabakh:two"],
+    ]
+    facts = dict(replay(steps, closing[2].instant - dt.timedelta(days=1)).facts)
+    backwards = attrs.evolve(closing[2], closing=closing[2].closing[::-1])
+    assert [k.subject for k in apply(facts, backwards)] == [
+        "nagorno-karabakh",
+        "nagorno-karabakh:one",
+        "nagorno-karabakh:two",
+    ]
 
 
 def test_the_head_of_a_correction_chain_replaces_every_earlier_link() -> None:

@@ -3,6 +3,7 @@ stale, corrupt or foreign, and concurrent builders and readers never see half of
 
 from __future__ import annotations
 
+import gc
 import itertools
 import shutil
 import sqlite3
@@ -19,6 +20,8 @@ from hypothesis import strategies as st
 from statustrack.api.query import at, diff, slide, steps_for, sweep
 from statustrack.api.reader import Indexed
 from statustrack.core import events as ev
+from statustrack.core.catalogue import catalogue
+from statustrack.core.replay import counted_events
 from statustrack.index import build as index_module
 from statustrack.index.build import build
 from statustrack.index.keys import INDEX_NAME, SCHEMA
@@ -293,3 +296,26 @@ def test_two_builders_leave_one_good_index(log_copy: Path) -> None:
     leftovers = [p.name for p in log_copy.iterdir() if p.name.endswith(".tmp")]
     assert not leftovers
     assert run_cli("at", "2020-11-10", "--log", str(log_copy), "--format", "json").out.encode() == outs[0][0]
+
+
+@settings(max_examples=max(10, settings().max_examples // 4))  # each example builds an index file
+@given(logs_with_undo())
+def test_the_catalogue_gathered_by_the_build_is_the_replays(
+    tmp_path_factory: pytest.TempPathFactory, items: list[ev.Event]
+) -> None:
+    """The build gathers the catalogue from the facts its event rows work out: its tables hold
+    what `catalogue` gives from the events that count (ids, and every spelling by its first
+    counted fact); the cyclic collector, paused for the build, is on again after it."""
+    log = log_of(items)
+    path = tmp_path_factory.mktemp("index") / "index.sqlite"
+    assert gc.isenabled()
+    build(log, steps_for(log), path, {"schema": SCHEMA})
+    assert gc.isenabled()
+    expected = catalogue(counted_events(log.events), log.registry)
+    db = sqlite3.connect(path)
+    try:
+        assert {i for (i,) in db.execute("SELECT id FROM catalogue_ids")} == set(expected.own)
+        assert dict(db.execute("SELECT folded, spelling FROM catalogue_names").fetchall()) == dict(expected.names)
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        db.close()

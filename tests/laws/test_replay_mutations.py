@@ -297,3 +297,10 @@ def test_oracle_catches_offensives_never_stopped(monkeypatch: pytest.MonkeyPatch
     """Offensives without a recorded end that run on past their theatre's next war disagree with the model."""
     monkeypatch.setattr(state, "_close", lambda facts, step: [])
     breaks(laws.check_oracle, ORACLE)
+
+
+def test_oracle_catches_a_closing_step_that_misses_an_offensive(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A war or ceasefire told of no key it may close (`Step.closing` empty) leaves offensives
+    without a recorded end running: the model disagrees."""
+    monkeypatch.setattr(state, "_closings", lambda steps: steps)
+    breaks(laws.check_oracle, ORACLE)

@@ -9,7 +9,7 @@ versions containing D; the fold stays the definition and this is its materialise
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -73,12 +73,17 @@ def sweep(steps: Sequence[Step]) -> Iterator[tuple[Step, dict[Key, Fact], list[K
         yield step, facts, apply(facts, step)
 
 
-def versions(steps: Sequence[Step]) -> tuple[Version, ...]:
-    """Every version of every fact over the whole timeline, ordered by key then time."""
+def versions(steps: Sequence[Step], each: Callable[[Step, list[Key]], object] | None = None) -> tuple[Version, ...]:
+    """Every version of every fact over the whole timeline, ordered by key then time.
+
+    `each`, if given, is called with every step and the keys it changed (as `sweep` gives
+    them), so a caller that needs both walks the timeline once."""
     open_: dict[Key, tuple[Fact, pendulum.DateTime, int]] = {}
     done: list[Version] = []
     counter = 0
     for step, facts, changed in sweep(steps):
+        if each is not None:
+            each(step, changed)
         for key in dict.fromkeys(changed):
             current = open_.get(key)
             new = facts.get(key)

@@ -101,7 +101,9 @@ class Step:
     work out again, and an ending to apply. `events` are the ids of every account it
     stands for; `pools` holds, per pending key, every announcement of the timeline.
     `ceasing` is what a cessation ends; `closes` the theatre whose offensives without a
-    recorded end a war or ceasefire stops; `orders_with` keys whose steps at the same
+    recorded end a war or ceasefire stops, and `closing` the keys it can stop (those an
+    open offensive of that theatre was set on since the theatre's previous such step:
+    every other key holds none then); `orders_with` keys whose steps at the same
     instant this one must keep its order with (an open offensive: its theatre's)."""
 
     instant: pendulum.DateTime
@@ -115,6 +117,7 @@ class Step:
     ceasing: Ceasing | None = attrs.field(default=None, repr=False)
     closes: str | None = None
     orders_with: tuple[Key, ...] = ()
+    closing: tuple[Key, ...] = attrs.field(default=(), repr=False)
     pools: Mapping[Key, list[Announcement]] = attrs.field(default=_NO_POOLS, eq=False, repr=False)
 
     @property
@@ -343,9 +346,15 @@ def _close(facts: MutableMapping[Key, Fact], step: Step) -> list[Key]:
     assert theatre is not None
     changed = [
         key
-        for key, fact in facts.items()
-        if key.aspect == "conflict" and not key.pending and _open_offensive(fact, theatre)
+        for key in step.closing
+        if key.aspect == "conflict"
+        and not key.pending
+        and (fact := facts.get(key)) is not None
+        and _open_offensive(fact, theatre)
     ]
+    if len(changed) > 1:  # in the state's own order, as a walk over every fact would give them
+        found = set(changed)
+        changed = [key for key in facts if key in found]
     for key in changed:
         del facts[key]
     return changed
@@ -395,7 +404,23 @@ def timeline(events: Iterable[Event], reg: Registry) -> tuple[Step, ...]:
     for pool in pools.values():
         pool.sort(key=lambda a: (a.start, a.order))
     steps.sort(key=_moment)  # stable, and steps were made in log order: ties keep it
-    return tuple(steps)
+    return tuple(_closings(steps))
+
+
+def _closings(steps: list[Step]) -> list[Step]:
+    """`steps` (in timeline order), each that closes a theatre given the keys it can stop:
+    those an open offensive of the theatre was set on since its previous closing step
+    (that step stopped every one before). `_close` then looks at these keys only, not at
+    every fact of the state (a walk over the state per war or ceasefire was quadratic)."""
+    since: dict[str, dict[Key, None]] = {}
+    for position, step in enumerate(steps):
+        for fact in step.sets:
+            detail = dict(fact.detail)
+            if detail.get("end") == "not-recorded" and (theatre := detail.get("theatre")) is not None:
+                since.setdefault(theatre, {})[fact.key] = None
+        if step.closes is not None:
+            steps[position] = attrs.evolve(step, closing=tuple(since.pop(step.closes, ())))
+    return steps
 
 
 def _theatre(event: Event, sets: tuple[Fact, ...]) -> tuple[str | None, tuple[Key, ...]]:

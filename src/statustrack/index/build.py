@@ -19,11 +19,11 @@ from typing import Any
 
 import attrs
 
-from statustrack.core.catalogue import Catalogue, catalogue
+from statustrack.core.catalogue import Catalogue, Gathering
 from statustrack.core.checks import _links
 from statustrack.core.events import Dissolution, Event
 from statustrack.core.facts import ID_ROLES, Fact, Key
-from statustrack.core.history import sweep, versions
+from statustrack.core.history import versions
 from statustrack.core.model import Log
 from statustrack.core.reducers import facts_of
 from statustrack.core.registry import Registry, fold
@@ -44,6 +44,7 @@ from statustrack.index.light import DDL as SHOWN_DDL
 from statustrack.index.shown import write_shown
 from statustrack.index.trust import UnsafePlace, dir_refusal, drop_journal, stamp
 from statustrack.log.ledger import LEDGER, LedgerState, ledger_state, read_ledger, verify
+from statustrack.log.load import collector_paused
 from statustrack.log.store import PENDING
 from statustrack.log.write import event_record
 
@@ -91,6 +92,10 @@ CREATE TABLE catalogue_names (folded TEXT PRIMARY KEY, spelling TEXT NOT NULL) W
 CREATE TABLE catalogue_sources (event TEXT NOT NULL, seq INTEGER NOT NULL, folded TEXT NOT NULL,
     spelling TEXT NOT NULL);
 CREATE TABLE catalogue_refs (event TEXT NOT NULL, id TEXT NOT NULL);
+"""
+#: The indexes of those tables, made once their rows are in (one sort each, not a B-tree
+#: insert per row), in the build's one transaction.
+_INDEXES = """
 CREATE INDEX versions_by_key ON versions (aspect, subject, pending, valid_from);
 CREATE INDEX versions_by_fork_from ON versions (fork, valid_from, fact, certain_from);
 CREATE INDEX versions_by_fork_until ON versions (fork, valid_until, fact, certain_from);
@@ -179,9 +184,22 @@ def _history(
             versions_out.clear()
             touches.clear()
 
+    def touched(step: Step, changed: list[Key]) -> None:
+        if not changed:
+            return
+        events = json.dumps(list(step.events))
+        instant = micros(step.instant)
+        touches.extend(
+            (k.aspect, k.subject, int(k.pending), instant, events)
+            for k in dict.fromkeys(changed)
+            if keep is None or keep(k)
+        )
+        if len(touches) >= BATCH:
+            spill()
+
     last_run = 0
     number = first_version
-    for version in versions(steps):
+    for version in versions(steps, touched):  # one sweep gives the versions and the changes
         if keep is not None and not keep(version.key):
             continue
         fact = version.fact
@@ -214,16 +232,6 @@ def _history(
         number += 1
         if len(versions_out) >= BATCH or len(nodes) >= BATCH:
             spill()
-    for step, _facts, changed in sweep(steps):
-        events = json.dumps(list(step.events))
-        instant = micros(step.instant)
-        touches.extend(
-            (k.aspect, k.subject, int(k.pending), instant, events)
-            for k in dict.fromkeys(changed)
-            if keep is None or keep(k)
-        )
-        if len(touches) >= BATCH:
-            spill()
     spill()
     return last_run
 
@@ -245,16 +253,26 @@ class EventRows:
     own: list[tuple[str, str]] = attrs.field(factory=list)
 
 
-def event_rows(placed: Iterable[tuple[Event, str, int]], reg: Registry, counted: Callable[[str], bool]) -> EventRows:
-    """The rows of `placed` events (each with its log-relative file and line), in log order."""
+def event_rows(
+    placed: Iterable[tuple[Event, str, int]],
+    reg: Registry,
+    counted: Callable[[str], bool],
+    gathering: Gathering | None = None,
+) -> EventRows:
+    """The rows of `placed` events (each with its log-relative file and line), in log order;
+    the facts of those that count are added to `gathering`, if given (the catalogue)."""
     rows = EventRows()
     for event, file, line in placed:
-        rows.events.append((event.id, file, line, event.kind, int(counted(event.id)), compact(event_record(event))))
+        counts = counted(event.id)
+        rows.events.append((event.id, file, line, event.kind, int(counts), compact(event_record(event))))
         rows.links.extend((event.id, field, target) for field, target in _links(event))
         if isinstance(event, Dissolution):
             rows.endings.extend((event.id, aspect) for aspect in event.ends)
         named: set[str] = set()
-        for number, fact in enumerate(facts_of(event, reg)):
+        facts = facts_of(event, reg)
+        if counts and gathering is not None:
+            gathering.add(facts)
+        for number, fact in enumerate(facts):
             own = sorted({v for role, v in fact.about if role in ID_ROLES})
             named.update(own)
             rows.spellings.extend(
@@ -352,6 +370,15 @@ def verified_ledger(log: Log) -> LedgerState | None:
     return ledger_state(root, seals)
 
 
+def _sync(path: str) -> None:
+    """Flush the file at `path` to disk (the build writes it with `synchronous = OFF`)."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
 def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any], ledger: LedgerState | None = None) -> None:
     """Write the index of `log` (its timeline `steps`) to `path`, atomically: a reader sees
     the old file or the new one, never half of one; two builders leave one good index.
@@ -363,11 +390,16 @@ def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any], ledg
 
     Rows go to SQLite in batches of `BATCH` as they are made: the build holds the log and
     its timeline, never every row of a table as well. Never written into a folder others
-    can write (`index.trust`)."""
+    can write (`index.trust`). Python's cyclic collector is paused meanwhile (see
+    `collector_paused`)."""
+    with collector_paused():
+        _build(log, steps, path, key, ledger)
+
+
+def _build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any], ledger: LedgerState | None) -> None:
     if ledger is None:
         ledger = verified_ledger(log)
-    counted_list = counted_events(log.events)
-    counted = {e.id for e in counted_list}
+    counted = {e.id for e in counted_events(log.events)}
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     unsafe = dir_refusal(path.parent)  # never write where others can (index.trust)
     if unsafe is not None:
@@ -377,6 +409,10 @@ def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any], ledg
     try:
         db = sqlite3.connect(temporary)
         try:
+            # A private file nobody reads until it is renamed into place: no rollback journal,
+            # no sync per write (the file is synced once, below, before the rename).
+            db.execute("PRAGMA journal_mode = OFF")
+            db.execute("PRAGMA synchronous = OFF")
             db.executescript(_DDL + SHOWN_DDL)
             stamped = stamp(Path(temporary))  # before anything of this transaction is written
             last_run = _history(steps, None, Rows([], [], []), lambda rows: insert_history(db, rows))
@@ -392,12 +428,16 @@ def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any], ledg
                 },
             )
             placed = (placement(log, e, position) for position, e in enumerate(log.events, start=1))
+            gathering = Gathering()  # the catalogue, from the facts the event rows work out anyway
             while batch := list(itertools.islice(placed, BATCH)):
-                insert_events(db, event_rows(batch, log.registry, counted.__contains__))
-            insert_catalogue(db, catalogue(counted_list, log.registry))
+                insert_events(db, event_rows(batch, log.registry, counted.__contains__, gathering))
+            insert_catalogue(db, gathering.done())
+            for statement in filter(str.strip, _INDEXES.split(";")):
+                db.execute(statement)  # inside the transaction: one commit, as `stamp` counted
             db.commit()
         finally:
             db.close()
+        _sync(temporary)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
         drop_journal(path)
