@@ -207,9 +207,9 @@ class Shown(NamedTuple):
 
 
 def _item(q: int, certain_from: int, accounts: str, chain: str, text: str, base: str) -> tuple[str, str]:
-    """The JSON text of one version at `q`, and its certainty there."""
+    """The JSON text of one version at `q`, and its certainty there (`_certainty`)."""
     cuts = json.loads(accounts) if accounts != "[]" else []
-    possible = q < certain_from
+    possible = _certainty(q, certain_from) == "possible"
     if not possible and all(c <= q for c in cuts):
         return text, "certain"
     otherwise = None
@@ -225,14 +225,25 @@ def _item(q: int, certain_from: int, accounts: str, chain: str, text: str, base:
     return "".join(out), certainty
 
 
+def _certainty(q: int, certain_from: int) -> str:
+    """A version's certainty at `q`: possible until its fact's interval has ended."""
+    return "possible" if q < certain_from else "certain"
+
+
 def shown_at(
-    db: sqlite3.Connection, q: int, window_from: int | None, write: Callable[[str], object] | None = None
+    db: sqlite3.Connection,
+    q: int,
+    window_from: int | None,
+    write: Callable[[str], object] | None = None,
+    *,
+    texts: bool = True,
 ) -> Shown:
     """What the answer at `q` (microseconds since 1970) shows: the facts in force but a
     lapsed position, and the acts not pending that may have happened after `window_from`
     (None: every act), newest first (`api.answer.split`'s rule, on stored rows). With
     `write`, each fact's text is handed to it as it is read, in answer order, instead of
-    being kept in `facts` (an answer streamed: its text is never whole in memory)."""
+    being kept in `facts` (an answer streamed: its text is never whole in memory). Without
+    `texts`, only the rows (the summary's): `facts` and `acts` are left empty."""
     facts: list[str] = []
     fact_rows: list[str] = []
     fact_certainty: list[str] = []
@@ -240,21 +251,24 @@ def shown_at(
     for act, lapsed, pending, start, end, certain_from, accounts, chain, text, base, row in db.execute(_SHOWN_AT, (q,)):
         if lapsed:
             continue
-        shown, certainty = _item(q, certain_from, accounts, chain, text, base)
+        if texts:
+            shown, certainty = _item(q, certain_from, accounts, chain, text, base)
+        else:
+            shown, certainty = "", _certainty(q, certain_from)
         if act and not pending:
             if window_from is None or end > window_from:
                 acts.append((start, end, shown, row, certainty))
         else:
-            if write is None:
-                facts.append(shown)
-            else:
+            if texts and write is not None:
                 write(shown)
+            elif texts:
+                facts.append(shown)
             fact_rows.append(row)
             fact_certainty.append(certainty)
     acts.sort(key=lambda a: (a[0], a[1]), reverse=True)
     return Shown(
         facts,
-        [a[2] for a in acts],
+        [a[2] for a in acts] if texts else [],
         _rows(fact_rows, fact_certainty),
         _rows([a[3] for a in acts], [a[4] for a in acts]),
     )
