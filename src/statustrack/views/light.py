@@ -81,10 +81,11 @@ def _table(db: sqlite3.Connection, meta: dict[str, Any], when: str, q: int, writ
 
 def respond(argv: Sequence[str], write: Callable[[str], object]) -> bool:
     """Hand what `statustrack *argv` prints to `write`, piece by piece as the index is read
-    (JSON a fact's text at a time: the answer is never whole in memory; the table at once), when `answer` would
-    answer; else write nothing and return False. Nothing is written before the first row
-    is read: until then anything amiss leaves the command to the full path; an error of
-    the index after that is raised (the caller says it in one line)."""
+    (the JSON a fact's text at a time: the answer is never whole in memory; the table in
+    one piece), when `answer` would answer; else write nothing and return False. Nothing
+    is written before the first row is read: until then anything amiss leaves the command
+    to the full path; an error of the index after that is raised (the caller says it in
+    one line)."""
     found = _options(argv)
     if found is None:
         return False
