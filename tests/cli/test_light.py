@@ -1,5 +1,6 @@
-"""The light path (`views.light`) answers `at DATE --format json` from a current index with
-the same bytes as the full path (`cli.main`), over many dates of several logs."""
+"""The light path (`views.light`) answers `at DATE` (the summary table) and `at DATE --format
+json` from a current index with the same bytes as the full path (`cli.main`), over many
+dates of several logs."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from statustrack.start import main as start
 from statustrack.views import light
 from statustrack.views.light import answer, respond
 
+from ..api.test_history_index import _generated as generated
 from ..support import MINI
 
 ROOT = Path(__file__).resolve().parents[1] / "data"
@@ -47,26 +49,35 @@ def _full(args: list[str]) -> str:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("log", [None, "marenza", "mini"])
-def test_the_light_json_is_the_full_json(log: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("fmt", [["--format", "json"], [], ["--format", "table"]])
+@pytest.mark.parametrize("log", [None, "marenza", "mini", "generated"])
+def test_the_light_answer_is_the_full_answer(
+    log: str | None, fmt: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """For every date, the light answer (when it answers) equals the full path's, byte for
-    byte; it answers at least the dates inside the log's span."""
+    byte (the shipped log, tests/data/marenza, the mini log and a generated one, 55 dates
+    from 1950 to 2031); it answers at least the dates inside the log's span."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("STATUSTRACK_LOG", raising=False)
     extra: list[str] = []
     if log is not None:
         root = tmp_path / "log"
-        shutil.copytree(MINI if log == "mini" else ROOT / log, root)
+        if log == "generated":
+            root = generated(root)
+        else:
+            shutil.copytree(MINI if log == "mini" else ROOT / log, root)
         extra = ["--log", str(root)]
     answered = 0
-    for when in DATES + [(dt.date(2020, 1, 1) + dt.timedelta(days=37 * i)).isoformat() for i in range(12)]:
-        args = ["at", when, "--format", "json", *extra]
+    spread = [dt.date(2020, 1, 1) + dt.timedelta(days=37 * i) for i in range(12)]
+    spread += [dt.date(1950, 3, 1) + dt.timedelta(days=997 * i) for i in range(30)]  # to 2031
+    for when in DATES + [day.isoformat() for day in spread]:
+        args = ["at", when, *fmt, *extra]
         full = _full(args)
         light = answer(args)
         if light is not None:
             answered += 1
             assert light == full, when
-    assert answered > 0
+    assert answered >= 20  # at least the dates inside the log's span
 
 
 def test_the_light_path_leaves_what_it_does_not_handle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -77,8 +88,14 @@ def test_the_light_path_leaves_what_it_does_not_handle(tmp_path: Path, monkeypat
     assert answer(["at", "2020-11-10", "--format", "json", "--log", str(root)]) is None  # no index yet
     _full(["at", "2020-11-10", "--format", "json", "--log", str(root)])
     assert answer(["at", "2020-11-10", "--format", "json", "--log", str(root)]) is not None
+    assert answer(["at", "2020-11-10", "--log", str(root)]) is not None
     for args in (
-        ["at", "2020-11-10", "--log", str(root)],
+        ["at", "2020-11-10", "--all", "--log", str(root)],
+        ["at", "2020-11-10", "--format", "csv", "--log", str(root)],
+        ["at", "2020-11-10", "--table-format", "github", "--log", str(root)],
+        ["at", "2020-11-10", "--aspect", "status", "--log", str(root)],
+        ["at", "2020-11-10", "--acts-window", "30", "--log", str(root)],
+        ["at", "2020-11-10", "--format=table", "--log", str(root)],
         ["at", "2020-11-10", "--format", "json", "--all", "--log", str(root)],
         ["at", "2020-11", "--format", "json", "--log", str(root)],
         ["at", "2020-11-10T12:00Z", "--format", "json", "--log", str(root)],

@@ -133,12 +133,14 @@ LIGHT_FORBIDDEN = (
 )
 
 
-def test_the_light_json_of_at_imports_neither_attrs_nor_pendulum(indexed: tuple[Path, dict[str, str]]) -> None:
-    """`statustrack at DATE --format json` from a current index (the command's entry point,
-    `statustrack.start`) imports none of `LIGHT_FORBIDDEN`."""
+@pytest.mark.parametrize("fmt", [["--format", "json"], []])
+def test_the_light_at_imports_neither_attrs_nor_pendulum(indexed: tuple[Path, dict[str, str]], fmt: list[str]) -> None:
+    """`statustrack at DATE --format json` and the summary table of `statustrack at DATE`
+    from a current index (the command's entry point, `statustrack.start`) import none of
+    `LIGHT_FORBIDDEN`."""
     root, env = indexed
     done = subprocess.run(
-        [sys.executable, "-c", LIGHT_PROBE, "at", "2020-11-10", "--format", "json", "--log", str(root)],
+        [sys.executable, "-c", LIGHT_PROBE, "at", "2020-11-10", *fmt, "--log", str(root)],
         capture_output=True,
         text=True,
         check=True,

@@ -23,7 +23,7 @@ import re
 import attrs
 import pendulum
 
-from statustrack.core.shown import iso
+from statustrack.core.shown import SHOWABLE, iso
 from statustrack.errors import DateError
 
 __all__ = [
@@ -41,8 +41,8 @@ __all__ = [
 
 BEGINNING = pendulum.datetime(1, 1, 1, tz="UTC")
 END = pendulum.datetime(9999, 12, 31, 23, 59, 59, 999999, tz="UTC")
-#: The instants every zone can show as a local date: a day inside each end of the calendar.
-_SHOWABLE = (pendulum.datetime(1, 1, 2, tz="UTC"), pendulum.datetime(9999, 12, 30, tz="UTC"))
+#: The instants every zone can show as a local date (`core.shown.SHOWABLE`), as pendulum's.
+_SHOWABLE = (pendulum.instance(SHOWABLE[0]), pendulum.instance(SHOWABLE[1]))
 
 
 def in_zone(instant: pendulum.DateTime, tz: str) -> pendulum.DateTime:

@@ -1,7 +1,7 @@
 """What an answer shows of a fact, in pieces that need neither attrs nor pendulum: the
 JSON text encoder (`pretty`), how a fact's JSON object is completed for the instant asked
 about (`seen_json`), the row the summary counts (`Row`), and the date arithmetic of a
-plain query date (`end_of_day`, `year_before`, `iso_micros`).
+plain query date (`end_of_day`, `year_before`, `iso_micros`, `local_day`).
 
 Both the full path (facts replayed or decoded from the index) and the light path (rows the
 index stores per version, `index.light`) go through these functions, so a rule of how a
@@ -19,11 +19,13 @@ __all__ = [
     "DISPUTED",
     "LEVELS",
     "OTHERWISE",
+    "SHOWABLE",
     "Row",
     "emit",
     "end_of_day",
     "iso",
     "iso_micros",
+    "local_day",
     "micros_of",
     "pretty",
     "seen_json",
@@ -54,6 +56,8 @@ LEVELS = (
     "person",
 )
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+#: The instants every zone can show as a local date: a day inside each end of the calendar.
+SHOWABLE = (dt.datetime(1, 1, 2, tzinfo=dt.UTC), dt.datetime(9999, 12, 30, tzinfo=dt.UTC))
 
 
 def pretty(data: Any) -> str:
@@ -181,6 +185,18 @@ def year_before(instant: dt.datetime) -> dt.datetime:
         return instant.replace(year=year)
     except ValueError:
         return instant.replace(year=year, day=28)
+
+
+def local_day(instant: dt.datetime, tz: str) -> dt.date:
+    """The date an aware `instant` falls on in time zone `tz` (as `zoneinfo`, and so
+    pendulum, reads the zone); an instant within a day of either end of the calendar is
+    taken at the last day every zone can show (`SHOWABLE`), never an overflow."""
+    import zoneinfo
+
+    low, high = SHOWABLE
+    held = low if instant < low else high if instant > high else instant
+    plain = _EPOCH + dt.timedelta(microseconds=micros_of(held))  # not a subclass's arithmetic (pendulum's)
+    return plain.astimezone(zoneinfo.ZoneInfo(tz)).date()
 
 
 def end_of_day(day: dt.date, tz: str) -> int | None:

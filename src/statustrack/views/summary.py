@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from statustrack.api.summary import Item, StanceTally, Summary, Tally
-from statustrack.core.shown import iso
+from statustrack.core.shown import iso, local_day
 
 __all__ = ["LINES", "WIDTH", "render_summary_table", "summary_json"]
 
@@ -117,10 +117,8 @@ def _n(count: int, noun: str, plural: str | None = None) -> str:
 
 
 def _sections(summary: Summary, caps: dict[str, int], tz: str) -> list[str]:
-    from statustrack.core.dates import in_zone
-
     s = summary
-    recent = in_zone(s.recent_from, tz).date().isoformat()  # type: ignore[arg-type]  # pendulum's, from summarise
+    recent = local_day(s.recent_from, tz).isoformat()
     lines: list[str] = []
     lines.append(f"status: {_n(len(s.status), 'position')}" if s.status else "status: none on record")
     lines += _listed(s.status, caps["status"], _item_line, "--aspect status")
