@@ -119,7 +119,7 @@ class Indexed:
     def at(self, instant: pendulum.DateTime, keep: Keep) -> tuple[Fact, ...]:
         """The versions in force at `instant`."""
         try:
-            return tuple(self.index.answer(instant, keep, rank, seen_at))
+            return tuple(self.index.answer(instant, keep, seen_at))
         except _DAMAGE as e:
             return self._replayed(e).at(instant, keep)
 

@@ -23,7 +23,7 @@ import pendulum
 
 from statustrack.core.catalogue import Catalogue
 from statustrack.core.dates import Interval
-from statustrack.core.facts import Fact, Key
+from statustrack.core.facts import Fact, Key, Rank, rank
 from statustrack.core.registry import Registry
 from statustrack.index.codec import decode, interval_of, micros, registry_of
 from statustrack.index.keys import stale
@@ -105,7 +105,10 @@ class Index:
         self._chained: dict[int, Fact] = {}
         self._keys: dict[tuple[str, str, int], Key] = {}
         self._events: dict[str, tuple[str, ...]] = {}
-        self._ranks: dict[int, Any] = {}
+        self._places: dict[int, int] = {}  # fact id -> its place in answer order
+        self._ranked: list[tuple[Rank, int]] = []  # (rank, id) of the facts placed, sorted
+        self._in_order: list[int] = []  # the ids of `_ranked`, in order
+        self._shown: dict[tuple[int, int | None], Fact] = {}  # (possible fact, settled fact) -> as seen
         self._fact_keys: dict[int, Key] = {}
         self._registry: Registry | None = None
         self._catalogue: Catalogue | None = None
@@ -184,31 +187,65 @@ class Index:
         q = micros(instant)
         return self._keyed(_AT, q, q)
 
+    def _place(self, ids: Iterable[int]) -> None:
+        """Give each fact of `ids` without one its place in answer order (`rank`, then its
+        id): the facts placed so far stay one sorted list, and the new ones are merged in."""
+        plain, places = self._plain, self._places
+        new = sorted((rank(plain[i]), i) for i in dict.fromkeys(i for i in ids if i not in places))
+        if not new:
+            return
+        merged = self._ranked + new
+        merged.sort()  # two sorted runs: one merge
+        self._ranked = merged
+        self._in_order = [i for _, i in merged]
+        places.clear()
+        places.update((i, n) for n, i in enumerate(self._in_order))
+
     def answer(
         self,
         instant: pendulum.DateTime,
         keep: Callable[[Fact], bool] | None,
-        rank: Callable[[Fact], Any],
         seen: Callable[[Fact, pendulum.DateTime], Fact],
     ) -> list[Fact]:
-        """The facts in force at `instant` that `keep` keeps (None: all), each as `seen`
-        shows it if possible at `instant`, sorted by `rank` (worked out once per fact)."""
+        """The facts in force at `instant` that `keep` keeps (None: all), in answer order
+        (`core.facts.rank`), each possible one as `seen` shows it at `instant`. `seen` must
+        depend only on the fact and on the latest earlier fact certain by `instant` (what
+        holds if it has not happened yet): its result is kept for that pair."""
         q = micros(instant)
         rows = self.db.execute(_AT, (q,)).fetchall()
-        plain, ranks = self._plain, self._ranks
-        if any(f not in plain for f, _ in rows):
+        plain, places = self._plain, self._places
+        try:  # every fact met before has its place: one lookup each
+            shown = [places[f] for f, _ in rows] if keep is None else [places[f] for f, _ in rows if keep(plain[f])]
+        except KeyError:
             self._load(f for f, _ in rows)
-        shown = []
-        for fact_id, certain in rows:
-            fact = plain[fact_id]
-            if keep is not None and not keep(fact):
-                continue
-            order = ranks.get(fact_id)
-            if order is None:
-                order = ranks[fact_id] = rank(fact)
-            shown.append((order, fact_id, certain > q))
+            self._place(f for f, _ in rows)
+            shown = [places[f] for f, _ in rows if keep is None or keep(plain[f])]
+        possible = {f for f, certain in rows if certain > q}
         shown.sort()
-        return [seen(self.fact(f, True), instant) if possible else plain[f] for _, f, possible in shown]
+        in_order = self._in_order
+        facts = [plain[in_order[n]] for n in shown]
+        if possible:
+            for n, place in enumerate(shown):
+                fact_id = in_order[place]
+                if fact_id in possible:
+                    facts[n] = self._seen(fact_id, instant, q, seen)
+        return facts
+
+    def _seen(
+        self, fact_id: int, instant: pendulum.DateTime, q: int, seen: Callable[[Fact, pendulum.DateTime], Fact]
+    ) -> Fact:
+        """Fact `fact_id`, possible at `instant` (`q`), as `seen` shows it there: made once
+        per fact and latest earlier fact certain by then."""
+        fact = self.fact(fact_id, True)
+        if fact.certain_by(instant):  # its version says otherwise: nothing to keep
+            return seen(fact, instant)
+        settled = self._previous[fact_id]
+        while settled is not None and not self._plain[settled].certain_by(instant):
+            settled = self._previous[settled]
+        shown = self._shown.get((fact_id, settled))
+        if shown is None:
+            shown = self._shown[(fact_id, settled)] = seen(fact, instant)
+        return shown
 
     def possible_at(self, instant: pendulum.DateTime) -> dict[Key, Fact]:
         """The facts in force at `instant` that have not certainly begun by then."""
