@@ -12,15 +12,14 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import pendulum
 
 from statustrack.api.answer import ACTS_WINDOW, Answer, Change, Diff, changes, order, rank, seen_at, split
-from statustrack.api.reader import Keep, Source, event_told, reader
+from statustrack.api.reader import Keep, Source, events_told, reader
 from statustrack.core.dates import parse_when
 from statustrack.core.facts import ASPECTS, ID_ROLES, Fact
 from statustrack.core.model import Log
-from statustrack.core.registry import LEVELS, fold
+from statustrack.core.registry import LEVELS, SourceRef, fold
 from statustrack.errors import QueryError
 
 if TYPE_CHECKING:
@@ -304,50 +303,66 @@ def diff(
         from_,
         to,
         known_at,
-        tuple(_placed(log, c) for c in changes(before, after, causes, backward=backward)),
+        _placed(log, changes(before, after, causes, backward=backward)),
         backward,
         q_from,
         q_to,
     )
 
 
-def _placed(log: Source, change: Change) -> Change:
-    """`change` with its date, its events' dates, its level, country and sources: a diff row
-    an analyst can paste as it is."""
-    told: dict[str, tuple[str, tuple[Any, ...]]] = {}
-    for fact in (change.after, change.before):
-        if fact is None:
-            continue
-        told.setdefault(fact.event, (fact.since, fact.sources))
-        for support in fact.supports:
-            told.setdefault(support.event, (support.since, support.sources))
-    dates: list[tuple[str, str | None]] = []
-    sources: list[Any] = []
-    for ident in change.events:
-        since, refs = told.get(ident, (None, ()))
-        if since is None:  # an event that set no fact of the change (an ending): as the log records it
-            since, refs = event_told(log, ident)
-        dates.append((ident, since))
-        sources += [r for r in refs if r not in sources]
-    shown = change.after or change.before
-    assert shown is not None
+def _placed(log: Source, found: Sequence[Change]) -> tuple[Change, ...]:
+    """Each change with its date, its events' dates, its level, country and sources: diff
+    rows an analyst can paste as they are. The events that set no fact of their change (an
+    ending) are looked up together, as the log records them."""
+    told_of = []
+    unknown: set[str] = set()
+    for change in found:
+        told: dict[str, tuple[str | None, tuple[SourceRef, ...]]] = {}
+        for fact in (change.after, change.before):
+            if fact is None:
+                continue
+            told.setdefault(fact.event, (fact.since, fact.sources))
+            for support in fact.supports:
+                told.setdefault(support.event, (support.since, support.sources))
+        unknown.update(i for i in change.events if i not in told)
+        told_of.append(told)
+    elsewhere = events_told(log, unknown) if unknown else {}
     reg = log.registry
-    principal = reg.principal(shown.about)
-    date = (
-        change.after.since
-        if change.after is not None and change.after.event in change.events
-        else (next((d for _, d in dates if d is not None), None))
-    )
-    level = dict(shown.detail).get("level") or (reg.level(principal) if principal else None)
-    return attrs.evolve(
-        change,
-        date=date,
-        event_dates=tuple(dates),
-        level=level,
-        country=reg.country(principal) if principal else None,
-        part_of=reg.chain(principal) if principal else (),
-        sources=tuple(sources),
-    )
+    placed = []
+    for change, told in zip(found, told_of, strict=True):
+        dates: list[tuple[str, str | None]] = []
+        sources: list[SourceRef] = []
+        for ident in change.events:
+            since, refs = told.get(ident) or elsewhere[ident]
+            dates.append((ident, since))
+            sources += [r for r in refs if r not in sources]
+        after = change.after
+        shown = after or change.before
+        assert shown is not None
+        principal, country, part_of = reg.placement(shown.about)
+        date = (
+            after.since
+            if after is not None and after.event in change.events
+            else (next((d for _, d in dates if d is not None), None))
+        )
+        placed.append(
+            Change(
+                change.aspect,
+                change.subject,
+                change.subject_name,
+                change.before,
+                after,
+                change.events,
+                change.pending,
+                date,
+                tuple(dates),
+                dict(shown.detail).get("level") or (reg.level(principal) if principal else None),
+                country,
+                part_of,
+                tuple(sources),
+            )
+        )
+    return tuple(placed)
 
 
 def slide(
@@ -376,7 +391,7 @@ def slide(
             a,
             b,
             known_at,
-            tuple(_placed(log, c) for c in changes(*sides)),
+            _placed(log, changes(*sides)),
             False,
             resolve_when(log, a),
             resolve_when(log, b),

@@ -18,7 +18,7 @@ import heapq
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
 import pendulum
@@ -32,7 +32,19 @@ from statustrack.core.registry import Registry, SourceRef
 from statustrack.index.keys import current_key, index_place, log_root
 from statustrack.index.read import Index, State, Verdict, assess, open_current
 
-__all__ = ["Indexed", "Keep", "Reader", "Sides", "Source", "event_told", "kept", "load_indexed", "open_log", "reader"]
+__all__ = [
+    "Indexed",
+    "Keep",
+    "Reader",
+    "Sides",
+    "Source",
+    "event_told",
+    "events_told",
+    "kept",
+    "load_indexed",
+    "open_log",
+    "reader",
+]
 
 
 class Reader(Protocol):
@@ -80,6 +92,7 @@ class Indexed:
         self._path = path
         self._log = log
         self.horizon = index.horizon
+        self._told: dict[str, tuple[str | None, tuple[SourceRef, ...]]] = {}
 
     @property
     def name(self) -> str:
@@ -189,6 +202,27 @@ class Indexed:
                     facts.insert(place, change.after)
             yield tuple(facts)
 
+    def told(self, idents: Iterable[str]) -> dict[str, tuple[str | None, tuple[SourceRef, ...]]]:
+        """Each event's date (its effective date when it has one, as EDTF) and sources, from
+        the index's copy of its record (None, () for an unknown id): the ones not asked
+        before read together, and kept."""
+        told = self._told
+        missing = [i for i in dict.fromkeys(idents) if i not in told]
+        if missing:
+            records = self.index.event_records(missing)
+            tz, version = self.timezone, int(self.index.meta["format"])
+            for ident in missing:
+                record = records.get(ident)
+                if record is None:
+                    told[ident] = (None, ())
+                    continue
+                written = record.get("effective") or record["date"]
+                told[ident] = (
+                    parse_edtf(written, tz, version).edtf,
+                    tuple(SourceRef(s["id"], s.get("at", "")) for s in record["sources"]),
+                )
+        return {i: told[i] for i in idents}
+
     def close(self) -> None:
         """Close the index."""
         self.index.close()
@@ -245,18 +279,23 @@ def event_told(source: Source, ident: str) -> tuple[str | None, tuple[SourceRef,
     """Event `ident`'s date (its effective date when it has one, as EDTF) and its sources, from
     the log or, through a current index, from the index's copy of the event record (so a
     diff's rows never make the indexed path parse the log); (None, ()) for an unknown id."""
+    return events_told(source, (ident,))[ident]
+
+
+def events_told(source: Source, idents: Iterable[str]) -> dict[str, tuple[str | None, tuple[SourceRef, ...]]]:
+    """`event_told` of each of `idents`, by id: through a current index, the records not
+    met before in one read (what is told is kept on the reader)."""
     if isinstance(source, Indexed):
-        record = source.index.event_record(ident)
-        if record is None:
-            return None, ()
-        written = record.get("effective") or record["date"]
-        since = parse_edtf(written, source.timezone, int(source.index.meta["format"])).edtf
-        return since, tuple(SourceRef(s["id"], s.get("at", "")) for s in record["sources"])
-    try:
-        event = source.event(ident)
-    except KeyError:
-        return None, ()
-    return (event.effective or event.date).edtf, event.sources
+        return source.told(idents)
+    found: dict[str, tuple[str | None, tuple[SourceRef, ...]]] = {}
+    for ident in idents:
+        try:
+            event = source.event(ident)
+        except KeyError:
+            found[ident] = (None, ())
+            continue
+        found[ident] = ((event.effective or event.date).edtf, event.sources)
+    return found
 
 
 def reader(source: Source, known_at: pendulum.DateTime | None = None) -> Reader:
