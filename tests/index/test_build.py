@@ -93,8 +93,8 @@ def test_index_law_slide_catches_a_forgotten_possible_fact(monkeypatch: pytest.M
 
     original = reader._indexed_step
 
-    def forgetful(index: Any, lo: Any, hi: Any, moving: Any, keep: Any) -> Any:
-        *rest, _ = original(index, lo, hi, moving, keep)
+    def forgetful(*args: Any) -> Any:
+        *rest, _ = original(*args)
         return (*rest, {})
 
     monkeypatch.setattr(reader, "_indexed_step", forgetful)

@@ -18,7 +18,7 @@ import heapq
 import os
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol
 
 import pendulum
@@ -140,32 +140,38 @@ class Indexed:
         """Only what can differ: the versions that end or begin in between, and the facts
         possible at `lo` whose certainty may move by `hi`."""
         try:
-            with self.index.snapshot():
-                before, after, causes, _, _ = _indexed_step(self.index, lo, hi, self.index.possible_at(lo), keep)
+            index = self.index
+            with index.snapshot():
+                ended, begun = index.changed(lo, hi)
+                before, after, causes, _, _ = _indexed_step(
+                    lo, hi, ended, begun, lambda keys: index.causes(lo, hi, keys), index.possible_at(lo), keep
+                )
         except _DAMAGE as e:
             return self._replayed(e).between(lo, hi, keep)
         return before, after, causes
 
     def slide(self, instants: Sequence[pendulum.DateTime], keep: Keep) -> Iterator[Sides]:
-        """One pass over the versions that begin or end in between, never a whole state
-        again; the facts possible at each instant are kept by when they may next move."""
+        """One pass over the versions that begin or end in between (read together, then
+        put in their steps), never a whole state again; the facts possible at each instant
+        are kept by when they may next move."""
         if not instants:
             return
         index = self.index
         lo = instants[0]
-        possible = index.possible_at(lo)
+        with index.snapshot():
+            possible = index.possible_at(lo)
+            walked = index.walk(instants)
         due: list[tuple[pendulum.DateTime, int, Key, Fact]] = []  # when each possible fact may move
         for number, (key, fact) in enumerate(possible.items()):
             heapq.heappush(due, (_next_move(fact, lo), number, key, fact))
         number = len(due)
-        for hi in instants[1:]:
+        for hi, (ended, begun, every) in zip(instants[1:], walked, strict=True):
             moving: dict[Key, Fact] = {}
             while due and due[0][0] <= hi:
                 _, _, key, fact = heapq.heappop(due)
                 if possible.get(key) is fact:
                     moving[key] = fact
-            with index.snapshot():
-                before, after, causes, changed, fresh = _indexed_step(index, lo, hi, moving, keep)
+            before, after, causes, changed, fresh = _indexed_step(lo, hi, ended, begun, _among(every), moving, keep)
             yield before, after, causes
             for key in changed:
                 possible.pop(key, None)
@@ -229,14 +235,20 @@ class Indexed:
 
 
 def _indexed_step(
-    index: Index, lo: pendulum.DateTime, hi: pendulum.DateTime, moving: dict[Key, Fact], keep: Keep
+    lo: pendulum.DateTime,
+    hi: pendulum.DateTime,
+    ended: dict[Key, Fact],
+    begun: dict[Key, Fact],
+    causes_of: Callable[[set[Key]], dict[Key, list[str]]],
+    moving: dict[Key, Fact],
+    keep: Keep,
 ) -> tuple[dict[Key, Fact], dict[Key, Fact], dict[Key, list[str]], set[Key], dict[Key, Fact]]:
     """Both sides of a step from `lo` to `hi` (lo <= hi) from the index, looking only at
-    what can differ: the versions that end or begin in between, and the facts possible at
-    `lo` whose certainty may move by `hi` (`moving`). A key no version boundary separates
-    holds one version at both ends. Also returns the keys changed in between and the facts
-    begun in between that are possible at `hi`."""
-    ended, begun = index.changed(lo, hi)
+    what can differ: the versions that end (`ended`) or begin (`begun`) in between
+    (`Index.changed`), and the facts possible at `lo` whose certainty may move by `hi`
+    (`moving`). A key no version boundary separates holds one version at both ends.
+    `causes_of` gives the events that changed each of some keys in between. Also returns
+    the keys changed in between and the facts begun in between that are possible at `hi`."""
     changed = ended.keys() | begun.keys()
     at_lo, at_hi = dict(ended), dict(begun)
     for key, fact in moving.items():
@@ -244,8 +256,13 @@ def _indexed_step(
             at_lo[key] = at_hi[key] = fact
     sides = [{k: seen_at(f, q) for k, f in facts.items() if kept(keep, f)} for q, facts in ((lo, at_lo), (hi, at_hi))]
     keys = sides[0].keys() | sides[1].keys()
-    causes = index.causes(lo, hi, keys) if keys else {}
+    causes = causes_of(keys) if keys else {}
     return sides[0], sides[1], causes, set(changed), {k: f for k, f in begun.items() if not f.certain_by(hi)}
+
+
+def _among(causes: dict[Key, list[str]]) -> Callable[[set[Key]], dict[Key, list[str]]]:
+    """What `causes` (of every key) says of some keys."""
+    return lambda keys: {k: causes[k] for k in keys if k in causes}
 
 
 def _next_move(fact: Fact, instant: pendulum.DateTime) -> pendulum.DateTime:

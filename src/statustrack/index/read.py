@@ -9,6 +9,7 @@ file. The choice between it and a replay is the API's (`api.reader`).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import enum
 import json
@@ -29,7 +30,18 @@ from statustrack.index.codec import decode, interval_of, micros, registry_of
 from statustrack.index.keys import stale
 from statustrack.index.trust import Header, Refused, file_refusal, header
 
-__all__ = ["REQUIRED", "Index", "IndexDamaged", "State", "Verdict", "assess", "open_current", "open_file", "read_meta"]
+__all__ = [
+    "REQUIRED",
+    "Index",
+    "IndexDamaged",
+    "State",
+    "Step",
+    "Verdict",
+    "assess",
+    "open_current",
+    "open_file",
+    "read_meta",
+]
 
 #: The tables and indexes a query reads: an index without one of them is not read.
 REQUIRED = frozenset(
@@ -88,7 +100,24 @@ _BEGUN = (
     "SELECT fact, certain_from FROM versions INDEXED BY versions_by_from "
     "WHERE valid_from > ?1 AND valid_from <= ?2 AND valid_until >= ?2"
 )
+#: What `walk` reads: the versions ending, the versions beginning and the changes in (?1, ?2].
+_ENDED_IN = (
+    "SELECT fact, certain_from, valid_from, valid_until FROM versions INDEXED BY versions_by_until "
+    "WHERE valid_until >= ?1 AND valid_until < ?2"
+)
+_BEGUN_IN = (
+    "SELECT fact, certain_from, valid_from, valid_until FROM versions INDEXED BY versions_by_from "
+    "WHERE valid_from > ?1 AND valid_from <= ?2"
+)
+_CHANGES_IN = (
+    "SELECT instant, aspect, subject, pending, events FROM changes WHERE instant > ?1 AND instant <= ?2 "
+    "ORDER BY instant, rowid"
+)
 _BATCH = 500
+
+#: One step of a walk: the facts in force at its start whose version ends in it, those in
+#: force at its end whose version began in it, and the events that changed each key in it.
+Step = tuple[dict[Key, Fact], dict[Key, Fact], dict[Key, list[str]]]
 
 
 class Index:
@@ -259,6 +288,54 @@ class Index:
         ended = self._keyed(_ENDED, a, a, b)
         begun = self._keyed(_BEGUN, b, a, b)
         return ended, begun
+
+    def walk(self, instants: Sequence[pendulum.DateTime]) -> list[Step]:
+        """`changed` and `causes` (for every key) of each step from one of `instants` (in
+        time order) to the next, read in three queries over the whole span, each row put in
+        the one step it belongs to: a step a day costs no query of its own."""
+        qs = [micros(i) for i in instants]
+        count = len(qs) - 1
+        if count < 1:
+            return []
+        sides: tuple[list[dict[Key, Fact]], list[dict[Key, Fact]]] = ([{} for _ in qs[1:]], [{} for _ in qs[1:]])
+        steps_causes: list[dict[Key, list[str]]] = [{} for _ in qs[1:]]
+        first, last = qs[0], qs[-1]
+        ended: list[tuple[int, int, int]] = []  # (step, fact, certain_from)
+        for fact, certain, start, until in self.db.execute(_ENDED_IN, (first, last)):
+            step = bisect.bisect_right(qs, until) - 1  # lo <= until < hi
+            if step < count and start <= qs[step]:
+                ended.append((step, fact, certain))
+        begun: list[tuple[int, int, int]] = []
+        for fact, certain, start, until in self.db.execute(_BEGUN_IN, (first, last)):
+            step = bisect.bisect_left(qs, start) - 1  # lo < start <= hi
+            if step >= 0 and until >= qs[step + 1]:
+                begun.append((step, fact, certain))
+        self._load(f for _, f, _ in ended)
+        self._load(f for _, f, _ in begun)
+        keys = self._fact_keys
+        for side, found, later in ((0, ended, 0), (1, begun, 1)):
+            for step, fact_id, certain in found:
+                fact = self.fact(fact_id, certain > qs[step + later])
+                key = keys.get(fact_id)
+                if key is None:
+                    key = keys[fact_id] = fact.key
+                sides[side][step][key] = fact
+        events = self._events
+        for instant, aspect, subject, pending, text in self.db.execute(_CHANGES_IN, (first, last)):
+            step = bisect.bisect_left(qs, instant) - 1
+            if step < 0 or step >= count:
+                continue
+            key = self._key(aspect, subject, pending)
+            ids = events.get(text)
+            if ids is None:
+                ids = events[text] = tuple(json.loads(text))
+            causes = steps_causes[step]
+            have = causes.get(key)
+            if have is None:
+                causes[key] = list(ids)
+            else:
+                have.extend(i for i in ids if i not in have)
+        return list(zip(*sides, steps_causes, strict=True))
 
     def _key(self, aspect: str, subject: str, pending: int) -> Key:
         found = self._keys.get((aspect, subject, pending))
