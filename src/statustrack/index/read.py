@@ -26,7 +26,7 @@ from statustrack.core.catalogue import Catalogue
 from statustrack.core.dates import Interval
 from statustrack.core.facts import Fact, Key, Rank, rank
 from statustrack.core.registry import Registry
-from statustrack.index.codec import decode, interval_of, micros, registry_of
+from statustrack.index.codec import decode, instant_of, interval_of, micros, registry_of
 from statustrack.index.keys import stale
 from statustrack.index.trust import Header, Refused, file_refusal, header
 
@@ -35,8 +35,8 @@ __all__ = [
     "Index",
     "IndexDamaged",
     "State",
-    "Step",
     "Verdict",
+    "WalkStep",
     "assess",
     "open_current",
     "open_file",
@@ -114,10 +114,12 @@ _CHANGES_IN = (
     "ORDER BY instant, rowid"
 )
 _BATCH = 500
+#: Below every instant: a chain kept whole serves any instant.
+_NO_FLOOR = -(2**63)
 
 #: One step of a walk: the facts in force at its start whose version ends in it, those in
 #: force at its end whose version began in it, and the events that changed each key in it.
-Step = tuple[dict[Key, Fact], dict[Key, Fact], dict[Key, list[str]]]
+WalkStep = tuple[dict[Key, Fact], dict[Key, Fact], dict[Key, list[str]]]
 
 
 class Index:
@@ -131,7 +133,7 @@ class Index:
         self.meta = meta
         self._plain: dict[int, Fact] = {}
         self._previous: dict[int, int | None] = {}
-        self._chained: dict[int, Fact] = {}
+        self._chained: dict[int, tuple[int, Fact]] = {}  # id -> (from when its chain serves, the fact)
         self._keys: dict[tuple[str, str, int], Key] = {}
         self._events: dict[str, tuple[str, ...]] = {}
         self._places: dict[int, int] = {}  # fact id -> its place in answer order
@@ -174,32 +176,47 @@ class Index:
                 plain[fact_id] = decode(body)
                 self._previous[fact_id] = previous
 
-    def fact(self, fact_id: int, possible: bool) -> Fact:
-        """The fact node `fact_id` (loaded already); with its `previous` chain if `possible`."""
+    def fact(self, fact_id: int, possible: bool, at: int | None = None) -> Fact:
+        """The fact node `fact_id` (loaded already); if `possible`, with its `previous` chain
+        as far as any instant from `at` (microseconds) on can need it: down to the first
+        earlier fact certain by `at` (what holds if the fact has not happened yet, and
+        nothing older can be), or the whole chain when `at` is None. Certainty only grows
+        with time, so a chain cut for `at` serves every later instant."""
         if not possible:
             return self._plain[fact_id]
-        fact = self._chained.get(fact_id)
-        if fact is not None:
-            return fact
+        floor = _NO_FLOOR if at is None else at
+        found = self._chained.get(fact_id)
+        if found is not None and found[0] <= floor:
+            return found[1]
+        instant = None if at is None else instant_of(at)
+        plain, previous, chained = self._plain, self._previous, self._chained
         chain = [fact_id]
-        while self._previous[chain[-1]] is not None:
-            earlier = self._previous[chain[-1]]
-            assert earlier is not None
-            if earlier in self._chained:
+        linked: Fact | None = None
+        node = previous[fact_id]
+        while node is not None:
+            have = chained.get(node)
+            if have is not None and have[0] <= floor:
+                linked = have[1]
                 break
-            self._load([earlier])
-            chain.append(earlier)
-        above = self._previous[chain[-1]]
-        linked = self._chained[above] if above is not None else None
+            if node not in plain:
+                self._load([node])
+            if instant is not None and plain[node].certain_by(instant):
+                linked = plain[node]  # certain from `at` on: the walk stops here
+                break
+            chain.append(node)
+            node = previous[node]
         for node in reversed(chain):
-            linked = self._chained[node] = attrs.evolve(self._plain[node], previous=linked)
+            linked = plain[node].replacing(linked)
+            have = chained.get(node)
+            if have is None or have[0] > floor:
+                chained[node] = (floor, linked)
         assert linked is not None
         return linked
 
     def _facts(self, query: str, q: int, *args: Any) -> list[tuple[int, Fact, bool]]:
         rows = self.db.execute(query, args).fetchall()
         self._load(f for f, _ in rows)
-        return [(f, self.fact(f, certain > q), certain > q) for f, certain in rows]
+        return [(f, self.fact(f, certain > q, q), certain > q) for f, certain in rows]
 
     def _keyed(self, query: str, q: int, *args: Any) -> dict[Key, Fact]:
         keys = self._fact_keys
@@ -265,7 +282,7 @@ class Index:
     ) -> Fact:
         """Fact `fact_id`, possible at `instant` (`q`), as `seen` shows it there: made once
         per fact and latest earlier fact certain by then."""
-        fact = self.fact(fact_id, True)
+        fact = self.fact(fact_id, True, q)
         if fact.certain_by(instant):  # its version says otherwise: nothing to keep
             return seen(fact, instant)
         settled = self._previous[fact_id]
@@ -289,7 +306,7 @@ class Index:
         begun = self._keyed(_BEGUN, b, a, b)
         return ended, begun
 
-    def walk(self, instants: Sequence[pendulum.DateTime]) -> list[Step]:
+    def walk(self, instants: Sequence[pendulum.DateTime]) -> list[WalkStep]:
         """`changed` and `causes` (for every key) of each step from one of `instants` (in
         time order) to the next, read in three queries over the whole span, each row put in
         the one step it belongs to: a step a day costs no query of its own."""
@@ -315,7 +332,8 @@ class Index:
         keys = self._fact_keys
         for side, found, later in ((0, ended, 0), (1, begun, 1)):
             for step, fact_id, certain in found:
-                fact = self.fact(fact_id, certain > qs[step + later])
+                q = qs[step + later]
+                fact = self.fact(fact_id, certain > q, q)
                 key = keys.get(fact_id)
                 if key is None:
                     key = keys[fact_id] = fact.key
