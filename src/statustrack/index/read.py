@@ -9,12 +9,12 @@ file. The choice between it and a replay is the API's (`api.reader`).
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import enum
 import json
 import os
 import sqlite3
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -319,12 +319,12 @@ class Index:
         first, last = qs[0], qs[-1]
         ended: list[tuple[int, int, int]] = []  # (step, fact, certain_from)
         for fact, certain, start, until in self.db.execute(_ENDED_IN, (first, last)):
-            step = bisect.bisect_right(qs, until) - 1  # lo <= until < hi
+            step = bisect_right(qs, until) - 1  # lo <= until < hi
             if step < count and start <= qs[step]:
                 ended.append((step, fact, certain))
         begun: list[tuple[int, int, int]] = []
         for fact, certain, start, until in self.db.execute(_BEGUN_IN, (first, last)):
-            step = bisect.bisect_left(qs, start) - 1  # lo < start <= hi
+            step = bisect_left(qs, start) - 1  # lo < start <= hi
             if step >= 0 and until >= qs[step + 1]:
                 begun.append((step, fact, certain))
         self._load(f for _, f, _ in ended)
@@ -340,7 +340,7 @@ class Index:
                 sides[side][step][key] = fact
         events = self._events
         for instant, aspect, subject, pending, text in self.db.execute(_CHANGES_IN, (first, last)):
-            step = bisect.bisect_left(qs, instant) - 1
+            step = bisect_left(qs, instant) - 1
             if step < 0 or step >= count:
                 continue
             key = self._key(aspect, subject, pending)
