@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import pendulum
 
-from statustrack.api.answer import ACTS_WINDOW, Answer, Change, Diff, changes, order, rank, seen_at, split
+from statustrack.api.answer import ACTS_WINDOW, Answer, Change, Diff, differing, order, rank, seen_at, split
 from statustrack.api.reader import Keep, Source, events_told, reader
 from statustrack.core.dates import parse_when
-from statustrack.core.facts import ASPECTS, ID_ROLES, Fact
+from statustrack.core.facts import ASPECTS, ID_ROLES, Fact, Key
 from statustrack.core.model import Log
 from statustrack.core.registry import LEVELS, SourceRef, fold
 from statustrack.errors import QueryError
@@ -303,57 +303,56 @@ def diff(
         from_,
         to,
         known_at,
-        _placed(log, changes(before, after, causes, backward=backward)),
+        _placed(log, differing(before, after, causes, backward=backward)),
         backward,
         q_from,
         q_to,
     )
 
 
-def _placed(log: Source, found: Sequence[Change]) -> tuple[Change, ...]:
-    """Each change with its date, its events' dates, its level, country and sources: diff
-    rows an analyst can paste as they are. The events that set no fact of their change (an
-    ending) are looked up together, as the log records them."""
+def _placed(log: Source, found: Sequence[tuple[Key, Fact | None, Fact | None, tuple[str, ...]]]) -> tuple[Change, ...]:
+    """The changes of `answer.differing`, each with its date, its events' dates, its level,
+    country and sources: diff rows an analyst can paste as they are. The events that set
+    no fact of their change (an ending) are looked up together, as the log records them."""
     told_of = []
     unknown: set[str] = set()
-    for change in found:
+    for _, old, new, events in found:
         told: dict[str, tuple[str | None, tuple[SourceRef, ...]]] = {}
-        for fact in (change.after, change.before):
+        for fact in (new, old):
             if fact is None:
                 continue
             told.setdefault(fact.event, (fact.since, fact.sources))
             for support in fact.supports:
                 told.setdefault(support.event, (support.since, support.sources))
-        unknown.update(i for i in change.events if i not in told)
+        unknown.update(i for i in events if i not in told)
         told_of.append(told)
     elsewhere = events_told(log, unknown) if unknown else {}
     reg = log.registry
     placed = []
-    for change, told in zip(found, told_of, strict=True):
+    for (key, before, after, events), told in zip(found, told_of, strict=True):
         dates: list[tuple[str, str | None]] = []
         sources: list[SourceRef] = []
-        for ident in change.events:
+        for ident in events:
             since, refs = told.get(ident) or elsewhere[ident]
             dates.append((ident, since))
             sources += [r for r in refs if r not in sources]
-        after = change.after
-        shown = after or change.before
+        shown = after or before
         assert shown is not None
         principal, country, part_of = reg.placement(shown.about)
         date = (
             after.since
-            if after is not None and after.event in change.events
+            if after is not None and after.event in events
             else (next((d for _, d in dates if d is not None), None))
         )
         placed.append(
             Change(
-                change.aspect,
-                change.subject,
-                change.subject_name,
-                change.before,
+                key.aspect,
+                key.subject,
+                shown.subject_name,
+                before,
                 after,
-                change.events,
-                change.pending,
+                events,
+                key.pending,
                 date,
                 tuple(dates),
                 dict(shown.detail).get("level") or (reg.level(principal) if principal else None),
@@ -391,7 +390,7 @@ def slide(
             a,
             b,
             known_at,
-            _placed(log, changes(*sides)),
+            _placed(log, differing(*sides)),
             False,
             resolve_when(log, a),
             resolve_when(log, b),
