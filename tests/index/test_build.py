@@ -3,6 +3,7 @@ stale, corrupt or foreign, and concurrent builders and readers never see half of
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import itertools
 import shutil
@@ -12,6 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -21,6 +23,8 @@ from statustrack.api.query import at, diff, slide, steps_for, sweep
 from statustrack.api.reader import Indexed
 from statustrack.core import events as ev
 from statustrack.core.catalogue import catalogue
+from statustrack.core.dates import parse_edtf
+from statustrack.core.registry import SourceRef
 from statustrack.core.replay import counted_events
 from statustrack.index import build as index_module
 from statustrack.index.build import build
@@ -30,7 +34,7 @@ from statustrack.log.load import Log
 
 from ..support import MINI, run_cli
 from ..support.laws import breaks
-from ..support.strategies import log_of, logs_with_accounts, logs_with_undo, query_dates
+from ..support.strategies import TZ, log_of, logs_with_accounts, logs_with_undo, query_dates
 
 
 def indexed(log: Log, folder: Path) -> Indexed:
@@ -96,8 +100,8 @@ def test_index_law_slide_catches_a_forgotten_possible_fact(monkeypatch: pytest.M
 
     original = reader._indexed_step
 
-    def forgetful(index: Any, lo: Any, hi: Any, moving: Any, keep: Any) -> Any:
-        *rest, _ = original(index, lo, hi, moving, keep)
+    def forgetful(*args: Any) -> Any:
+        *rest, _ = original(*args)
         return (*rest, {})
 
     monkeypatch.setattr(reader, "_indexed_step", forgetful)
@@ -138,6 +142,102 @@ def test_index_law_catches_an_off_by_one_at_the_end(monkeypatch: pytest.MonkeyPa
     """An index that still holds a version at the instant it ended breaks law 9."""
     monkeypatch.setattr(index_module, "last_instant", lambda end: end if end is not None else 2**62 - 1)
     breaks(lambda items, d1, d2: check_index(items, d1, d2, tmp_path), at_a_boundary())
+
+
+def _instant_text(moment: Any) -> str:
+    moment = moment.in_tz("UTC")
+    return f"{moment.year:04d}" + moment.strftime("-%m-%dT%H:%M:%S.%fZ")
+
+
+@st.composite
+def questions(draw: st.DrawFn) -> tuple[Any, list[str]]:
+    """A log, and dates in any order (repeats allowed) among which are instants where its
+    versions begin or end and where their events become certain."""
+    items = draw(st.one_of(logs_with_undo(8), logs_with_accounts()).filter(bool))
+    edges = [
+        _instant_text(moment)
+        for e in items
+        for moment in (e.takes_effect.start, e.takes_effect.end)
+        if 1 < moment.year < 9999
+    ]
+    asked = st.one_of(query_dates(), st.sampled_from(edges)) if edges else query_dates()
+    return items, draw(st.lists(asked, min_size=2, max_size=8))
+
+
+def check_one_handle(items: list[ev.Event], whens: list[str], folder: Path) -> None:
+    """Law 9 on one index handle asked many questions in any order: what the handle keeps
+    from one answer (decoded facts, their places in answer order, chains read as far as
+    an instant needs, facts as seen, event records) never changes a later answer; and a
+    walk puts every version and change in its step, at boundaries and repeated dates. The
+    index must answer: a replay standing in for it (`Indexed._replayed`) fails the check."""
+    plain = log_of(items)
+    fast = indexed(plain, folder)
+    refused = AssertionError("the index failed to answer (a replay stood in)")
+    try:
+        with mock.patch.object(Indexed, "_replayed", side_effect=refused):
+            for when in whens:
+                assert at(fast, when).facts == at(plain, when).facts
+            for a, b in itertools.pairwise(whens):
+                assert diff(fast, a, b) == diff(plain, a, b)
+            assert list(slide(fast, whens)) == list(slide(plain, whens))
+            assert list(sweep(fast, whens)) == list(sweep(plain, whens))
+    finally:
+        fast.close()
+
+
+@pytest.mark.slow
+@settings(max_examples=max(10, settings().max_examples // 4))  # each example builds an index file
+@given(questions())
+def test_index_law_one_handle_many_questions(
+    tmp_path_factory: pytest.TempPathFactory, case: tuple[Any, list[str]]
+) -> None:
+    """Law 9 for a long-lived handle (a slider, an explorer) asked at, diff, slide and sweep."""
+    check_one_handle(*case, tmp_path_factory.mktemp("index"))
+
+
+#: One status told three times, each less sure of its date: at noon on 2020-03-15 the
+#: latest (that day) and the one before (that March) may both not have happened yet, so
+#: what holds "if not yet" is the first (2019), two facts down the chain.
+UNSURE = [
+    ev.Declaration(
+        id=ident, date=parse_edtf(date, TZ), sources=(SourceRef("s004", "lead"),), polity="nkr", status=status
+    )
+    for ident, date, status in (("e1", "2019", "a"), ("e2", "2020-03", "b"), ("e3", "2020-03-15", "c"))
+]
+UNSURE_WHENS = ["2020-12-31", "2020-03-15T08:00:00Z", "2020-03-02", "2019-06-01"]
+
+
+def test_index_law_with_a_chain_two_facts_deep(tmp_path: Path) -> None:
+    """A possible fact falls back past a possible one to a certain one, asked of one
+    handle late first, then earlier: the chain read for the later date is not enough."""
+    check_one_handle(UNSURE, UNSURE_WHENS, tmp_path)
+    answer = at(log_of(UNSURE), "2020-03-15T08:00:00Z").facts
+    assert [(f.value, f.certainty, f.otherwise) for f in answer] == [("c", "possible", "a")]
+
+
+def test_index_law_catches_a_chain_cut_for_a_later_instant(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A possible fact whose chain of earlier facts was cut for a later instant than the
+    one asked (so it cannot say what holds if not yet) breaks law 9."""
+    from statustrack.index import read
+
+    original = read.Index.fact
+    late = read.micros(dt.datetime(9000, 1, 1, tzinfo=dt.UTC))  # every earlier fact is certain by then
+
+    def cut_late(self: Any, fact_id: int, possible: bool, at: int | None = None) -> Any:
+        return original(self, fact_id, possible, late if possible else at)
+
+    monkeypatch.setattr(read.Index, "fact", cut_late)
+    with pytest.raises(AssertionError):
+        check_one_handle(UNSURE, UNSURE_WHENS, tmp_path)
+
+
+@pytest.mark.slow
+def test_index_law_catches_a_walk_off_by_one_step(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A walk that files a version beginning exactly at a step's end in the next step breaks law 9."""
+    from statustrack.index import read
+
+    monkeypatch.setattr(read, "bisect_left", read.bisect_right)
+    breaks(lambda items, whens: check_one_handle(items, whens, tmp_path), questions())
 
 
 def descent(first: int, last: int) -> int:

@@ -248,10 +248,10 @@ def test_certainty_law_catches_a_disputed_date_certain_from_the_earliest_account
 def test_direction_law_catches_a_backward_diff_told_as_forward(monkeypatch: pytest.MonkeyPatch) -> None:
     """Law 14: a diff that answers a later-first question as the forward journey (what it did before
     issue 19 says it swapped nothing) is not the forward diff reversed."""
-    original = query.changes
+    original = query.differing
     monkeypatch.setattr(
         query,
-        "changes",
+        "differing",
         lambda before, after, causes, backward=False: (
             original(after, before, causes) if backward else original(before, after, causes)
         ),

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import attrs
 import pendulum
 
-from statustrack.core.facts import Fact, Key, rank
+from statustrack.core.facts import Fact, Key, Rank, rank
 from statustrack.core.registry import SourceRef
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Keep",
     "Sides",
     "changes",
+    "differing",
     "kept",
     "order",
     "rank",
@@ -142,6 +143,35 @@ def order(facts: Iterable[Fact]) -> tuple[Fact, ...]:
     return tuple(sorted(facts, key=rank))
 
 
+def differing(
+    before: Mapping[Key, Fact],
+    after: Mapping[Key, Fact],
+    causes: Mapping[Key, Sequence[str]],
+    *,
+    backward: bool = False,
+) -> list[tuple[Key, Fact | None, Fact | None, tuple[str, ...]]]:
+    """The keys whose facts differ between two states, each with its fact before and after
+    and the events that changed it, in answer order: what `changes` makes its `Change`s of.
+    `backward`: `before` is the later state, so the events are those the change undoes."""
+    found = []
+    before, after = visible(before), visible(after)
+    for key in before.keys() | after.keys():
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        later = (old, new) if backward else (new, old)
+        ids = causes.get(key) or [f.event for f in later if f is not None][:1]
+        shown = later[0] or later[1]  # the later fact, as the forward journey shows it
+        assert shown is not None
+        found.append((rank(shown), key, old, new, tuple(ids)))
+    found.sort(key=_first)  # ranks differ by key: no tie
+    return [(key, old, new, ids) for _, key, old, new, ids in found]
+
+
+def _first(item: tuple[Rank, Key, Fact | None, Fact | None, tuple[str, ...]]) -> Rank:
+    return item[0]
+
+
 def changes(
     before: Mapping[Key, Fact],
     after: Mapping[Key, Fact],
@@ -151,19 +181,18 @@ def changes(
 ) -> tuple[Change, ...]:
     """The facts that differ between two states, with the events that changed each, in answer
     order. `backward`: `before` is the later state, so the events are those the change undoes."""
-    found = []
-    before, after = visible(before), visible(after)
-    for key in before.keys() | after.keys():
-        old, new = before.get(key), after.get(key)
-        if old == new:
-            continue
-        later = (old, new) if backward else (new, old)
-        ids = causes.get(key) or [f.event for f in later if f is not None][:1]
-        shown = new or old
-        assert shown is not None
-        found.append(Change(key.aspect, key.subject, shown.subject_name, old, new, tuple(ids), key.pending))
-    found.sort(key=lambda c: rank(c.after or c.before))  # type: ignore[arg-type]
-    return tuple(found)
+    return tuple(
+        Change(
+            key.aspect,
+            key.subject,
+            ((old or new) if backward else (new or old)).subject_name,  # type: ignore[union-attr]
+            old,
+            new,
+            ids,
+            key.pending,
+        )
+        for key, old, new, ids in differing(before, after, causes, backward=backward)
+    )
 
 
 #: Keeps the facts an answer lists (None: every fact).

@@ -12,15 +12,14 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import pendulum
 
-from statustrack.api.answer import ACTS_WINDOW, Answer, Change, Diff, changes, order, rank, seen_at, split
-from statustrack.api.reader import Keep, Source, event_told, reader
+from statustrack.api.answer import ACTS_WINDOW, Answer, Change, Diff, differing, order, rank, seen_at, split
+from statustrack.api.reader import Keep, Source, events_told, reader
 from statustrack.core.dates import parse_when
-from statustrack.core.facts import ASPECTS, ID_ROLES, Fact
+from statustrack.core.facts import ASPECTS, ID_ROLES, Fact, Key
 from statustrack.core.model import Log
-from statustrack.core.registry import LEVELS, fold
+from statustrack.core.registry import LEVELS, SourceRef, fold
 from statustrack.errors import QueryError
 
 if TYPE_CHECKING:
@@ -304,50 +303,70 @@ def diff(
         from_,
         to,
         known_at,
-        tuple(_placed(log, c) for c in changes(before, after, causes, backward=backward)),
+        _placed(log, differing(before, after, causes, backward=backward), backward=backward),
         backward,
         q_from,
         q_to,
     )
 
 
-def _placed(log: Source, change: Change) -> Change:
-    """`change` with its date, its events' dates, its level, country and sources: a diff row
-    an analyst can paste as it is."""
-    told: dict[str, tuple[str, tuple[Any, ...]]] = {}
-    for fact in (change.after, change.before):
-        if fact is None:
-            continue
-        told.setdefault(fact.event, (fact.since, fact.sources))
-        for support in fact.supports:
-            told.setdefault(support.event, (support.since, support.sources))
-    dates: list[tuple[str, str | None]] = []
-    sources: list[Any] = []
-    for ident in change.events:
-        since, refs = told.get(ident, (None, ()))
-        if since is None:  # an event that set no fact of the change (an ending): as the log records it
-            since, refs = event_told(log, ident)
-        dates.append((ident, since))
-        sources += [r for r in refs if r not in sources]
-    shown = change.after or change.before
-    assert shown is not None
+def _placed(
+    log: Source, found: Sequence[tuple[Key, Fact | None, Fact | None, tuple[str, ...]]], *, backward: bool = False
+) -> tuple[Change, ...]:
+    """The changes of `answer.differing`, each with its date, its events' dates, its level,
+    country and sources: diff rows an analyst can paste as they are. The events that set
+    no fact of their change (an ending) are looked up together, as the log records them.
+    `backward`: `before` is the later state; a change reads the same either way (law 14):
+    its date is the later fact's `since` when that fact's event made the change."""
+    told_of = []
+    unknown: set[str] = set()
+    for _, old, new, events in found:
+        told: dict[str, tuple[str | None, tuple[SourceRef, ...]]] = {}
+        for fact in (new, old):
+            if fact is None:
+                continue
+            told.setdefault(fact.event, (fact.since, fact.sources))
+            for support in fact.supports:
+                told.setdefault(support.event, (support.since, support.sources))
+        unknown.update(i for i in events if i not in told)
+        told_of.append(told)
+    elsewhere = events_told(log, unknown) if unknown else {}
     reg = log.registry
-    principal = reg.principal(shown.about)
-    date = (
-        change.after.since
-        if change.after is not None and change.after.event in change.events
-        else (next((d for _, d in dates if d is not None), None))
-    )
-    level = dict(shown.detail).get("level") or (reg.level(principal) if principal else None)
-    return attrs.evolve(
-        change,
-        date=date,
-        event_dates=tuple(dates),
-        level=level,
-        country=reg.country(principal) if principal else None,
-        part_of=reg.chain(principal) if principal else (),
-        sources=tuple(sources),
-    )
+    placed = []
+    for (key, before, after, events), told in zip(found, told_of, strict=True):
+        dates: list[tuple[str, str | None]] = []
+        sources: list[SourceRef] = []
+        for ident in events:
+            since, refs = told.get(ident) or elsewhere[ident]
+            dates.append((ident, since))
+            sources += [r for r in refs if r not in sources]
+        later, earlier = (before, after) if backward else (after, before)
+        shown = later or earlier
+        assert shown is not None
+        principal, country, part_of = reg.placement(shown.about)
+        date = (
+            later.since
+            if later is not None and later.event in events
+            else (next((d for _, d in dates if d is not None), None))
+        )
+        placed.append(
+            Change(
+                key.aspect,
+                key.subject,
+                shown.subject_name,
+                before,
+                after,
+                events,
+                key.pending,
+                date,
+                tuple(dates),
+                dict(shown.detail).get("level") or (reg.level(principal) if principal else None),
+                country,
+                part_of,
+                tuple(sources),
+            )
+        )
+    return tuple(placed)
 
 
 def slide(
@@ -376,7 +395,7 @@ def slide(
             a,
             b,
             known_at,
-            tuple(_placed(log, c) for c in changes(*sides)),
+            _placed(log, differing(*sides)),
             False,
             resolve_when(log, a),
             resolve_when(log, b),

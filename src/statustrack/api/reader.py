@@ -18,7 +18,7 @@ import heapq
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol
 
 import pendulum
@@ -41,6 +41,7 @@ __all__ = [
     "Source",
     "damaged",
     "event_told",
+    "events_told",
     "kept",
     "load_indexed",
     "open_log",
@@ -93,6 +94,7 @@ class Indexed:
         self._path = path
         self._log = log
         self.horizon = index.horizon
+        self._told: dict[str, tuple[str | None, tuple[SourceRef, ...]]] = {}
 
     @property
     def name(self) -> str:
@@ -132,7 +134,7 @@ class Indexed:
     def at(self, instant: pendulum.DateTime, keep: Keep) -> tuple[Fact, ...]:
         """The versions in force at `instant`."""
         try:
-            return tuple(self.index.answer(instant, keep, rank, seen_at))
+            return tuple(self.index.answer(instant, keep, seen_at))
         except _DAMAGE as e:
             return self._replayed(e).at(instant, keep)
 
@@ -140,32 +142,38 @@ class Indexed:
         """Only what can differ: the versions that end or begin in between, and the facts
         possible at `lo` whose certainty may move by `hi`."""
         try:
-            with self.index.snapshot():
-                before, after, causes, _, _ = _indexed_step(self.index, lo, hi, self.index.possible_at(lo), keep)
+            index = self.index
+            with index.snapshot():
+                ended, begun = index.changed(lo, hi)
+                before, after, causes, _, _ = _indexed_step(
+                    lo, hi, ended, begun, lambda keys: index.causes(lo, hi, keys), index.possible_at(lo), keep
+                )
         except _DAMAGE as e:
             return self._replayed(e).between(lo, hi, keep)
         return before, after, causes
 
     def slide(self, instants: Sequence[pendulum.DateTime], keep: Keep) -> Iterator[Sides]:
-        """One pass over the versions that begin or end in between, never a whole state
-        again; the facts possible at each instant are kept by when they may next move."""
+        """One pass over the versions that begin or end in between (read together, then
+        put in their steps), never a whole state again; the facts possible at each instant
+        are kept by when they may next move."""
         if not instants:
             return
         index = self.index
         lo = instants[0]
-        possible = index.possible_at(lo)
+        with index.snapshot():
+            possible = index.possible_at(lo)
+            walked = index.walk(instants)
         due: list[tuple[pendulum.DateTime, int, Key, Fact]] = []  # when each possible fact may move
         for number, (key, fact) in enumerate(possible.items()):
             heapq.heappush(due, (_next_move(fact, lo), number, key, fact))
         number = len(due)
-        for hi in instants[1:]:
+        for hi, (ended, begun, every) in zip(instants[1:], walked, strict=True):
             moving: dict[Key, Fact] = {}
             while due and due[0][0] <= hi:
                 _, _, key, fact = heapq.heappop(due)
                 if possible.get(key) is fact:
                     moving[key] = fact
-            with index.snapshot():
-                before, after, causes, changed, fresh = _indexed_step(index, lo, hi, moving, keep)
+            before, after, causes, changed, fresh = _indexed_step(lo, hi, ended, begun, _among(every), moving, keep)
             yield before, after, causes
             for key in changed:
                 possible.pop(key, None)
@@ -202,20 +210,47 @@ class Indexed:
                     facts.insert(place, change.after)
             yield tuple(facts)
 
+    def told(self, idents: Iterable[str]) -> dict[str, tuple[str | None, tuple[SourceRef, ...]]]:
+        """Each event's date (its effective date when it has one, as EDTF) and sources, from
+        the index's copy of its record (None, () for an unknown id): the ones not asked
+        before read together, and kept."""
+        told = self._told
+        missing = [i for i in dict.fromkeys(idents) if i not in told]
+        if missing:
+            records = self.index.event_records(missing)
+            tz, version = self.timezone, int(self.index.meta["format"])
+            for ident in missing:
+                record = records.get(ident)
+                if record is None:
+                    told[ident] = (None, ())
+                    continue
+                written = record.get("effective") or record["date"]
+                told[ident] = (
+                    parse_edtf(written, tz, version).edtf,
+                    tuple(SourceRef(s["id"], s.get("at", "")) for s in record["sources"]),
+                )
+        return {i: told[i] for i in idents}
+
     def close(self) -> None:
         """Close the index."""
         self.index.close()
 
 
 def _indexed_step(
-    index: Index, lo: pendulum.DateTime, hi: pendulum.DateTime, moving: dict[Key, Fact], keep: Keep
+    lo: pendulum.DateTime,
+    hi: pendulum.DateTime,
+    ended: dict[Key, Fact],
+    begun: dict[Key, Fact],
+    causes_of: Callable[[set[Key]], dict[Key, list[str]]],
+    moving: dict[Key, Fact],
+    keep: Keep,
 ) -> tuple[dict[Key, Fact], dict[Key, Fact], dict[Key, list[str]], set[Key], dict[Key, Fact]]:
     """Both sides of a step from `lo` to `hi` (lo <= hi) from the index, looking only at
-    what can differ: the versions that end or begin in between, and the facts possible at
-    `lo` whose certainty may move by `hi` (`moving`). A key no version boundary separates
-    holds one version at both ends. Also returns the keys changed in between and the facts
-    begun in between that are possible at `hi`."""
-    ended, begun = index.changed(lo, hi)
+    what can differ: the versions that end (`ended`) or begin (`begun`) in between
+    (`Index.changed`), and the facts possible at `lo` whose certainty may move by `hi`
+    (`moving`). A key no version boundary separates holds one version at both ends.
+    `causes_of` gives the events that changed each of some keys in between. Also returns
+    the keys changed in between and the facts begun in between that are possible at `hi`."""
     changed = ended.keys() | begun.keys()
     at_lo, at_hi = dict(ended), dict(begun)
     for key, fact in moving.items():
@@ -223,8 +258,13 @@ def _indexed_step(
             at_lo[key] = at_hi[key] = fact
     sides = [{k: seen_at(f, q) for k, f in facts.items() if kept(keep, f)} for q, facts in ((lo, at_lo), (hi, at_hi))]
     keys = sides[0].keys() | sides[1].keys()
-    causes = index.causes(lo, hi, keys) if keys else {}
+    causes = causes_of(keys) if keys else {}
     return sides[0], sides[1], causes, set(changed), {k: f for k, f in begun.items() if not f.certain_by(hi)}
+
+
+def _among(causes: dict[Key, list[str]]) -> Callable[[set[Key]], dict[Key, list[str]]]:
+    """What `causes` (of every key) says of some keys."""
+    return lambda keys: {k: causes[k] for k in keys if k in causes}
 
 
 def _next_move(fact: Fact, instant: pendulum.DateTime) -> pendulum.DateTime:
@@ -263,18 +303,23 @@ def event_told(source: Source, ident: str) -> tuple[str | None, tuple[SourceRef,
     """Event `ident`'s date (its effective date when it has one, as EDTF) and its sources, from
     the log or, through a current index, from the index's copy of the event record (so a
     diff's rows never make the indexed path parse the log); (None, ()) for an unknown id."""
+    return events_told(source, (ident,))[ident]
+
+
+def events_told(source: Source, idents: Iterable[str]) -> dict[str, tuple[str | None, tuple[SourceRef, ...]]]:
+    """`event_told` of each of `idents`, by id: through a current index, the records not
+    met before in one read (what is told is kept on the reader)."""
     if isinstance(source, Indexed):
-        record = source.index.event_record(ident)
-        if record is None:
-            return None, ()
-        written = record.get("effective") or record["date"]
-        since = parse_edtf(written, source.timezone, int(source.index.meta["format"])).edtf
-        return since, tuple(SourceRef(s["id"], s.get("at", "")) for s in record["sources"])
-    try:
-        event = source.event(ident)
-    except KeyError:
-        return None, ()
-    return (event.effective or event.date).edtf, event.sources
+        return source.told(idents)
+    found: dict[str, tuple[str | None, tuple[SourceRef, ...]]] = {}
+    for ident in idents:
+        try:
+            event = source.event(ident)
+        except KeyError:
+            found[ident] = (None, ())
+            continue
+        found[ident] = ((event.effective or event.date).edtf, event.sources)
+    return found
 
 
 def reader(source: Source, known_at: pendulum.DateTime | None = None) -> Reader:

@@ -196,6 +196,19 @@ class Registry:
         found = [v for role in PRINCIPAL_ROLES for r, v in about if r == role and self.entry(v) is not None]
         return next((v for v in found if self.country(v) is not None), found[0] if found else None)
 
+    def placement(self, about: tuple[tuple[str, str], ...]) -> tuple[str | None, str | None, tuple[str, ...]]:
+        """The `principal` of a fact with structured fields `about`, its `country` and its
+        `chain` (None, None, () when it names none): worked out once per `about`."""
+        made: dict[tuple[tuple[str, str], ...], tuple[str | None, str | None, tuple[str, ...]]]
+        made = self._cache.setdefault("placements", {})
+        found = made.get(about)
+        if found is None:
+            principal = self.principal(about)
+            found = made[about] = (
+                (principal, self.country(principal), self.chain(principal)) if principal else (None, None, ())
+            )
+        return found
+
     def office_type(self, place: str, polity: str | None = None) -> str | None:
         """The type of the office at `place` (of `polity`, when given), or None if the registry has none."""
         entry = self.offices.get(place)
