@@ -19,6 +19,8 @@ from statustrack.api.reader import Keep, Source, events_told, reader
 from statustrack.core.dates import parse_when
 from statustrack.core.facts import ASPECTS, ID_ROLES, Fact, Key
 from statustrack.core.model import Log
+from statustrack.core.names import Unnamed
+from statustrack.core.names import subjects as names_of
 from statustrack.core.registry import LEVELS, SourceRef, fold
 from statustrack.errors import QueryError
 
@@ -151,35 +153,28 @@ def wanted(
 
         _check_choice("stance", stances, STANCES)
     found_subjects = reader(log).catalogue() if subjects else None
-    own = found_subjects.own if found_subjects else frozenset()
-    names = found_subjects.names if found_subjects else {}
-    direct: set[str] = set()
-    whole: set[str] = set()
-    texts: set[str] = set()
-    for spelling in subjects or ():
-        found = log.registry.resolve(spelling)
-        folded = fold(spelling)
-        if folded in names:
-            texts.add(folded)
-        elif not found:
-            msg = (
-                f"no place, actor or subject is called {spelling!r}{_did_you_mean(log, spelling)} "
-                "(statustrack subjects lists them)"
-            )
-            raise QueryError(msg)
-        for ident in found:
-            (whole if with_parts or ident not in own else direct).add(ident)
+    try:
+        chosen = names_of(
+            subjects or (),
+            log.registry.resolve,
+            found_subjects.own if found_subjects else frozenset(),
+            found_subjects.names if found_subjects else {},
+            with_parts,
+        )
+    except Unnamed as e:
+        spelling = e.args[0]
+        msg = (
+            f"no place, actor or subject is called {spelling!r}{_did_you_mean(log, spelling)} "
+            "(statustrack subjects lists them)"
+        )
+        raise QueryError(msg) from None
     level_set, stance_set = frozenset(levels or ()), frozenset(stances or ())
 
     def named(fact: Fact) -> set[str]:
         return {v for role, v in fact.about if role in ID_ROLES}
 
     def about(fact: Fact) -> bool:
-        if not subjects:
-            return True
-        if fact.refs & whole or named(fact) & direct:
-            return True
-        return bool(texts) and (fold(fact.subject_name) in texts or fold(fact.subject) in texts)
+        return not subjects or chosen.about(fact.refs, fact.about, fact.subject, fact.subject_name)
 
     def stances_of(fact: Fact) -> set[str]:
         """The fact's stance, and every account's (they differ when the accounts disagree)."""

@@ -19,6 +19,7 @@ import attrs
 import pendulum
 
 from statustrack.core.dates import Interval
+from statustrack.core.names import ID_ROLES
 from statustrack.core.registry import SourceRef
 
 __all__ = [
@@ -58,10 +59,6 @@ STANCES = (
     "withdrew-recognition",
 )
 
-#: The roles in a fact's `about` that hold place or actor ids (the others hold text).
-ID_ROLES = frozenset(
-    {"polity", "party", "theatre", "by", "place", "force", "holder", "actor", "body", "a", "b", "parties", "from"}
-)
 
 
 @attrs.frozen(cache_hash=True)

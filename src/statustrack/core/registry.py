@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
+from collections import ChainMap
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from statustrack.core.names import fold, resolve
 from statustrack.core.shown import LEVELS
 
 if TYPE_CHECKING:
@@ -55,14 +56,6 @@ PRINCIPAL_ROLES = (
     "from",
     "parties",
 )
-
-
-def fold(name: str) -> str:
-    """A spelling reduced for matching: case-folded, accents and punctuation spacing ignored."""
-    bare = name.casefold()
-    if not bare.isascii():  # ASCII decomposes to itself and has no accents
-        bare = "".join(c for c in unicodedata.normalize("NFKD", bare) if not unicodedata.combining(c))
-    return " ".join(bare.replace("-", " ").replace("_", " ").split())
 
 
 @attrs.frozen
@@ -247,11 +240,5 @@ class Registry:
     def resolve(self, spelling: str) -> frozenset[str]:
         """Every place and actor id that `spelling` names: its id, name or any alias. An
         exact id names that entry alone (ids are unique; a name or alias may be shared)."""
-        if spelling in self.places or spelling in self.actors:
-            return frozenset({spelling})
-        wanted = fold(spelling)
-        return frozenset(
-            entry.id
-            for entry in self._entries()
-            if wanted in {fold(entry.id), fold(entry.name), *map(fold, entry.aliases)}
-        )
+        ids = ChainMap[str, Any](self.places, self.actors)
+        return resolve(spelling, ids, ((entry.id, entry.name, entry.aliases) for entry in self._entries()))
