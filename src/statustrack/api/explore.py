@@ -22,6 +22,7 @@ from statustrack.core.facts import ASPECTS, ID_ROLES, Fact, Key
 from statustrack.core.history import Run, Version, runs_of, versions
 from statustrack.core.model import Log
 from statustrack.core.registry import Actor, Source, SourceRef, fold
+from statustrack.core.shown import run_ends, until_of
 from statustrack.errors import QueryError
 from statustrack.index.codec import instant_of
 from statustrack.index.read import history_facts, history_rows
@@ -91,16 +92,6 @@ class Period:
         return "certain" if self.certain_from is not None and self.certain_from <= instant else "possible"
 
 
-def _certain_from(run: Run) -> pendulum.DateTime | None:
-    """The first instant at which a version of the run is certain."""
-    found = []
-    for version in run.versions:
-        start = max(version.valid_from, version.fact.interval.end)
-        if version.valid_to is None or start < version.valid_to:
-            found.append(start)
-    return min(found, default=None)
-
-
 class Recorded(NamedTuple):
     """What the views of a run read of the event behind it: its date, sources and note."""
 
@@ -130,19 +121,16 @@ def recorded_event(source: Readable, ident: str) -> Recorded | None:
 
 
 def _until(log: Readable, run: Run, after: Period | None) -> str | None:
-    """The date text a run's end comes from: the next value's `since`, else what removed it."""
-    if run.valid_to is None:
-        return None
-    if after is not None:
-        return after.fact.since
+    """The date text a run's end comes from (`core.shown.until_of`)."""
     fact = run.fact
-    if fact.pending and fact.effective is not None:
-        return str(fact.effective)
-    told = recorded_event(log, fact.event)
-    date = told.date if told is not None else None
-    if date is not None and date.until is not None:
-        return str(date.until)
-    return iso(run.valid_to)
+
+    def removed() -> str | None:
+        told = recorded_event(log, fact.event)
+        date = told.date if told is not None else None
+        return str(date.until) if date is not None and date.until is not None else None
+
+    effective = str(fact.effective) if fact.pending and fact.effective is not None else None
+    return until_of(run.valid_to, after.fact.since if after is not None else None, effective, removed, iso)
 
 
 _PERIODS: weakref.WeakKeyDictionary[Log, dict[pendulum.DateTime | None, tuple[Period, ...]]] = (
@@ -162,24 +150,33 @@ def periods(log: Log, known_at: pendulum.DateTime | None = None) -> tuple[Period
 
 def _periods_of(log: Readable, runs: Sequence[Run]) -> tuple[Period, ...]:
     """`runs` (in key then time order, every run of each key they hold) as periods."""
-    out: list[Period] = []
-    for run in reversed(runs):  # backwards, so the run after each is built first
-        after = out[-1] if out and out[-1].key == run.key and out[-1].valid_from == run.valid_to else None
-        ended_by = None if run.valid_to is None else after.certain_from if after is not None else run.valid_to
-        out.append(
-            Period(
+    ends = run_ends(
+        [
+            (
                 run.key,
-                run.fact,
                 run.valid_from,
                 run.valid_to,
-                _certain_from(run),
-                ended_by,
-                _until(log, run, after),
-                run.run,
-                run.versions,
+                [(v.valid_from, v.valid_to, v.fact.interval.end) for v in run.versions],
             )
+            for run in runs
+        ]
+    )
+    out: list[Period | None] = [None] * len(runs)
+    for i in reversed(range(len(runs))):  # backwards, so the run after each is built first
+        run, (certain_from, after, ended_by) = runs[i], ends[i]
+        later = out[after] if after is not None else None
+        out[i] = Period(
+            run.key,
+            run.fact,
+            run.valid_from,
+            run.valid_to,
+            certain_from,
+            ended_by,
+            _until(log, run, later),
+            run.run,
+            run.versions,
         )
-    return tuple(reversed(out))
+    return tuple(p for p in out if p is not None)
 
 
 def indexed_periods(source: Indexed, subject: str) -> tuple[Period, ...]:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Hashable, Sequence
 from json.encoder import encode_basestring
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 __all__ = [
     "DISPUTED",
@@ -21,6 +22,7 @@ __all__ = [
     "OTHERWISE",
     "SHOWABLE",
     "Row",
+    "cited_json",
     "emit",
     "end_of_day",
     "iso",
@@ -28,7 +30,10 @@ __all__ = [
     "local_day",
     "micros_of",
     "pretty",
+    "run_ends",
+    "run_json",
     "seen_json",
+    "until_of",
     "year_before",
 ]
 
@@ -219,3 +224,83 @@ def end_of_day(day: dt.date, tz: str) -> int | None:
         return micros_of(utc) - 1
     except (OverflowError, ValueError, zoneinfo.ZoneInfoNotFoundError, OSError):
         return None
+
+
+class _Ordered(Protocol):
+    def __lt__(self, other: Any, /) -> bool: ...
+
+
+_T = TypeVar("_T", bound=_Ordered)
+
+
+def run_ends(
+    runs: Sequence[tuple[Hashable, _T, _T | None, Sequence[tuple[_T, _T | None, _T]]]],
+) -> list[tuple[_T | None, int | None, _T | None]]:
+    """How the value runs `runs` (each its key, `valid_from`, `valid_to` and versions as
+    (`valid_from`, `valid_to`, the end of the version's fact's interval); in key then time
+    order, every run of each key) are bounded: per run, the first instant a version of it
+    is certain (None: never), the position of the run after it (same key, beginning as it
+    ends; None), and the instant by which it had certainly ended (None while it holds).
+    Instants are any ordered values: pendulum's on the full path, microseconds on the light."""
+    certain: list[_T | None] = []
+    for _, _, _, versions in runs:
+        found = [s for start, until, end in versions for s in (max(start, end),) if until is None or s < until]
+        certain.append(min(found, default=None))
+    out: list[tuple[_T | None, int | None, _T | None]] = []
+    for i, (key, _, valid_to, _) in enumerate(runs):
+        after = i + 1 if i + 1 < len(runs) and runs[i + 1][0] == key and runs[i + 1][1] == valid_to else None
+        ended_by = None if valid_to is None else certain[after] if after is not None else valid_to
+        out.append((certain[i], after, ended_by))
+    return out
+
+
+def until_of(
+    valid_to: _T | None,
+    after_since: str | None,
+    effective: str | None,
+    removed: Callable[[], str | None],
+    iso: Callable[[_T], str],
+) -> str | None:
+    """The date text a run's end comes from: None while it holds; else the `since` of the
+    run after it, the date a pending fact takes `effective`, the end of the date of the
+    event that removed it (`removed`, asked only then), or its end instant (`iso`)."""
+    if valid_to is None:
+        return None
+    if after_since is not None:
+        return after_since
+    if effective is not None:
+        return effective
+    ended = removed()
+    return ended if ended is not None else iso(valid_to)
+
+
+def cited_json(ident: str, at: str, title: str | None, url: str | None) -> dict[str, Any]:
+    """A source reference with the registry's title and address (None: not in it)."""
+    return {"id": ident, "at": at, "title": title, "url": url}
+
+
+def run_json(
+    fact: dict[str, Any],
+    sources: list[dict[str, Any]],
+    valid_from: str,
+    valid_to: str | None,
+    until: str | None,
+    certain_from: str | None,
+    ended_by: str | None,
+) -> dict[str, Any]:
+    """A value run as `history --format json` prints it, from its fact's JSON object (as no
+    instant sees it; changed in place): no certainty, the `sources` cited (`cited_json`),
+    then when it held and how certain its bounds are."""
+    for name in ("certainty", "otherwise", "otherwise_event"):
+        fact.pop(name, None)
+    fact["sources"] = sources
+    fact.update(
+        {
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "until": until,
+            "certain_from": certain_from,
+            "ended_by": ended_by,
+        }
+    )
+    return fact
