@@ -6,16 +6,17 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from statustrack.api.explore import Cited, Countries, History, Period, Shown, SubjectEntry, Why, recorded_event
 from statustrack.api.reader import Source
 from statustrack.core.dates import iso
 from statustrack.core.facts import Fact
+from statustrack.core.shown import cited_json, run_json
 from statustrack.views.csv import Cell, csv_text
 from statustrack.views.facts import fact_json
 from statustrack.views.json import document
+from statustrack.views.runs import HOLDS, history_table, per, run_lines
 from statustrack.views.table import wrap
 
 if TYPE_CHECKING:
@@ -34,10 +35,6 @@ __all__ = [
     "summary_counts",
 ]
 
-HOLDS = "(holds)"
-#: How a run of an act shows: it happened on its date; it is not a position that holds.
-ACT = "(an act)"
-
 
 def _opt(instant: Any) -> str | None:
     return None if instant is None else iso(instant)
@@ -45,7 +42,7 @@ def _opt(instant: Any) -> str | None:
 
 def _cited_json(cited: Cited) -> dict[str, Any]:
     s = cited.source
-    return {"id": cited.ref.id, "at": cited.ref.at, "title": s.title if s else None, "url": s.url if s else None}
+    return cited_json(cited.ref.id, cited.ref.at, s.title if s else None, s.url if s else None)
 
 
 def _sources_json(log: Source, fact: Fact) -> list[dict[str, Any]]:
@@ -54,21 +51,16 @@ def _sources_json(log: Source, fact: Fact) -> list[dict[str, Any]]:
 
 def period_json(log: Source, period: Period) -> dict[str, Any]:
     """A value run as a JSON object: the fact's public fields (sources with title and
-    address), then when it held and how certain its bounds are."""
-    out = fact_json(period.fact)
-    for name in ("certainty", "otherwise", "otherwise_event"):
-        out.pop(name, None)
-    out["sources"] = _sources_json(log, period.fact)
-    out.update(
-        {
-            "valid_from": iso(period.valid_from),
-            "valid_to": _opt(period.valid_to),
-            "until": period.until,
-            "certain_from": _opt(period.certain_from),
-            "ended_by": _opt(period.ended_by),
-        }
+    address), then when it held and how certain its bounds are (`core.shown.run_json`)."""
+    return run_json(
+        fact_json(period.fact),
+        _sources_json(log, period.fact),
+        iso(period.valid_from),
+        _opt(period.valid_to),
+        period.until,
+        _opt(period.certain_from),
+        _opt(period.ended_by),
     )
-    return out
 
 
 def _from(period: Period) -> str:
@@ -79,49 +71,16 @@ def _to(period: Period) -> str:
     return period.until if period.until is not None else HOLDS
 
 
-def _span(period: Period) -> str:
-    """When a run held (`from -> to`), or for an act the date it happened on."""
-    if period.fact.act:
-        return f"{_from(period)} {ACT}"
-    return f"{_from(period)} -> {_to(period)}"
-
-
-def _per(sources: Sequence[Any]) -> str:
-    return "per " + ", ".join(dict.fromkeys(r.id for r in sources))
-
-
-def _own_sources(log: Source, fact: Fact) -> Sequence[Any]:
-    """The sources of the event that began a run (its corroborations list their own)."""
+def _own_sources(log: Source, fact: Fact) -> list[str]:
+    """The source ids of the event that began a run (its corroborations list their own)."""
     told = recorded_event(log, fact.event)
-    return told.sources if told is not None else fact.sources
+    return [r.id for r in (told.sources if told is not None else fact.sources)]
 
 
-def _run_lines(log: Source, period: Period) -> list[str]:
-    """A value run as lines: from -> to and the value, then each account or event with its sources."""
-    fact = period.fact
-    pending = f" [pending: from {fact.effective}]" if fact.pending and fact.effective is not None else ""
-    accounts = [s for s in fact.supports if s.role == "account"]
-    span = _span(period)
-    lines = []
-    if fact.disputed and accounts:
-        lines += wrap(f"{span}  accounts differ:", "  ")
-        for s in accounts:
-            lines += wrap(f"{s.value}, {s.since}, {_per(s.sources)}", "      ", hang="  ")
-            lines += wrap(f"event {s.event}", "        ")
-    else:
-        lines += wrap(f"{span}  {fact.value}{pending}", "  ", hang="    ")
-        if accounts:
-            for s in accounts:
-                lines += wrap(f"account {s.since}, {_per(s.sources)}", "      ", hang="  ")
-                lines += wrap(f"event {s.event}", "        ")
-        else:
-            lines += wrap(f"event {fact.event}, {_per(_own_sources(log, fact))}", "      ", hang="  ")
-    for s in fact.supports:
-        if s.role == "corroboration":
-            lines += wrap(f"corroborated {s.since} by {s.event}, {_per(s.sources)}", "      ", hang="  ")
-        elif s.role == "dispute":
-            lines += wrap(f"disputed: {s.value} ({s.event})", "      ", hang="  ")
-    return lines
+def _run_lines(log: Source, period: Period) -> tuple[dict[str, Any], list[str]]:
+    """A value run's fact as a JSON object, and the run as lines (`views.runs.run_lines`)."""
+    fact = fact_json(period.fact)
+    return fact, run_lines(fact, period.until, lambda: _own_sources(log, period.fact))
 
 
 def render_history(log: Source, result: History, fmt: str) -> str:
@@ -139,24 +98,8 @@ def render_history(log: Source, result: History, fmt: str) -> str:
         from statustrack.views.export import runs_csv
 
         return runs_csv(*table_of(log, result.periods))
-    known = f", as recorded by {result.known_at}" if result.known_at else ""
-    head = "\n".join(wrap(f"{log.name}: history of {result.subject} ({log.timezone}{known})", "", hang="  "))
-    if not result.periods:
-        return f"{head}\n\nno facts.\n"
-    blocks = []
-    for (aspect, name, pending), group in groupby(
-        result.periods, key=lambda p: (p.fact.aspect, p.fact.subject_name, p.key.pending)
-    ):
-        lines = [f"{aspect}: {name}" + (" (pending)" if pending else "")]
-        for period in group:
-            lines += _run_lines(log, period)
-        blocks.append("\n".join(lines))
-    acts = f"{ACT}: happened on its date, not a position in force.\n" if any(p.fact.act for p in result.periods) else ""
-    legend = (
-        f"Dates are as the sources give them; {HOLDS}: still in force at the log's end.\n{acts}"
-        "`statustrack show EVENT` shows an event, its note and its sources."
-    )
-    return f"{head}\n\n" + "\n\n".join(blocks) + f"\n\n{legend}\n"
+    runs = [_run_lines(log, p) for p in result.periods]
+    return history_table(log.name, log.timezone, result.subject, result.known_at, runs)
 
 
 def _cited_lines(items: Sequence[Cited], indent: str = "  ") -> list[str]:
@@ -277,7 +220,7 @@ def render_why(log: Log, result: Why, fmt: str) -> str:
             lines += wrap("accounts (certain once every one has it happened):", "  ")
         for s in f.accounts:
             mark = "" if s.certain_by(result.instant) else " (possible)"
-            lines += wrap(f"{s.value}, {s.since}{mark}, {_per(s.sources)} ({s.event})", "    ", hang="  ")
+            lines += wrap(f"{s.value}, {s.since}{mark}, {per(r.id for r in s.sources)} ({s.event})", "    ", hang="  ")
         for s in f.supports:
             if s.role == "corroboration":
                 lines.append(f"  corroborated by {s.event} ({s.since})")
