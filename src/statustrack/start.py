@@ -1,6 +1,7 @@
-"""The `statustrack` command's entry point: `at DATE --format json` from a current index
-answered by the light path (`views.light`), which imports neither attrs nor pendulum;
-anything else, and anything it leaves, by the full command line (`cli.main`)."""
+"""The `statustrack` command's entry point: `at DATE` and `history NAME` (table or `--format
+json`) from a current index answered by the light path (`views.light`), which imports
+neither attrs nor pendulum; anything else, and anything it leaves, by the full command line
+(`cli.main`)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
+    if given[:1] == ["history"]:
+        from statustrack.views.light import respond_history
+
+        try:
+            if respond_history(given, sys.stdout.write):
+                sys.stdout.flush()
+                return 0
+        except BrokenPipeError:
+            return 0
     from statustrack.cli import main as full
 
     return full(given)

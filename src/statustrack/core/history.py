@@ -9,6 +9,7 @@ versions containing D; the fold stays the definition and this is its materialise
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ import attrs
 import pendulum
 
 from statustrack.core.facts import Fact, Key
+from statustrack.core.shown import runs_in
 
 if TYPE_CHECKING:  # the replay only where a sweep runs: versions read from the index need none of it
     from statustrack.core.replay import Step
@@ -109,9 +111,7 @@ def versions(steps: Sequence[Step], each: Callable[[Step, list[Key]], object] | 
 
 def runs_of(all_versions: Sequence[Version]) -> tuple[Run, ...]:
     """The value runs: consecutive versions of one key with one run number."""
-    grouped: dict[int, list[Version]] = {}
-    for version in all_versions:
-        grouped.setdefault(version.run, []).append(version)
-    runs = [Run(vs[0].key, number, vs[0].valid_from, vs[-1].valid_to, tuple(vs)) for number, vs in grouped.items()]
+    grouped = runs_in(all_versions, operator.attrgetter("run"))
+    runs = [Run(vs[0].key, vs[0].run, vs[0].valid_from, vs[-1].valid_to, tuple(vs)) for vs in grouped]
     runs.sort(key=lambda r: (r.key.aspect, r.key.subject, r.key.pending, r.valid_from))
     return tuple(runs)

@@ -28,11 +28,13 @@ def fold(name: str) -> str:
     return " ".join(bare.replace("-", " ").replace("_", " ").split())
 
 
-def resolve(spelling: str, ids: Container[str], entries: Iterable[tuple[str, str, Sequence[str]]]) -> frozenset[str]:
+def resolve(
+    spelling: str, is_id: Callable[[str], bool], entries: Iterable[tuple[str, str, Sequence[str]]]
+) -> frozenset[str]:
     """Every place and actor id that `spelling` names among `entries` (id, name, aliases;
-    places first, then actors): its id, name or any alias. An exact id (one of `ids`)
+    places first, then actors): its id, name or any alias. An exact id (`is_id`)
     names that entry alone (ids are unique; a name or alias may be shared)."""
-    if spelling in ids:
+    if is_id(spelling):
         return frozenset({spelling})
     wanted = fold(spelling)
     return frozenset(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import ChainMap
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -237,8 +236,10 @@ class Registry:
                 out.setdefault(fold(text), text)
         return out
 
+    def _known(self, ident: str) -> bool:
+        return ident in self.places or ident in self.actors
+
     def resolve(self, spelling: str) -> frozenset[str]:
         """Every place and actor id that `spelling` names: its id, name or any alias. An
         exact id names that entry alone (ids are unique; a name or alias may be shared)."""
-        ids = ChainMap[str, Any](self.places, self.actors)
-        return resolve(spelling, ids, ((entry.id, entry.name, entry.aliases) for entry in self._entries()))
+        return resolve(spelling, self._known, ((entry.id, entry.name, entry.aliases) for entry in self._entries()))

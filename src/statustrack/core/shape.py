@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from statustrack.core.dates import iso
-from statustrack.core.shown import DISPUTED, OTHERWISE, Row, micros_of, seen_json
+from statustrack.core.shown import DISPUTED, OTHERWISE, PLACEMENT, Row, micros_of, seen_json
 
 if TYPE_CHECKING:
     import pendulum
@@ -93,8 +93,9 @@ def fact_base(fact: Fact, registry: Registry | None = None) -> dict[str, Any]:
     for key, value in fact.detail:
         out.setdefault(key, value)
     if registry is not None and (principal := registry.principal(fact.about)) is not None:
-        out.setdefault("country", registry.country(principal))
-        out.setdefault("part_of", list(registry.chain(principal)))
+        country, part_of = PLACEMENT
+        out.setdefault(country, registry.country(principal))
+        out.setdefault(part_of, list(registry.chain(principal)))
     return out
 
 

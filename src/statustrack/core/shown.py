@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Container, Hashable, Iterable, Sequence
 from json.encoder import encode_basestring
 from typing import Any, NamedTuple, Protocol, TypeVar
 
@@ -20,6 +20,7 @@ __all__ = [
     "DISPUTED",
     "LEVELS",
     "OTHERWISE",
+    "PLACEMENT",
     "SHOWABLE",
     "Row",
     "cited_json",
@@ -32,7 +33,9 @@ __all__ = [
     "pretty",
     "run_ends",
     "run_json",
+    "runs_in",
     "seen_json",
+    "unplaced",
     "until_of",
     "year_before",
 ]
@@ -137,6 +140,17 @@ def seen_json(
         else:
             out.setdefault(key, value)
     return out
+
+
+#: The fields `core.shape.fact_base` adds from the registry, where the fact's own fields
+#: do not have them: the country and `part_of` chain of what the fact is chiefly about.
+PLACEMENT = ("country", "part_of")
+
+
+def unplaced(base: dict[str, Any], own: Container[str]) -> dict[str, Any]:
+    """A fact's JSON base (`core.shape.fact_base`) made with the registry, as made without
+    it: the `PLACEMENT` fields dropped unless they are among the fact's `own` fields."""
+    return {k: v for k, v in base.items() if k not in PLACEMENT or k in own}
 
 
 class Row(NamedTuple):
@@ -252,6 +266,18 @@ def run_ends(
         ended_by = None if valid_to is None else certain[after] if after is not None else valid_to
         out.append((certain[i], after, ended_by))
     return out
+
+
+_V = TypeVar("_V")
+
+
+def runs_in(versions: Iterable[_V], run: Callable[[_V], int]) -> list[list[_V]]:
+    """`versions` grouped into value runs (those with one `run` number), in order of each
+    run's first version (the caller sorts the runs)."""
+    grouped: dict[int, list[_V]] = {}
+    for version in versions:
+        grouped.setdefault(run(version), []).append(version)
+    return list(grouped.values())
 
 
 def until_of(

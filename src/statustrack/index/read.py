@@ -15,7 +15,7 @@ import sqlite3
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import pendulum
 
@@ -25,7 +25,7 @@ from statustrack.core.facts import Fact, Key, Rank, rank
 from statustrack.core.registry import Registry
 from statustrack.index.codec import decode, instant_of, interval_of, micros, registry_of
 from statustrack.index.keys import stale
-from statustrack.index.light import AT, REQUIRED, State, Verdict, opened, read_meta, ro
+from statustrack.index.light import AT, REQUIRED, HistoryRow, State, Verdict, history_rows, opened, read_meta, ro
 
 __all__ = [
     "REQUIRED",
@@ -410,58 +410,6 @@ def open_current(root: Path, path: Path) -> Index | None:
     the caller rebuilds it elsewhere or replays)."""
     found = assess(root, path)
     return found if isinstance(found, Index) else None
-
-
-class HistoryRow(NamedTuple):
-    """One version of one key as the `versions` table holds it (instants in microseconds;
-    `valid_to` None: it still holds; `certain_from` the end of its fact's interval; `fact`
-    the id of its node in the `facts` table)."""
-
-    aspect: str
-    subject: str
-    pending: int
-    run: int
-    valid_from: int
-    valid_to: int | None
-    certain_from: int
-    fact: int
-
-
-_KEYS_BY_REF = "SELECT DISTINCT aspect, subject FROM key_refs WHERE ref IN ({})"
-_KEYS_BY_NAME = (
-    "SELECT DISTINCT k.aspect, k.subject, k.subject_name FROM catalogue_sources c "
-    "JOIN event_keys k ON k.event = c.event WHERE c.folded IN ({}) AND k.pending = 0"
-)
-_VERSIONS_OF_KEY = (
-    "SELECT aspect, subject, pending, run, valid_from, valid_to, certain_from, fact FROM versions "
-    "INDEXED BY versions_by_key WHERE aspect = ? AND subject = ? ORDER BY pending, valid_from"
-)
-
-
-def history_rows(
-    db: sqlite3.Connection,
-    refs: Iterable[str],
-    folded: Iterable[str],
-    fold: Callable[[str], str],
-) -> list[HistoryRow]:
-    """Every version of every key a `history` of a subject may show, in key then time order:
-    the keys whose facts name one of the place or actor ids `refs` (or a part of one), and
-    those whose subject or printed name folds (`fold`) to one of `folded`. A superset of
-    what a subject filter keeps: the caller keeps the runs it wants, whole keys read so each
-    run's successor is at hand. Reads the index only through its key indexes."""
-    ids, texts = sorted(set(refs)), sorted(set(folded))
-    keys: set[tuple[str, str]] = set()
-    for first in range(0, len(ids), _BATCH):
-        chunk = ids[first : first + _BATCH]
-        keys.update(db.execute(_KEYS_BY_REF.format(",".join("?" * len(chunk))), chunk))
-    if texts:
-        found = db.execute(_KEYS_BY_NAME.format(",".join("?" * len(texts))), texts)
-        wanted = set(texts)
-        keys.update((a, s) for a, s, name in found if fold(s) in wanted or fold(name or "") in wanted)
-    rows: list[HistoryRow] = []
-    for aspect, subject in sorted(keys):
-        rows.extend(HistoryRow(*row) for row in db.execute(_VERSIONS_OF_KEY, (aspect, subject)))
-    return rows
 
 
 def history_facts(index: Index, rows: Iterable[HistoryRow]) -> dict[int, Fact]:
