@@ -133,14 +133,25 @@ LIGHT_FORBIDDEN = (
 )
 
 
-@pytest.mark.parametrize("fmt", [["--format", "json"], []])
-def test_the_light_at_imports_neither_attrs_nor_pendulum(indexed: tuple[Path, dict[str, str]], fmt: list[str]) -> None:
-    """`statustrack at DATE --format json` and the summary table of `statustrack at DATE`
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["at", "2020-11-10", "--format", "json"],
+        ["at", "2020-11-10"],
+        ["history", "Shusha", "--format", "json"],
+        ["history", "Shusha"],
+        ["history", "shusha", "--format", "table"],
+    ],
+)
+def test_the_light_path_imports_neither_attrs_nor_pendulum(
+    indexed: tuple[Path, dict[str, str]], args: list[str]
+) -> None:
+    """`statustrack at DATE` and `statustrack history NAME` (the table and `--format json`)
     from a current index (the command's entry point, `statustrack.start`) import none of
     `LIGHT_FORBIDDEN`."""
     root, env = indexed
     done = subprocess.run(
-        [sys.executable, "-c", LIGHT_PROBE, "at", "2020-11-10", *fmt, "--log", str(root)],
+        [sys.executable, "-c", LIGHT_PROBE, *args, "--log", str(root)],
         capture_output=True,
         text=True,
         check=True,
@@ -149,3 +160,18 @@ def test_the_light_at_imports_neither_attrs_nor_pendulum(indexed: tuple[Path, di
     status, modules = json.loads(done.stdout.strip().splitlines()[-1])
     assert status == 0
     assert sorted(set(modules).intersection(LIGHT_FORBIDDEN)) == []
+
+
+def test_the_light_probe_sees_a_history_left_to_the_full_path(indexed: tuple[Path, dict[str, str]]) -> None:
+    """The probe can fail: `history NAME --aspect control` goes to the full path, which imports attrs."""
+    root, env = indexed
+    done = subprocess.run(
+        [sys.executable, "-c", LIGHT_PROBE, "history", "Shusha", "--aspect", "control", "--log", str(root)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    status, modules = json.loads(done.stdout.strip().splitlines()[-1])
+    assert status == 0
+    assert {"attrs", "statustrack.cli"} <= set(modules)
