@@ -18,7 +18,6 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
-from statustrack.api.summary import summarise_rows
 from statustrack.core.names import Unnamed, fold, resolve, subjects
 from statustrack.core.shown import (
     cited_json,
@@ -36,7 +35,6 @@ from statustrack.index.keys import index_place, log_root
 from statustrack.index.light import Verdict, current, history_rows, shown_at
 from statustrack.views.json import document
 from statustrack.views.runs import history_table, run_lines
-from statustrack.views.summary import render_summary_table, summary_json
 
 __all__ = ["answer", "respond", "respond_history"]
 
@@ -91,6 +89,9 @@ def _table(db: sqlite3.Connection, meta: dict[str, Any], when: str, q: int, writ
         return False
     finally:
         db.close()
+    from statustrack.api.summary import summarise_rows  # here: `history` needs no summary
+    from statustrack.views.summary import render_summary_table
+
     instant = _EPOCH + dt.timedelta(microseconds=q)
     write(render_summary_table(summarise_rows(when, instant, rows.fact_rows, rows.act_rows), name, tz))
     return True
@@ -135,6 +136,9 @@ def respond(argv: Sequence[str], write: Callable[[str], object]) -> bool:
     if q is None or (horizon is not None and (q < horizon[1] or (horizon[7] and q > horizon[7][2]))):
         db.close()
         return False
+    from statustrack.api.summary import summarise_rows  # here: `history` needs no summary
+    from statustrack.views.summary import summary_json
+
     instant = _EPOCH + dt.timedelta(microseconds=q)
     if fmt == "table":
         return _table(db, meta, when, q, write)
