@@ -9,6 +9,7 @@ import pytest
 from hypothesis import strategies as st
 
 from statustrack.api import explore
+from statustrack.core import shown
 from statustrack.core.history import Run, runs_of
 from statustrack.views import explore as render_explore
 from statustrack.views import export as exporting
@@ -33,7 +34,14 @@ def test_tiling_catches_runs_that_end_at_their_first_version(monkeypatch: pytest
 def test_history_is_at_catches_certainty_that_ignores_corroboration(monkeypatch: pytest.MonkeyPatch) -> None:
     """Taking a run's certainty from the event that began it, ignoring the more precise
     events that joined it, disagrees with at(D)."""
-    monkeypatch.setattr(explore, "_certain_from", lambda run: max(run.valid_from, run.versions[0].fact.interval.end))
+    first_only = shown.run_ends
+
+    def from_the_first(runs: Any) -> Any:
+        return first_only(
+            [(key, start, end, [(start, versions[0][1], versions[0][2])]) for key, start, end, versions in runs]
+        )
+
+    monkeypatch.setattr(explore, "run_ends", from_the_first)
     breaks(laws.check_history_is_at, st.tuples(logs(8), query_dates()))
 
 
