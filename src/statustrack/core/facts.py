@@ -60,7 +60,6 @@ STANCES = (
 )
 
 
-
 @attrs.frozen(cache_hash=True)
 class Key:
     """A fact's identity in a state: its aspect, its subject, and whether it is pending.
