@@ -323,7 +323,9 @@ def open_log(path: str | os.PathLike[str] | None = None) -> Source:
     except (OSError, sqlite3.Error):
         return log
     index = open_current(directory, where)
-    return log if index is None else Indexed(index, path, log)
+    # The answer comes from the index just built: the log and its timeline are let go
+    # (most of a cold process's memory), and parsed again only if something asks for them.
+    return log if index is None else Indexed(index, path)
 
 
 #: The name `open_log` had: a log whose `at` and `diff` read the current index.

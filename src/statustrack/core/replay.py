@@ -601,12 +601,15 @@ def replay(steps: Sequence[Step], upto: pendulum.DateTime, start: State = EMPTY)
 class Replay:
     """A log's replay: its timeline at each record time and its catalogue of subjects, each
     worked out once. `Replay.of(log)` is the one replay of a log, kept while the log lives,
-    so every query on the same log shares it."""
+    so every query on the same log shares it.
+
+    It holds its log weakly: a strong reference from the table's value to its key would
+    keep every log ever replayed (and its timeline) alive for the whole process."""
 
     _made: ClassVar[weakref.WeakKeyDictionary[Log, Replay]] = weakref.WeakKeyDictionary()
 
     def __init__(self, log: Log) -> None:
-        self.log = log
+        self._log = weakref.ref(log)
         self._steps: dict[pendulum.DateTime | None, tuple[Step, ...]] = {}
         self._catalogue: Catalogue | None = None
 
@@ -620,6 +623,13 @@ class Replay:
         if timeline is not None:
             found._steps.setdefault(None, tuple(timeline))
         return found
+
+    @property
+    def log(self) -> Log:
+        """The log replayed (alive while anyone but this replay holds it)."""
+        log = self._log()
+        assert log is not None, "a replay outlived its log"  # Replay.of's table drops it with the log
+        return log
 
     def steps(self, known_at: pendulum.DateTime | None = None) -> tuple[Step, ...]:
         """The timeline of the events that count at record time `known_at` (None: now)."""
