@@ -74,7 +74,8 @@ class _Checker:
     """Collects problems while converting raw records; one per file, line and event.
 
     It also keeps, once each, the texts and source references that passed their checks
-    (which depend on nothing else): a repeated one is neither checked nor stored again.
+    (which depend on nothing else): a repeated one is neither checked nor stored again;
+    and each list of references once, so the events that cite alike share it.
     """
 
     def __init__(self) -> None:
@@ -82,6 +83,7 @@ class _Checker:
         self.texts: dict[str, str] = {}  # texts fit for any field but an id or a note
         self.refs: dict[tuple[str, str], SourceRef] = {}  # (id, at) fit to print
         self.dates: dict[tuple[str, str, int], Interval] = {}  # (text, zone, format) parsed once per load
+        self.sourced: dict[tuple[SourceRef, ...], tuple[SourceRef, ...]] = {}  # events citing alike share one tuple
 
     def add(
         self,
@@ -626,7 +628,8 @@ def _sources(ck: _Checker, raw: Raw, reg: Registry) -> tuple[SourceRef, ...] | N
             )
             return None
         refs.append(ck.refs.setdefault((ident, at), SourceRef(ident, at)))
-    return tuple(refs)
+    found = tuple(refs)
+    return ck.sourced.setdefault(found, found)
 
 
 def _list(ck: _Checker, raw: Raw, name: str, holds: str, optional: bool) -> list[str] | None:
