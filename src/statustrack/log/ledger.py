@@ -181,7 +181,7 @@ def _texts(path: Path, size: int | None) -> Iterator[str]:
     with `size`, of its first `size` bytes only. Raises `_NotText` at the first byte that
     is not UTF-8."""
     offset, newlines = 0, 0
-    with open(path, "rb") as handle:
+    with path.open("rb") as handle:
         for data in handle:
             if size is not None and offset + len(data) > size:
                 data = data[: max(0, size - offset)]

@@ -12,7 +12,7 @@ import functools
 import gc
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -30,7 +30,7 @@ from statustrack.core.standing import STANCE_STANDING, is_act
 from statustrack.errors import UNSAFE, DateError, LogInvalid, Problem
 from statustrack.log.parse import Raw, entries, file_text, log_files
 
-__all__ = ["ENV_VAR", "Log", "build_events", "collector_paused", "default_log_path", "load_log"]
+__all__ = ["ENV_VAR", "Log", "build_events", "collector_paused", "default_log_path", "give_back", "load_log"]
 
 ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _MAX_TEXT = 4000
@@ -789,7 +789,38 @@ def load_log(path: str | os.PathLike[str] | None = None, *, overlay: Mapping[str
     touches the disk. Raises `LogInvalid` listing every problem found.
     """
     with collector_paused():
-        return _load(path, overlay)
+        log = _load(path, overlay)
+    give_back()  # what only the load needed (records, tables, the checks' dicts) is free now
+    return log
+
+
+def give_back() -> None:
+    """Return the C allocator's free memory to the system, where it can (glibc's
+    `malloc_trim`; elsewhere nothing is done).
+
+    Python keeps small objects in its own arenas, which it frees itself; bigger blocks
+    (dict tables, lists, texts) come from the C allocator, which keeps what was freed in
+    the middle of its heap. After a big load, that is a sixth of the process's memory
+    (34 of 208 MiB at 1e5 events), and nothing the build allocates next reuses it."""
+    global _trim
+    if _trim is None:
+        _trim = _malloc_trim()
+    _trim()
+
+
+def _malloc_trim() -> Callable[[], object]:
+    """glibc's `malloc_trim(0)`, or a function doing nothing where there is none."""
+    try:
+        import ctypes  # only here: a load big enough to need it has the time to import it
+
+        trim = ctypes.CDLL(None).malloc_trim
+    except (ImportError, OSError, AttributeError):
+        return lambda: None
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return lambda: trim(0)
+
+
+_trim: Callable[[], object] | None = None
 
 
 @contextlib.contextmanager
