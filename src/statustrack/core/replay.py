@@ -160,9 +160,10 @@ def counted_events(events: Sequence[Event], known_at: pendulum.DateTime | None =
     return tuple(e for e in known if counts(e))
 
 
-def _accounts(events: Sequence[Event]) -> _Happenings:
-    """Events grouped by the happening they tell of (the root of their `account_of` links)."""
-    return _Happenings(events)
+def _accounts(events: Sequence[Event], by_id: dict[str, Event] | None = None) -> _Happenings:
+    """Events grouped by the happening they tell of (the root of their `account_of` links);
+    `by_id` is `events` by id, if the caller has it already."""
+    return _Happenings(events, by_id)
 
 
 class _Happenings:
@@ -172,13 +173,14 @@ class _Happenings:
     Most events are the only account of their happening: only linked ones are gathered
     before the groups are given, the rest come one at a time."""
 
-    def __init__(self, events: Sequence[Event]) -> None:
+    def __init__(self, events: Sequence[Event], by_id: dict[str, Event] | None = None) -> None:
         self._events = events
+        self._by_id = by_id
 
     def values(self) -> Iterator[list[tuple[int, Event]]]:
         """Each happening's group, in order."""
         events = self._events
-        by_id = {e.id: e for e in events}
+        by_id = self._by_id if self._by_id is not None else {e.id: e for e in events}
 
         def root(event: Event) -> str:
             seen = {event.id}
@@ -368,7 +370,7 @@ def timeline(events: Iterable[Event], reg: Registry) -> tuple[Step, ...]:
     existence = Existence(events)
     steps: list[Step] = []
     pools: dict[Key, list[Announcement]] = {}
-    for group in _accounts(events).values():
+    for group in _accounts(events, counted).values():  # one table by id for both
         order, primary = group[0]
         members = [e for _, e in group]
         ids = tuple(e.id for e in members)

@@ -14,7 +14,6 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -48,7 +47,6 @@ _UNSAFE_IN = {"id": _ID_CONTROL, "note": _NOTE_CONTROL}  # per field; any other 
 _REF_KEYS = frozenset({"id", "at"})
 _LISTS = frozenset({"actors", "events", "aspects"})
 _NAMES = frozenset({"place", "actor", "party"})
-_NO_FIELDS: Mapping[str, Any] = MappingProxyType({})
 
 
 def _unsafe(value: str, field: str = "") -> str | None:
@@ -895,7 +893,7 @@ def _load(path: str | os.PathLike[str] | None, overlay: Mapping[str, str] | None
                 "name the id of the [[actor]] whose territorial integrity is at stake",
             )
         )
-    built: list[tuple[Event, Raw]] = []
+    built: list[tuple[Event, Raw | _Line]] = []
     all_ids: set[str] = set()
     origins = Origins()
     for file in files:
@@ -911,7 +909,7 @@ def _load(path: str | os.PathLike[str] | None, overlay: Mapping[str, str] | None
             if problem:
                 ck.add(raw, "date", problem, "check the date, or what the event names")
                 continue
-            built.append((event, Raw("event", _NO_FIELDS, raw.file, raw.line, raw.lines)))  # where it stands
+            built.append((event, _Line(raw.file, raw.line) if file.streamed else raw))  # where it stands
             origins.add(event.id, number, raw.line)
     steps: list[Any] = []
     ck.problems.extend(check_events(built, reg, frozenset(all_ids), steps))
@@ -937,6 +935,21 @@ def _load(path: str | os.PathLike[str] | None, overlay: Mapping[str, str] | None
     if steps:
         Replay.of(log, timeline=steps)  # validation built the timeline: keep it
     return log
+
+
+class _Line:
+    """Where an event of a JSON Lines file stands (a `core.checks.Position`): its file and
+    line, which every field shares. Kept per event until the checks are done: lighter
+    than the record, whose fields are let go as soon as the event is built."""
+
+    __slots__ = ("file", "line")
+
+    def __init__(self, file: str, line: int | None) -> None:
+        self.file, self.line = file, line
+
+    def line_of(self, field: str) -> int | None:
+        """The event's line: a JSON Lines event is written on one line."""
+        return self.line
 
 
 class _File:
