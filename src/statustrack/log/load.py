@@ -83,6 +83,10 @@ class _Checker:
         self.dates: dict[tuple[str, str, int], Interval] = {}  # (text, zone, format) parsed once per load
         self.sourced: dict[tuple[SourceRef, ...], tuple[SourceRef, ...]] = {}  # events citing alike share one tuple
 
+    def forget(self) -> None:
+        """Let go of the texts, references and dates kept so far (the problems stay)."""
+        self.texts, self.refs, self.dates, self.sourced = {}, {}, {}, {}
+
     def add(
         self,
         raw: Raw,
@@ -911,8 +915,11 @@ def _load(path: str | os.PathLike[str] | None, overlay: Mapping[str, str] | None
                 continue
             built.append((event, _Line(raw.file, raw.line) if file.streamed else raw))  # where it stands
             origins.add(event.id, number, raw.line)
+    ck.forget()  # every event is built: the tables that spared repeated checks can go
+    known = frozenset(all_ids)
+    all_ids.clear()
     steps: list[Any] = []
-    ck.problems.extend(check_events(built, reg, frozenset(all_ids), steps))
+    ck.problems.extend(check_events(built, reg, known, steps))
     problems = [p for file in files for p in file.problems] + ck.problems
     if problems:
         raise LogInvalid(problems)
