@@ -191,7 +191,7 @@ def test_run_law_catches_a_fold_that_restarts_runs(monkeypatch: pytest.MonkeyPat
 
 def test_accounts_law_catches_a_timeline_that_ignores_account_of(monkeypatch: pytest.MonkeyPatch) -> None:
     """A timeline that treats linked accounts as separate happenings lets the answer flap between them."""
-    monkeypatch.setattr(state, "_accounts", lambda items: {e.id: [(i, e)] for i, e in enumerate(items)})
+    monkeypatch.setattr(state, "_accounts", lambda items, *_: {e.id: [(i, e)] for i, e in enumerate(items)})
 
     def linked(args: tuple[Any, ...]) -> tuple[Any, ...]:
         log, first, other, holder, d1, d2 = args

@@ -355,7 +355,7 @@ def open_log(path: str | os.PathLike[str] | None = None) -> Source:
     from statustrack.core.replay import Replay
     from statustrack.index.build import build
     from statustrack.index.trust import UnsafePlace
-    from statustrack.log.load import load_log
+    from statustrack.log.load import give_back, load_log
 
     key = current_key(directory) if directory.is_dir() else None  # keyed by the files as they were before reading
     log = load_log(path)  # refuses, as it always has, what is not a log directory
@@ -368,7 +368,13 @@ def open_log(path: str | os.PathLike[str] | None = None) -> Source:
     except (OSError, sqlite3.Error):
         return log
     index = open_current(directory, where)
-    return log if index is None else Indexed(index, path, log)
+    if index is None:
+        return log
+    # The answer comes from the index just built: the log and its timeline are let go
+    # (most of a cold process's memory), and parsed again only if something asks for them.
+    del log
+    give_back()
+    return Indexed(index, path)
 
 
 #: The name `open_log` had: a log whose `at` and `diff` read the current index.

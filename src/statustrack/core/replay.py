@@ -160,9 +160,10 @@ def counted_events(events: Sequence[Event], known_at: pendulum.DateTime | None =
     return tuple(e for e in known if counts(e))
 
 
-def _accounts(events: Sequence[Event]) -> _Happenings:
-    """Events grouped by the happening they tell of (the root of their `account_of` links)."""
-    return _Happenings(events)
+def _accounts(events: Sequence[Event], by_id: dict[str, Event] | None = None) -> _Happenings:
+    """Events grouped by the happening they tell of (the root of their `account_of` links);
+    `by_id` is `events` by id, if the caller has it already."""
+    return _Happenings(events, by_id)
 
 
 class _Happenings:
@@ -172,13 +173,14 @@ class _Happenings:
     Most events are the only account of their happening: only linked ones are gathered
     before the groups are given, the rest come one at a time."""
 
-    def __init__(self, events: Sequence[Event]) -> None:
+    def __init__(self, events: Sequence[Event], by_id: dict[str, Event] | None = None) -> None:
         self._events = events
+        self._by_id = by_id
 
     def values(self) -> Iterator[list[tuple[int, Event]]]:
         """Each happening's group, in order."""
         events = self._events
-        by_id = {e.id: e for e in events}
+        by_id = self._by_id if self._by_id is not None else {e.id: e for e in events}
 
         def root(event: Event) -> str:
             seen = {event.id}
@@ -368,7 +370,7 @@ def timeline(events: Iterable[Event], reg: Registry) -> tuple[Step, ...]:
     existence = Existence(events)
     steps: list[Step] = []
     pools: dict[Key, list[Announcement]] = {}
-    for group in _accounts(events).values():
+    for group in _accounts(events, counted).values():  # one table by id for both
         order, primary = group[0]
         members = [e for _, e in group]
         ids = tuple(e.id for e in members)
@@ -601,12 +603,15 @@ def replay(steps: Sequence[Step], upto: pendulum.DateTime, start: State = EMPTY)
 class Replay:
     """A log's replay: its timeline at each record time and its catalogue of subjects, each
     worked out once. `Replay.of(log)` is the one replay of a log, kept while the log lives,
-    so every query on the same log shares it."""
+    so every query on the same log shares it.
+
+    It holds its log weakly: a strong reference from the table's value to its key would
+    keep every log ever replayed (and its timeline) alive for the whole process."""
 
     _made: ClassVar[weakref.WeakKeyDictionary[Log, Replay]] = weakref.WeakKeyDictionary()
 
     def __init__(self, log: Log) -> None:
-        self.log = log
+        self._log = weakref.ref(log)
         self._steps: dict[pendulum.DateTime | None, tuple[Step, ...]] = {}
         self._catalogue: Catalogue | None = None
 
@@ -620,6 +625,13 @@ class Replay:
         if timeline is not None:
             found._steps.setdefault(None, tuple(timeline))
         return found
+
+    @property
+    def log(self) -> Log:
+        """The log replayed (alive while anyone but this replay holds it)."""
+        log = self._log()
+        assert log is not None, "a replay outlived its log"  # Replay.of's table drops it with the log
+        return log
 
     def steps(self, known_at: pendulum.DateTime | None = None) -> tuple[Step, ...]:
         """The timeline of the events that count at record time `known_at` (None: now)."""

@@ -44,7 +44,7 @@ from statustrack.index.light import DDL as SHOWN_DDL
 from statustrack.index.shown import write_shown
 from statustrack.index.trust import UnsafePlace, dir_refusal, drop_journal, stamp
 from statustrack.log.ledger import LEDGER, LedgerState, ledger_state, read_ledger, verify
-from statustrack.log.load import collector_paused
+from statustrack.log.load import collector_paused, give_back
 from statustrack.log.store import PENDING
 from statustrack.log.write import event_record
 
@@ -162,7 +162,8 @@ def _history(
     """Fill `rows` with the history of `steps` (see `history_rows`); with `flush`, hand them
     over and empty them each time a table has `BATCH` rows, and once at the end. Returns
     the highest run number written (0: none)."""
-    ids: dict[int, int] = {}
+    ids: dict[int, int] = {}  # the number of each fact node written, for the key at hand
+    numbers = itertools.count(first_fact)
     nodes, versions_out, touches = rows.facts, rows.versions, rows.changes
 
     def node(fact: Fact) -> int:
@@ -172,7 +173,7 @@ def _history(
             chain.append(current)
             current = current.previous
         for item in reversed(chain):
-            ids[id(item)] = first_fact + len(ids)
+            ids[id(item)] = next(numbers)
             previous = ids[id(item.previous)] if item.previous is not None else None
             nodes.append((ids[id(item)], previous, encode(item)))
         return ids[id(fact)]
@@ -199,9 +200,13 @@ def _history(
 
     last_run = 0
     number = first_version
+    key: Key | None = None
     for version in versions(steps, touched):  # one sweep gives the versions and the changes
         if keep is not None and not keep(version.key):
             continue
+        if version.key != key:  # versions come key by key, and a fact's `previous` is of its key:
+            key = version.key  # the numbers of the facts of the keys before are never asked for again
+            ids.clear()
         fact = version.fact
         start = micros(version.valid_from)
         end = micros(version.valid_to) if version.valid_to is not None else None
@@ -399,6 +404,7 @@ def build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any], ledg
 def _build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any], ledger: LedgerState | None) -> None:
     if ledger is None:
         ledger = verified_ledger(log)
+        give_back()  # the ledger's seals, let go
     counted = {e.id for e in counted_events(log.events)}
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     unsafe = dir_refusal(path.parent)  # never write where others can (index.trust)
@@ -416,6 +422,7 @@ def _build(log: Log, steps: Sequence[Step], path: Path, key: dict[str, Any], led
             db.executescript(_DDL + SHOWN_DDL)
             stamped = stamp(Path(temporary))  # before anything of this transaction is written
             last_run = _history(steps, None, Rows([], [], []), lambda rows: insert_history(db, rows))
+            give_back()  # the sorted versions and the facts only they held, let go
             write_shown(db, log.registry)
             write_meta(
                 db,

@@ -16,30 +16,37 @@ from statustrack.index.read import Index
 
 __all__ = ["write_shown"]
 
+#: The next batch of versions to write rows for, after the id given.
+_BATCH = "SELECT id, fact, valid_from FROM versions WHERE id > ? ORDER BY id LIMIT 2000"
+
 
 def write_shown(db: sqlite3.Connection, registry: Registry, first_version: int = 1) -> None:
     """Write the `shown` rows of every version numbered `first_version` or more (a build:
-    all; an append: those it added, after deleting the rows of the versions it replaced)."""
-    index = Index(db, {})
-    versions = db.execute(
-        "SELECT id, fact, valid_from FROM versions WHERE id >= ? ORDER BY id", (first_version,)
-    ).fetchall()
+    all; an append: those it added, after deleting the rows of the versions it replaced).
+
+    Versions are read, and their facts decoded, one batch at a time: memory holds one
+    batch's facts and the earlier facts their chains reach, never the whole history."""
     rows = []
-    for first in range(0, len(versions), 2000):
-        batch = versions[first : first + 2000]
+    after = first_version - 1
+    while batch := db.execute(_BATCH, (after,)).fetchall():
+        after = batch[-1][0]
+        index = Index(db, {})  # a fresh cache per batch: the facts decoded so far are let go
         index._load(f for _, f, _ in batch)
+        index._load(p for _, f, _ in batch if (p := index._previous[f]) is not None)
         for version, fact_id, valid_from in batch:
-            fact = index.fact(fact_id, True)
+            fact = index.fact(fact_id, False)  # what a row shows reads no earlier fact but the chain below
             base = fact_base(fact, registry)
             accounts = [micros(a.interval.end) for a in fact.accounts]
             chain = []
-            earlier = fact.previous
-            while earlier is not None:
+            earlier_id = index._previous[fact_id]
+            while earlier_id is not None:
+                index._load([earlier_id])  # loaded already unless the chain goes deeper than one
+                earlier = index.fact(earlier_id, False)
                 cut = micros(earlier.interval.end)
                 chain.append([cut, earlier.value, earlier.event])
                 if cut <= valid_from:
                     break  # certain by every instant this version is in force
-                earlier = earlier.previous
+                earlier_id = index._previous[earlier_id]
             out: list[str] = []
             emit(seen_json(base, "certain", ["certain"] * len(accounts), None), DEPTH, out)
             order, aspect, pending, folded, subject = rank(fact)

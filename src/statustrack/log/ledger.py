@@ -31,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -144,9 +144,7 @@ def read_ledger(root: Path, shown: str, size: int | None = None) -> tuple[list[S
     if not path.exists() and not path.is_symlink():
         return [], []
     try:
-        data = path.read_bytes()
-        if size is not None:
-            data = data[:size]
+        return _seals(_texts(path, size), name)
     except OSError as e:
         return [], [
             Problem(
@@ -157,24 +155,55 @@ def read_ledger(root: Path, shown: str, size: int | None = None) -> tuple[list[S
                 "the ledger must be a readable file: restore it from version control",
             )
         ]
-    try:
-        content = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
+    except _NotText as e:
         return [], [
             Problem(
                 name,
-                line,
+                e.line,
                 None,
                 f"the ledger is not UTF-8 text ({e.reason} at byte {e.start})",
                 "restore the ledger from version control",
             )
         ]
+
+
+class _NotText(ValueError):
+    """A ledger that is not UTF-8: where (`line`, byte `start`) and why."""
+
+    def __init__(self, line: int, start: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line, self.start, self.reason = line, start, reason
+
+
+def _texts(path: Path, size: int | None) -> Iterator[str]:
+    """The ledger's lines (as `str.splitlines` gives them from its whole text), read a line
+    at a time, so a big ledger is never held as one text and its list of lines as well;
+    with `size`, of its first `size` bytes only. Raises `_NotText` at the first byte that
+    is not UTF-8."""
+    offset, newlines = 0, 0
+    with path.open("rb") as handle:
+        for data in handle:
+            if size is not None and offset + len(data) > size:
+                data = data[: max(0, size - offset)]
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise _NotText(newlines + data[: e.start].count(b"\n") + 1, offset + e.start, e.reason) from None
+            yield from text.splitlines()  # a line ends at \n: the whole text's other breaks fall inside it
+            offset += len(data)
+            newlines += 1
+            if size is not None and offset >= size:
+                break
+
+
+def _seals(texts: Iterable[str], name: str) -> tuple[list[Seal], list[Problem]]:
+    """The seals and problems of the ledger lines `texts` (the ledger `name`)."""
     seals: list[Seal] = []
     problems: list[Problem] = []
     previous = GENESIS
     settings_shown: dict[str, Any] | None = None
-    for number, text in enumerate(content.splitlines(), start=1):
+    files: dict[str, str] = {}  # each file's name once, not once per line
+    for number, text in enumerate(texts, start=1):
         if text.startswith(_SHOWN):
             try:
                 settings_shown = json.loads(text.removeprefix(_SHOWN))
@@ -210,7 +239,7 @@ def read_ledger(root: Path, shown: str, size: int | None = None) -> tuple[list[S
         shown_here = None
         if ident == SETTINGS and isinstance(settings_shown, dict) and _settings_digest(settings_shown) == event_digest:
             shown_here = settings_shown
-        seals.append(Seal(number, ident, file, event_digest, chain, shown_here))
+        seals.append(Seal(number, ident, files.setdefault(file, file), event_digest, chain, shown_here))
         settings_shown = None
     return seals, problems
 
