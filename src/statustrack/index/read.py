@@ -24,8 +24,17 @@ from statustrack.core.dates import Interval
 from statustrack.core.facts import Fact, Key, Rank, rank
 from statustrack.core.registry import Registry
 from statustrack.index.codec import decode, instant_of, interval_of, micros, registry_of
-from statustrack.index.keys import stale
-from statustrack.index.light import AT, REQUIRED, HistoryRow, State, Verdict, history_rows, opened, read_meta, ro
+from statustrack.index.light import (
+    AT,
+    REQUIRED,
+    HistoryRow,
+    State,
+    Verdict,
+    current,
+    history_rows,
+    read_meta,
+    ro,
+)
 
 __all__ = [
     "REQUIRED",
@@ -390,18 +399,10 @@ def open_file(path: Path) -> Index:
 def assess(root: Path, path: Path) -> Index | Verdict:
     """The index at `path`, open, if it may be trusted and is current for the log at
     `root`; else what it is and why (missing, stale, altered by another program, not to
-    be trusted, or damaged). Reading never changes the file."""
-    found = opened(path)
-    if isinstance(found, Verdict):
-        return found
-    db, meta, head = found
-    if "written" in meta and meta["written"] != head.counter:
-        db.close()
-        return Verdict(State.ALTERED, "another program wrote to it after statustrack did")
-    if stale(meta, root, head.counter):
-        db.close()
-        return Verdict(State.STALE, "the log, the code or the time-zone data changed since it was built")
-    return Index(db, meta)
+    be trusted, or damaged): `index.light.current`'s verdict, as an `Index` handle.
+    Reading never changes the file."""
+    found = current(root, path)
+    return found if isinstance(found, Verdict) else Index(*found)
 
 
 def open_current(root: Path, path: Path) -> Index | None:

@@ -45,12 +45,12 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _ITEM = "\n    "
 
 
-def _options(argv: Sequence[str]) -> tuple[str, str | None, str] | None:
-    """The date, --log and format of `at DATE [--format json|table] [--log DIR]`, or None
-    for anything else."""
-    if len(argv) < 2 or argv[0] != "at":
+def _plain(argv: Sequence[str], verb: str) -> tuple[str, str | None, str] | None:
+    """The one argument, --log and format of `VERB ARG [--format json|table] [--log DIR]`,
+    or None for anything else (the full path answers those)."""
+    if len(argv) < 2 or argv[0] != verb:
         return None
-    when, fmt, log = None, "table", None
+    argument, fmt, log = None, "table", None
     rest = list(argv[1:])
     while rest:
         word = rest.pop(0)
@@ -60,15 +60,20 @@ def _options(argv: Sequence[str]) -> tuple[str, str | None, str] | None:
                 fmt = value
             else:
                 log = value
-        elif not word.startswith("-") and when is None:
-            when = word
+        elif not word.startswith("-") and argument is None:
+            argument = word
         else:
             return None
-    if fmt not in ("json", "table") or when is None or _DAY.fullmatch(when) is None:
+    if fmt not in ("json", "table") or argument is None or (log is not None and not log.strip()):
         return None
-    if log is not None and not log.strip():
-        return None
-    return when, log, fmt
+    return argument, log, fmt
+
+
+def _options(argv: Sequence[str]) -> tuple[str, str | None, str] | None:
+    """The date, --log and format of `at DATE [--format json|table] [--log DIR]` for a plain
+    day, or None for anything else."""
+    found = _plain(argv, "at")
+    return found if found is not None and _DAY.fullmatch(found[0]) is not None else None
 
 
 def answer(argv: Sequence[str]) -> str | None:
@@ -176,25 +181,7 @@ class _Declined(Exception):
 def _history_options(argv: Sequence[str]) -> tuple[str, str | None, str] | None:
     """The subject, --log and format of `history NAME [--format json|table] [--log DIR]`, or
     None for anything else."""
-    if len(argv) < 2 or argv[0] != "history":
-        return None
-    name, fmt, log = None, "table", None
-    rest = list(argv[1:])
-    while rest:
-        word = rest.pop(0)
-        if word in ("--format", "--log") and rest:
-            value = rest.pop(0)
-            if word == "--format":
-                fmt = value
-            else:
-                log = value
-        elif not word.startswith("-") and name is None:
-            name = word
-        else:
-            return None
-    if fmt not in ("json", "table") or name is None or (log is not None and not log.strip()):
-        return None
-    return name, log, fmt
+    return _plain(argv, "history")
 
 
 def _by_id(db: sqlite3.Connection, query: str, idents: Sequence[Any]) -> dict[Any, Any]:
