@@ -67,6 +67,7 @@ def _check(indexed: Indexed, log: Log, limit: int | None = None) -> int:
     return compared
 
 
+@pytest.mark.slow
 def test_history_from_the_index_is_the_replay_on_the_shipped_log() -> None:
     """Every subject of the shipped log, three filters each, three formats."""
     indexed, log = _pairs(None)

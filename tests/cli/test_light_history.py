@@ -70,6 +70,7 @@ def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("STATUSTRACK_LOG", raising=False)
 
 
+@pytest.mark.slow
 def test_the_light_history_is_the_full_history_on_the_shipped_log() -> None:
     """Every subject of the shipped log, by name and by id, table and JSON."""
     compared, answered = _compare(None)
