@@ -15,7 +15,6 @@ import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from json.encoder import encode_basestring
-from pathlib import Path
 from typing import Any
 
 from statustrack.core.names import Unnamed, fold, resolve, subjects
@@ -76,6 +75,24 @@ def _options(argv: Sequence[str]) -> tuple[str, str | None, str] | None:
     return found if found is not None and _DAY.fullmatch(found[0]) is not None else None
 
 
+def _opened(log: str | None, keys: Sequence[str]) -> tuple[sqlite3.Connection, dict[str, Any]] | None:
+    """The current, trusted index of the log `--log` names (None: the default log), open,
+    with its meta keys `keys`; None when the light path cannot answer from it (no such
+    directory, an index passed over, stale, missing, untrusted or damaged): the full path
+    then says what is wrong, in one line."""
+    try:
+        root, shipped = log_root(log)
+        if not root.is_dir():
+            return None
+        place = index_place(root, shipped)
+        if place.ignored:
+            return None
+        opened = current(root, place.path, keys)
+    except Exception:
+        return None
+    return None if isinstance(opened, Verdict) else opened
+
+
 def answer(argv: Sequence[str]) -> str | None:
     """The text `statustrack *argv` prints, when it is `at DATE [--format json|table] [--log
     DIR]` with a plain date inside the log's horizon and a current index that may be trusted;
@@ -119,17 +136,8 @@ def respond(argv: Sequence[str], write: Callable[[str], object]) -> bool:
         return False
     if not 3 <= day.year <= 9998:
         return False
-    try:
-        root, shipped = log_root(log)
-        if not root.is_dir():
-            return False
-        place = index_place(Path(root), shipped)
-        if place.ignored:
-            return False
-        opened = current(root, place.path, ("name",) if fmt == "table" else ())
-    except Exception:  # the full path says what is wrong, in one line
-        return False
-    if isinstance(opened, Verdict):
+    opened = _opened(log, ("name",) if fmt == "table" else ())
+    if opened is None:
         return False
     db, meta = opened
     try:
@@ -315,17 +323,8 @@ def respond_history(argv: Sequence[str], write: Callable[[str], object]) -> bool
     if found is None:
         return False
     subject, log, fmt = found
-    try:
-        root, shipped = log_root(log)
-        if not root.is_dir():
-            return False
-        place = index_place(Path(root), shipped)
-        if place.ignored:
-            return False
-        opened = current(root, place.path, ("name", "registry"))
-    except Exception:  # the full path says what is wrong, in one line
-        return False
-    if isinstance(opened, Verdict):
+    opened = _opened(log, ("name", "registry"))
+    if opened is None:
         return False
     db, meta = opened
     try:
